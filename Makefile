@@ -1,0 +1,37 @@
+# The two commands: `make run` and `make test`. Both create .venv when needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-requirements
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format migrate demo clean
+
+run: install
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py create_demo_users
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
+	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install lint
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(INSTALLED)
+
+$(INSTALLED): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""Forms for the admin (and later the editor pages)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from . import importing
+
+TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
+NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
+
+
+class ArticleImportForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Taken from the file's title or first heading when left empty."),
+    )
+    url = forms.CharField(label=_("Source URL"), max_length=2000, required=False)
+    publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
+    published_on = forms.DateField(
+        label=_("Publication date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    text = forms.CharField(
+        label=_("Article text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    file = forms.FileField(
+        label=_("…or a file"),
+        required=False,
+        help_text=_(".txt, .md or .html; UTF-8 or GB18030/GBK."),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text, upload = cleaned.get("text") or "", cleaned.get("file")
+        if text.strip() and upload:
+            raise forms.ValidationError(TEXT_OR_FILE, code="both")
+        if upload:
+            try:
+                importing.check_size(upload.size, settings.IMPORT_MAX_BYTES)
+                self.extracted = importing.read_file(
+                    upload.read(), upload.name, limit=settings.IMPORT_MAX_BYTES
+                )
+            except importing.ImportRefused as error:
+                self.add_error("file", error.message)
+                return cleaned
+        elif text.strip():
+            self.extracted = importing.ExtractedText(text=text)
+        else:
+            raise forms.ValidationError(NEED_TEXT_OR_FILE, code="empty")
+        if not cleaned.get("title") and not self.extracted.title:
+            self.add_error("title", _("A title is required."))
+        return cleaned
+
+    def import_arguments(self) -> dict:
+        """Keyword arguments for services.import_article."""
+        data = self.cleaned_data
+        return {
+            "text": self.extracted.text,
+            "title": data["title"] or self.extracted.title,
+            "url": data["url"],
+            "publisher": data["publisher"],
+            "published_on": data["published_on"],
+            "heading_lines": self.extracted.heading_lines,
+        }
+
+    def error_field(self, error: importing.ImportRefused) -> str | None:
+        """The field an import refusal belongs next to."""
+        if error.code in ("url", "title"):
+            return error.code
+        return "file" if self.cleaned_data.get("file") else "text"

@@ -1,0 +1,281 @@
+"""Turn an uploaded file or pasted text into clean article text.
+
+No database access here: services.import_article stores the result. Every
+refusal is an ImportRefused with a message meant for the person importing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from bs4 import BeautifulSoup
+
+EMPTY = "The article is empty: there is no text to import."
+TOO_LARGE = "The file is {size} bytes; the largest accepted is {limit} bytes."
+BINARY = (
+    "This is a binary file ({what}), not text. Save the article as .txt, .md or .html."
+)
+UNDECODABLE = (
+    "The text could not be decoded as UTF-8 or GB18030/GBK. "
+    "Save it as UTF-8 and import it again."
+)
+UNSUPPORTED_TYPE = "Files of type '{suffix}' are not supported. Use .txt, .md or .html."
+DUPLICATE = 'This text is already imported as article {id} ("{title}").'
+
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+
+_MAGIC = (
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP or Word/Office document"),
+    (b"\xd0\xcf\x11\xe0", "old Word/Office document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "executable"),
+)
+# C0 control characters that never occur in text files.
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_CONTROL_TABLE = bytes.maketrans(b"", b"")
+
+
+class ImportRefused(ValueError):
+    """The input cannot become an article; the message says why."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """Visible text of an input, plus what its markup told us."""
+
+    text: str
+    title: str = ""
+    heading_lines: frozenset[str] = field(default_factory=frozenset)
+
+
+def check_size(size: int, limit: int) -> None:
+    """Refuse inputs over ``limit`` bytes before anything reads them."""
+    if size > limit:
+        raise ImportRefused(TOO_LARGE.format(size=size, limit=limit), code="too_large")
+
+
+def read_file(data: bytes, filename: str, *, limit: int) -> ExtractedText:
+    """Decode an uploaded file and extract its visible article text."""
+    check_size(len(data), limit)
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES:
+        raise ImportRefused(UNSUPPORTED_TYPE.format(suffix=suffix), code="unsupported")
+    text = decode(data, html=suffix in HTML_SUFFIXES)
+    if suffix in HTML_SUFFIXES:
+        return extract_html(text)
+    if suffix in MARKDOWN_SUFFIXES:
+        return extract_markdown(text)
+    return ExtractedText(text=normalise(text))
+
+
+def decode(data: bytes, *, html: bool = False) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
+    if not data.strip():
+        raise ImportRefused(EMPTY, code="empty")
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise ImportRefused(UNDECODABLE, code="undecodable") from None
+    _refuse_binary(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data) if html else None
+    for encoding in filter(None, (declared, "gb18030")):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_like_text(text):
+            return text
+    raise ImportRefused(UNDECODABLE, code="undecodable")
+
+
+def normalise(text: str) -> str:
+    """Remove a BOM and make every line ending a single "\\n"."""
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 of the stored (normalised) text, as hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def detect_language(text: str) -> str:
+    """Return "zh", "en" or "mixed" from the share of Han characters and Latin words."""
+    han = sum(
+        1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+    )
+    # A Latin word carries about as much as two Han characters.
+    latin = 2 * len(_LATIN_WORD_RE.findall(text))
+    total = han + latin
+    if total == 0 or latin / total < 0.2:
+        return "zh" if han else "en"
+    if han / total < 0.2:
+        return "en"
+    return "mixed"
+
+
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+)
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "main",
+    "pre",
+    "figcaption",
+    "figure",
+    "dt",
+    "dd",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+)
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SPACES_RE = re.compile(r"[ \t\f\v\u00a0]+")
+
+
+def extract_html(html: str) -> ExtractedText:
+    """The visible text of an HTML page's article, one block per line."""
+    soup = BeautifulSoup(html, "html.parser")
+    title_tag = soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    headings = frozenset(
+        _SPACES_RE.sub(" ", h.get_text(" ", strip=True))
+        for h in root.find_all(_HEADING_TAGS)
+    )
+    for tag in root.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in root.get_text().split("\n"))
+    text = "\n".join(line for line in lines if line)
+    if not text:
+        raise ImportRefused(EMPTY, code="empty")
+    if not title and headings:
+        title = min(headings, key=text.find)
+    return ExtractedText(text=text, title=title, heading_lines=headings)
+
+
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_QUOTE_RE = re.compile(r"^\s*>\s?")
+_MD_RULE_RE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+
+
+def extract_markdown(markdown: str) -> ExtractedText:
+    """The reader-visible text of Markdown: markup removed, headings remembered."""
+    lines: list[str] = []
+    headings: set[str] = set()
+    for raw in normalise(markdown).split("\n"):
+        if _MD_RULE_RE.match(raw) or raw.strip().startswith("```"):
+            continue
+        heading = _MD_HEADING_RE.match(raw)
+        line = (
+            heading.group(1)
+            if heading
+            else _MD_QUOTE_RE.sub("", _MD_LIST_RE.sub("", raw))
+        )
+        line = _MD_EMPHASIS_RE.sub(
+            r"\2", _MD_LINK_RE.sub(r"\1", _MD_IMAGE_RE.sub(r"\1", line))
+        )
+        line = line.strip()
+        if heading and line:
+            headings.add(line)
+        lines.append(line)
+    text = "\n".join(lines).strip("\n")
+    if not text.strip():
+        raise ImportRefused(EMPTY, code="empty")
+    title = next((line for line in lines if line in headings), "")
+    return ExtractedText(text=text, title=title, heading_lines=frozenset(headings))
+
+
+def _refuse_binary(data: bytes) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ImportRefused(BINARY.format(what=what), code="binary")
+    head = data[:65536]
+    controls = len(head) - len(head.translate(_CONTROL_TABLE, _CONTROL_BYTES))
+    if b"\x00" in head or controls > len(head) // 100:
+        raise ImportRefused(BINARY.format(what="control bytes"), code="binary")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _looks_like_text(text: str) -> bool:
+    """GB18030 decodes most byte soup; keep it only if it reads as Chinese text."""
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii:
+        return True
+    plausible = sum(
+        1
+        for ch in non_ascii
+        if "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+        or "\u2010" <= ch <= "\u2027"
+    )
+    unassigned = sum(1 for ch in non_ascii if unicodedata.category(ch) in ("Co", "Cn"))
+    return unassigned == 0 and plausible / len(non_ascii) >= 0.9

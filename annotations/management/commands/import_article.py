@@ -1,0 +1,75 @@
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from annotations import importing, services
+
+
+class Command(BaseCommand):
+    help = "Import an article from a .txt, .md or .html file and split it into claims."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--title", default="", help="defaults to the HTML/Markdown title"
+        )
+        parser.add_argument("--url", default="", help="where the article was published")
+        parser.add_argument("--publisher", default="")
+        parser.add_argument(
+            "--published", default="", help="publication date, YYYY-MM-DD"
+        )
+        parser.add_argument("--user", default="", help="username recorded as importer")
+
+    def handle(self, *args, **options) -> None:
+        path: Path = options["file"]
+        try:
+            published = (
+                datetime.date.fromisoformat(options["published"])
+                if options["published"]
+                else None
+            )
+        except ValueError:
+            value = options["published"]
+            raise CommandError(
+                f"--published must be a date as YYYY-MM-DD, got '{value}'."
+            ) from None
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No user named '{options['user']}'.")
+        try:
+            importing.check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
+            extracted = importing.read_file(
+                path.read_bytes(), path.name, limit=settings.IMPORT_MAX_BYTES
+            )
+            article = services.import_article(
+                text=extracted.text,
+                title=options["title"] or extracted.title or path.stem,
+                url=options["url"],
+                publisher=options["publisher"],
+                published_on=published,
+                imported_by=user,
+                heading_lines=extracted.heading_lines,
+            )
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except (importing.ImportRefused, ValidationError) as error:
+            raise CommandError(_message(error)) from None
+        count = article.claims.count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f'Imported article {article.pk} "{article.title}" '
+                f"({article.language}, {count} units)."
+            )
+        )
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The demo article, exactly as stored in fixtures/."""
+    return (FIXTURES / "article.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def import_limit(settings):
+    """A small import size limit, so the too-large path is cheap to test."""
+    settings.IMPORT_MAX_BYTES = 1000
+    return settings.IMPORT_MAX_BYTES

@@ -1,0 +1,68 @@
+"""Test data built through the services, so it obeys the same invariants."""
+
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from annotations import services
+from annotations.models import Article, Claim, Source, Stance
+
+_serial = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("pw-for-tests-1")
+
+
+def sentences(count: int, *, start: int = 0) -> str:
+    """``count`` distinct sentences, alternating Chinese and English."""
+    lines = []
+    for n in range(start, start + count):
+        if n % 2:
+            lines.append(
+                f"Sentence {n} says the company raised ${n}.5 million in 2023."
+            )
+        else:
+            lines.append(
+                f"\u7b2c{n}\u53e5\u8bdd\u8bf4\u516c\u53f8\u5728{n}\u5e74\u6210\u7acb\u3002"
+            )
+    return "\n".join(lines)
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """An article imported through services.import_article."""
+
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    text = factory.LazyFunction(lambda: sentences(3, start=next(_serial) * 1000))
+    url = "https://news.example.org/story"
+    publisher = "Example News"
+    imported_by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Article:
+        return services.import_article(**kwargs)
+
+
+def claim_of(article: Article, position: int = 1) -> Claim:
+    return article.claims.get(position=position)
+
+
+def add_source(claim: Claim, **overrides) -> Source:
+    data = {
+        "url": "https://example.org/evidence",
+        "title": "Evidence",
+        "publisher": "Example",
+        "quote": "A passage.",
+        "stance": Stance.SUPPORTS,
+    }
+    return services.add_source(claim=claim, **{**data, **overrides})
