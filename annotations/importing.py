@@ -127,9 +127,7 @@ def text_sha256(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """Return "zh", "en" or "mixed" from the share of Han characters and Latin words."""
-    han = sum(
-        1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-    )
+    han = len(_HAN_RE.findall(text))
     # A Latin word carries about as much as two Han characters.
     latin = 2 * len(_LATIN_WORD_RE.findall(text))
     total = han + latin
@@ -141,6 +139,7 @@ def detect_language(text: str) -> str:
 
 
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 _DROP_TAGS = (
     "script",
@@ -187,6 +186,7 @@ _BLOCK_TAGS = (
 )
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SPACES_RE = re.compile(r"[ \t\f\v\u00a0]+")
+_HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 
 
 def extract_html(html: str) -> ExtractedText:
@@ -201,6 +201,11 @@ def extract_html(html: str) -> ExtractedText:
         _SPACES_RE.sub(" ", h.get_text(" ", strip=True))
         for h in root.find_all(_HEADING_TAGS)
     )
+    # Line breaks inside HTML source are spaces to a reader; only blocks
+    # (and <pre>) break lines.
+    for string in root.find_all(string=True):
+        if string.find_parent("pre") is None and _HTML_SPACE_RE.search(string):
+            string.replace_with(_HTML_SPACE_RE.sub(" ", string))
     for tag in root.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
@@ -216,9 +221,14 @@ def extract_html(html: str) -> ExtractedText:
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK_RE = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+# * and ` mark emphasis anywhere; _ only at word edges (snake_case stays).
+_MD_EMPHASIS_RE = re.compile(
+    r"(\*\*|\*|`)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)"
+)
 _MD_LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MD_QUOTE_RE = re.compile(r"^\s*>\s?")
+# Code fences and empty headings carry no reader-visible text.
+_MD_SKIP_RE = re.compile(r"^\s*(?:```|~~~|#{1,6}\s*$)")
 _MD_RULE_RE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 
 
@@ -227,7 +237,7 @@ def extract_markdown(markdown: str) -> ExtractedText:
     lines: list[str] = []
     headings: set[str] = set()
     for raw in normalise(markdown).split("\n"):
-        if _MD_RULE_RE.match(raw) or raw.strip().startswith("```"):
+        if _MD_RULE_RE.match(raw) or _MD_SKIP_RE.match(raw):
             continue
         heading = _MD_HEADING_RE.match(raw)
         line = (
@@ -236,7 +246,7 @@ def extract_markdown(markdown: str) -> ExtractedText:
             else _MD_QUOTE_RE.sub("", _MD_LIST_RE.sub("", raw))
         )
         line = _MD_EMPHASIS_RE.sub(
-            r"\2", _MD_LINK_RE.sub(r"\1", _MD_IMAGE_RE.sub(r"\1", line))
+            _unemphasise, _MD_LINK_RE.sub(r"\1", _MD_IMAGE_RE.sub(r"\1", line))
         )
         line = line.strip()
         if heading and line:
@@ -247,6 +257,10 @@ def extract_markdown(markdown: str) -> ExtractedText:
         raise ImportRefused(EMPTY, code="empty")
     title = next((line for line in lines if line in headings), "")
     return ExtractedText(text=text, title=title, heading_lines=frozenset(headings))
+
+
+def _unemphasise(match: re.Match[str]) -> str:
+    return match.group(2) if match.group(1) else match.group(4)
 
 
 def _refuse_binary(data: bytes) -> None:
@@ -269,13 +283,26 @@ def _looks_like_text(text: str) -> bool:
     non_ascii = [ch for ch in text if ord(ch) > 127]
     if not non_ascii:
         return True
-    plausible = sum(
-        1
-        for ch in non_ascii
-        if "\u4e00" <= ch <= "\u9fff"
-        or "\u3000" <= ch <= "\u303f"
-        or "\uff00" <= ch <= "\uffef"
-        or "\u2010" <= ch <= "\u2027"
-    )
-    unassigned = sum(1 for ch in non_ascii if unicodedata.category(ch) in ("Co", "Cn"))
-    return unassigned == 0 and plausible / len(non_ascii) >= 0.9
+    if any(unicodedata.category(ch) in ("Co", "Cn", "Cc") for ch in non_ascii):
+        return False
+    plausible = sum(1 for ch in non_ascii if _in_gb2312_repertoire(ch))
+    return plausible / len(non_ascii) >= 0.9
+
+
+# Blocks that GB2312 itself encodes: what real GBK/GB18030 text is made of.
+_GB2312_BLOCKS = (
+    (0x00A0, 0x00FF),  # Latin-1 punctuation: · × ÷ °
+    (0x0370, 0x04FF),  # Greek and Cyrillic
+    (0x2010, 0x2312),  # punctuation, letterlike, number forms, arrows, maths
+    (0x2460, 0x26FF),  # enclosed numbers, box drawing, shapes, symbols
+    (0x3000, 0x312F),  # CJK punctuation, kana, bopomofo
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # full-width forms
+)
+
+
+def _in_gb2312_repertoire(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _GB2312_BLOCKS)

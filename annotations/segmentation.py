@@ -24,6 +24,8 @@ _HARD_TERMINATORS = "\u3002\uff01\uff1f\uff61!?"
 # Closing quotes and brackets that stay with the sentence they close:
 # ” ’ 」 』 ） 】 》 〉 〕 ) ]
 _CLOSERS = "\u201d\u2019\u300d\u300f\uff09\u3011\u300b\u3009\u3015)]"
+# Full stops and ellipses right after a sentence end belong to it: "(really!)."
+_TRAILING_DOTS = ".\u2026"
 # ASCII quotes close a sentence only when one was opened inside it.
 _ASCII_QUOTES = "\"'"
 
@@ -172,12 +174,13 @@ def _split_sentences(line: str, start: int, end: int, offset: int) -> Iterator[U
     protected = [m.span() for m in _TITLE_RE.finditer(line, start, end)]
     sentence_start = start
     for match in _TERMINATOR_RE.finditer(line, start, end):
-        stop = match.end()
+        if match.start() < sentence_start:
+            continue  # already taken in as part of the previous sentence's end
         if any(a < match.start() < b for a, b in protected):
             continue
         if line[match.start()] == "." and _is_abbreviation(line, sentence_start, match):
             continue
-        stop = _absorb_closers(line, sentence_start, stop, end)
+        stop = _absorb_closers(line, sentence_start, match.end(), end)
         if stop >= end:
             break
         yield from _unit(line, sentence_start, stop, offset)
@@ -187,12 +190,10 @@ def _split_sentences(line: str, start: int, end: int, offset: int) -> Iterator[U
 
 def _unit(line: str, start: int, end: int, offset: int) -> Iterator[Unit]:
     start, end = _strip_span(line, start, end)
-    if start == end:
+    if start >= end:
         return
     text = line[start:end]
-    if text.endswith(_QUESTION_ENDINGS) or text.rstrip(_CLOSERS).endswith(
-        _QUESTION_ENDINGS
-    ):
+    if text.rstrip(_CLOSERS + _ASCII_QUOTES).endswith(_QUESTION_ENDINGS):
         yield Unit(offset + start, offset + end, text, OPINION, "question")
     else:
         yield Unit(offset + start, offset + end, text)
@@ -202,7 +203,7 @@ def _absorb_closers(line: str, sentence_start: int, stop: int, end: int) -> int:
     """Extend a sentence end over closing quotes and brackets that belong to it."""
     while stop < end:
         ch = line[stop]
-        if ch in _CLOSERS or ch in _HARD_TERMINATORS:
+        if ch in _CLOSERS or ch in _HARD_TERMINATORS or ch in _TRAILING_DOTS:
             stop += 1
         elif ch in _ASCII_QUOTES and line.count(ch, sentence_start, stop) % 2 == 1:
             stop += 1

@@ -113,7 +113,7 @@ def test_import_failure_while_storing_claims_leaves_nothing(monkeypatch, seed_te
     def fail(*args, **kwargs):
         raise IntegrityError("disk full")
 
-    monkeypatch.setattr(Claim.objects, "bulk_create", fail)
+    monkeypatch.setattr(services, "_insert_claims", fail)
     with pytest.raises(IntegrityError):
         services.import_article(text=seed_text, title="Half")
     assert not Article.objects.exists()

@@ -1,0 +1,222 @@
+"""Import throughput: generated mixed Chinese/English articles of growing size.
+
+    .venv/bin/python bench/import_bench.py                 # SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \
+        .venv/bin/python bench/import_bench.py             # PostgreSQL
+
+For each size it prints units, seconds, units/second, queries and peak Python
+memory of the full import (decode, segment, classify, store), next to a raw
+``executemany`` of the same claim rows with no ORM: the floor. Runs in a
+throwaway test database, which it creates and destroys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+# DEBUG makes Django record and format every query, which is not what we measure.
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from annotations import importing, segmentation, services  # noqa: E402
+from annotations.models import Article, Claim  # noqa: E402
+
+SIZES = {"10KB": 10_000, "100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
+
+_ZH_SUBJECTS = [
+    "英伟达",
+    "清华大学",
+    "伯克利",
+    "这家公司",
+    "研究团队",
+    "两位科学家",
+    "投资人",
+    "监管机构",
+    "开源社区",
+    "斯坦福大学",
+]
+_ZH_VERBS = [
+    "宣布",
+    "收购了",
+    "发布了",
+    "投资了",
+    "否认了",
+    "证实了",
+    "推出了",
+    "任命了",
+]
+_ZH_OBJECTS = [
+    "新的大模型",
+    "一家创业公司",
+    "首席科学家",
+    "1060万美元融资",
+    "80%以上的市场份额",
+    "AI智能体平台",
+    "《拜杜法案》的改革",
+    "超级计算机DGX Cloud",
+]
+_ZH_ENDS = ["。", "！", "？", "\u3002", "\uff01", "......"]
+_EN_SUBJECTS = [
+    "Nvidia",
+    "The U.S. company",
+    "Dr. Zhu",
+    "Prof. Jiao",
+    "The startup",
+    "Nexusflow Inc.",
+    "Researchers at Stanford",
+    "J. R. Smith",
+]
+_EN_VERBS = ["announced", "acquired", "released", "denied", "raised", "hired", "said"]
+_EN_OBJECTS = [
+    "$10.6 million in funding",
+    "a model that rivals GPT-4o",
+    "3.5 times more compute",
+    "a team of 20 engineers",
+    "the Blackwell Ultra chip",
+    "a new open model on Jan. 18",
+]
+
+
+def generate(size: int, seed: int = 7) -> str:
+    """Roughly ``size`` bytes of varied mixed-language news text with paragraphs."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    written = 0
+    while written < size:
+        sentences = []
+        for _ in range(rng.randint(2, 6)):
+            if rng.random() < 0.6:
+                sentence = (
+                    f"{rng.choice(_ZH_SUBJECTS)}在{rng.randint(1990, 2025)}年"
+                    f"{rng.choice(_ZH_VERBS)}{rng.choice(_ZH_OBJECTS)}"
+                    f",编号{rng.randint(1, 10**6)}{rng.choice(_ZH_ENDS)}"
+                )
+            else:
+                sentence = (
+                    f"{rng.choice(_EN_SUBJECTS)} {rng.choice(_EN_VERBS)} "
+                    f"{rng.choice(_EN_OBJECTS)} in {rng.randint(1990, 2025)}, "
+                    f"report {rng.randint(1, 10**6)}. "
+                )
+            sentences.append(sentence)
+        paragraph = "".join(sentences).strip()
+        if rng.random() < 0.05:
+            paragraph = "«——【 · 第" + str(len(parts)) + "节 ·】——»"
+        parts.append(paragraph)
+        written += len(paragraph.encode("utf-8")) + 1
+    return "\n".join(parts)
+
+
+def measure_import(text: str, title: str) -> dict:
+    """Time one import (queries counted cheaply), then trace memory on a second."""
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(1)
+        return execute(sql, params, many, context)
+
+    data = text.encode("utf-8")
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        article = _import(data, title)
+        seconds = time.perf_counter() - started
+    units = Claim.objects.filter(article=article).count()
+    # tracemalloc slows Python several times over, so it gets a run of its own
+    # (a different last line, or the importer would refuse a duplicate).
+    tracemalloc.start()
+    _import(data + b"\n(memory run)", title)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"units": units, "seconds": seconds, "queries": len(queries), "peak": peak}
+
+
+def _import(data: bytes, title: str) -> Article:
+    extracted = importing.read_file(data, "bench.txt", limit=len(data) + 1)
+    return services.import_article(text=extracted.text, title=title)
+
+
+def measure_floor(text: str) -> float:
+    """The same claim rows written with one raw executemany: no ORM, no segmenting."""
+    units = segmentation.split_units(text)
+    article = Article.objects.create(
+        title="floor",
+        text=text,
+        sha256=importing.text_sha256(text + "floor"),
+        language="mixed",
+    )
+    table = Claim._meta.db_table
+    now = timezone.now()
+    rows = [
+        (
+            article.pk,
+            n,
+            u.start,
+            u.end,
+            u.text,
+            u.kind,
+            u.reason,
+            "unreviewed",
+            "",
+            1,
+            now,
+        )
+        for n, u in enumerate(units, start=1)
+    ]
+    sql = (
+        f'INSERT INTO {table} (article_id, position, start, "end", text, kind, '
+        "kind_reason, verdict, rationale, version, updated_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help="e.g. 10KB,100KB")
+    args = parser.parse_args()
+    settings.IMPORT_MAX_BYTES = 100 * 1024 * 1024
+    vendor = connection.vendor
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        print(f"database: {vendor}")
+        header = (
+            f"{'size':>6} {'units':>8} {'import s':>9} {'units/s':>9} {'queries':>8} "
+            f"{'q/1k units':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8}"
+        )
+        print(header)
+        for label in args.sizes.split(","):
+            text = generate(SIZES[label])
+            result = measure_import(text, label)
+            floor = measure_floor(text)
+            print(
+                f"{label:>6} {result['units']:>8} {result['seconds']:>9.3f} "
+                f"{result['units'] / result['seconds']:>9.0f} {result['queries']:>8} "
+                f"{1000 * result['queries'] / result['units']:>10.2f} "
+                f"{result['peak'] / 1e6:>8.1f} {floor:>8.3f} "
+                f"{result['seconds'] / floor:>8.2f}",
+                flush=True,
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

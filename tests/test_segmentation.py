@@ -1,0 +1,655 @@
+r"""Tests for annotations.segmentation: sentence units with exact offsets.
+
+Full-width punctuation is written as escapes because editors silently turn
+typed full-width characters into ASCII. Key to the escapes used most:
+\u3002 。  \uff01 ！  \uff1f ？  \uff0c ，  \uff1a ：  \uff1b ；  \uff08 （  \uff09 ）
+\uff05 ％  \u201c “  \u201d ”  \u300c 「  \u300d 」  \u300e 『  \u300f 』
+\u3010 【  \u3011 】  \u300a 《  \u300b 》  \u3000 ideographic space  \u2026 …
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from annotations.segmentation import (
+    BOILERPLATE,
+    CLAIM,
+    HEADING,
+    OPINION,
+    Unit,
+    split_units,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+KINDS = {CLAIM, OPINION, HEADING, BOILERPLATE}
+
+
+def assert_exact_offsets(text: str, units: list[Unit]) -> None:
+    """Every unit is a non-empty, trimmed, single-line slice of text, in order."""
+    previous_end = 0
+    for unit in units:
+        assert unit.start < unit.end, f"empty or reversed unit {unit!r} in {text!r}"
+        assert unit.start >= previous_end, f"{unit!r} overlaps or is out of order"
+        assert text[unit.start : unit.end] == unit.text, f"{unit!r} in {text!r}"
+        assert unit.text == unit.text.strip(), f"{unit!r} has edge whitespace"
+        assert "\n" not in unit.text, f"{unit!r} crosses a line"
+        assert unit.kind in KINDS, f"{unit!r} has an unknown kind"
+        previous_end = unit.end
+
+
+def segment(text: str, **kwargs: object) -> list[Unit]:
+    """split_units, checked for exact offsets on the way out."""
+    units = split_units(text, **kwargs)
+    assert_exact_offsets(text, units)
+    return units
+
+
+def texts(text: str, **kwargs: object) -> list[str]:
+    return [unit.text for unit in segment(text, **kwargs)]
+
+
+# Boundaries ------------------------------------------------------------------
+
+
+def test_newline_is_a_hard_boundary() -> None:
+    text = (
+        "\u7b2c\u4e00\u884c\u6ca1\u6709\u53e5\u53f7\n"
+        "\u7b2c\u4e8c\u884c\u4e5f\u6ca1\u6709"
+    )
+
+    assert texts(text) == [
+        "\u7b2c\u4e00\u884c\u6ca1\u6709\u53e5\u53f7",
+        "\u7b2c\u4e8c\u884c\u4e5f\u6ca1\u6709",
+    ]
+
+
+def test_splits_after_ideographic_full_stop() -> None:
+    # 今天下雨。明天放晴。
+    text = "\u4eca\u5929\u4e0b\u96e8\u3002\u660e\u5929\u653e\u6674\u3002"
+
+    assert texts(text) == [
+        "\u4eca\u5929\u4e0b\u96e8\u3002",
+        "\u660e\u5929\u653e\u6674\u3002",
+    ]
+
+
+def test_splits_after_full_width_exclamation() -> None:
+    # 太好了！我们赢了。
+    text = "\u592a\u597d\u4e86\uff01\u6211\u4eec\u8d62\u4e86\u3002"
+
+    assert texts(text) == ["\u592a\u597d\u4e86\uff01", "\u6211\u4eec\u8d62\u4e86\u3002"]
+
+
+def test_splits_after_full_width_question_mark() -> None:
+    # 为什么？因为下雨。
+    text = "\u4e3a\u4ec0\u4e48\uff1f\u56e0\u4e3a\u4e0b\u96e8\u3002"
+
+    assert texts(text) == ["\u4e3a\u4ec0\u4e48\uff1f", "\u56e0\u4e3a\u4e0b\u96e8\u3002"]
+
+
+def test_splits_after_ascii_exclamation_and_question_in_chinese_text() -> None:
+    # 他们宣布加入英伟达!为什么?没人知道。
+    text = (
+        "\u4ed6\u4eec\u5ba3\u5e03\u52a0\u5165\u82f1\u4f1f\u8fbe!"
+        "\u4e3a\u4ec0\u4e48?\u6ca1\u4eba\u77e5\u9053\u3002"
+    )
+
+    assert texts(text) == [
+        "\u4ed6\u4eec\u5ba3\u5e03\u52a0\u5165\u82f1\u4f1f\u8fbe!",
+        "\u4e3a\u4ec0\u4e48?",
+        "\u6ca1\u4eba\u77e5\u9053\u3002",
+    ]
+
+
+@pytest.mark.parametrize("ellipsis", ["\u2026", "\u2026\u2026", "......", "....."])
+def test_line_final_ellipsis_ends_sentence(ellipsis: str) -> None:
+    # 消息一出<ellipsis>\n网友炸锅。
+    text = f"\u6d88\u606f\u4e00\u51fa{ellipsis}\n\u7f51\u53cb\u70b8\u9505\u3002"
+
+    assert texts(text) == [
+        f"\u6d88\u606f\u4e00\u51fa{ellipsis}",
+        "\u7f51\u53cb\u70b8\u9505\u3002",
+    ]
+
+
+def test_closing_quote_stays_with_its_sentence() -> None:
+    # 他说：“好。”我们走。
+    text = "\u4ed6\u8bf4\uff1a\u201c\u597d\u3002\u201d\u6211\u4eec\u8d70\u3002"
+
+    assert texts(text) == [
+        "\u4ed6\u8bf4\uff1a\u201c\u597d\u3002\u201d",
+        "\u6211\u4eec\u8d70\u3002",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opener", "closer"),
+    [
+        ("\u201c", "\u201d"),  # “ ”
+        ("\u300c", "\u300d"),  # 「 」
+        ("\u300e", "\u300f"),  # 『 』
+        ("\uff08", "\uff09"),  # （ ）
+        ("(", ")"),
+        ("\u3010", "\u3011"),  # 【 】
+    ],
+)
+def test_closing_bracket_after_terminator_stays_with_sentence(
+    opener: str, closer: str
+) -> None:
+    # 他说<opener>没错！<closer>我们走。
+    text = f"\u4ed6\u8bf4{opener}\u6ca1\u9519\uff01{closer}\u6211\u4eec\u8d70\u3002"
+
+    assert texts(text) == [
+        f"\u4ed6\u8bf4{opener}\u6ca1\u9519\uff01{closer}",
+        "\u6211\u4eec\u8d70\u3002",
+    ]
+
+
+def test_full_stop_after_closing_bracket_stays_with_sentence() -> None:
+    text = "He said (really!). Then he left."
+
+    assert texts(text) == ["He said (really!).", "Then he left."]
+
+
+def test_terminator_after_closing_quote_and_space_gives_no_empty_unit() -> None:
+    # 他说：“好！”。<ideographic space>随后走了。
+    text = (
+        "\u4ed6\u8bf4\uff1a\u201c\u597d\uff01\u201d\u3002"
+        "\u3000\u968f\u540e\u8d70\u4e86\u3002"
+    )
+
+    assert texts(text) == [
+        "\u4ed6\u8bf4\uff1a\u201c\u597d\uff01\u201d\u3002",
+        "\u968f\u540e\u8d70\u4e86\u3002",
+    ]
+
+
+def test_terminator_after_closing_bracket_and_space_gives_no_empty_unit() -> None:
+    # 估值上涨（约10%！）。 随后回落。
+    text = (
+        "\u4f30\u503c\u4e0a\u6da8\uff08\u7ea610%\uff01\uff09\u3002"
+        " \u968f\u540e\u56de\u843d\u3002"
+    )
+
+    assert texts(text) == [
+        "\u4f30\u503c\u4e0a\u6da8\uff08\u7ea610%\uff01\uff09\u3002",
+        "\u968f\u540e\u56de\u843d\u3002",
+    ]
+
+
+@pytest.mark.parametrize("semicolon", ["\uff1b", ";"])
+def test_semicolon_is_not_a_sentence_boundary(semicolon: str) -> None:
+    # 朱邦华负责开发<;>焦剑涛参与研究。
+    text = (
+        f"\u6731\u90a6\u534e\u8d1f\u8d23\u5f00\u53d1{semicolon}"
+        "\u7126\u5251\u6d9b\u53c2\u4e0e\u7814\u7a76\u3002"
+    )
+
+    assert texts(text) == [text]
+
+
+def test_full_width_comma_colon_brackets_and_percent_do_not_split() -> None:
+    # 全年增长（约8％），利润：10亿元。
+    text = (
+        "\u5168\u5e74\u589e\u957f\uff08\u7ea68\uff05\uff09\uff0c"
+        "\u5229\u6da6\uff1a10\u4ebf\u5143\u3002"
+    )
+
+    assert texts(text) == [text]
+
+
+def test_does_not_split_inside_book_title_marks() -> None:
+    # 印度有《摔跤吧！爸爸》这部电影。很好看！
+    text = (
+        "\u5370\u5ea6\u6709\u300a\u6454\u8de4\u5427\uff01\u7238\u7238\u300b"
+        "\u8fd9\u90e8\u7535\u5f71\u3002\u5f88\u597d\u770b\uff01"
+    )
+
+    assert texts(text) == [
+        "\u5370\u5ea6\u6709\u300a\u6454\u8de4\u5427\uff01\u7238\u7238\u300b"
+        "\u8fd9\u90e8\u7535\u5f71\u3002",
+        "\u5f88\u597d\u770b\uff01",
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The U.S. economy grew faster than expected.",
+        "Dr. Smith agreed with the findings.",
+        "Prof. Li joined the lab in 2019.",
+        "Acme Inc. hired both researchers.",
+        "Large models, e.g. GPT-4o, need many GPUs.",
+        "She has a Ph.D. from Stanford University.",
+        "The deal closed on Jan. 5 after long talks.",
+    ],
+)
+def test_does_not_split_after_abbreviation(sentence: str) -> None:
+    text = f"{sentence} The next sentence follows."
+
+    assert texts(text) == [sentence, "The next sentence follows."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nexusflow raised $10.6 million in its first round.",
+        "Growth slowed to 3.5 percent last year.",
+    ],
+)
+def test_does_not_split_inside_decimal_number(sentence: str) -> None:
+    text = f"{sentence} Investors were pleased."
+
+    assert texts(text) == [sentence, "Investors were pleased."]
+
+
+def test_does_not_split_after_initials() -> None:
+    text = "J. R. R. Tolkien wrote the book. It sold well."
+
+    assert texts(text) == ["J. R. R. Tolkien wrote the book.", "It sold well."]
+
+
+def test_splits_english_at_full_stop_followed_by_new_sentence() -> None:
+    text = "Nvidia hired the team. The news spread quickly."
+
+    assert texts(text) == ["Nvidia hired the team.", "The news spread quickly."]
+
+
+def test_splits_english_at_exclamation_and_question_marks() -> None:
+    text = "What a move! Why did they leave? Money, mostly."
+
+    assert texts(text) == ["What a move!", "Why did they leave?", "Money, mostly."]
+
+
+def test_splits_mixed_chinese_english_line_into_three_units() -> None:
+    text = (
+        "Nexusflow\u5f00\u53d1\u7684Athene-V2\u6a21\u578b\u76f4\u63a5\u5bf9\u6807"
+        "OpenAI\u7684GPT-4o\u3002It was founded in 2023. "
+        "\u516c\u53f8\u603b\u90e8\u5728Palo Alto\uff01"
+    )
+
+    assert texts(text) == [
+        "Nexusflow\u5f00\u53d1\u7684Athene-V2\u6a21\u578b\u76f4\u63a5\u5bf9\u6807"
+        "OpenAI\u7684GPT-4o\u3002",
+        "It was founded in 2023.",
+        "\u516c\u53f8\u603b\u90e8\u5728Palo Alto\uff01",
+    ]
+
+
+# Kinds -----------------------------------------------------------------------
+
+
+def test_plain_sentence_is_claim() -> None:
+    # 公司刚成立就拿到1060万美元融资。
+    text = (
+        "\u516c\u53f8\u521a\u6210\u7acb\u5c31\u62ff\u5230"
+        "1060\u4e07\u7f8e\u5143\u878d\u8d44\u3002"
+    )
+
+    [unit] = segment(text)
+
+    assert unit.kind == CLAIM
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # «——【 · 清华AI科学家跳槽美国 ·】——»
+        "\u00ab\u2014\u2014\u3010 \u00b7 \u6e05\u534eAI\u79d1\u5b66\u5bb6"
+        "\u8df3\u69fd\u7f8e\u56fd \u00b7\u3011\u2014\u2014\u00bb",
+        # «——【·英伟达的“秘密武器” ·】——»
+        "\u00ab\u2014\u2014\u3010\u00b7\u82f1\u4f1f\u8fbe\u7684\u201c\u79d8\u5bc6"
+        "\u6b66\u5668\u201d \u00b7\u3011\u2014\u2014\u00bb",
+        # —— 高层表态 ——
+        "\u2014\u2014 \u9ad8\u5c42\u8868\u6001 \u2014\u2014",
+        # ★ 重磅消息 ★
+        "\u2605 \u91cd\u78c5\u6d88\u606f \u2605",
+    ],
+)
+def test_decorated_heading_line_is_heading(line: str) -> None:
+    [unit] = segment(line)
+
+    assert (unit.kind, unit.text) == (HEADING, line)
+
+
+def test_decorated_heading_is_heading_between_sentences() -> None:
+    heading = "\u2014\u2014 \u9ad8\u5c42\u8868\u6001 \u2014\u2014"
+    text = f"\u7b2c\u4e00\u53e5\u3002\n{heading}\n\u7b2c\u4e8c\u53e5\u3002"
+
+    assert [u.kind for u in segment(text)] == [CLAIM, HEADING, CLAIM]
+
+
+@pytest.mark.parametrize(
+    "line", ["# Title", "## Sub heading", "### \u82f1\u4f1f\u8fbe"]
+)
+def test_markdown_heading_line_is_heading(line: str) -> None:
+    [unit] = segment(line)
+
+    assert (unit.kind, unit.text) == (HEADING, line)
+
+
+def test_heading_lines_argument_marks_matching_lines_as_headings() -> None:
+    # 清华科学家跳槽\n他们加入了英伟达。
+    text = (
+        "\u6e05\u534e\u79d1\u5b66\u5bb6\u8df3\u69fd\n"
+        "\u4ed6\u4eec\u52a0\u5165\u4e86\u82f1\u4f1f\u8fbe\u3002"
+    )
+
+    units = segment(
+        text, heading_lines=[" \u6e05\u534e\u79d1\u5b66\u5bb6\u8df3\u69fd "]
+    )
+
+    assert [(u.kind, u.text) for u in units] == [
+        (HEADING, "\u6e05\u534e\u79d1\u5b66\u5bb6\u8df3\u69fd"),
+        (CLAIM, "\u4ed6\u4eec\u52a0\u5165\u4e86\u82f1\u4f1f\u8fbe\u3002"),
+    ]
+
+
+def test_line_without_decoration_or_heading_lines_is_not_heading() -> None:
+    [unit] = segment("\u6e05\u534e\u79d1\u5b66\u5bb6\u8df3\u69fd")
+
+    assert unit.kind == CLAIM
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "\u5c55\u5f00\u5269\u4f5988%",  # 展开剩余88%
+        "\u5c55\u5f00\u5269\u4f5988\uff05",  # 展开剩余88％
+        "\u5c55\u5f00\u5168\u6587",  # 展开全文
+        "\u9605\u8bfb\u5168\u6587",  # 阅读全文
+        "\u8fd4\u56de\u641c\u72d0,\u67e5\u770b\u66f4\u591a",  # 返回搜狐,查看更多
+        "\u6253\u5f00APP\u9605\u8bfb",  # 打开APP阅读
+    ],
+)
+def test_glued_page_furniture_becomes_its_own_boilerplate_unit(furniture: str) -> None:
+    sentence = (
+        "\u7126\u5251\u6d9b\u66f4\u72e0\uff0c"
+        "\u4e0d\u4ec5\u662f\u6e05\u534e\u672c\u79d1\u3002"
+    )
+    text = furniture + sentence
+
+    furniture_unit, sentence_unit = segment(text)
+
+    assert (furniture_unit.kind, furniture_unit.text) == (BOILERPLATE, furniture)
+    assert (sentence_unit.kind, sentence_unit.text) == (CLAIM, sentence)
+    assert sentence_unit.start == furniture_unit.end == len(furniture)
+
+
+def test_page_furniture_inside_a_line_splits_the_text_around_it() -> None:
+    # 还曾在谷歌实习。展开全文他后来去了斯坦福。
+    text = (
+        "\u8fd8\u66fe\u5728\u8c37\u6b4c\u5b9e\u4e60\u3002\u5c55\u5f00\u5168\u6587"
+        "\u4ed6\u540e\u6765\u53bb\u4e86\u65af\u5766\u798f\u3002"
+    )
+
+    assert [(u.kind, u.text) for u in segment(text)] == [
+        (CLAIM, "\u8fd8\u66fe\u5728\u8c37\u6b4c\u5b9e\u4e60\u3002"),
+        (BOILERPLATE, "\u5c55\u5f00\u5168\u6587"),
+        (CLAIM, "\u4ed6\u540e\u6765\u53bb\u4e86\u65af\u5766\u798f\u3002"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # 发布于：河南省
+        "\u53d1\u5e03\u4e8e\uff1a\u6cb3\u5357\u7701",
+        # 本文仅供参考，不代表本站观点。
+        "\u672c\u6587\u4ec5\u4f9b\u53c2\u8003\uff0c\u4e0d\u4ee3\u8868\u672c\u7ad9\u89c2\u70b9\u3002",
+        # 提示：文章来自网络。
+        "\u63d0\u793a\uff1a\u6587\u7ae0\u6765\u81ea\u7f51\u7edc\u3002",
+        # 如有侵权请联系删除。
+        "\u5982\u6709\u4fb5\u6743\u8bf7\u8054\u7cfb\u5220\u9664\u3002",
+    ],
+)
+def test_footer_line_is_one_boilerplate_unit(line: str) -> None:
+    [unit] = segment(line)
+
+    assert (unit.kind, unit.text) == (BOILERPLATE, line)
+
+
+def test_line_with_two_spam_words_is_boilerplate() -> None:
+    # 炒股杠杆app，股票配资10倍。
+    text = "\u7092\u80a1\u6760\u6746app\uff0c\u80a1\u7968\u914d\u8d4410\u500d\u3002"
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.text) == (BOILERPLATE, text)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["\u914d\u8d44", "\u6760\u6746", "\u7092\u80a1"],  # 配资 杠杆 炒股
+)
+def test_single_spam_word_in_news_sentence_is_a_claim(word: str) -> None:
+    # 监管部门表示，<word>风险需要警惕。
+    text = (
+        f"\u76d1\u7ba1\u90e8\u95e8\u8868\u793a\uff0c{word}"
+        "\u98ce\u9669\u9700\u8981\u8b66\u60d5\u3002"
+    )
+
+    [unit] = segment(text)
+
+    assert unit.kind == CLAIM
+
+
+@pytest.mark.parametrize("mark", ["\uff1f", "?"])
+def test_question_is_opinion_with_reason_question(mark: str) -> None:
+    # 谁不想改变世界<?>
+    text = f"\u8c01\u4e0d\u60f3\u6539\u53d8\u4e16\u754c{mark}"
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.reason) == (OPINION, "question")
+
+
+def test_question_followed_by_closing_quote_is_opinion() -> None:
+    # 他问：“你好吗？”
+    text = "\u4ed6\u95ee\uff1a\u201c\u4f60\u597d\u5417\uff1f\u201d"
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.reason, unit.text) == (OPINION, "question", text)
+
+
+def test_question_followed_by_ascii_closing_quote_is_opinion() -> None:
+    # 他问"为什么?" (the seed article uses ASCII quotes inside Chinese text)
+    text = '\u4ed6\u95ee"\u4e3a\u4ec0\u4e48?"'
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.reason, unit.text) == (OPINION, "question", text)
+
+
+def test_only_the_question_sentence_is_opinion() -> None:
+    text = "\u4e3a\u4ec0\u4e48\u79bb\u5f00\uff1f\u56e0\u4e3a\u94b1\u3002"
+
+    assert [u.kind for u in segment(text)] == [OPINION, CLAIM]
+
+
+def test_exclamation_is_not_a_question() -> None:
+    [unit] = segment("\u592a\u597d\u4e86\uff01")
+
+    assert (unit.kind, unit.reason) == (CLAIM, "")
+
+
+# Whitespace ------------------------------------------------------------------
+
+
+def test_units_exclude_ideographic_space_indent_and_trailing_space() -> None:
+    # \u3000\u3000今天下雨。\u3000 明天放晴。\u3000
+    text = (
+        "\u3000\u3000\u4eca\u5929\u4e0b\u96e8\u3002"
+        "\u3000 \u660e\u5929\u653e\u6674\u3002\u3000"
+    )
+
+    units = segment(text)
+
+    assert [(u.start, u.text) for u in units] == [
+        (2, "\u4eca\u5929\u4e0b\u96e8\u3002"),
+        (9, "\u660e\u5929\u653e\u6674\u3002"),
+    ]
+
+
+def test_empty_and_blank_lines_give_no_units() -> None:
+    text = (
+        "\n\n\u7b2c\u4e00\u53e5\u3002\n   \n"
+        "\u3000\u3000\n\t\n\u7b2c\u4e8c\u53e5\u3002\n\n"
+    )
+
+    assert texts(text) == ["\u7b2c\u4e00\u53e5\u3002", "\u7b2c\u4e8c\u53e5\u3002"]
+
+
+@pytest.mark.parametrize("text", ["", "\n", "   ", "\u3000\u3000\n\n \t"])
+def test_blank_text_gives_no_units(text: str) -> None:
+    assert segment(text) == []
+
+
+def test_offsets_count_earlier_lines_and_indents() -> None:
+    text = "a\u3002\n\n\u3000\u3000\u4ed6\u8bf4\uff1a\u201c\u597d\u3002\u201d"
+
+    [first, second] = segment(text)
+
+    assert (first.start, first.end) == (0, 2)
+    assert (second.start, second.end) == (6, 13)
+
+
+# The seed article ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_article() -> str:
+    return (FIXTURES / "article.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def gold_sentences() -> list[str]:
+    return (FIXTURES / "sentences.gold.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_seed_article_gives_the_gold_sentences_in_order(
+    seed_article: str, gold_sentences: list[str]
+) -> None:
+    assert len(gold_sentences) == 55
+    assert texts(seed_article) == gold_sentences
+
+
+def test_seed_article_units_sit_at_their_offsets(seed_article: str) -> None:
+    units = segment(seed_article)
+
+    for unit in units:
+        assert seed_article[unit.start : unit.end] == unit.text
+    # Units follow each other through the text with only white space between.
+    for before, after in itertools.pairwise(units):
+        assert seed_article[before.end : after.start].strip() == ""
+
+
+def test_seed_article_unit_kinds(seed_article: str) -> None:
+    kinds = {number: u.kind for number, u in enumerate(segment(seed_article), 1)}
+
+    assert [n for n, kind in kinds.items() if kind == HEADING] == [4, 22, 43]
+    assert [n for n, kind in kinds.items() if kind == BOILERPLATE] == [7, 55]
+
+
+def test_seed_article_furniture_is_split_from_the_sentence_it_was_glued_to(
+    seed_article: str,
+) -> None:
+    units = segment(seed_article)
+    furniture, sentence = units[6], units[7]
+
+    assert furniture.text == "\u5c55\u5f00\u5269\u4f5988%"
+    assert sentence.start == furniture.end
+    assert sentence.kind == CLAIM
+
+
+# Generated mixed text --------------------------------------------------------
+
+_PIECES = (
+    "\u4eca\u5929",  # 今天
+    "\u6e05\u534e",  # 清华
+    "\u79d1\u5b66\u5bb6",  # 科学家
+    "AI",
+    "GPT-4o",
+    "the U.S.",
+    "Dr. Li",
+    "It was founded in 2023",
+    "$10.6",
+    "3.5",
+    " ",
+    "  ",
+    "\t",
+    "\u3000",
+    "\u3000\u3000",
+    "\n",
+    "\n\n",
+    "\u3002",
+    "\uff01",
+    "\uff1f",
+    "!",
+    "?",
+    ".",
+    ". ",
+    "\uff0c",
+    ",",
+    "\uff1b",
+    ";",
+    "\uff1a",
+    "\uff05",
+    "\u201c",
+    "\u201d",
+    "\u300c",
+    "\u300d",
+    "\u300e",
+    "\u300f",
+    "(",
+    ")",
+    "\uff08",
+    "\uff09",
+    "\u3010",
+    "\u3011",
+    '"',
+    "'",
+    "\u2026\u2026",
+    "......",
+    "\u300a\u6454\u8de4\u5427\uff01\u7238\u7238\u300b",
+    "\u5c55\u5f00\u5269\u4f5988%",
+    "\u5c55\u5f00\u5269\u4f5988\uff05",
+    "\u9605\u8bfb\u5168\u6587",
+    "# ",
+    "\u00ab\u2014\u2014\u3010 \u00b7 ",
+    "\u00b7\u3011\u2014\u2014\u00bb",
+    "\u914d\u8d44",
+    "\u6760\u6746",
+    "\u53d1\u5e03\u4e8e",
+)
+
+
+def _generated_texts(count: int) -> list[str]:
+    rng = random.Random(20240628)
+    return [
+        "".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 40)))
+        for _ in range(count)
+    ]
+
+
+def test_offsets_are_exact_on_generated_mixed_text() -> None:
+    for text in _generated_texts(2000):
+        assert_exact_offsets(text, split_units(text))
+
+
+def test_generated_mixed_text_keeps_every_visible_character() -> None:
+    for text in _generated_texts(2000):
+        covered = [False] * len(text)
+        for unit in split_units(text):
+            for index in range(unit.start, unit.end):
+                assert not covered[index], f"{unit!r} overlaps in {text!r}"
+                covered[index] = True
+        dropped = [
+            (i, ch) for i, ch in enumerate(text) if not ch.isspace() and not covered[i]
+        ]
+        assert dropped == [], f"characters dropped from {text!r}"
