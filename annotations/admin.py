@@ -25,6 +25,12 @@ STALE_FORM = _(
 )
 
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
+
+
+class DeskMedia:
+    css = {"all": ["annotations/admin.css"]}
+
+
 # Source URLs typed without a scheme are taken as https.
 URL_FORMFIELD = {models.URLField: {"assume_scheme": "https"}}
 
@@ -64,6 +70,7 @@ class ClaimInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    Media = DeskMedia
     list_display = (
         "title",
         "publisher",
@@ -197,9 +204,10 @@ class ClaimAdminForm(forms.ModelForm):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    Media = DeskMedia
     form = ClaimAdminForm
     list_display = (
-        "position",
+        "number",
         "short_text",
         "article_title",
         "kind",
@@ -208,7 +216,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "verdict_by",
         "updated_at",
     )
-    list_display_links = ("position", "short_text")
+    list_display_links = ("number", "short_text")
     list_filter = ("verdict", "kind", ArticleFilter)
     search_fields = ("text", "rationale", "article__title")
     list_per_page = 100
@@ -250,6 +258,10 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # deleting a unit would leave a hole in the article
+
+    @admin.display(description="#", ordering="position")
+    def number(self, claim: Claim) -> int:
+        return claim.position
 
     @admin.display(description=_("text"))
     def short_text(self, claim: Claim) -> str:
@@ -321,6 +333,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    Media = DeskMedia
     list_display = ("title", "publisher", "stance", "link", "claim_ref", "added_at")
     list_filter = ("stance", ArticleFilter)
     search_fields = ("title", "url", "publisher", "quote")

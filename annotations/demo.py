@@ -28,6 +28,7 @@ DEBUG_ONLY = (
 # What the desk's staff may do in the admin until roles arrive.
 _STAFF_PERMISSIONS = (
     "view_article",
+    "add_article",
     "change_article",
     "view_claim",
     "change_claim",
