@@ -280,26 +280,21 @@ class ClaimAdmin(admin.ModelAdmin):
         return claim.source_count
 
     def save_model(
-        self, request, obj: Claim, form: ClaimAdminForm, change: bool
+        self, request: HttpRequest, obj: Claim, form: ClaimAdminForm, change: bool
     ) -> None:
-        claim = Claim.objects.get(pk=obj.pk)
-        version = form.cleaned_data["expected_version"]
+        changed = set(form.changed_data)
+        if not changed & {"kind", "verdict", "rationale"}:
+            return
+        data = form.cleaned_data
         try:
-            if "kind" in form.changed_data:
-                claim = services.set_kind(
-                    claim=claim,
-                    kind=form.cleaned_data["kind"],
-                    expected_version=version,
-                )
-                version = claim.version
-            if {"verdict", "rationale"} & set(form.changed_data):
-                claim = services.set_verdict(
-                    claim=claim,
-                    verdict=form.cleaned_data["verdict"],
-                    rationale=form.cleaned_data["rationale"],
-                    editor=request.user,
-                    expected_version=version,
-                )
+            services.edit_claim(
+                claim=Claim.objects.get(pk=obj.pk),
+                editor=request.user,
+                expected_version=data["expected_version"],
+                kind=data["kind"] if "kind" in changed else None,
+                verdict=data["verdict"] if changed & {"verdict", "rationale"} else None,
+                rationale=data["rationale"] if "rationale" in changed else None,
+            )
         except services.StaleVersion as error:
             self.message_user(request, str(error), messages.ERROR)
 

@@ -1,4 +1,4 @@
-"""Forms for the admin (and later the editor pages)."""
+"""Forms for the editor pages and the admin: they parse input, services decide."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import importing
+from .models import Kind, Stance, Verdict
 
 TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
 NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
@@ -37,6 +38,9 @@ class ArticleImportForm(forms.Form):
         required=False,
         help_text=_(".txt, .md or .html; UTF-8 or GB18030/GBK."),
     )
+    # Headings found in an uploaded file's markup, carried from the preview
+    # to the import (one per line).
+    headings = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -53,7 +57,10 @@ class ArticleImportForm(forms.Form):
                 self.add_error("file", error.message)
                 return cleaned
         elif text.strip():
-            self.extracted = importing.ExtractedText(text=text)
+            headings = cleaned.get("headings") or ""
+            self.extracted = importing.ExtractedText(
+                text=text, heading_lines=frozenset(filter(None, headings.split("\n")))
+            )
         else:
             raise forms.ValidationError(NEED_TEXT_OR_FILE, code="empty")
         if not cleaned.get("title") and not self.extracted.title:
@@ -77,3 +84,69 @@ class ArticleImportForm(forms.Form):
         if error.code in ("url", "title"):
             return error.code
         return "file" if self.cleaned_data.get("file") else "text"
+
+
+class ClaimForm(forms.Form):
+    """Verdict, rationale and kind of one claim, with the version they start from."""
+
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 5,
+                "placeholder": _("What is actually true, in a sentence or two"),
+            }
+        ),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SourceForm(forms.Form):
+    url = forms.CharField(
+        label=_("URL"),
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    title = forms.CharField(label=_("Title"), max_length=500)
+    publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
+    quote = forms.CharField(
+        label=_("Quoted passage"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices)
+    accessed_on = forms.DateField(
+        label=_("Date accessed"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def service_arguments(self) -> dict:
+        """Keyword arguments for services.add_source / update_source."""
+        data = dict(self.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        return data
+
+
+class VersionForm(forms.Form):
+    """Only the version an action starts from (removing a source, merging)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    next_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, required=False
+    )
+
+
+class SplitForm(forms.Form):
+    at = forms.IntegerField(
+        label=_("Split before character"),
+        min_value=1,
+        help_text=_("Click in the text above to choose the point."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import importing, segmentation
+from . import importing, queries, segmentation
 from .importing import ImportRefused
 from .models import HTTP_URL_VALIDATOR, Article, Claim, Kind, Source, Stance, Verdict
 
@@ -30,6 +30,14 @@ UNKNOWN_KIND = "Unknown kind '{value}'. Use one of: {allowed}."
 UNKNOWN_STANCE = "Unknown stance '{value}'. Use one of: {allowed}."
 BAD_URL = "Enter a full http:// or https:// address (got '{value}')."
 TITLE_REQUIRED = "A title is required."
+SPLIT_OUTSIDE = "Choose a split point inside the claim (1 to {length} characters)."
+SPLIT_EMPTY = "Both parts of a split must contain text, not only spaces."
+MERGE_LAST = "This is the article's last unit: there is nothing after it to merge with."
+CLAIM_GONE = (
+    "This claim no longer exists: it was merged into the one before it. "
+    "Reload the article."
+)
+MERGE_ACROSS_LINES = "Units on different lines (paragraphs) cannot be merged."
 SOURCE_TITLE_REQUIRED = "A source needs a title."
 
 User = AbstractBaseUser
@@ -159,6 +167,56 @@ def _refuse_duplicate(digest: str) -> None:
         raise ImportRefused(importing.DUPLICATE.format(**existing), code="duplicate")
 
 
+def edit_claim(
+    *,
+    claim: Claim,
+    editor: User | None,
+    expected_version: int,
+    verdict: str | None = None,
+    rationale: str | None = None,
+    kind: str | None = None,
+) -> Claim:
+    """Change a claim's verdict, rationale and/or kind (None leaves a field as is).
+
+    Refused with StaleVersion if the claim changed since ``expected_version``.
+    Changing the verdict or rationale records ``editor`` as the verdict's author.
+    """
+    now = timezone.now()
+    changes: dict[str, object] = {"updated_at": now}
+    if kind is not None:
+        if kind not in Kind.values:
+            raise ValidationError(
+                UNKNOWN_KIND.format(value=kind, allowed=", ".join(Kind.values)),
+                code="kind",
+            )
+        changes.update(kind=kind, kind_reason="")
+    if verdict is not None and verdict not in Verdict.values:
+        raise ValidationError(
+            UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
+            code="verdict",
+        )
+    with transaction.atomic():
+        current = _lock(claim, expected_version)
+        if verdict is not None or rationale is not None:
+            verdict = current.verdict if verdict is None else verdict
+            unreviewed = verdict == Verdict.UNREVIEWED
+            changes.update(
+                verdict=verdict,
+                verdict_by=None if unreviewed else editor,
+                verdict_at=None if unreviewed else now,
+            )
+            if rationale is not None:
+                changes["rationale"] = rationale.strip()
+        # The version in the WHERE clause also guards databases without row
+        # locks (SQLite), where two writers can both pass _lock.
+        updated = Claim.objects.filter(pk=current.pk, version=expected_version).update(
+            version=F("version") + 1, **changes
+        )
+        if not updated:
+            raise StaleVersion(Claim.objects.get(pk=current.pk), expected_version)
+    return Claim.objects.select_related("verdict_by").get(pk=current.pk)
+
+
 def set_verdict(
     *,
     claim: Claim,
@@ -168,44 +226,152 @@ def set_verdict(
     expected_version: int,
 ) -> Claim:
     """Record a verdict and its rationale, refusing if the claim changed meanwhile."""
-    if verdict not in Verdict.values:
-        raise ValidationError(
-            UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
-            code="verdict",
-        )
-    now = timezone.now()
-    unreviewed = verdict == Verdict.UNREVIEWED
-    return _update_claim(
-        claim,
-        expected_version,
+    return edit_claim(
+        claim=claim,
+        editor=editor,
+        expected_version=expected_version,
         verdict=verdict,
-        rationale=rationale.strip(),
-        verdict_by=None if unreviewed else editor,
-        verdict_at=None if unreviewed else now,
-        updated_at=now,
+        rationale=rationale,
     )
 
 
 def set_kind(*, claim: Claim, kind: str, expected_version: int) -> Claim:
     """Change what sort of unit a claim is (claim, opinion, heading, boilerplate)."""
-    if kind not in Kind.values:
-        raise ValidationError(
-            UNKNOWN_KIND.format(value=kind, allowed=", ".join(Kind.values)), code="kind"
+    return edit_claim(
+        claim=claim, editor=None, expected_version=expected_version, kind=kind
+    )
+
+
+def split_claim(
+    *, claim: Claim, at: int, editor: User | None, expected_version: int
+) -> tuple[Claim, Claim]:
+    """Split a claim before its character ``at`` (0 < at < len(text)).
+
+    Both parts lose the verdict; the sources stay with the first part. Claims
+    after it move down one position.
+    """
+    with transaction.atomic():
+        current = _lock(claim, expected_version)
+        if not 0 < at < len(current.text):
+            raise ValidationError(
+                SPLIT_OUTSIDE.format(length=len(current.text)), code="split"
+            )
+        left = _trimmed(current.text, 0, at)
+        right = _trimmed(current.text, at, len(current.text))
+        if left is None or right is None:
+            raise ValidationError(SPLIT_EMPTY, code="split")
+        now = timezone.now()
+        _shift_positions(current.article_id, after=current.position, by=1, now=now)
+        Claim.objects.filter(pk=current.pk).update(
+            start=current.start + left[0],
+            end=current.start + left[1],
+            text=current.text[left[0] : left[1]],
+            version=F("version") + 1,
+            **_cleared_verdict(now),
         )
-    return _update_claim(
-        claim, expected_version, kind=kind, kind_reason="", updated_at=timezone.now()
-    )
+        second = Claim.objects.create(
+            article_id=current.article_id,
+            position=current.position + 1,
+            start=current.start + right[0],
+            end=current.start + right[1],
+            text=current.text[right[0] : right[1]],
+            kind=current.kind,
+            updated_at=now,
+        )
+    return Claim.objects.get(pk=current.pk), second
 
 
-def _update_claim(claim: Claim, expected_version: int, **changes: object) -> Claim:
-    """Apply ``changes`` only if the row is still at ``expected_version``."""
-    updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
-        version=F("version") + 1, **changes
+def merge_with_next(
+    *,
+    claim: Claim,
+    editor: User | None,
+    expected_version: int,
+    next_expected_version: int | None = None,
+) -> Claim:
+    """Merge a claim with the one after it on the same line.
+
+    The merged claim loses its verdict, keeps both claims' sources and
+    rationales, and later claims move up one position.
+    """
+    with transaction.atomic():
+        current = _lock(claim, expected_version)
+        following = (
+            Claim.objects.select_for_update()
+            .filter(article_id=current.article_id, position=current.position + 1)
+            .first()
+        )
+        if following is None:
+            raise ValidationError(MERGE_LAST, code="merge")
+        if next_expected_version is not None:
+            _check_version(following, next_expected_version)
+        gap = queries.text_between(current, following)
+        if "\n" in gap:
+            raise ValidationError(MERGE_ACROSS_LINES, code="merge")
+        now = timezone.now()
+        Source.objects.filter(claim=following).update(claim=current)
+        following.delete()
+        rationale = "\n\n".join(
+            r for r in (current.rationale, following.rationale) if r
+        )
+        Claim.objects.filter(pk=current.pk).update(
+            end=following.end,
+            text=current.text + gap + following.text,
+            rationale=rationale,
+            version=F("version") + 1,
+            **_cleared_verdict(now),
+        )
+        _shift_positions(current.article_id, after=following.position, by=-1, now=now)
+    return Claim.objects.get(pk=current.pk)
+
+
+def _lock(claim: Claim, expected_version: int) -> Claim:
+    """The claim's row, locked for this transaction, at ``expected_version``."""
+    current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if current is None:
+        raise ValidationError(CLAIM_GONE, code="gone")
+    _check_version(current, expected_version)
+    return current
+
+
+def _check_version(current: Claim, expected_version: int) -> None:
+    if current.version != expected_version:
+        raise StaleVersion(current, expected_version)
+
+
+def _cleared_verdict(now: datetime.datetime) -> dict[str, object]:
+    return {
+        "verdict": Verdict.UNREVIEWED,
+        "verdict_by": None,
+        "verdict_at": None,
+        "updated_at": now,
+    }
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of text[start:end] without edge white space; None if blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    first = start + len(piece) - len(piece.lstrip())
+    return first, first + len(stripped)
+
+
+# Positions stay dense (1..n). Shifting them in place would collide with the
+# unique (article, position) constraint row by row, so the rows move out of
+# the way first and then to their new places.
+_POSITION_PARKING = 1_000_000_000
+
+
+def _shift_positions(
+    article_id: int, *, after: int, by: int, now: datetime.datetime
+) -> None:
+    Claim.objects.filter(article_id=article_id, position__gt=after).update(
+        position=F("position") + _POSITION_PARKING
     )
-    fresh = Claim.objects.get(pk=claim.pk)
-    if not updated:
-        raise StaleVersion(fresh, expected_version)
-    return fresh
+    Claim.objects.filter(article_id=article_id, position__gt=_POSITION_PARKING).update(
+        position=F("position") - _POSITION_PARKING + by, updated_at=now
+    )
 
 
 def add_source(
@@ -218,8 +384,12 @@ def add_source(
     stance: str = Stance.SUPPORTS,
     accessed_on: datetime.date | None = None,
     added_by: User | None = None,
+    expected_version: int | None = None,
 ) -> Source:
-    """Attach a source to a claim; the claim's version goes up."""
+    """Attach a source to a claim; the claim's version goes up.
+
+    With ``expected_version``, refused (StaleVersion) if the claim changed since.
+    """
     fields = _clean_source_fields(url=url, title=title, stance=stance)
     with transaction.atomic():
         source = Source.objects.create(
@@ -230,7 +400,7 @@ def add_source(
             added_by=added_by,
             **fields,
         )
-        _touch(claim)
+        _touch(claim, expected_version)
     return source
 
 
@@ -243,6 +413,7 @@ def update_source(
     quote: str = "",
     stance: str = Stance.SUPPORTS,
     accessed_on: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> Source:
     """Change a source's fields; its claim's version goes up."""
     fields = _clean_source_fields(url=url, title=title, stance=stance)
@@ -253,23 +424,27 @@ def update_source(
             accessed_on=accessed_on,
             **fields,
         )
-        _touch(source.claim)
+        _touch(source.claim, expected_version)
     source.refresh_from_db()
     return source
 
 
-def remove_source(*, source: Source) -> None:
+def remove_source(*, source: Source, expected_version: int | None = None) -> None:
     """Detach a source from its claim; the claim's version goes up."""
     with transaction.atomic():
         claim = source.claim
         source.delete()
-        _touch(claim)
+        _touch(claim, expected_version)
 
 
-def _touch(claim: Claim) -> None:
-    Claim.objects.filter(pk=claim.pk).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
+def _touch(claim: Claim, expected_version: int | None) -> None:
+    """Raise the claim's version; with ``expected_version``, only from that one."""
+    rows = Claim.objects.filter(pk=claim.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
+        # Raising inside the caller's atomic block undoes its source change.
+        raise StaleVersion(Claim.objects.get(pk=claim.pk), expected_version or 0)
 
 
 def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]:

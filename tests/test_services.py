@@ -311,3 +311,587 @@ def test_database_refuses_verdict_without_date_and_non_http_source():
         Claim.objects.filter(pk=claim.pk).update(verdict=Verdict.VERIFIED)
     with pytest.raises(IntegrityError), transaction.atomic():
         Source.objects.create(claim=claim, url="javascript:alert(1)", title="x")
+
+
+# Editing, splitting and merging claims.
+
+# 公司成立了，融资了1060万美元。 / 他们的模型很强。 / 第三句话在这里。
+ZH_FUNDING = (
+    "\u516c\u53f8\u6210\u7acb\u4e86\uff0c\u878d\u8d44\u4e861060\u4e07\u7f8e\u5143\u3002"
+)
+ZH_MODEL = "\u4ed6\u4eec\u7684\u6a21\u578b\u5f88\u5f3a\u3002"
+ZH_THIRD = "\u7b2c\u4e09\u53e5\u8bdd\u5728\u8fd9\u91cc\u3002"
+MIXED_TEXT = (
+    f"{ZH_FUNDING}{ZH_MODEL}\n"
+    "The U.S. economy grew 3.5%. It was a good year.\n"
+    f"{ZH_THIRD}"
+)
+# Two moments, so tests can tell which change wrote verdict_at.
+EARLIER = datetime.datetime(2025, 7, 1, 9, 0, tzinfo=datetime.UTC)
+LATER = datetime.datetime(2025, 7, 2, 17, 30, tzinfo=datetime.UTC)
+
+
+def _at(monkeypatch, moment: datetime.datetime) -> None:
+    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+
+
+def _state(article: Article) -> tuple:
+    """Everything a claim edit could change in an article, to compare before/after."""
+    claims = Claim.objects.filter(article=article).order_by("position")
+    sources = Source.objects.filter(claim__article=article).order_by("pk")
+    return (
+        Article.objects.values_list("text", flat=True).get(pk=article.pk),
+        list(
+            claims.values_list(
+                "pk",
+                "position",
+                "start",
+                "end",
+                "text",
+                "kind",
+                "verdict",
+                "rationale",
+                "verdict_by",
+                "verdict_at",
+                "version",
+                "updated_at",
+            )
+        ),
+        list(sources.values_list("pk", "claim_id")),
+    )
+
+
+def _claims_in_order(article: Article) -> list[Claim]:
+    """The article's claims, checked to be dense 1..n and at exact offsets."""
+    article.refresh_from_db()
+    claims = list(Claim.objects.filter(article=article).order_by("position"))
+    assert [c.position for c in claims] == list(range(1, len(claims) + 1))
+    for claim in claims:
+        assert article.text[claim.start : claim.end] == claim.text, claim.position
+    return claims
+
+
+def _spans(article: Article) -> list[tuple[int, int, int, str]]:
+    return [(c.position, c.start, c.end, c.text) for c in _claims_in_order(article)]
+
+
+def _with_verdict(claim: Claim, rationale: str = "Checked.", **kwargs) -> Claim:
+    return services.set_verdict(
+        claim=claim,
+        verdict=kwargs.get("verdict", Verdict.VERIFIED),
+        rationale=rationale,
+        editor=kwargs.get("editor") or UserFactory(),
+        expected_version=claim.version,
+    )
+
+
+def test_edit_claim_changes_verdict_rationale_and_kind_in_one_version_bump(
+    monkeypatch,
+):
+    editor = UserFactory()
+    claim = claim_of(ArticleFactory(text=MIXED_TEXT))
+    _at(monkeypatch, LATER)
+    updated = services.edit_claim(
+        claim=claim,
+        editor=editor,
+        expected_version=claim.version,
+        verdict=Verdict.DISPUTED,
+        rationale="  Filings show 1060 was 1600.  ",
+        kind=Kind.OPINION,
+    )
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.version == claim.version + 1
+    assert (stored.verdict, stored.kind, stored.kind_reason) == (
+        Verdict.DISPUTED,
+        Kind.OPINION,
+        "",
+    )
+    assert stored.rationale == "Filings show 1060 was 1600."
+    assert (stored.verdict_by, stored.verdict_at, stored.updated_at) == (
+        editor,
+        LATER,
+        LATER,
+    )
+    assert (updated.pk, updated.version, updated.verdict_by) == (
+        claim.pk,
+        stored.version,
+        editor,
+    )
+
+
+def test_edit_claim_leaves_fields_given_as_none_unchanged():
+    editor = UserFactory()
+    claim = claim_of(ArticleFactory(text=MIXED_TEXT))
+    claim = services.edit_claim(
+        claim=claim,
+        editor=editor,
+        expected_version=claim.version,
+        verdict=Verdict.MISSTATED,
+        rationale="It was 1600.",
+        kind=Kind.OPINION,
+    )
+    only_kind = services.edit_claim(
+        claim=claim, editor=editor, expected_version=claim.version, kind=Kind.CLAIM
+    )
+    assert (only_kind.kind, only_kind.verdict, only_kind.rationale) == (
+        Kind.CLAIM,
+        Verdict.MISSTATED,
+        "It was 1600.",
+    )
+    only_verdict = services.edit_claim(
+        claim=only_kind,
+        editor=editor,
+        expected_version=only_kind.version,
+        verdict=Verdict.VERIFIED,
+    )
+    assert (only_verdict.kind, only_verdict.verdict, only_verdict.rationale) == (
+        Kind.CLAIM,
+        Verdict.VERIFIED,
+        "It was 1600.",
+    )
+    assert only_verdict.version == claim.version + 2
+    assert claim_of(only_verdict.article).text == ZH_FUNDING
+
+
+def test_edit_claim_rationale_only_records_the_editor_as_verdict_author(
+    monkeypatch,
+):
+    first, second = UserFactory(), UserFactory()
+    claim = claim_of(ArticleFactory(text=MIXED_TEXT))
+    _at(monkeypatch, EARLIER)
+    claim = _with_verdict(claim, rationale="first", editor=first)
+    _at(monkeypatch, LATER)
+    updated = services.edit_claim(
+        claim=claim,
+        editor=second,
+        expected_version=claim.version,
+        rationale="Better wording.",
+    )
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.verdict, stored.rationale) == (Verdict.VERIFIED, "Better wording.")
+    assert (stored.verdict_by, stored.verdict_at) == (second, LATER)
+    assert updated.verdict_by == second
+    assert stored.version == claim.version + 1
+
+
+def test_edit_claim_kind_only_leaves_verdict_author_alone(monkeypatch):
+    author = UserFactory()
+    claim = claim_of(ArticleFactory(text=MIXED_TEXT))
+    _at(monkeypatch, EARLIER)
+    claim = _with_verdict(claim, rationale="Checked.", editor=author)
+    _at(monkeypatch, LATER)
+    updated = services.edit_claim(
+        claim=claim,
+        editor=UserFactory(),
+        expected_version=claim.version,
+        kind=Kind.HEADING,
+    )
+    stored = Claim.objects.get(pk=claim.pk)
+    assert stored.kind == Kind.HEADING
+    assert (stored.verdict, stored.rationale) == (Verdict.VERIFIED, "Checked.")
+    assert (stored.verdict_by, stored.verdict_at) == (author, EARLIER)
+    assert updated.verdict_by == author
+
+
+def test_edit_claim_rejects_stale_version_with_the_fresh_row_and_changes_nothing():
+    claim = claim_of(ArticleFactory(text=MIXED_TEXT))
+    newer = _with_verdict(claim, rationale="first")
+    article = newer.article
+    before = _state(article)
+    with pytest.raises(services.StaleVersion) as stale:
+        services.edit_claim(
+            claim=claim,
+            editor=UserFactory(),
+            expected_version=claim.version,
+            verdict=Verdict.DISPUTED,
+            rationale="second",
+            kind=Kind.OPINION,
+        )
+    current = stale.value.current
+    assert (current.pk, current.version, current.rationale) == (
+        claim.pk,
+        newer.version,
+        "first",
+    )
+    assert current.verdict == Verdict.VERIFIED
+    assert f"now version {newer.version}" in str(stale.value)
+    assert _state(article) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kind": "rumour"}, "Unknown kind 'rumour'"),
+        ({"kind": "rumour", "verdict": Verdict.VERIFIED}, "Unknown kind 'rumour'"),
+        ({"verdict": "true"}, "Unknown verdict 'true'"),
+        ({"verdict": "true", "kind": Kind.OPINION}, "Unknown verdict 'true'"),
+        (
+            {"verdict": "", "rationale": "x", "kind": Kind.OPINION},
+            "Unknown verdict ''",
+        ),
+    ],
+)
+def test_edit_claim_refuses_unknown_kind_or_verdict_and_changes_nothing(
+    changes, message
+):
+    claim = claim_of(ArticleFactory(text=MIXED_TEXT))
+    before = _state(claim.article)
+    with pytest.raises(ValidationError, match=message):
+        services.edit_claim(
+            claim=claim,
+            editor=UserFactory(),
+            expected_version=claim.version,
+            **changes,
+        )
+    assert _state(claim.article) == before
+
+
+def test_split_claim_keeps_offsets_exact():
+    article = ArticleFactory(text=MIXED_TEXT)
+    before = _claims_in_order(article)
+    assert [c.text for c in before] == [
+        ZH_FUNDING,
+        ZH_MODEL,
+        "The U.S. economy grew 3.5%.",
+        "It was a good year.",
+        ZH_THIRD,
+    ]
+    claim = before[0]
+    # Just after the full-width comma: 公司成立了， | 融资了1060万美元。
+    first, second = services.split_claim(
+        claim=claim, at=6, editor=None, expected_version=claim.version
+    )
+    after = _claims_in_order(article)
+    assert [c.text for c in after] == [
+        "\u516c\u53f8\u6210\u7acb\u4e86\uff0c",
+        "\u878d\u8d44\u4e861060\u4e07\u7f8e\u5143\u3002",
+        ZH_MODEL,
+        "The U.S. economy grew 3.5%.",
+        "It was a good year.",
+        ZH_THIRD,
+    ]
+    assert (first.pk, first.position, first.start, first.end) == (claim.pk, 1, 0, 6)
+    assert (second.position, second.start, second.end) == (2, 6, claim.end)
+    assert second.pk not in {c.pk for c in before}
+    assert [c.pk for c in after] == [claim.pk, second.pk] + [c.pk for c in before[1:]]
+    # The later claims moved down one position and kept their offsets.
+    assert [(c.start, c.end) for c in after[2:]] == [
+        (c.start, c.end) for c in before[1:]
+    ]
+
+
+def test_split_claim_inside_a_later_chinese_claim_moves_only_the_claims_after_it():
+    article = ArticleFactory(text=MIXED_TEXT)
+    other = ArticleFactory(text=sentences(4, start=7000))
+    other_before = _state(other)
+    before = _claims_in_order(article)
+    claim = before[1]  # 他们的模型很强。 at offset 17
+    first, second = services.split_claim(
+        claim=claim, at=3, editor=None, expected_version=claim.version
+    )
+    after = _claims_in_order(article)
+    assert (first.start, first.end, first.text) == (17, 20, "\u4ed6\u4eec\u7684")
+    assert (second.start, second.end, second.text) == (
+        20,
+        25,
+        "\u6a21\u578b\u5f88\u5f3a\u3002",
+    )
+    assert [c.pk for c in after] == [
+        before[0].pk,
+        claim.pk,
+        second.pk,
+        *(c.pk for c in before[2:]),
+    ]
+    assert _state(other) == other_before
+
+
+def test_split_claim_trims_white_space_at_the_cut():
+    # One claim with spaces (ASCII and ideographic) around the cut.
+    article = ArticleFactory(text="First part here, \u3000 and more.\nNext line.")
+    claim = claim_of(article, 1)
+    assert claim.text == "First part here, \u3000 and more."
+    first, second = services.split_claim(
+        claim=claim, at=17, editor=None, expected_version=claim.version
+    )
+    assert (first.text, first.start, first.end) == ("First part here,", 0, 16)
+    assert (second.text, second.start, second.end) == ("and more.", 19, 28)
+    assert [c.text for c in _claims_in_order(article)] == [
+        "First part here,",
+        "and more.",
+        "Next line.",
+    ]
+
+
+def test_split_claim_at_a_merged_sentence_gap_trims_the_space():
+    article = ArticleFactory(text="First part here. And more.")
+    claim = services.merge_with_next(
+        claim=claim_of(article, 1),
+        editor=None,
+        expected_version=1,
+        next_expected_version=1,
+    )
+    assert claim.text == "First part here. And more."
+    first, second = services.split_claim(
+        claim=claim, at=16, editor=None, expected_version=claim.version
+    )
+    assert (first.text, first.start, first.end) == ("First part here.", 0, 16)
+    assert (second.text, second.start, second.end) == ("And more.", 17, 26)
+    _claims_in_order(article)
+
+
+def test_split_claim_clears_verdict_keeps_sources_on_first_part_and_sets_versions():
+    article = ArticleFactory(text=MIXED_TEXT)
+    claim = claim_of(article, 1)
+    sources = [add_source(claim, title="Filing"), add_source(claim, title="Report")]
+    claim = _with_verdict(claim_of(article, 1), rationale="Checked.")
+    assert claim.verdict_by is not None
+    first, second = services.split_claim(
+        claim=claim, at=6, editor=UserFactory(), expected_version=claim.version
+    )
+    for part in (first, second):
+        stored = Claim.objects.get(pk=part.pk)
+        assert (stored.verdict, stored.verdict_by, stored.verdict_at) == (
+            Verdict.UNREVIEWED,
+            None,
+            None,
+        )
+    assert first.version == claim.version + 1
+    assert Claim.objects.get(pk=second.pk).version == 1
+    assert second.kind == claim.kind
+    assert list(first.sources.order_by("pk")) == sources
+    assert not Source.objects.filter(claim=second.pk).exists()
+
+
+@pytest.mark.parametrize("at", [0, len(ZH_FUNDING), -1, -5, len(ZH_FUNDING) + 3])
+def test_split_claim_refuses_points_outside_the_claim_and_changes_nothing(at):
+    article = ArticleFactory(text=MIXED_TEXT)
+    claim = claim_of(article, 1)
+    before = _state(article)
+    with pytest.raises(ValidationError) as refused:
+        services.split_claim(
+            claim=claim, at=at, editor=None, expected_version=claim.version
+        )
+    assert refused.value.messages == [
+        services.SPLIT_OUTSIDE.format(length=len(ZH_FUNDING))
+    ]
+    assert _state(article) == before
+
+
+@pytest.mark.parametrize(("position", "at"), [(1, 4), (2, 1)])
+def test_split_claim_refuses_a_part_of_only_spaces_and_changes_nothing(position, at):
+    article = ArticleFactory(text="One.  Two.")
+    # Import trims every unit, so no cut can leave a blank side. Widen the
+    # claims over the spaces between them (still exact slices of the article)
+    # to reach the guard.
+    Claim.objects.filter(article=article, position=1).update(end=6, text="One.  ")
+    Claim.objects.filter(article=article, position=2).update(start=4, text="  Two.")
+    claim = claim_of(article, position)
+    before = _state(article)
+    with pytest.raises(ValidationError) as refused:
+        services.split_claim(
+            claim=claim, at=at, editor=None, expected_version=claim.version
+        )
+    assert refused.value.messages == [services.SPLIT_EMPTY]
+    assert _state(article) == before
+
+
+def test_split_claim_rejects_stale_version_and_changes_nothing():
+    article = ArticleFactory(text=MIXED_TEXT)
+    claim = claim_of(article, 1)
+    newer = _with_verdict(claim)
+    before = _state(article)
+    with pytest.raises(services.StaleVersion) as stale:
+        services.split_claim(
+            claim=claim, at=6, editor=None, expected_version=claim.version
+        )
+    assert (stale.value.current.pk, stale.value.current.version) == (
+        claim.pk,
+        newer.version,
+    )
+    assert _state(article) == before
+
+
+def test_merge_with_next_joins_text_offsets_and_positions():
+    article = ArticleFactory(text="One. Two. Three.\nFour.")
+    before = _claims_in_order(article)
+    one, two = before[0], before[1]
+    merged = services.merge_with_next(
+        claim=one, editor=None, expected_version=one.version
+    )
+    assert (merged.pk, merged.position, merged.start, merged.end, merged.text) == (
+        one.pk,
+        1,
+        0,
+        9,
+        "One. Two.",
+    )
+    assert merged.version == one.version + 1
+    assert not Claim.objects.filter(pk=two.pk).exists()
+    after = _claims_in_order(article)
+    assert [(c.pk, c.text) for c in after] == [
+        (one.pk, "One. Two."),
+        (before[2].pk, "Three."),
+        (before[3].pk, "Four."),
+    ]
+
+
+def test_merge_with_next_joins_chinese_claims_without_a_gap():
+    article = ArticleFactory(text=MIXED_TEXT)
+    one = claim_of(article, 1)
+    merged = services.merge_with_next(
+        claim=one, editor=None, expected_version=one.version
+    )
+    assert (merged.start, merged.end, merged.text) == (0, 25, ZH_FUNDING + ZH_MODEL)
+    assert [c.text for c in _claims_in_order(article)] == [
+        ZH_FUNDING + ZH_MODEL,
+        "The U.S. economy grew 3.5%.",
+        "It was a good year.",
+        ZH_THIRD,
+    ]
+
+
+def test_merge_with_next_moves_sources_keeps_rationales_and_clears_verdict():
+    article = ArticleFactory(text="One. Two. Three.")
+    kept = add_source(claim_of(article, 1), title="Kept")
+    moved = add_source(claim_of(article, 2), title="Moved")
+    one = _with_verdict(claim_of(article, 1), rationale="Reason one.")
+    two = _with_verdict(
+        claim_of(article, 2), rationale="Reason two.", verdict=Verdict.DISPUTED
+    )
+    merged = services.merge_with_next(
+        claim=one,
+        editor=UserFactory(),
+        expected_version=one.version,
+        next_expected_version=two.version,
+    )
+    stored = Claim.objects.get(pk=one.pk)
+    assert (stored.verdict, stored.verdict_by, stored.verdict_at) == (
+        Verdict.UNREVIEWED,
+        None,
+        None,
+    )
+    assert "Reason one." in stored.rationale
+    assert "Reason two." in stored.rationale
+    assert stored.rationale.index("Reason one.") < stored.rationale.index("Reason two.")
+    assert list(merged.sources.order_by("pk")) == [kept, moved]
+    assert Source.objects.count() == 2
+    assert not Claim.objects.filter(pk=two.pk).exists()
+
+
+def test_merge_with_next_refuses_the_last_unit_and_changes_nothing():
+    article = ArticleFactory(text=MIXED_TEXT)
+    last = claim_of(article, 5)
+    before = _state(article)
+    with pytest.raises(ValidationError) as refused:
+        services.merge_with_next(claim=last, editor=None, expected_version=last.version)
+    assert refused.value.messages == [services.MERGE_LAST]
+    assert _state(article) == before
+
+
+@pytest.mark.parametrize("text", ["A.\nB.", "A.\n\nB.", "A. \n  B."])
+def test_merge_with_next_refuses_across_lines_and_changes_nothing(text):
+    article = ArticleFactory(text=text)
+    first = claim_of(article, 1)
+    before = _state(article)
+    with pytest.raises(ValidationError) as refused:
+        services.merge_with_next(
+            claim=first, editor=None, expected_version=first.version
+        )
+    assert refused.value.messages == [services.MERGE_ACROSS_LINES]
+    assert _state(article) == before
+
+
+@pytest.mark.parametrize("stale_side", ["claim", "next"])
+def test_merge_with_next_rejects_stale_versions_and_changes_nothing(stale_side):
+    article = ArticleFactory(text="One. Two. Three.")
+    one, two = claim_of(article, 1), claim_of(article, 2)
+    changed = _with_verdict(one if stale_side == "claim" else two)
+    before = _state(article)
+    with pytest.raises(services.StaleVersion) as stale:
+        services.merge_with_next(
+            claim=one,
+            editor=None,
+            expected_version=one.version,
+            next_expected_version=two.version,
+        )
+    assert (stale.value.current.pk, stale.value.current.version) == (
+        changed.pk,
+        changed.version,
+    )
+    assert _state(article) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "at"),
+    [
+        (MIXED_TEXT, 1, 6),
+        (MIXED_TEXT, 3, 16),
+        ("First part here and more.\nNext line.", 1, 15),
+    ],
+)
+def test_split_then_merge_restores_text_and_offsets(text, position, at):
+    article = ArticleFactory(text=text)
+    original = _spans(article)
+    claim = claim_of(article, position)
+    first, _ = services.split_claim(
+        claim=claim, at=at, editor=None, expected_version=claim.version
+    )
+    assert len(_spans(article)) == len(original) + 1
+    services.merge_with_next(claim=first, editor=None, expected_version=first.version)
+    assert _spans(article) == original
+    assert Article.objects.get(pk=article.pk).text == text
+
+
+def test_split_claim_on_an_article_with_many_claims():
+    article = ArticleFactory(text=sentences(300))
+    before = _claims_in_order(article)
+    assert len(before) == 300
+    claim = before[1]
+    first, second = services.split_claim(
+        claim=claim, at=8, editor=None, expected_version=claim.version
+    )
+    after = _claims_in_order(article)
+    assert [c.position for c in after] == list(range(1, 302))
+    assert (first.text, second.text) == ("Sentence", claim.text[9:])
+    assert [c.pk for c in after[3:]] == [c.pk for c in before[2:]]
+
+
+def test_split_claim_queries_do_not_grow_with_later_claims(
+    django_assert_max_num_queries,
+):
+    def queries_for(count: int, start: int) -> int:
+        article = ArticleFactory(text=sentences(count, start=start))
+        claim = claim_of(article, 2)
+        with (
+            django_assert_max_num_queries(12),
+            CaptureQueriesContext(connection) as context,
+        ):
+            services.split_claim(
+                claim=claim, at=8, editor=None, expected_version=claim.version
+            )
+        assert len(_claims_in_order(article)) == count + 1
+        return len(context)
+
+    assert queries_for(30, 1000) == queries_for(300, 2000)
+
+
+def test_merge_with_next_queries_do_not_grow_with_later_claims(
+    django_assert_max_num_queries,
+):
+    def queries_for(count: int, start: int) -> int:
+        article = ArticleFactory(
+            text=" ".join(f"Unit {n}." for n in range(start, start + count))
+        )
+        claim = claim_of(article, 2)
+        add_source(claim_of(article, 3))
+        with (
+            django_assert_max_num_queries(12),
+            CaptureQueriesContext(connection) as context,
+        ):
+            services.merge_with_next(
+                claim=claim, editor=None, expected_version=claim.version
+            )
+        assert len(_claims_in_order(article)) == count - 1
+        return len(context)
+
+    assert queries_for(30, 1000) == queries_for(300, 2000)

@@ -1,0 +1,160 @@
+// factcheck: keyboard and mouse on the editor pages. Progressive enhancement:
+// every action here is also a link or a form that works without JavaScript.
+(function () {
+  "use strict";
+
+  const TYPING = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+
+  function workspace() { return document.getElementById("workspace"); }
+
+  function units() {
+    return Array.from(document.querySelectorAll("#article .unit:not(.dim)"));
+  }
+
+  function selectedUnit() {
+    return document.querySelector("#article .unit.selected");
+  }
+
+  function select(unit) {
+    if (!unit) return;
+    const ws = workspace();
+    document.querySelectorAll("#article .unit.selected").forEach((el) => el.classList.remove("selected"));
+    unit.classList.add("selected");
+    unit.scrollIntoView({ block: "nearest" });
+    const pk = unit.dataset.claim;
+    const url = new URL(window.location.href);
+    url.searchParams.set("claim", pk);
+    url.hash = unit.id;
+    window.history.replaceState(null, "", url);
+    window.htmx.ajax("GET", ws.dataset.panelUrl.replace("/0/", "/" + pk + "/"), {
+      target: "#panel",
+      swap: "outerHTML",
+    });
+  }
+
+  function move(step) {
+    const list = units();
+    if (!list.length) return;
+    const current = list.indexOf(selectedUnit());
+    let next = current === -1 ? (step > 0 ? 0 : list.length - 1) : current + step;
+    next = Math.max(0, Math.min(list.length - 1, next));
+    select(list[next]);
+  }
+
+  function press(key) {
+    const button = document.querySelector('#panel button[data-key="' + key + '"]');
+    if (button) button.click();
+  }
+
+  function focusRationale() {
+    const box = document.querySelector("#panel textarea[name=rationale]");
+    if (box) box.focus();
+  }
+
+  function addSource() {
+    const details = document.getElementById("add-source");
+    if (!details) return;
+    details.open = true;
+    const first = details.querySelector("input[name=url]");
+    if (first) first.focus();
+  }
+
+  function toggleShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (!dialog) return;
+    if (dialog.open) dialog.close();
+    else dialog.showModal();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest(TYPING)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    if (!workspace()) return;
+    const dialog = document.getElementById("shortcuts");
+    if (dialog && dialog.open && event.key !== "?") return;
+    const actions = {
+      j: () => move(1), ArrowDown: () => move(1), ArrowRight: () => move(1),
+      k: () => move(-1), ArrowUp: () => move(-1), ArrowLeft: () => move(-1),
+      1: () => press("1"), 2: () => press("2"), 3: () => press("3"), 0: () => press("0"),
+      e: focusRationale, s: addSource, "?": toggleShortcuts,
+    };
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
+  document.addEventListener("click", function (event) {
+    const unit = event.target.closest("#article .unit");
+    if (unit && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+      event.preventDefault();
+      select(unit);
+      return;
+    }
+    if (event.target.closest("[data-shortcuts]")) {
+      toggleShortcuts();
+      return;
+    }
+    const source = event.target.closest("[data-split-source]");
+    if (source) pickSplit(source, event);
+  });
+
+  // Split: a click in the claim's text chooses the character to split before.
+  function caretIndex(element, x, y) {
+    let node = null;
+    let offset = 0;
+    if (document.caretPositionFromPoint) {
+      const position = document.caretPositionFromPoint(x, y);
+      if (position) { node = position.offsetNode; offset = position.offset; }
+    } else if (document.caretRangeFromPoint) {
+      const range = document.caretRangeFromPoint(x, y);
+      if (range) { node = range.startContainer; offset = range.startOffset; }
+    }
+    if (!node || !element.contains(node)) return null;
+    // Offsets on the server count code points, not UTF-16 units.
+    return Array.from(node.textContent.slice(0, offset)).length;
+  }
+
+  function pickSplit(source, event) {
+    const input = document.getElementById("split-at");
+    const preview = document.getElementById("split-preview");
+    const at = caretIndex(source, event.clientX, event.clientY);
+    const chars = Array.from(source.textContent);
+    if (!input || at === null || at <= 0 || at >= chars.length) return;
+    input.value = at;
+    if (preview) {
+      const mark = document.createElement("mark");
+      mark.textContent = "|";
+      preview.replaceChildren(
+        document.createTextNode("…" + chars.slice(Math.max(0, at - 12), at).join("")),
+        mark,
+        document.createTextNode(chars.slice(at, at + 12).join("") + "…"),
+      );
+    }
+  }
+
+  // Keep the selected span marked when htmx swaps it after a save.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    const panel = document.querySelector("#panel [data-claim-pk]");
+    const target = event.detail.target;
+    if (panel && target && target.dataset && target.dataset.claim === panel.dataset.claimPk) {
+      target.classList.add("selected");
+    }
+  });
+
+  // Upload progress on the import page.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    const bar = document.querySelector("#import-progress progress");
+    if (bar && event.detail.lengthComputable) {
+      bar.value = Math.round((100 * event.detail.loaded) / event.detail.total);
+    }
+  });
+
+  // The language menu applies its choice at once.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  });
+})();
