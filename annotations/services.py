@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -55,17 +56,21 @@ class StaleVersion(Exception):
         self.current = current
 
 
-def import_article(
-    *,
-    text: str,
-    title: str,
-    url: str = "",
-    publisher: str = "",
-    published_on: datetime.date | None = None,
-    imported_by: User | None = None,
-    heading_lines: Iterable[str] = (),
-) -> Article:
-    """Store ``text`` as a new article with one claim per segmented unit."""
+@dataclass(frozen=True)
+class ImportPlan:
+    """An import that passed every check: what would be stored."""
+
+    text: str
+    title: str
+    url: str
+    digest: str
+    units: list[segmentation.Unit]
+
+
+def plan_import(
+    *, text: str, title: str, url: str = "", heading_lines: Iterable[str] = ()
+) -> ImportPlan:
+    """Check and segment an import without storing anything (the preview)."""
     text = importing.normalise(text)
     importing.check_size(len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES)
     if not text.strip():
@@ -80,24 +85,39 @@ def import_article(
     digest = importing.text_sha256(text)
     _refuse_duplicate(digest)
     units = segmentation.split_units(text, heading_lines=heading_lines)
+    return ImportPlan(text=text, title=title, url=url, digest=digest, units=units)
+
+
+def import_article(
+    *,
+    text: str,
+    title: str,
+    url: str = "",
+    publisher: str = "",
+    published_on: datetime.date | None = None,
+    imported_by: User | None = None,
+    heading_lines: Iterable[str] = (),
+) -> Article:
+    """Store ``text`` as a new article with one claim per segmented unit."""
+    plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
     now = timezone.now()
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=title[:300],
-                url=url,
+                title=plan.title[:300],
+                url=plan.url,
                 publisher=publisher.strip()[:200],
                 published_on=published_on,
-                language=importing.detect_language(text),
-                text=text,
-                sha256=digest,
+                language=importing.detect_language(plan.text),
+                text=plan.text,
+                sha256=plan.digest,
                 imported_by=imported_by,
                 imported_at=now,
             )
-            _insert_claims(article.pk, units, now)
+            _insert_claims(article.pk, plan.units, now)
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
-        _refuse_duplicate(digest)
+        _refuse_duplicate(plan.digest)
         raise
     return article
 

@@ -17,15 +17,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import exporters, importing, layout, queries, segmentation, services
+from . import exporters, importing, layout, queries, services
 from .forms import ArticleImportForm, ClaimForm, SourceForm, SplitForm, VersionForm
 from .models import Article, Claim, Source, Verdict
 
 FILTERS = ("all", "unreviewed", *Verdict.values[1:])
 PAGE_SIZE = 20
+INCOMPLETE = _lazy("The request was incomplete. Reload the page and try again.")
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 
 
@@ -47,10 +49,29 @@ def article_new(request: HttpRequest) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         arguments = form.import_arguments()
-        if "preview" in request.POST:
-            preview = segmentation.split_units(
-                arguments["text"], heading_lines=arguments["heading_lines"]
-            )
+        try:
+            if "preview" in request.POST:
+                preview = services.plan_import(
+                    text=arguments["text"],
+                    title=arguments["title"],
+                    url=arguments["url"],
+                    heading_lines=arguments["heading_lines"],
+                ).units
+            else:
+                article = services.import_article(imported_by=request.user, **arguments)
+        except importing.ImportRefused as error:
+            form.add_error(form.error_field(error), error.message)
+        else:
+            if preview is None:
+                messages.success(
+                    request, _("Imported “%(title)s”.") % {"title": article.title}
+                )
+                url = reverse("workspace", args=[article.pk])
+                if request.htmx:
+                    return HttpResponseClientRedirect(url)
+                return redirect(url)
+            # The text goes back into the form (a file cannot be re-sent), with
+            # the headings its markup named.
             form = ArticleImportForm(
                 initial={
                     **form.cleaned_data,
@@ -58,20 +79,6 @@ def article_new(request: HttpRequest) -> HttpResponse:
                     "headings": "\n".join(sorted(arguments["heading_lines"])),
                 }
             )
-        else:
-            try:
-                article = services.import_article(imported_by=request.user, **arguments)
-            except importing.ImportRefused as error:
-                form.add_error(form.error_field(error), error.message)
-            else:
-                messages.success(
-                    request,
-                    _("Imported “%(title)s”.") % {"title": article.title},
-                )
-                url = reverse("workspace", args=[article.pk])
-                if request.htmx:
-                    return HttpResponseClientRedirect(url)
-                return redirect(url)
     context = {
         "form": form,
         "preview": preview,
@@ -113,7 +120,7 @@ def _workspace_context(
 
 def _selected(request: HttpRequest, claims: list[Claim]) -> Claim | None:
     wanted = request.GET.get("claim", "")
-    if not wanted.isdigit():
+    if not (wanted.isascii() and wanted.isdigit()):
         return None
     return next((c for c in claims if c.pk == int(wanted)), None)
 
@@ -201,23 +208,24 @@ def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _source_change(request, claim, form, change, source=None) -> HttpResponse:
     """Run a source service call for the panel; errors stay next to the form."""
+    typed = {"source_form": form, "source_for": source}
+    if not isinstance(form, SourceForm):
+        typed = {}  # removing a source: nothing typed to keep
     if not form.is_valid():
-        return _panel_response(
-            request, claim, status=400, source_form=form, source_for=source
-        )
+        if not typed:
+            return _panel_response(request, claim, status=400, error=INCOMPLETE)
+        return _panel_response(request, claim, status=400, **typed)
     try:
         change()
     except ValidationError as error:
-        field = {"url": "url", "title": "title", "stance": "stance"}.get(
-            error.code or ""
-        )
+        field = error.code if error.code in SourceForm.base_fields else None
         form.add_error(field, error.messages[0])
-        return _panel_response(
-            request, claim, status=400, source_form=form, source_for=source
-        )
+        return _panel_response(request, claim, status=400, **typed)
     except services.StaleVersion as stale:
-        messages.error(request, str(stale))
-        return _panel_response(request, stale.current, status=409)
+        # Nothing was changed; what the editor typed stays in the form.
+        return _panel_response(
+            request, _claim_or_404(claim.pk), status=409, error=str(stale), **typed
+        )
     return _panel_response(request, _claim_or_404(claim.pk), saved=True)
 
 
@@ -352,6 +360,7 @@ def _panel_context(
     source_form: SourceForm | None = None,
     source_for: Source | None = None,
     conflict: dict | None = None,
+    error: str = "",
     saved: bool = False,
 ) -> dict:
     following = queries.neighbour(claim, 1)
@@ -390,6 +399,7 @@ def _panel_context(
         if following is not None and queries.on_same_line(claim, following)
         else None,
         "conflict": conflict,
+        "error": error,
         "saved": saved,
         "verdicts": Verdict,
     }
@@ -409,7 +419,8 @@ def _panel_response(
     if panel.get("saved"):
         # The claim's span is sent along, styled for the page's filter.
         current = urlsplit(request.htmx.current_url or "")
-        context["show"] = parse_qs(current.query).get("show", ["all"])[0]
+        show = parse_qs(current.query).get("show", ["all"])[0]
+        context["show"] = show if show in FILTERS else "all"
         context["selected"] = claim
         context["progress"] = queries.progress(claim.article)
     # htmx swaps only 2xx responses by default; the panel says what went

@@ -30,12 +30,12 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
-from annotations import importing, segmentation, services  # noqa: E402
-from annotations.models import Article, Claim  # noqa: E402
+from annotations import importing, segmentation, services
+from annotations.models import Article, Claim
 
 SIZES = {"10KB": 10_000, "100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Verdict
+from ..layout import Piece
+from ..models import Claim, Kind, Verdict
 
 register = template.Library()
 
@@ -55,3 +58,82 @@ def article_counts(article) -> dict[str, int]:
         Verdict.MISSTATED: article.misstated_count,
         Verdict.UNREVIEWED: article.claim_count - article.checked_count,
     }
+
+
+@register.simple_tag
+def article_units(
+    paragraphs: list[list[Piece]],
+    *,
+    selected: Claim | None = None,
+    show: str = "all",
+    reviewed: set[int] | None = None,
+) -> SafeString:
+    """The article's paragraphs with each unit as a link.
+
+    In the workspace (``reviewed`` is None) every unit links to its panel; in
+    the public report only reviewed units link, to their finding. Built in
+    Python: a 5,000-claim article took a second through template tags.
+    """
+    labels = _verdict_labels()
+    selected_pk = selected.pk if selected else None
+    html = []
+    for line in paragraphs:
+        html.append("<p>")
+        for piece in line:
+            claim = piece.claim
+            if claim is None or (reviewed is not None and claim.pk not in reviewed):
+                html.append(escape(piece.text))
+            elif reviewed is None:
+                html.append(_workspace_span(claim, labels, selected_pk, show))
+            else:
+                html.append(
+                    f'<a href="#claim-{claim.position}" class="unit v-{claim.verdict}">'
+                    f"{escape(claim.text)}{labels[claim.verdict]}</a>"
+                )
+        html.append("</p>\n")
+    return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
+
+
+@register.simple_tag
+def claim_span(claim: Claim, *, selected: Claim | None = None, show: str = "all"):
+    """One unit's span, for swapping it alone after a save."""
+    selected_pk = selected.pk if selected else None
+    span = _workspace_span(claim, _verdict_labels(), selected_pk, show)
+    # Marked for htmx's out-of-band swap of the element with the same id.
+    return mark_safe(span.replace("<a ", '<a hx-swap-oob="true" ', 1))  # noqa: S308
+
+
+def _workspace_span(
+    claim: Claim, labels: dict[str, str], selected_pk: int | None, show: str
+) -> str:
+    classes = f"unit kind-{claim.kind} v-{claim.verdict}"
+    if claim.pk == selected_pk:
+        classes += " selected"
+    if _dimmed(claim, show):
+        classes += " dim"
+    anchor = f"claim-{claim.position}"
+    return (
+        f'<a id="{anchor}" href="?claim={claim.pk}#{anchor}" class="{classes}"'
+        f' data-claim="{claim.pk}">{escape(claim.text)}{labels[claim.verdict]}</a>'
+    )
+
+
+def _dimmed(claim: Claim, show: str) -> bool:
+    if show in ("", "all"):
+        return False
+    if show == Verdict.UNREVIEWED:
+        return claim.kind != Kind.CLAIM or claim.verdict != Verdict.UNREVIEWED
+    return claim.verdict != show
+
+
+def _verdict_labels() -> dict[str, str]:
+    """The icon and screen-reader label after a unit, per verdict, translated."""
+    labels = {Verdict.UNREVIEWED: ""}
+    for verdict, (_css, icon) in VERDICT_STYLE.items():
+        if verdict != Verdict.UNREVIEWED:
+            label = escape(Verdict(verdict).label)
+            labels[verdict] = (
+                f'<span class="vicon" title="{label}"><span aria-hidden="true">'
+                f'{icon}</span><span class="visually-hidden"> ({label})</span></span>'
+            )
+    return labels
