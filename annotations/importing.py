@@ -14,18 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from bs4 import BeautifulSoup
+from django.utils.translation import gettext_lazy as _
 
-EMPTY = "The article is empty: there is no text to import."
-TOO_LARGE = "The file is {size} bytes; the largest accepted is {limit} bytes."
-BINARY = (
+EMPTY = _("The article is empty: there is no text to import.")
+TOO_LARGE = _("The file is {size} bytes; the largest accepted is {limit} bytes.")
+BINARY = _(
     "This is a binary file ({what}), not text. Save the article as .txt, .md or .html."
 )
-UNDECODABLE = (
+UNDECODABLE = _(
     "The text could not be decoded as UTF-8 or GB18030/GBK. "
     "Save it as UTF-8 and import it again."
 )
-UNSUPPORTED_TYPE = "Files of type '{suffix}' are not supported. Use .txt, .md or .html."
-DUPLICATE = 'This text is already imported as article {id} ("{title}").'
+UNSUPPORTED_TYPE = _(
+    "Files of type '{suffix}' are not supported. Use .txt, .md or .html."
+)
+DUPLICATE = _('This text is already imported as article {id} ("{title}").')
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -33,13 +36,13 @@ HTML_SUFFIXES = {".html", ".htm"}
 
 _MAGIC = (
     (b"%PDF", "PDF"),
-    (b"PK\x03\x04", "ZIP or Word/Office document"),
-    (b"\xd0\xcf\x11\xe0", "old Word/Office document"),
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\x7fELF", "executable"),
+    (b"PK\x03\x04", _("ZIP or Word/Office document")),
+    (b"\xd0\xcf\x11\xe0", _("old Word/Office document")),
+    (b"\x89PNG", _("PNG image")),
+    (b"\xff\xd8\xff", _("JPEG image")),
+    (b"GIF8", _("GIF image")),
+    (b"\x1f\x8b", _("gzip archive")),
+    (b"\x7fELF", _("executable")),
 )
 # C0 control characters that never occur in text files.
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -270,7 +273,7 @@ def _refuse_binary(data: bytes) -> None:
     head = data[:65536]
     controls = len(head) - len(head.translate(_CONTROL_TABLE, _CONTROL_BYTES))
     if b"\x00" in head or controls > len(head) // 100:
-        raise ImportRefused(BINARY.format(what="control bytes"), code="binary")
+        raise ImportRefused(BINARY.format(what=_("control bytes")), code="binary")
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -17,29 +17,32 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import importing, queries, segmentation
 from .importing import ImportRefused
 from .models import HTTP_URL_VALIDATOR, Article, Claim, Kind, Source, Stance, Verdict
 
-STALE_VERSION = (
+STALE_VERSION = _(
     "Claim {position} was changed by someone else (now version {current}, "
     "you started from version {expected}). Reload it and apply your change again."
 )
-UNKNOWN_VERDICT = "Unknown verdict '{value}'. Use one of: {allowed}."
-UNKNOWN_KIND = "Unknown kind '{value}'. Use one of: {allowed}."
-UNKNOWN_STANCE = "Unknown stance '{value}'. Use one of: {allowed}."
-BAD_URL = "Enter a full http:// or https:// address (got '{value}')."
-TITLE_REQUIRED = "A title is required."
-SPLIT_OUTSIDE = "Choose a split point inside the claim (1 to {length} characters)."
-SPLIT_EMPTY = "Both parts of a split must contain text, not only spaces."
-MERGE_LAST = "This is the article's last unit: there is nothing after it to merge with."
-CLAIM_GONE = (
+UNKNOWN_VERDICT = _("Unknown verdict '{value}'. Use one of: {allowed}.")
+UNKNOWN_KIND = _("Unknown kind '{value}'. Use one of: {allowed}.")
+UNKNOWN_STANCE = _("Unknown stance '{value}'. Use one of: {allowed}.")
+BAD_URL = _("Enter a full http:// or https:// address (got '{value}').")
+TITLE_REQUIRED = _("A title is required.")
+SPLIT_OUTSIDE = _("Choose a split point inside the claim (1 to {length} characters).")
+SPLIT_EMPTY = _("Both parts of a split must contain text, not only spaces.")
+MERGE_LAST = _(
+    "This is the article's last unit: there is nothing after it to merge with."
+)
+CLAIM_GONE = _(
     "This claim no longer exists: it was merged into the one before it. "
     "Reload the article."
 )
-MERGE_ACROSS_LINES = "Units on different lines (paragraphs) cannot be merged."
-SOURCE_TITLE_REQUIRED = "A source needs a title."
+MERGE_ACROSS_LINES = _("Units on different lines (paragraphs) cannot be merged.")
+SOURCE_TITLE_REQUIRED = _("A source needs a title.")
 
 User = AbstractBaseUser
 

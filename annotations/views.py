@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,7 +27,7 @@ from .models import Article, Claim, Source, Verdict
 
 FILTERS = ("all", "unreviewed", *Verdict.values[1:])
 PAGE_SIZE = 20
-INCOMPLETE = _lazy("The request was incomplete. Reload the page and try again.")
+INCOMPLETE = gettext_lazy("The request was incomplete. Reload the page and try again.")
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 
 

@@ -1075,7 +1075,7 @@ def test_merge_with_htmx_redirects_the_browser(editor_client):
 
 @pytest.mark.parametrize(
     ("position", "message"),
-    [(3, services.MERGE_LAST), (2, services.MERGE_ACROSS_LINES)],
+    [(3, str(services.MERGE_LAST)), (2, str(services.MERGE_ACROSS_LINES))],
     ids=["last-unit", "across-lines"],
 )
 def test_merge_that_is_not_allowed_changes_nothing(editor_client, position, message):
