@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from . import exporters, importing, layout, queries, services
 from .forms import ArticleImportForm, ClaimForm, SourceForm, SplitForm, VersionForm
@@ -304,11 +304,15 @@ def _error_text(error: Exception) -> str:
 
 
 def _structure_changed(request: HttpRequest, claim: Claim) -> HttpResponse:
-    """After a split or merge the whole article is laid out again."""
-    url = _workspace_url(claim)
+    """After a split or merge the whole article is laid out again.
+
+    Split and merge are plain form posts. An htmx request lands here only when
+    a claim vanished under it; it reloads the page, because a client redirect
+    to the same URL with another #fragment would only scroll.
+    """
     if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+        return HttpResponseClientRefresh()
+    return redirect(_workspace_url(claim))
 
 
 @require_GET

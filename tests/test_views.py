@@ -973,7 +973,9 @@ def test_split_without_htmx_redirects_with_a_message_and_exact_offsets(
     assert '<a id="claim-4"' in body
 
 
-def test_split_with_htmx_redirects_the_browser(editor_client):
+def test_split_with_htmx_reloads_the_whole_page(editor_client):
+    # A client redirect to the same URL with another #fragment would only
+    # scroll, leaving the old units on screen.
     article = ArticleFactory(text=ON_A_LINE)
     second = claim_of(article, 2)
     response = editor_client.post(
@@ -982,9 +984,9 @@ def test_split_with_htmx_redirects_the_browser(editor_client):
         **HTMX,
     )
     assert response.status_code == 200
-    assert response["HX-Redirect"] == workspace_url(second)
+    assert response["HX-Refresh"] == "true"
     offsets_are_exact(article)
-    body = body_of(editor_client.get(response["HX-Redirect"]))
+    body = body_of(editor_client.get(workspace_url(second)))
     assert "Split claim 2 into 2 and 3." in body
     assert "was cleared" not in body  # it had no verdict
 
@@ -1057,7 +1059,7 @@ def test_merge_without_htmx_keeps_sources_and_rationales_and_exact_offsets(
     assert "Its verdict (Disputed) was cleared: check the merged claim again." in body
 
 
-def test_merge_with_htmx_redirects_the_browser(editor_client):
+def test_merge_with_htmx_reloads_the_whole_page(editor_client):
     article = ArticleFactory(text=ON_A_LINE)
     first, second = claim_of(article, 1), claim_of(article, 2)
     response = editor_client.post(
@@ -1066,11 +1068,9 @@ def test_merge_with_htmx_redirects_the_browser(editor_client):
         **HTMX,
     )
     assert response.status_code == 200
-    assert response["HX-Redirect"] == workspace_url(first)
+    assert response["HX-Refresh"] == "true"
     offsets_are_exact(article)
-    assert "Merged claims 1 and 2." in body_of(
-        editor_client.get(response["HX-Redirect"])
-    )
+    assert "Merged claims 1 and 2." in body_of(editor_client.get(workspace_url(first)))
 
 
 @pytest.mark.parametrize(

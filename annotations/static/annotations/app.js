@@ -153,6 +153,12 @@
     }
   });
 
+  // A page opened on a claim shows it, even after a split or merge moved it.
+  document.addEventListener("DOMContentLoaded", function () {
+    const unit = selectedUnit();
+    if (unit) unit.scrollIntoView({ block: "center" });
+  });
+
   // The language menu applies its choice at once.
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
