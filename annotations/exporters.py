@@ -1,15 +1,28 @@
-"""Verdicts in the formats other systems read.
+"""Verdicts in the formats other systems read, streamed.
 
-ClaimReview follows schema.org and Google's fact-check structured-data guide.
-The rating scale is published here and in the README: 1 misstated,
-2 disputed, 3 verified.
+One query reads the claims, a second the sources in the same order; rows are
+merged as they stream, so memory stays flat and the query count does not
+grow with the number of claims. One writer per format turns rows into text
+chunks; the API and the export_verdicts command share them.
+
+ClaimReview follows schema.org and Google's fact-check guide, with a published
+rating scale: 1 misstated, 2 disputed, 3 verified (worst 1, best 3).
+W3C Web Annotation output follows the Web Annotation Data Model.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
 import json
+from collections.abc import Iterable, Iterator
 
-from .models import Article, Claim, Verdict
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Greatest, Substr
+from django.urls import reverse
+
+from .models import Claim, Source, Verdict
 
 RATING_VALUES = {Verdict.MISSTATED: 1, Verdict.DISPUTED: 2, Verdict.VERIFIED: 3}
 RATING_LABELS = {
@@ -20,51 +33,394 @@ RATING_LABELS = {
 WORST_RATING, BEST_RATING = 1, 3
 # BCP 47 tags; "mul" is the registered tag for content in several languages.
 LANGUAGE_TAGS = {"zh": "zh", "en": "en", "mixed": "mul"}
+# Characters of context kept on each side of a W3C TextQuoteSelector.
+QUOTE_CONTEXT = 32
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+FORMATS = ("json", "csv", "claimreview", "w3c")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "claimreview": "application/ld+json",
+    "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+}
 
-# Characters that could end or confuse a <script> block, as JSON escapes.
+CSV_COLUMNS = (
+    "article_id",
+    "article_title",
+    "article_url",
+    "claim_id",
+    "position",
+    "start",
+    "end",
+    "text",
+    "kind",
+    "verdict",
+    "rationale",
+    "verdict_by",
+    "verdict_at",
+    "updated_at",
+    "version",
+    "sources",
+)
+_CLAIM_FIELDS = {
+    "claim_id": F("id"),
+    "article_title": F("article__title"),
+    "article_url": F("article__url"),
+    "article_publisher": F("article__publisher"),
+    "article_language": F("article__language"),
+    "article_published_on": F("article__published_on"),
+    "verdict_by_name": F("verdict_by__username"),
+}
+_SOURCE_FIELDS = (
+    "claim_id",
+    "url",
+    "title",
+    "publisher",
+    "quote",
+    "stance",
+    "accessed_on",
+)
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+_CHUNK = 2000
 
 
-def claim_review(
-    claim: Claim, *, article: Article, url: str, organisation: str
-) -> dict:
-    """schema.org ClaimReview for one claim with a verdict."""
+def export_urls(base: str) -> dict[str, str]:
+    """Address templates the linked-data exports point at, under ``base``."""
+    base = base.rstrip("/")
+
+    def template(name: str, placeholder: str) -> str:
+        return base + reverse(name, args=[0]).replace("0", placeholder)
+
+    return {
+        "report_url": template("report", "{article}"),
+        "claim_url": template("claim-detail", "{id}"),
+        "article_url": template("article-detail", "{id}"),
+        "user_url": base + "/api/v1/users/{username}",
+        "collection_url": base + reverse("export-w3c"),
+    }
+
+
+def export_chunks(
+    format_name: str,
+    claims: QuerySet[Claim],
+    *,
+    urls: dict[str, str],
+    organisation: str,
+) -> Iterator[str]:
+    """The whole export of ``claims`` in one of FORMATS, as text chunks."""
+    if format_name == "json":
+        return json_chunks(export_rows(claims))
+    if format_name == "csv":
+        return csv_chunks(export_rows(claims))
+    if format_name == "claimreview":
+        return claimreview_chunks(
+            export_rows(claims),
+            report_url=urls["report_url"],
+            organisation=organisation,
+        )
+    reviewed = claims.exclude(verdict=Verdict.UNREVIEWED)
+    return w3c_chunks(
+        export_rows(reviewed, context=True),
+        total=reviewed.count(),
+        collection_url=urls["collection_url"],
+        claim_url=urls["claim_url"],
+        article_url=urls["article_url"],
+        user_url=urls["user_url"],
+    )
+
+
+def export_rows(claims: QuerySet[Claim], *, context: bool = False) -> Iterator[dict]:
+    """One dict per claim, in id order, with its article fields and sources.
+
+    ``context`` adds the article text just before and after each claim (for
+    W3C quote selectors), cut out by the database rather than loading the text.
+    """
+    claims = claims.order_by("id")
+    values = claims.values(
+        "article_id",
+        "position",
+        "start",
+        "end",
+        "text",
+        "kind",
+        "verdict",
+        "rationale",
+        "verdict_at",
+        "updated_at",
+        "version",
+        **_CLAIM_FIELDS,
+        **(_context_fields() if context else {}),
+    )
+    sources = (
+        Source.objects.filter(claim__in=claims.values("id"))
+        .order_by("claim_id", "id")
+        .values(*_SOURCE_FIELDS)
+        .iterator(chunk_size=_CHUNK)
+    )
+    pending = next(sources, None)
+    for row in values.iterator(chunk_size=_CHUNK):
+        row["sources"] = attached = []
+        while pending is not None and pending["claim_id"] <= row["claim_id"]:
+            if pending["claim_id"] == row["claim_id"]:
+                attached.append(_source_dict(pending))
+            pending = next(sources, None)
+        yield row
+
+
+def _context_fields() -> dict:
+    before = Greatest(F("start") - QUOTE_CONTEXT, Value(0))
+    return {
+        "prefix": Substr("article__text", before + 1, F("start") - before),
+        "suffix": Substr("article__text", F("end") + 1, QUOTE_CONTEXT),
+    }
+
+
+def _source_dict(row: dict) -> dict:
+    return {
+        "url": row["url"],
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "quote": row["quote"],
+        "stance": row["stance"],
+        "accessed_on": _iso(row["accessed_on"]),
+    }
+
+
+def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """A JSON array of claim objects, written as it streams."""
+    yield "["
+    for n, row in enumerate(rows):
+        yield ("," if n else "") + "\n" + json.dumps(_flat(row), ensure_ascii=False)
+    yield "\n]\n"
+
+
+def csv_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    """CSV with a UTF-8 byte order mark, so Excel reads Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + _drain(buffer)
+    for row in rows:
+        flat = _flat(row)
+        flat["sources"] = json.dumps(flat["sources"], ensure_ascii=False)
+        writer.writerow(_cell(flat[column]) for column in CSV_COLUMNS)
+        yield _drain(buffer)
+
+
+def claimreview_chunks(
+    rows: Iterable[dict], *, report_url: str, organisation: str
+) -> Iterator[str]:
+    """A JSON-LD array of schema.org ClaimReview objects, one per verdict.
+
+    ``report_url`` is the public report's address with ``{article}`` in it.
+    """
+    yield "["
+    first = True
+    for row in rows:
+        if row["verdict"] not in RATING_VALUES:
+            continue
+        review = claim_review(
+            row,
+            url=report_url.format(article=row["article_id"])
+            + f"#claim-{row['position']}",
+            organisation=organisation,
+        )
+        yield ("" if first else ",") + "\n" + json.dumps(review, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+def claim_review(row: dict, *, url: str, organisation: str) -> dict:
+    """schema.org ClaimReview for one claim row with a verdict."""
+    verdict = row["verdict"]
+    item = {
+        "@type": "Claim",
+        "author": {
+            "@type": "Organization",
+            "name": row["article_publisher"] or row["article_title"],
+        },
+    }
+    if row["article_url"]:
+        item["appearance"] = {"@type": "CreativeWork", "url": row["article_url"]}
+        item["firstAppearance"] = item["appearance"]
+    if row["article_published_on"]:
+        item["datePublished"] = _iso(row["article_published_on"])
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "claimReviewed": claim.text,
+        "claimReviewed": row["text"],
         "author": {"@type": "Organization", "name": organisation},
+        "datePublished": _iso((row["verdict_at"] or row["updated_at"]).date()),
+        "dateModified": _utc(row["updated_at"]),
         "reviewRating": {
             "@type": "Rating",
-            "ratingValue": RATING_VALUES[claim.verdict],
+            "ratingValue": RATING_VALUES[verdict],
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": RATING_LABELS[claim.verdict],
+            "alternateName": RATING_LABELS[verdict],
         },
-        "itemReviewed": {
-            "@type": "Claim",
-            "author": {
-                "@type": "Organization",
-                "name": article.publisher or article.title,
-            },
-        },
-        "inLanguage": LANGUAGE_TAGS[article.language],
+        "itemReviewed": item,
+        "inLanguage": LANGUAGE_TAGS[row["article_language"]],
     }
-    if claim.verdict_at:
-        review["datePublished"] = claim.verdict_at.date().isoformat()
-    if article.url:
-        review["itemReviewed"]["appearance"] = {
-            "@type": "CreativeWork",
-            "url": article.url,
-        }
-    if article.published_on:
-        review["itemReviewed"]["datePublished"] = article.published_on.isoformat()
-    if claim.rationale:
-        review["reviewBody"] = claim.rationale
+    if row["rationale"]:
+        review["reviewBody"] = row["rationale"]
     return review
 
 
 def claim_review_json(review: dict) -> str:
     """JSON safe to place inside <script type="application/ld+json">."""
     return json.dumps(review, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def w3c_chunks(
+    rows: Iterable[dict],
+    *,
+    total: int,
+    collection_url: str,
+    claim_url: str,
+    article_url: str,
+    user_url: str,
+) -> Iterator[str]:
+    """A W3C AnnotationCollection whose first (and only) page embeds every item.
+
+    ``claim_url``, ``article_url`` and ``user_url`` are address templates with
+    ``{id}`` / ``{username}`` in them.
+    """
+    page_url = f"{collection_url}{'&' if '?' in collection_url else '?'}page=1"
+    head = {
+        "@context": W3C_CONTEXT,
+        "id": collection_url,
+        "type": "AnnotationCollection",
+        "label": "factcheck verdicts",
+        "total": total,
+        "last": page_url,
+    }
+    page = {
+        "id": page_url,
+        "type": "AnnotationPage",
+        "partOf": collection_url,
+        "startIndex": 0,
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "first": '
+    yield json.dumps(page, ensure_ascii=False)[:-1] + ', "items": ['
+    first = True
+    for row in rows:
+        if row["verdict"] not in RATING_VALUES:
+            continue
+        annotation = web_annotation(
+            row, claim_url=claim_url, article_url=article_url, user_url=user_url
+        )
+        yield ("" if first else ",") + "\n" + json.dumps(annotation, ensure_ascii=False)
+        first = False
+    yield "\n]}}\n"
+
+
+def web_annotation(
+    row: dict, *, claim_url: str, article_url: str, user_url: str
+) -> dict:
+    """One verdict as a W3C Web Annotation (motivation: assessing)."""
+    body = [
+        {
+            "type": "TextualBody",
+            "purpose": "assessing",
+            "value": row["verdict"],
+            "format": "text/plain",
+            "language": "en",
+        }
+    ]
+    if row["rationale"]:
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "describing",
+                "value": row["rationale"],
+                "format": "text/plain",
+            }
+        )
+    body.extend(
+        {"type": "SpecificResource", "source": source["url"], "purpose": "linking"}
+        for source in row["sources"]
+    )
+    quote = {"type": "TextQuoteSelector", "exact": row["text"]}
+    if row.get("prefix"):
+        quote["prefix"] = row["prefix"]
+    if row.get("suffix"):
+        quote["suffix"] = row["suffix"]
+    annotation = {
+        "@context": W3C_CONTEXT,
+        "id": claim_url.format(id=row["claim_id"]),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "created": _utc(row["verdict_at"] or row["updated_at"]),
+        "modified": _utc(row["updated_at"]),
+        "body": body,
+        "target": {
+            "source": row["article_url"] or article_url.format(id=row["article_id"]),
+            "selector": [
+                quote,
+                {
+                    "type": "TextPositionSelector",
+                    "start": row["start"],
+                    "end": row["end"],
+                },
+            ],
+        },
+    }
+    if row["verdict_by_name"]:
+        annotation["creator"] = {
+            "id": user_url.format(username=row["verdict_by_name"]),
+            "type": "Person",
+            "nickname": row["verdict_by_name"],
+        }
+    return annotation
+
+
+def _flat(row: dict) -> dict:
+    """The JSON/CSV row: plain values, dates as ISO 8601 in UTC."""
+    return {
+        "article_id": row["article_id"],
+        "article_title": row["article_title"],
+        "article_url": row["article_url"],
+        "claim_id": row["claim_id"],
+        "position": row["position"],
+        "start": row["start"],
+        "end": row["end"],
+        "text": row["text"],
+        "kind": row["kind"],
+        "verdict": row["verdict"],
+        "rationale": row["rationale"],
+        "verdict_by": row["verdict_by_name"],
+        "verdict_at": _utc(row["verdict_at"]),
+        "updated_at": _utc(row["updated_at"]),
+        "version": row["version"],
+        "sources": row["sources"],
+    }
+
+
+def _utc(moment: datetime.datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# Spreadsheet programs run cells that start like a formula; a leading
+# apostrophe keeps them as text (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

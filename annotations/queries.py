@@ -3,6 +3,8 @@
 Lists never load Article.text: an article can be megabytes long.
 """
 
+import datetime
+
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
@@ -86,14 +88,8 @@ def neighbour(claim: Claim, offset: int) -> Claim | None:
 
 
 def reviewed_claims(article: Article) -> QuerySet[Claim]:
-    """Claims with a verdict, and their sources, for the public report."""
-    return (
-        Claim.objects.filter(article=article)
-        .exclude(verdict=Verdict.UNREVIEWED)
-        .select_related("verdict_by")
-        .prefetch_related("sources")
-        .order_by("position")
-    )
+    """Claims with a verdict: what readers of the public report see."""
+    return Claim.objects.filter(article=article).exclude(verdict=Verdict.UNREVIEWED)
 
 
 def claims_with_article() -> QuerySet[Claim]:
@@ -132,3 +128,23 @@ def text_between(claim: Claim, following: Claim) -> str:
 def on_same_line(claim: Claim, following: Claim) -> bool:
     """Whether nothing but spaces on one line separates two adjacent units."""
     return "\n" not in text_between(claim, following)
+
+
+def claims_for_export(
+    *,
+    article: int | None = None,
+    verdict: str | None = None,
+    updated_since: datetime.datetime | None = None,
+    public: bool,
+) -> QuerySet[Claim]:
+    """Claims matching export filters; the public sees only claims with a verdict."""
+    claims = Claim.objects.all()
+    if article is not None:
+        claims = claims.filter(article_id=article)
+    if verdict is not None:
+        claims = claims.filter(verdict=verdict)
+    if updated_since is not None:
+        claims = claims.filter(updated_at__gte=updated_since)
+    if public:
+        claims = claims.exclude(verdict=Verdict.UNREVIEWED)
+    return claims

@@ -318,28 +318,26 @@ def _structure_changed(request: HttpRequest, claim: Claim) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page for readers: reviewed claims, rationales and sources."""
-    article = get_object_or_404(Article.objects.all(), pk=pk)
-    reviewed = list(queries.reviewed_claims(article))
+    article = get_object_or_404(Article, pk=pk)
+    findings = list(exporters.export_rows(queries.reviewed_claims(article)))
     report_url = request.build_absolute_uri(reverse("report", args=[article.pk]))
     reviews = [
         exporters.claim_review_json(
             exporters.claim_review(
-                claim,
-                article=article,
-                url=f"{report_url}#claim-{claim.position}",
+                row,
+                url=f"{report_url}#claim-{row['position']}",
                 organisation=settings.FACTCHECK_ORGANISATION,
             )
         )
-        for claim in reviewed
+        for row in findings
     ]
-    by_pk = {claim.pk: claim for claim in reviewed}
     context = {
         "article": article,
         "paragraphs": layout.paragraphs(
             article.text, queries.workspace_claims(article)
         ),
-        "reviewed": reviewed,
-        "reviewed_pks": set(by_pk),
+        "findings": findings,
+        "reviewed_pks": {row["claim_id"] for row in findings},
         "reviews": reviews,
     }
     return render(request, "annotations/report.html", context)

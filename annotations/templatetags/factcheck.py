@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..layout import Piece
-from ..models import Claim, Kind, Verdict
+from ..models import Claim, Kind, Stance, Verdict
 
 register = template.Library()
 
@@ -47,6 +47,18 @@ def verdict_bar(counts: dict[str, int]) -> dict:
 @register.filter
 def verdict_icon(verdict: str) -> str:
     return VERDICT_STYLE.get(verdict, ("", ""))[1]
+
+
+@register.filter
+def verdict_label(verdict: str) -> str:
+    """The translated name of a verdict value."""
+    return Verdict(verdict).label if verdict in Verdict.values else verdict
+
+
+@register.filter
+def stance_label(stance: str) -> str:
+    """The translated name of a source's stance value."""
+    return Stance(stance).label if stance in Stance.values else stance
 
 
 @register.simple_tag

@@ -1,0 +1,56 @@
+import datetime
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.dateparse import parse_datetime
+
+from annotations import exporters, queries
+from annotations.models import Verdict
+
+
+class Command(BaseCommand):
+    help = "Export verdicts as JSON, CSV, schema.org ClaimReview or W3C annotations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--format", choices=("json", "csv", "claimreview", "w3c"), required=True
+        )
+        parser.add_argument("--article", type=int, help="only this article's claims")
+        parser.add_argument("--verdict", choices=Verdict.values)
+        parser.add_argument(
+            "--updated-since", help="only claims changed since (ISO 8601)"
+        )
+        parser.add_argument("--out", type=Path, help="file to write (default stdout)")
+
+    def handle(self, *args, **options) -> None:
+        filters = {
+            key: options[key]
+            for key in ("article", "verdict")
+            if options[key] is not None
+        }
+        if options["updated_since"]:
+            moment = parse_datetime(options["updated_since"])
+            if moment is None:
+                raise CommandError("--updated-since must be an ISO 8601 date-time.")
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            filters["updated_since"] = moment
+        chunks = exporters.export_chunks(
+            options["format"],
+            queries.claims_for_export(**filters, public=False),
+            urls=exporters.export_urls(settings.FACTCHECK_BASE_URL),
+            organisation=settings.FACTCHECK_ORGANISATION,
+        )
+        out = (
+            options["out"].open("w", encoding="utf-8", newline="")
+            if options["out"]
+            else sys.stdout
+        )
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+        finally:
+            if options["out"]:
+                out.close()
