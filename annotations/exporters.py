@@ -296,12 +296,9 @@ def w3c_chunks(
         "total": total,
         "last": page_url,
     }
-    page = {
-        "id": page_url,
-        "type": "AnnotationPage",
-        "partOf": collection_url,
-        "startIndex": 0,
-    }
+    # The page sits inside its collection, so it names no partOf: the W3C
+    # suite's page schemas expect partOf, when present, to be an object.
+    page = {"id": page_url, "type": "AnnotationPage", "startIndex": 0}
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "first": '
     yield json.dumps(page, ensure_ascii=False)[:-1] + ', "items": ['
     first = True
@@ -371,6 +368,7 @@ def web_annotation(
         annotation["creator"] = {
             "id": user_url.format(username=row["verdict_by_name"]),
             "type": "Person",
+            "name": row["verdict_by_name"],
             "nickname": row["verdict_by_name"],
         }
     return annotation
