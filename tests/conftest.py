@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -16,3 +17,10 @@ def import_limit(settings):
     """A small import size limit, so the too-large path is cheap to test."""
     settings.IMPORT_MAX_BYTES = 1000
     return settings.IMPORT_MAX_BYTES
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Anonymous API throttling counts requests in the cache; tests start at zero."""
+    cache.clear()
+    yield

@@ -7,6 +7,9 @@ from rest_framework import serializers
 
 from ..models import Article, Claim, Kind, Source, Stance, Verdict
 
+# Ids are 64-bit signed integers in every supported database.
+MAX_ID = 2**63 - 1
+
 
 class StrictInput(serializers.Serializer):
     """Refuses fields it does not know, rather than silently dropping them."""
@@ -163,7 +166,8 @@ class ArticleImportInput(StrictInput):
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
-        if bool(attrs.get("text", "").strip()) == bool(attrs.get("file")):
+        # Blank text goes on to the importer, which says the article is empty.
+        if ("text" in attrs) == bool(attrs.get("file")):
             raise serializers.ValidationError(
                 {"text": ["Send the article as `text` or as `file`, one of the two."]}
             )
@@ -173,7 +177,7 @@ class ArticleImportInput(StrictInput):
 class ExportQuery(serializers.Serializer):
     """Filters every export accepts."""
 
-    article = serializers.IntegerField(min_value=1, required=False)
+    article = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
     updated_since = serializers.DateTimeField(required=False)
 

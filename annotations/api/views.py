@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.forms.utils import ErrorList
 from django.http import StreamingHttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +29,7 @@ from .. import exporters, importing, queries, services
 from ..models import Article, Claim, Kind, Source, Verdict
 from . import serializers as api
 from .pagination import NewestFirst
+from .serializers import MAX_ID
 
 PRECONDITION_REQUIRED = (
     "Send If-Match with the claim's ETag, or the claim's version in the body, "
@@ -51,10 +54,22 @@ class StrictFilterSet(filters.FilterSet):
     allowed_extra = frozenset({"cursor", "page_size", "format"})
 
     def is_valid(self) -> bool:
-        unknown = set(self.data) - set(self.filters) - self.allowed_extra
-        for name in sorted(unknown):
-            self.errors[name] = [f"Unknown filter. Known: {', '.join(self.filters)}."]
-        return super().is_valid() and not unknown
+        valid = super().is_valid()
+        unknown = sorted(set(self.data) - set(self.filters) - self.allowed_extra)
+        for name in unknown:
+            self.form.errors[name] = ErrorList(
+                [f"Unknown filter. Known: {', '.join(self.filters)}."]
+            )
+        return valid and not unknown
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole-number id within the database's integer range."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class ArticleFilter(StrictFilterSet):
@@ -68,7 +83,7 @@ class ArticleFilter(StrictFilterSet):
 
 
 class ClaimFilter(StrictFilterSet):
-    article = filters.NumberFilter(field_name="article_id", label="Article id")
+    article = IdFilter(field_name="article_id", label="Article id")
     verdict = filters.ChoiceFilter(choices=Verdict.choices)
     kind = filters.ChoiceFilter(choices=Kind.choices)
     updated_since = filters.IsoDateTimeFilter(

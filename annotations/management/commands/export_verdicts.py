@@ -1,5 +1,4 @@
 import datetime
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -31,7 +30,10 @@ class Command(BaseCommand):
             if options[key] is not None
         }
         if options["updated_since"]:
-            moment = parse_datetime(options["updated_since"])
+            try:
+                moment = parse_datetime(options["updated_since"])
+            except ValueError:  # well-formed but impossible, like month 13
+                moment = None
             if moment is None:
                 raise CommandError("--updated-since must be an ISO 8601 date-time.")
             if moment.tzinfo is None:
@@ -43,14 +45,10 @@ class Command(BaseCommand):
             urls=exporters.export_urls(settings.FACTCHECK_BASE_URL),
             organisation=settings.FACTCHECK_ORGANISATION,
         )
-        out = (
-            options["out"].open("w", encoding="utf-8", newline="")
-            if options["out"]
-            else sys.stdout
-        )
-        try:
+        if options["out"] is None:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            return
+        with options["out"].open("w", encoding="utf-8", newline="") as out:
             for chunk in chunks:
                 out.write(chunk)
-        finally:
-            if options["out"]:
-                out.close()

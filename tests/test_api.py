@@ -1,0 +1,1288 @@
+"""The REST API (/api/v1/) as a client sees it: status, body, and what is stored."""
+
+import base64
+import json
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from annotations import importing, services
+from annotations.api.permissions import EditorOrReadOnly
+from annotations.api.views import BAD_IF_MATCH, PRECONDITION_REQUIRED
+from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
+
+from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+PASSWORD = "pw-for-tests-1"  # the factory's password
+ON_A_LINE = "First sentence here. Second sentence there.\nThird line."
+EXPORTS = (
+    f"{API}/export/verdicts.json",
+    f"{API}/export/verdicts.csv",
+    f"{API}/export/claimreview.jsonld",
+    f"{API}/export/annotations.jsonld",
+)
+NOT_SIGNED_IN = "Authentication credentials were not provided."
+ZH = "您好，世界。这是第二句话，用于测试编码。"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    """Anonymous request counts live in the cache; keep one test's from another's."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_editor(username: str = "editor"):
+    user = UserFactory(username=username)
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="annotations", codename="change_claim"
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def editor():
+    return make_editor()
+
+
+@pytest.fixture
+def reader():
+    """Signed in, but without the permission to change claims."""
+    return UserFactory(username="reader")
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    client = APIClient()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reader_api(reader):
+    client = APIClient()
+    client.force_login(reader)
+    return client
+
+
+def fresh(claim: Claim) -> Claim:
+    return Claim.objects.get(pk=claim.pk)
+
+
+def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
+    current = fresh(claim)
+    return services.set_verdict(
+        claim=current,
+        verdict=verdict,
+        rationale=rationale,
+        editor=editor,
+        expected_version=current.version,
+    )
+
+
+def stored() -> tuple[list, list, list]:
+    """Every row the API can change, to check that nothing did."""
+    return (
+        list(Article.objects.order_by("pk").values_list("pk", "title", "text")),
+        list(
+            Claim.objects.order_by("pk").values_list(
+                "pk",
+                "position",
+                "text",
+                "kind",
+                "verdict",
+                "rationale",
+                "verdict_by",
+                "version",
+                "updated_at",
+            )
+        ),
+        list(
+            Source.objects.order_by("pk").values_list(
+                "pk", "claim_id", "url", "title", "publisher", "quote", "stance"
+            )
+        ),
+    )
+
+
+def send(client, method: str, url: str, data=None, **headers):
+    """A request with a JSON body (GET sends ``data`` as the query string)."""
+    if method == "get":
+        return client.get(url, data, **headers)
+    return getattr(client, method)(url, data, format="json", **headers)
+
+
+def ids_in(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["results"]]
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(context)
+
+
+def claim_url(claim: Claim) -> str:
+    return f"{API}/claims/{claim.pk}/"
+
+
+# Who may do what
+
+
+@pytest.fixture
+def world(editor):
+    """An article whose first claim has a source."""
+    article = ArticleFactory(title="Protected", text=ON_A_LINE, imported_by=editor)
+    first = claim_of(article, 1)
+    source = add_source(first, added_by=editor)
+    return {"article": article, "claim": first, "source": source}
+
+
+READS = {
+    "article list": lambda w: f"{API}/articles/",
+    "article": lambda w: f"{API}/articles/{w['article'].pk}/",
+    "claim list": lambda w: f"{API}/claims/",
+    "claim": lambda w: claim_url(w["claim"]),
+    "source": lambda w: f"{API}/sources/{w['source'].pk}/",
+}
+
+
+def write(world: dict, name: str) -> tuple[str, str, dict | None]:
+    """A write an editor would have accepted: (method, url, body)."""
+    claim, source = world["claim"], world["source"]
+    return {
+        "import": (
+            "post",
+            f"{API}/articles/",
+            {"title": "Hijacked", "text": "Brand new text. Nobody should store it."},
+        ),
+        "verdict": (
+            "patch",
+            claim_url(claim),
+            {
+                "verdict": Verdict.MISSTATED,
+                "rationale": "Written by nobody.",
+                "version": fresh(claim).version,
+            },
+        ),
+        "add source": (
+            "post",
+            f"{claim_url(claim)}sources/",
+            {"url": "https://elsewhere.example.org/", "title": "Elsewhere"},
+        ),
+        "edit source": (
+            "patch",
+            f"{API}/sources/{source.pk}/",
+            {"title": "Renamed by nobody"},
+        ),
+        "delete source": ("delete", f"{API}/sources/{source.pk}/", None),
+    }[name]
+
+
+WRITES = ("import", "verdict", "add source", "edit source", "delete source")
+
+
+@pytest.mark.parametrize("name", READS)
+def test_anonymous_reads_are_refused_with_401(anon, world, name):
+    response = anon.get(READS[name](world))
+    assert response.status_code == 401
+    assert response.json() == {"detail": NOT_SIGNED_IN}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_anonymous_writes_are_refused_with_401_and_change_nothing(anon, world, name):
+    before = stored()
+    response = send(anon, *write(world, name))
+    assert response.status_code == 401
+    assert response.json() == {"detail": NOT_SIGNED_IN}
+    assert stored() == before
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_anonymous_clients_may_download_every_export(anon, world, url):
+    judge(world["claim"], Verdict.VERIFIED, "Public.")
+    response = anon.get(url)
+    assert response.status_code == 200
+    assert "Public." in b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.parametrize("name", READS)
+def test_a_signed_in_reader_may_read(reader_api, world, name):
+    response = reader_api.get(READS[name](world))
+    assert response.status_code == 200
+    assert response.json()
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_reader_without_the_permission_gets_403_and_changes_nothing(
+    reader_api, world, name
+):
+    before = stored()
+    response = send(reader_api, *write(world, name))
+    assert response.status_code == 403
+    assert response.json() == {"detail": EditorOrReadOnly.message}
+    assert stored() == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_the_same_writes_succeed_for_an_editor(editor_api, world, name):
+    # Proves the refusals above are about who asks, not about what they send.
+    before = stored()
+    response = send(editor_api, *write(world, name))
+    assert response.status_code in (200, 201, 204), response.content
+    assert stored() != before
+
+
+def api_token(username: str) -> str:
+    out = StringIO()
+    call_command("create_api_token", username, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_create_api_token_prints_the_same_key_each_time(editor):
+    key = api_token("editor")
+    assert key == api_token("editor")
+    assert Token.objects.get(user=editor).key == key
+    assert len(key) == 40
+
+
+def test_create_api_token_refuses_an_unknown_user():
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        api_token("nobody")
+    assert not Token.objects.exists()
+
+
+def test_token_authentication_reads_and_writes(world, editor):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token('editor')}")
+    claim = world["claim"]
+    assert claim.pk in ids_in(client.get(f"{API}/claims/"))
+    response = client.patch(
+        claim_url(claim),
+        {"verdict": Verdict.VERIFIED, "version": fresh(claim).version},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["verdict_by"] == "editor"
+    assert fresh(claim).verdict == Verdict.VERIFIED
+    assert fresh(claim).verdict_by == editor
+
+
+def test_a_reader_token_may_read_but_not_write(world, reader):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token('reader')}")
+    claim = world["claim"]
+    assert client.get(claim_url(claim)).status_code == 200
+    before = stored()
+    response = client.patch(
+        claim_url(claim), {"verdict": Verdict.VERIFIED, "version": 2}, format="json"
+    )
+    assert response.status_code == 403
+    assert stored() == before
+
+
+def test_a_wrong_token_is_refused_with_401(world):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    response = client.get(f"{API}/claims/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
+
+
+def test_session_authentication_reads_and_writes(world, editor):
+    client = APIClient()
+    assert client.login(username="editor", password=PASSWORD)
+    claim = world["claim"]
+    assert client.get(claim_url(claim)).status_code == 200
+    response = client.patch(
+        claim_url(claim), {"rationale": "By session.", "version": 2}, format="json"
+    )
+    assert response.status_code == 200
+    assert fresh(claim).rationale == "By session."
+
+
+def test_session_writes_without_the_csrf_token_are_refused(world, editor):
+    client = APIClient(enforce_csrf_checks=True)
+    assert client.login(username="editor", password=PASSWORD)
+    before = stored()
+    response = client.patch(
+        claim_url(world["claim"]),
+        {"rationale": "Forged.", "version": 2},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert stored() == before
+
+
+# Listing and filtering claims
+
+
+@pytest.fixture
+def listed(editor):
+    """Two articles; a verdict, a kind change, and a late change to filter on."""
+    first = ArticleFactory(text=ON_A_LINE)
+    second = ArticleFactory(text=sentences(4, start=10))
+    judge(claim_of(first, 1), Verdict.MISSTATED, editor=editor)
+    judge(claim_of(second, 2), Verdict.VERIFIED, editor=editor)
+    opinion = claim_of(second, 3)
+    services.set_kind(claim=opinion, kind=Kind.OPINION, expected_version=1)
+    moment = timezone.now()
+    late = judge(claim_of(second, 4), Verdict.DISPUTED, editor=editor)
+    return {"first": first, "second": second, "moment": moment, "late": late}
+
+
+def claim_ids(**filters) -> list[int]:
+    return sorted(Claim.objects.filter(**filters).values_list("pk", flat=True))
+
+
+def test_claims_list_filters_by_article(editor_api, listed):
+    ids = ids_in(editor_api.get(f"{API}/claims/", {"article": listed["first"].pk}))
+    assert sorted(ids) == claim_ids(article=listed["first"]) != []
+    assert len(ids) == 3
+
+
+def test_claims_list_filters_by_verdict(editor_api, listed):
+    ids = ids_in(editor_api.get(f"{API}/claims/", {"verdict": Verdict.MISSTATED}))
+    assert ids == [claim_of(listed["first"], 1).pk]
+
+
+def test_claims_list_filters_by_kind(editor_api, listed):
+    ids = ids_in(editor_api.get(f"{API}/claims/", {"kind": Kind.OPINION}))
+    assert ids == [claim_of(listed["second"], 3).pk]
+
+
+def test_claims_list_filters_by_updated_since(editor_api, listed):
+    since = listed["moment"].isoformat()
+    ids = ids_in(editor_api.get(f"{API}/claims/", {"updated_since": since}))
+    assert ids == [listed["late"].pk]
+
+
+def test_claims_list_searches_text_and_rationale(editor_api, listed):
+    by_text = ids_in(editor_api.get(f"{API}/claims/", {"q": "second SENTENCE"}))
+    assert by_text == [claim_of(listed["first"], 2).pk]
+    judge(claim_of(listed["first"], 3), Verdict.DISPUTED, "Only in a rationale.")
+    by_rationale = ids_in(editor_api.get(f"{API}/claims/", {"q": "in a rationale"}))
+    assert by_rationale == [claim_of(listed["first"], 3).pk]
+
+
+def test_claims_list_combines_filters(editor_api, listed):
+    response = editor_api.get(
+        f"{API}/claims/",
+        {"article": listed["second"].pk, "verdict": Verdict.UNREVIEWED},
+    )
+    assert sorted(ids_in(response)) == claim_ids(
+        article=listed["second"], verdict=Verdict.UNREVIEWED
+    )
+
+
+def test_claims_list_shows_each_claim_with_its_sources(editor_api, editor):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE), 2)
+    judge(claim, Verdict.DISPUTED, "Two sources disagree.", editor=editor)
+    add_source(claim, url="https://a.example.org/", title="A", added_by=editor)
+    add_source(claim, url="https://b.example.org/", title="B", stance=Stance.REFUTES)
+    item = next(
+        item
+        for item in editor_api.get(f"{API}/claims/").json()["results"]
+        if item["id"] == claim.pk
+    )
+    current = fresh(claim)
+    assert item["text"] == "Second sentence there."
+    assert (item["position"], item["start"], item["end"]) == (2, 21, 43)
+    assert item["verdict"] == Verdict.DISPUTED
+    assert item["rationale"] == "Two sources disagree."
+    assert item["verdict_by"] == "editor"
+    assert item["version"] == current.version == 4
+    assert [(s["url"], s["title"], s["stance"]) for s in item["sources"]] == [
+        ("https://a.example.org/", "A", Stance.SUPPORTS),
+        ("https://b.example.org/", "B", Stance.REFUTES),
+    ]
+    assert item["sources"][0]["added_by"] == "editor"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("verdict", "bogus"),
+        ("article", "abc"),
+        ("article", "1.5"),
+        ("updated_since", "yesterday"),
+        ("updated_since", "2025-13-01T00:00:00"),
+        ("kind", "x"),
+    ],
+)
+def test_claims_list_refuses_an_invalid_filter_value(editor_api, listed, field, value):
+    response = editor_api.get(f"{API}/claims/", {field: value})
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field]
+
+
+def test_claims_list_with_an_out_of_range_article_id_finds_nothing(editor_api, listed):
+    response = editor_api.get(f"{API}/claims/", {"article": "9" * 20})
+    assert response.status_code in (200, 400)
+    if response.status_code == 200:
+        assert response.json()["results"] == []
+    else:
+        assert list(response.json()) == ["article"]
+
+
+def test_claims_list_refuses_an_unknown_parameter(editor_api, listed):
+    response = editor_api.get(f"{API}/claims/", {"verdicts": "misstated"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["verdicts"]
+    assert "Unknown filter" in response.json()["verdicts"][0]
+
+
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [("get", None), ("patch", {"rationale": "Noted.", "version": 2})],
+)
+def test_a_claim_request_with_an_unknown_parameter_is_not_a_server_error(
+    editor_api, world, method, body
+):
+    response = send(editor_api, method, f"{claim_url(world['claim'])}?verdicts=x", body)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert list(response.json()) == ["verdicts"]
+
+
+@pytest.fixture
+def many_claims():
+    """More claims than the largest page."""
+    article = ArticleFactory(text=sentences(1005))
+    assert article.claims.count() == 1005
+    return article
+
+
+def test_claims_list_caps_page_size_at_1000(editor_api, many_claims):
+    body = editor_api.get(f"{API}/claims/", {"page_size": 1_000_000}).json()
+    assert len(body["results"]) == 1000
+    assert body["next"]
+    rest = editor_api.get(body["next"]).json()
+    assert len(rest["results"]) == 5
+    assert rest["next"] is None
+
+
+@pytest.mark.parametrize("size", ["-1", "abc", "0", ""])
+def test_claims_list_ignores_an_unusable_page_size(editor_api, size):
+    ArticleFactory(text=sentences(120))
+    response = editor_api.get(f"{API}/claims/", {"page_size": size})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 100
+
+
+def test_claims_list_honours_a_small_page_size(editor_api):
+    ArticleFactory(text=sentences(12))
+    assert len(ids_in(editor_api.get(f"{API}/claims/", {"page_size": 5}))) == 5
+
+
+# Not base64; a negative offset; an offset that is not a number.
+@pytest.mark.parametrize("cursor", ["garbage", "bz0tMQ==", "bz1h"])
+def test_claims_list_answers_a_bad_cursor_with_404(editor_api, listed, cursor):
+    response = editor_api.get(f"{API}/claims/", {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
+@pytest.mark.parametrize("position", [b"yesterday", b"1", b"2025-13-01"])
+def test_claims_list_refuses_a_forged_cursor_without_a_server_error(
+    editor_api, position
+):
+    ArticleFactory(text=ON_A_LINE)
+    forged = base64.b64encode(b"o=0&p=" + position).decode()
+    response = editor_api.get(f"{API}/claims/", {"cursor": forged})
+    assert 400 <= response.status_code < 500
+    assert "Second sentence" not in response.content.decode()
+
+
+def all_pages(client, url: str, params: dict) -> list[dict]:
+    items, response = [], client.get(url, params)
+    while True:
+        assert response.status_code == 200
+        items += response.json()["results"]
+        if not response.json()["next"]:
+            return items
+        response = client.get(response.json()["next"])
+
+
+def test_following_next_links_visits_every_claim_exactly_once(editor_api, editor):
+    # Most claims share one updated_at (one import), the worst case for a cursor.
+    first = ArticleFactory(text=sentences(130))
+    ArticleFactory(text=sentences(70, start=500))
+    for position in (5, 60, 61, 129):
+        judge(claim_of(first, position), Verdict.VERIFIED, editor=editor)
+    items = all_pages(editor_api, f"{API}/claims/", {"page_size": 9})
+    ids = [item["id"] for item in items]
+    assert len(ids) == len(set(ids)) == 200
+    assert sorted(ids) == claim_ids()
+    moments = [parse_datetime(item["updated_at"]) for item in items]
+    assert moments == sorted(moments)
+    # The four changed claims come last: the list is in order of change.
+    assert [item["position"] for item in items[-4:]] == [5, 60, 61, 129]
+
+
+def test_updated_since_returns_a_claim_changed_after_the_last_sync(editor_api):
+    first = ArticleFactory(text=sentences(6))
+    ArticleFactory(text=sentences(3, start=100))
+    synced = all_pages(editor_api, f"{API}/claims/", {})
+    newest = max(synced, key=lambda item: parse_datetime(item["updated_at"]))
+    edited = claim_of(first, 2)
+    response = editor_api.patch(
+        claim_url(edited),
+        {"verdict": Verdict.DISPUTED, "version": 1},
+        format="json",
+    )
+    assert response.status_code == 200
+    changed = all_pages(
+        editor_api, f"{API}/claims/", {"updated_since": newest["updated_at"]}
+    )
+    by_id = {item["id"]: item for item in changed}
+    assert by_id[edited.pk]["verdict"] == Verdict.DISPUTED
+    assert by_id[edited.pk]["version"] == 2
+    untouched = set(claim_ids(article=first)) - {edited.pk}
+    assert not untouched & set(by_id)
+
+
+# Query counts
+
+
+def article_with_claims(count: int, start: int, editor) -> Article:
+    article = ArticleFactory(text=sentences(count, start=start), imported_by=editor)
+    for claim in article.claims.order_by("position")[:60:3]:
+        judge(claim, Verdict.MISSTATED, editor=editor)
+        add_source(claim, added_by=editor)
+        add_source(claim, url="https://example.org/second", added_by=editor)
+    return article
+
+
+def test_claims_list_queries_do_not_grow_with_claims(editor_api, editor):
+    url = f"{API}/claims/?page_size=1000"
+    article_with_claims(20, 0, editor)
+    few = queries_for(editor_api, url)
+    article_with_claims(480, 10_000, editor)
+    assert Claim.objects.count() == 500
+    many = queries_for(editor_api, url)
+    assert many == few
+    assert many <= 6
+
+
+def test_articles_list_queries_do_not_grow_with_articles(editor_api, editor):
+    url = f"{API}/articles/"
+    for n in range(3):
+        article_with_claims(4, 100 * n, editor)
+    few = queries_for(editor_api, url)
+    for n in range(37):
+        article_with_claims(4, 1000 + 100 * n, editor)
+    many = queries_for(editor_api, url)
+    assert len(editor_api.get(url).json()["results"]) == 40
+    assert many == few
+    assert many <= 5
+
+
+# Reading and changing one claim
+
+
+def test_claim_detail_carries_its_version_as_etag(editor_api, world):
+    response = editor_api.get(claim_url(world["claim"]))
+    assert response.status_code == 200
+    assert response["ETag"] == '"2"'  # the source attached raised it once
+    assert response.json()["version"] == 2
+    assert response.json()["text"] == "First sentence here."
+
+
+def test_claim_detail_answers_a_matching_if_none_match_with_304(editor_api, world):
+    url = claim_url(world["claim"])
+    unchanged = editor_api.get(url, HTTP_IF_NONE_MATCH='"2"')
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged["ETag"] == '"2"'
+    changed = editor_api.get(url, HTTP_IF_NONE_MATCH='"1"')
+    assert changed.status_code == 200
+    assert changed.json()["id"] == world["claim"].pk
+
+
+def test_unknown_claim_is_not_found(editor_api):
+    assert editor_api.get(f"{API}/claims/999999/").status_code == 404
+    response = editor_api.patch(
+        f"{API}/claims/999999/", {"verdict": "verified", "version": 1}, format="json"
+    )
+    assert response.status_code == 404
+
+
+def test_patch_with_a_matching_if_match_changes_the_claim(editor_api, editor):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE), 2)
+    etag = editor_api.get(claim_url(claim))["ETag"]
+    assert etag == '"1"'
+    response = editor_api.patch(
+        claim_url(claim),
+        {"verdict": Verdict.MISSTATED, "rationale": "  The year was 2022. "},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 200
+    assert response["ETag"] == '"2"'
+    body = response.json()
+    assert body["verdict"] == Verdict.MISSTATED
+    assert body["rationale"] == "The year was 2022."
+    assert body["verdict_by"] == "editor"
+    assert body["version"] == 2
+    current = fresh(claim)
+    assert current.verdict == Verdict.MISSTATED
+    assert current.rationale == "The year was 2022."
+    assert current.verdict_by == editor
+    assert current.verdict_at is not None
+    assert current.version == 2
+
+
+def test_patch_accepts_a_weak_etag(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    response = editor_api.patch(
+        claim_url(claim), {"kind": Kind.OPINION}, format="json", HTTP_IF_MATCH='W/"1"'
+    )
+    assert response.status_code == 200
+    assert fresh(claim).kind == Kind.OPINION
+
+
+def test_patch_with_a_stale_if_match_returns_412_and_the_current_claim(
+    editor_api, editor
+):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE), 2)
+    other = make_editor("other")
+    judge(claim, Verdict.VERIFIED, "Theirs, saved first.", editor=other)
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim),
+        {"verdict": Verdict.MISSTATED, "rationale": "Mine, saved second."},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 412
+    assert response["ETag"] == '"2"'
+    body = response.json()
+    assert body["id"] == claim.pk
+    assert body["rationale"] == "Theirs, saved first."
+    assert body["verdict"] == Verdict.VERIFIED
+    assert body["verdict_by"] == "other"
+    assert body["version"] == 2
+    assert stored() == before
+
+
+def test_patch_with_the_version_in_the_body_works(editor_api, editor):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    response = editor_api.patch(
+        claim_url(claim), {"verdict": Verdict.VERIFIED, "version": 1}, format="json"
+    )
+    assert response.status_code == 200
+    assert response["ETag"] == '"2"'
+    assert fresh(claim).verdict == Verdict.VERIFIED
+    assert fresh(claim).verdict_by == editor
+
+
+def test_patch_with_a_stale_body_version_returns_412(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    judge(claim, Verdict.VERIFIED, "First.")
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim), {"rationale": "Second.", "version": 1}, format="json"
+    )
+    assert response.status_code == 412
+    assert response.json()["rationale"] == "First."
+    assert stored() == before
+
+
+def test_patch_without_a_version_is_refused_with_428(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim), {"verdict": Verdict.VERIFIED}, format="json"
+    )
+    assert response.status_code == 428
+    assert response.json() == {"detail": PRECONDITION_REQUIRED}
+    assert stored() == before
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["*", '"abc"', "abc", "", '"1", "2"', '"１"', '"-1"', '"0"', '"' + "9" * 30 + '"'],
+)
+def test_patch_with_an_unusable_if_match_is_refused(editor_api, header):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim),
+        {"verdict": Verdict.VERIFIED, "rationale": "Sneaked in."},
+        format="json",
+        HTTP_IF_MATCH=header,
+    )
+    assert 400 <= response.status_code < 500
+    assert response.status_code in (400, 412, 428)
+    if response.status_code == 400:
+        assert response.json() == {"If-Match": [BAD_IF_MATCH]}
+    assert stored() == before
+
+
+def test_patch_refuses_an_unknown_verdict(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim), {"verdict": "true-ish", "version": 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"verdict": ['"true-ish" is not a valid choice.']}
+    assert stored() == before
+
+
+def test_patch_refuses_a_malformed_json_body(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim),
+        '{"verdict": "verified", ',
+        content_type="application/json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+    assert stored() == before
+
+
+@pytest.mark.parametrize("body", [[], "verified", 3])
+def test_patch_refuses_a_body_that_is_not_an_object(editor_api, body):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim), body, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 400
+    assert stored() == before
+
+
+@pytest.mark.parametrize("field", ["verdicts", "verdict_by", "text", "version_"])
+def test_patch_refuses_an_unknown_field(editor_api, field):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    before = stored()
+    response = editor_api.patch(
+        claim_url(claim),
+        {"verdict": Verdict.VERIFIED, field: "someone-else", "version": 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field][0].startswith("Unknown field.")
+    assert stored() == before
+
+
+def test_patch_of_the_kind_alone_keeps_the_verdict(editor_api, editor):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    judge(claim, Verdict.VERIFIED, "Kept.", editor=editor)
+    response = editor_api.patch(
+        claim_url(claim), {"kind": Kind.OPINION}, format="json", HTTP_IF_MATCH='"2"'
+    )
+    assert response.status_code == 200
+    current = fresh(claim)
+    assert (current.kind, current.verdict, current.rationale) == (
+        Kind.OPINION,
+        Verdict.VERIFIED,
+        "Kept.",
+    )
+
+
+# Sources
+
+
+def source_body(**overrides) -> dict:
+    return {
+        "url": "https://example.org/profile",
+        "title": "Profile of Jiantao Jiao",
+        "publisher": "Example University",
+        "quote": "Jiantao Jiao (焦剑涛) …",
+        "stance": Stance.REFUTES,
+        "accessed_on": "2025-07-01",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a", "http://example.org/b"])
+def test_adding_a_source_stores_it_and_raises_the_claim_version(
+    editor_api, editor, url
+):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    response = editor_api.post(
+        f"{claim_url(claim)}sources/", source_body(url=url), format="json"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["url"] == url
+    assert body["claim"] == claim.pk
+    assert body["added_by"] == "editor"
+    assert body["accessed_on"] == "2025-07-01"
+    source = Source.objects.get()
+    assert source.pk == body["id"]
+    assert (source.url, source.title, source.quote) == (
+        url,
+        "Profile of Jiantao Jiao",
+        "Jiantao Jiao (焦剑涛) …",
+    )
+    assert source.added_by == editor
+    assert fresh(claim).version == 2
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://x", "example.org/page", "https://"]
+)
+def test_adding_a_source_with_a_non_http_url_is_refused(editor_api, url):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    response = editor_api.post(
+        f"{claim_url(claim)}sources/", source_body(url=url), format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["url"]
+    assert "http://" in response.json()["url"][0]
+    assert not Source.objects.exists()
+    assert fresh(claim).version == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"title": None}, "This field is required."),
+        ({"title": "   "}, "This field may not be blank."),
+        ({"stance": "agrees"}, '"agrees" is not a valid choice.'),
+        ({"accessed_on": "yesterday"}, "Date has wrong format."),
+    ],
+)
+def test_adding_a_source_with_a_bad_field_is_refused(editor_api, change, message):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    body = {k: v for k, v in source_body(**change).items() if v is not None}
+    response = editor_api.post(f"{claim_url(claim)}sources/", body, format="json")
+    assert response.status_code == 400
+    (field,) = change
+    assert list(response.json()) == [field]
+    assert response.json()[field][0].startswith(message)
+    assert not Source.objects.exists()
+    assert fresh(claim).version == 1
+
+
+def test_adding_a_source_with_a_stale_version_is_refused_with_412(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    judge(claim, Verdict.VERIFIED)
+    response = editor_api.post(
+        f"{claim_url(claim)}sources/", source_body(version=1), format="json"
+    )
+    assert response.status_code == 412
+    assert response.json()["version"] == 2
+    assert not Source.objects.exists()
+    assert fresh(claim).version == 2
+
+
+def test_adding_a_source_with_the_current_version_works(editor_api):
+    claim = claim_of(ArticleFactory(text=ON_A_LINE))
+    response = editor_api.post(
+        f"{claim_url(claim)}sources/", source_body(version=1), format="json"
+    )
+    assert response.status_code == 201
+    assert Source.objects.get().claim == claim
+    assert fresh(claim).version == 2
+
+
+def test_a_source_can_be_read(editor_api, world):
+    response = editor_api.get(f"{API}/sources/{world['source'].pk}/")
+    assert response.status_code == 200
+    assert response.json()["title"] == "Evidence"
+    assert response.json()["claim"] == world["claim"].pk
+
+
+def test_patching_a_source_changes_one_field_and_keeps_the_others(editor_api, world):
+    source, claim = world["source"], fresh(world["claim"])
+    before = Source.objects.filter(pk=source.pk).values().get()
+    response = editor_api.patch(
+        f"{API}/sources/{source.pk}/", {"title": "Annual report"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["title"] == "Annual report"
+    after = Source.objects.filter(pk=source.pk).values().get()
+    assert after == {**before, "title": "Annual report"}
+    assert fresh(claim).version == claim.version + 1
+
+
+def test_patching_a_source_with_a_bad_url_changes_nothing(editor_api, world):
+    before = stored()
+    response = editor_api.patch(
+        f"{API}/sources/{world['source'].pk}/",
+        {"url": "javascript:alert(1)"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["url"]
+    assert stored() == before
+
+
+def test_patching_a_source_with_a_stale_version_is_refused(editor_api, world):
+    before = stored()
+    response = editor_api.patch(
+        f"{API}/sources/{world['source'].pk}/",
+        {"title": "Too late", "version": 1},
+        format="json",
+    )
+    assert response.status_code == 412
+    assert response.json()["version"] == 2
+    assert stored() == before
+
+
+def test_deleting_a_source_removes_it(editor_api, world):
+    source, claim = world["source"], fresh(world["claim"])
+    response = editor_api.delete(f"{API}/sources/{source.pk}/")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert not Source.objects.filter(pk=source.pk).exists()
+    assert fresh(claim).version == claim.version + 1
+
+
+def test_deleting_a_source_with_the_current_version_works(editor_api, world):
+    source = world["source"]
+    response = editor_api.delete(f"{API}/sources/{source.pk}/?version=2")
+    assert response.status_code == 204
+    assert not Source.objects.exists()
+
+
+def test_deleting_a_source_with_a_stale_version_keeps_it(editor_api, world):
+    source = world["source"]
+    before = stored()
+    response = editor_api.delete(f"{API}/sources/{source.pk}/?version=1")
+    assert response.status_code == 412
+    assert response.json()["version"] == 2
+    assert Source.objects.filter(pk=source.pk).exists()
+    assert stored() == before
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "1.0", "²"])
+def test_deleting_a_source_with_a_bad_version_is_refused(editor_api, world, version):
+    before = stored()
+    response = editor_api.delete(
+        f"{API}/sources/{world['source'].pk}/", QUERY_STRING=f"version={version}"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
+    assert stored() == before
+
+
+def test_unknown_source_is_not_found(editor_api):
+    assert editor_api.get(f"{API}/sources/999999/").status_code == 404
+    assert editor_api.delete(f"{API}/sources/999999/").status_code == 404
+
+
+# Importing articles
+
+
+def import_article(client, data: dict, *, multipart: bool = False):
+    return client.post(
+        f"{API}/articles/", data, format="multipart" if multipart else "json"
+    )
+
+
+def test_importing_text_creates_the_article_and_its_claims(editor_api, editor):
+    response = import_article(
+        editor_api,
+        {
+            "title": "Nexusflow joins NVIDIA",
+            "url": "https://news.example.org/nexusflow",
+            "publisher": "Example News",
+            "published_on": "2025-06-30",
+            "text": ON_A_LINE,
+        },
+    )
+    assert response.status_code == 201
+    body = response.json()
+    article = Article.objects.get()
+    assert body["id"] == article.pk
+    assert body["text"] == article.text == ON_A_LINE
+    assert body["title"] == "Nexusflow joins NVIDIA"
+    assert body["imported_by"] == "editor"
+    assert body["published_on"] == "2025-06-30"
+    assert body["counts"]["units"] == article.claims.count() == 3
+    assert body["counts"]["unreviewed"] == 3
+    assert article.imported_by == editor
+    assert [c.text for c in article.claims.order_by("position")] == [
+        "First sentence here.",
+        "Second sentence there.",
+        "Third line.",
+    ]
+
+
+def test_importing_a_text_file(editor_api):
+    upload = SimpleUploadedFile("story.txt", "第一句话。Second sentence here.".encode())
+    response = import_article(
+        editor_api, {"title": "From a file", "file": upload}, multipart=True
+    )
+    assert response.status_code == 201
+    article = Article.objects.get()
+    assert article.text == response.json()["text"] == "第一句话。Second sentence here."
+    assert response.json()["counts"]["units"] == article.claims.count() == 2
+
+
+def test_importing_an_html_file_takes_its_title_and_visible_text(editor_api):
+    page = (
+        b"<html><head><title>Page title</title><script>var x;</script></head>"
+        b"<body><article><h1>Heading</h1><p>The first paragraph.</p>"
+        b"<p>The second one.</p></article></body></html>"
+    )
+    upload = SimpleUploadedFile("page.html", page, content_type="text/html")
+    response = import_article(editor_api, {"file": upload}, multipart=True)
+    assert response.status_code == 201
+    article = Article.objects.get()
+    assert response.json()["title"] == article.title == "Page title"
+    assert article.text == "Heading\nThe first paragraph.\nThe second one."
+    assert claim_of(article, 1).kind == Kind.HEADING
+    assert response.json()["counts"]["units"] == 3
+
+
+def test_importing_a_gbk_encoded_chinese_file(editor_api):
+    upload = SimpleUploadedFile("gbk.txt", ZH.encode("gbk"))
+    response = import_article(
+        editor_api, {"title": "GBK", "file": upload}, multipart=True
+    )
+    assert response.status_code == 201
+    article = Article.objects.get()
+    assert article.text == response.json()["text"] == ZH
+    assert article.language == "zh"
+    assert [c.text for c in article.claims.order_by("position")] == [
+        "您好，世界。",
+        "这是第二句话，用于测试编码。",
+    ]
+
+
+def refused_import(client, data: dict, *, multipart: bool = False) -> dict:
+    before = stored()
+    response = import_article(client, data, multipart=multipart)
+    assert response.status_code == 400, response.content
+    assert stored() == before
+    return response.json()
+
+
+def test_importing_empty_text_is_refused(editor_api):
+    body = refused_import(editor_api, {"title": "Nothing", "text": "  \n "})
+    assert body["text"]
+
+
+def test_importing_an_empty_file_is_refused(editor_api):
+    upload = SimpleUploadedFile("empty.txt", b"")
+    body = refused_import(editor_api, {"title": "E", "file": upload}, multipart=True)
+    assert body["file"]
+
+
+def test_importing_a_blank_file_is_refused_as_empty(editor_api):
+    upload = SimpleUploadedFile("blank.txt", b"  \n\n ")
+    body = refused_import(editor_api, {"title": "B", "file": upload}, multipart=True)
+    assert body == {"file": [importing.EMPTY], "code": "empty"}
+
+
+def test_importing_a_binary_file_is_refused(editor_api):
+    png = SimpleUploadedFile("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    body = refused_import(editor_api, {"title": "Image", "file": png}, multipart=True)
+    assert body["code"] == "binary"
+    assert body["file"][0].startswith("This is a binary file (PNG image)")
+
+
+def test_importing_undecodable_bytes_is_refused(editor_api):
+    soup = SimpleUploadedFile("soup.txt", b"Hello \x80\x81\x82 world. " * 10)
+    body = refused_import(editor_api, {"title": "Soup", "file": soup}, multipart=True)
+    assert body == {"file": [importing.UNDECODABLE], "code": "undecodable"}
+
+
+def test_importing_text_already_imported_names_the_existing_article(editor_api):
+    existing = ArticleFactory(title="Existing", text="Already here. Twice.")
+    body = refused_import(
+        editor_api, {"title": "Again", "text": "Already here. Twice."}
+    )
+    assert body == {
+        "text": [
+            f'This text is already imported as article {existing.pk} ("Existing").'
+        ],
+        "code": "duplicate",
+    }
+
+
+def test_importing_text_over_the_limit_is_refused(editor_api, import_limit):
+    text = sentences(40)
+    assert len(text.encode()) > import_limit
+    body = refused_import(editor_api, {"title": "Long", "text": text})
+    assert body["code"] == "too_large"
+    assert f"the largest accepted is {import_limit} bytes" in body["text"][0]
+
+
+def test_importing_a_file_over_the_limit_is_refused(editor_api, import_limit):
+    upload = SimpleUploadedFile("long.txt", sentences(40).encode())
+    body = refused_import(editor_api, {"title": "Long", "file": upload}, multipart=True)
+    assert body["code"] == "too_large"
+    assert f"the largest accepted is {import_limit} bytes" in body["file"][0]
+
+
+def test_importing_both_text_and_a_file_is_refused(editor_api):
+    upload = SimpleUploadedFile("story.txt", b"From the file.")
+    body = refused_import(
+        editor_api,
+        {"title": "Both", "text": "From the text.", "file": upload},
+        multipart=True,
+    )
+    assert "one of the two" in body["text"][0]
+
+
+def test_importing_neither_text_nor_a_file_is_refused(editor_api):
+    body = refused_import(editor_api, {"title": "Neither"})
+    assert "one of the two" in body["text"][0]
+
+
+def test_importing_without_a_title_asks_for_one(editor_api):
+    body = refused_import(editor_api, {"text": "One. Two."})
+    assert body == {"title": [services.TITLE_REQUIRED], "code": "title"}
+
+
+def test_importing_with_a_javascript_url_is_refused(editor_api):
+    body = refused_import(
+        editor_api, {"title": "Tricky", "text": "One. Two.", "url": "javascript:x()"}
+    )
+    assert body["code"] == "url"
+    assert "http://" in body["url"][0]
+
+
+def test_importing_with_an_unknown_field_is_refused(editor_api):
+    body = refused_import(
+        editor_api, {"title": "T", "text": "One. Two.", "imported_by": "someone"}
+    )
+    assert list(body) == ["imported_by"]
+
+
+# Reading articles
+
+
+def test_articles_list_is_newest_first_without_the_text(editor_api, editor):
+    older = ArticleFactory(title="Older")
+    newer = ArticleFactory(title="Newer")
+    judge(claim_of(older, 1), Verdict.VERIFIED, editor=editor)
+    results = editor_api.get(f"{API}/articles/").json()["results"]
+    assert [item["id"] for item in results] == [newer.pk, older.pk]
+    assert "text" not in results[0]
+    assert results[1]["counts"] == {
+        "units": 3,
+        "claims": 3,
+        "checked": 1,
+        "unreviewed": 2,
+        "verified": 1,
+        "disputed": 0,
+        "misstated": 0,
+    }
+
+
+def test_articles_list_searches_titles(editor_api):
+    wanted = ArticleFactory(title="NVIDIA hires two scientists")
+    ArticleFactory(title="Something else")
+    response = editor_api.get(f"{API}/articles/", {"q": "nvidia"})
+    assert ids_in(response) == [wanted.pk]
+
+
+def test_articles_list_filters_by_language(editor_api):
+    chinese = ArticleFactory(title="Chinese", text=ZH)
+    ArticleFactory(title="English", text="Only English words here. And more.")
+    assert ids_in(editor_api.get(f"{API}/articles/", {"language": "zh"})) == [
+        chinese.pk
+    ]
+
+
+@pytest.mark.parametrize(("field", "value"), [("language", "xx"), ("title", "x")])
+def test_articles_list_refuses_unknown_filters_and_values(editor_api, field, value):
+    ArticleFactory()
+    response = editor_api.get(f"{API}/articles/", {field: value})
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_article_detail_includes_the_text_and_the_counts(editor_api, world):
+    article = world["article"]
+    response = editor_api.get(f"{API}/articles/{article.pk}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["text"] == ON_A_LINE
+    assert body["title"] == "Protected"
+    assert body["counts"]["units"] == 3
+    assert body["imported_by"] == "editor"
+
+
+# OpenAPI schema and docs
+
+
+@pytest.fixture
+def schema(anon) -> dict:
+    response = anon.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_schema_lists_the_claim_and_export_paths(schema):
+    paths = schema["paths"]
+    assert {
+        f"{API}/claims/",
+        f"{API}/claims/{{id}}/",
+        f"{API}/claims/{{id}}/sources/",
+        f"{API}/sources/{{id}}/",
+        f"{API}/articles/",
+        f"{API}/articles/{{id}}/",
+        *EXPORTS,
+    } <= set(paths)
+    for url in EXPORTS:
+        parameters = {p["name"] for p in paths[url]["get"]["parameters"]}
+        assert {"article", "verdict", "updated_since"} <= parameters
+
+
+def test_schema_documents_412_and_428_on_claim_patch(schema):
+    patch = schema["paths"][f"{API}/claims/{{id}}/"]["patch"]
+    assert {"200", "400", "401", "403", "404", "412", "428"} <= set(patch["responses"])
+    assert "If-Match" in {p["name"] for p in patch["parameters"]}
+    examples = patch["requestBody"]["content"]["application/json"]["examples"]
+    assert any(e["value"].get("verdict") == "misstated" for e in examples.values())
+
+
+def test_schema_has_examples_for_imports_and_sources(schema):
+    post = schema["paths"][f"{API}/articles/"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["examples"]
+    sources = schema["paths"][f"{API}/claims/{{id}}/sources/"]["post"]
+    assert "412" in sources["responses"]
+    assert sources["requestBody"]["content"]["application/json"]["examples"]
+
+
+def test_docs_page_uses_only_local_assets(anon):
+    response = anon.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "swagger-ui" in page
+    assert "/static/" in page
+    for attribute in ("src", "href"):
+        for scheme in ("http://", "https://", "//"):
+            assert f'{attribute}="{scheme}' not in page
