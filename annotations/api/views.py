@@ -36,7 +36,6 @@ PRECONDITION_REQUIRED = (
     "so a change made meanwhile is not overwritten."
 )
 BAD_IF_MATCH = 'If-Match must be the claim\'s ETag, such as "3".'
-STALE = "The claim changed since that version; the current claim is returned."
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: field-level messages."),
@@ -105,6 +104,11 @@ class ClaimFilter(StrictFilterSet):
     list=extend_schema(
         summary="List articles",
         description="Newest first, with claim counts per verdict. Cursor-paginated.",
+        parameters=[
+            OpenApiParameter(
+                "q", str, examples=[OpenApiExample("Title", value="英伟达")]
+            )
+        ],
         responses={200: api.ArticleSerializer(many=True), 401: ERRORS[401]},
     ),
     retrieve=extend_schema(
@@ -223,6 +227,16 @@ def _claim_queryset() -> QuerySet[Claim]:
 @extend_schema_view(
     list=extend_schema(
         summary="List claims",
+        parameters=[
+            OpenApiParameter(
+                "updated_since",
+                OpenApiTypes.DATETIME,
+                examples=[OpenApiExample("Since July", value="2025-07-01T00:00:00Z")],
+            ),
+            OpenApiParameter(
+                "q", str, examples=[OpenApiExample("Name", value="焦建涛")]
+            ),
+        ],
         description=(
             "Filter by article, verdict, kind, `updated_since` (ISO 8601) and text "
             "search `q`. Ordered by last change, cursor-paginated: keep the newest "
@@ -474,7 +488,12 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 EXPORT_PARAMETERS = [
-    OpenApiParameter("article", int, description="Only this article's claims."),
+    OpenApiParameter(
+        "article",
+        int,
+        description="Only this article's claims.",
+        examples=[OpenApiExample("The demo article", value=1)],
+    ),
     OpenApiParameter(
         "verdict", str, enum=Verdict.values, description="Only this verdict."
     ),
@@ -482,8 +501,43 @@ EXPORT_PARAMETERS = [
         "updated_since",
         OpenApiTypes.DATETIME,
         description="Changed at or after (ISO 8601).",
+        examples=[OpenApiExample("Since July 2025", value="2025-07-01T00:00:00Z")],
     ),
 ]
+# One exported claim, as the JSON export writes it (CSV has the same columns).
+EXPORT_ROW_EXAMPLE = OpenApiExample(
+    "One claim",
+    value=[
+        {
+            "article_id": 1,
+            "article_title": "两位清华AI科学家朱邦华、焦剑涛加入英伟达",
+            "article_url": "http://uucenter.cn/jingupeiziwang/26241.html",
+            "claim_id": 5,
+            "position": 5,
+            "start": 144,
+            "end": 173,
+            "text": "这两位科学家分别是朱邦华和焦建涛,他们的履历堪称“开挂”。",
+            "kind": "claim",
+            "verdict": "misstated",
+            "rationale": "The scientist's name is 焦剑涛 (Jiantao Jiao).",
+            "verdict_by": "editor",
+            "verdict_at": "2025-07-01T08:00:00Z",
+            "updated_at": "2025-07-01T08:00:00Z",
+            "version": 8,
+            "sources": [
+                {
+                    "url": "https://example.org/profile",
+                    "title": "Profile of Jiantao Jiao",
+                    "publisher": "Example University",
+                    "quote": "Jiantao Jiao (焦剑涛)",
+                    "stance": "refutes",
+                    "accessed_on": "2025-07-01",
+                }
+            ],
+        }
+    ],
+    response_only=True,
+)
 
 
 class ExportView(APIView):
@@ -498,7 +552,9 @@ class ExportView(APIView):
         parameters=EXPORT_PARAMETERS,
         responses={
             (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The export, streamed."
+                OpenApiTypes.BINARY,
+                description="The export, streamed.",
+                examples=[EXPORT_ROW_EXAMPLE],
             ),
             400: ERRORS[400],
         },
