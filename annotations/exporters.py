@@ -18,8 +18,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Greatest, Substr
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from .models import Claim, Source, Verdict
@@ -33,8 +32,6 @@ RATING_LABELS = {
 WORST_RATING, BEST_RATING = 1, 3
 # BCP 47 tags; "mul" is the registered tag for content in several languages.
 LANGUAGE_TAGS = {"zh": "zh", "en": "en", "mixed": "mul"}
-# Characters of context kept on each side of a W3C TextQuoteSelector.
-QUOTE_CONTEXT = 32
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 FORMATS = ("json", "csv", "claimreview", "w3c")
 CONTENT_TYPES = {
@@ -120,7 +117,7 @@ def export_chunks(
         )
     reviewed = claims.exclude(verdict=Verdict.UNREVIEWED)
     return w3c_chunks(
-        export_rows(reviewed, context=True),
+        export_rows(reviewed),
         total=reviewed.count(),
         collection_url=urls["collection_url"],
         claim_url=urls["claim_url"],
@@ -129,12 +126,8 @@ def export_chunks(
     )
 
 
-def export_rows(claims: QuerySet[Claim], *, context: bool = False) -> Iterator[dict]:
-    """One dict per claim, in id order, with its article fields and sources.
-
-    ``context`` adds the article text just before and after each claim (for
-    W3C quote selectors), cut out by the database rather than loading the text.
-    """
+def export_rows(claims: QuerySet[Claim]) -> Iterator[dict]:
+    """One dict per claim, in id order, with its article fields and sources."""
     claims = claims.order_by("id")
     values = claims.values(
         "article_id",
@@ -142,6 +135,8 @@ def export_rows(claims: QuerySet[Claim], *, context: bool = False) -> Iterator[d
         "start",
         "end",
         "text",
+        "prefix",
+        "suffix",
         "kind",
         "verdict",
         "rationale",
@@ -149,7 +144,6 @@ def export_rows(claims: QuerySet[Claim], *, context: bool = False) -> Iterator[d
         "updated_at",
         "version",
         **_CLAIM_FIELDS,
-        **(_context_fields() if context else {}),
     )
     sources = (
         Source.objects.filter(claim__in=claims.values("id"))
@@ -165,14 +159,6 @@ def export_rows(claims: QuerySet[Claim], *, context: bool = False) -> Iterator[d
                 attached.append(_source_dict(pending))
             pending = next(sources, None)
         yield row
-
-
-def _context_fields() -> dict:
-    before = Greatest(F("start") - QUOTE_CONTEXT, Value(0))
-    return {
-        "prefix": Substr("article__text", before + 1, F("start") - before),
-        "suffix": Substr("article__text", F("end") + 1, QUOTE_CONTEXT),
-    }
 
 
 def _source_dict(row: dict) -> dict:
@@ -340,9 +326,9 @@ def web_annotation(
         for source in row["sources"]
     )
     quote = {"type": "TextQuoteSelector", "exact": row["text"]}
-    if row.get("prefix"):
+    if row["prefix"]:
         quote["prefix"] = row["prefix"]
-    if row.get("suffix"):
+    if row["suffix"]:
         quote["suffix"] = row["suffix"]
     annotation = {
         "@context": W3C_CONTEXT,

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HTTP_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
+# Characters of article text kept on each side of a claim.
+CONTEXT_CHARS = 32
 
 
 class Language(models.TextChoices):
@@ -103,6 +105,11 @@ class Claim(models.Model):
     end = models.PositiveIntegerField(_("end offset"))
     # A copy of article.text[start:end], kept equal by the services.
     text = models.TextField(_("text"))
+    # The article text just before and after the claim: with the quote and the
+    # offsets, what anchors it again if the text changes (and what W3C quote
+    # selectors carry).
+    prefix = models.CharField(_("text before"), max_length=CONTEXT_CHARS, blank=True)
+    suffix = models.CharField(_("text after"), max_length=CONTEXT_CHARS, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.CLAIM)
     # Why the segmenter chose a kind other than claim ("footer", "page furniture").
     kind_reason = models.CharField(_("kind reason"), max_length=40, blank=True)

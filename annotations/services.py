@@ -21,7 +21,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import importing, queries, segmentation
 from .importing import ImportRefused
-from .models import HTTP_URL_VALIDATOR, Article, Claim, Kind, Source, Stance, Verdict
+from .models import (
+    CONTEXT_CHARS,
+    HTTP_URL_VALIDATOR,
+    Article,
+    Claim,
+    Kind,
+    Source,
+    Stance,
+    Verdict,
+)
 
 STALE_VERSION = _(
     "Claim {position} was changed by someone else (now version {current}, "
@@ -117,7 +126,7 @@ def import_article(
                 imported_by=imported_by,
                 imported_at=now,
             )
-            _insert_claims(article.pk, plan.units, now)
+            _insert_claims(article.pk, plan.text, plan.units, now)
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
         _refuse_duplicate(plan.digest)
@@ -131,6 +140,8 @@ _CLAIM_COLUMNS = (
     "start",
     "end",
     "text",
+    "prefix",
+    "suffix",
     "kind",
     "kind_reason",
     "verdict",
@@ -141,7 +152,7 @@ _CLAIM_COLUMNS = (
 
 
 def _insert_claims(
-    article_id: int, units: list[segmentation.Unit], now: datetime.datetime
+    article_id: int, text: str, units: list[segmentation.Unit], now: datetime.datetime
 ) -> None:
     """Insert one claim row per unit.
 
@@ -163,8 +174,10 @@ def _insert_claims(
             tail = "\t".join(map(str, fresh)) + "\n"
             data = "".join(
                 f"{article_id}\t{position}\t{unit.start}\t{unit.end}\t"
-                f"{unit.text.translate(_COPY_ESCAPES)}\t{unit.kind}\t{unit.reason}\t"
-                + tail
+                f"{unit.text.translate(_COPY_ESCAPES)}\t"
+                f"{_before(text, unit).translate(_COPY_ESCAPES)}\t"
+                f"{_after(text, unit).translate(_COPY_ESCAPES)}\t"
+                f"{unit.kind}\t{unit.reason}\t" + tail
                 for position, unit in numbered
             )
             copy = f"COPY {table} ({columns}) FROM STDIN"
@@ -173,11 +186,20 @@ def _insert_claims(
             placeholders = ", ".join(["%s"] * len(_CLAIM_COLUMNS))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
             rows = [
-                (article_id, position, unit.start, unit.end, unit.text, unit.kind)
-                + (unit.reason, *fresh)
+                (article_id, position, unit.start, unit.end, unit.text)
+                + (_before(text, unit), _after(text, unit), unit.kind, unit.reason)
+                + fresh
                 for position, unit in numbered
             ]
             cursor.executemany(sql, rows)
+
+
+def _before(text: str, unit: segmentation.Unit) -> str:
+    return text[max(0, unit.start - CONTEXT_CHARS) : unit.start]
+
+
+def _after(text: str, unit: segmentation.Unit) -> str:
+    return text[unit.end : unit.end + CONTEXT_CHARS]
 
 
 # Escapes for PostgreSQL's COPY text format.
@@ -289,6 +311,7 @@ def split_claim(
             start=current.start + left[0],
             end=current.start + left[1],
             text=current.text[left[0] : left[1]],
+            **_context(current, *left),
             version=F("version") + 1,
             **_cleared_verdict(now),
         )
@@ -298,6 +321,7 @@ def split_claim(
             start=current.start + right[0],
             end=current.start + right[1],
             text=current.text[right[0] : right[1]],
+            **_context(current, *right),
             kind=current.kind,
             updated_at=now,
         )
@@ -339,6 +363,7 @@ def merge_with_next(
         Claim.objects.filter(pk=current.pk).update(
             end=following.end,
             text=current.text + gap + following.text,
+            suffix=following.suffix,
             rationale=rationale,
             version=F("version") + 1,
             **_cleared_verdict(now),
@@ -368,6 +393,13 @@ def _cleared_verdict(now: datetime.datetime) -> dict[str, object]:
         "verdict_at": None,
         "updated_at": now,
     }
+
+
+def _context(claim: Claim, start: int, end: int) -> dict[str, str]:
+    """Prefix and suffix of the part claim.text[start:end], from the claim's own."""
+    before = claim.prefix + claim.text[:start]
+    after = claim.text[end:] + claim.suffix
+    return {"prefix": before[-CONTEXT_CHARS:], "suffix": after[:CONTEXT_CHARS]}
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:

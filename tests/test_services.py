@@ -15,6 +15,16 @@ from .factories import ArticleFactory, UserFactory, add_source, claim_of, senten
 pytestmark = pytest.mark.django_db
 
 
+def test_import_article_stores_each_claims_surrounding_text(seed_text):
+    article = services.import_article(text=seed_text, title="Seed")
+    first, fifth = claim_of(article, 1), claim_of(article, 5)
+    assert first.prefix == ""
+    assert fifth.prefix == seed_text[fifth.start - 32 : fifth.start]
+    assert fifth.suffix == seed_text[fifth.end : fifth.end + 32]
+    last = article.claims.order_by("-position").first()
+    assert last.suffix == seed_text[last.end :]
+
+
 def test_import_article_stores_every_unit_at_exact_offsets(seed_text):
     user = UserFactory()
     article = services.import_article(
@@ -362,12 +372,16 @@ def _state(article: Article) -> tuple:
 
 
 def _claims_in_order(article: Article) -> list[Claim]:
-    """The article's claims, checked to be dense 1..n and at exact offsets."""
+    """The article's claims, checked to be dense 1..n, at exact offsets, and
+    carrying the 32 characters of text on each side as their anchor context."""
     article.refresh_from_db()
     claims = list(Claim.objects.filter(article=article).order_by("position"))
     assert [c.position for c in claims] == list(range(1, len(claims) + 1))
+    text = article.text
     for claim in claims:
-        assert article.text[claim.start : claim.end] == claim.text, claim.position
+        assert text[claim.start : claim.end] == claim.text, claim.position
+        assert claim.prefix == text[max(0, claim.start - 32) : claim.start]
+        assert claim.suffix == text[claim.end : claim.end + 32]
     return claims
 
 
