@@ -1,4 +1,4 @@
-"""Reads shared by the admin, the commands and (later) the views and the API.
+"""Reads shared by the editor pages, the API, the exporters and the admin.
 
 Lists never load Article.text: an article can be megabytes long.
 """

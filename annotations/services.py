@@ -1,6 +1,6 @@
 """Every write to articles, claims and sources goes through these functions.
 
-The admin, the management commands, and later the browser and the API call
+The editor pages, the API, the admin and the management commands all call
 them, so each rule lives in one place.
 """
 
