@@ -403,7 +403,6 @@ def _panel_context(
         "conflict": conflict,
         "error": error,
         "saved": saved,
-        "verdicts": Verdict,
     }
 
 
