@@ -240,26 +240,34 @@ def edit_claim(
             UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
             code="verdict",
         )
-    with transaction.atomic():
-        current = _lock(claim, expected_version)
-        if verdict is not None or rationale is not None:
-            verdict = current.verdict if verdict is None else verdict
-            unreviewed = verdict == Verdict.UNREVIEWED
-            changes.update(
-                verdict=verdict,
-                verdict_by=None if unreviewed else editor,
-                verdict_at=None if unreviewed else now,
-            )
-            if rationale is not None:
-                changes["rationale"] = rationale.strip()
-        # The version in the WHERE clause also guards databases without row
-        # locks (SQLite), where two writers can both pass _lock.
-        updated = Claim.objects.filter(pk=current.pk, version=expected_version).update(
-            version=F("version") + 1, **changes
+    if verdict is not None or rationale is not None:
+        if verdict is None:  # a rationale alone keeps the stored verdict
+            verdict = _stored(claim).verdict
+        unreviewed = verdict == Verdict.UNREVIEWED
+        changes.update(
+            verdict=verdict,
+            verdict_by=None if unreviewed else editor,
+            verdict_at=None if unreviewed else now,
         )
-        if not updated:
-            raise StaleVersion(Claim.objects.get(pk=current.pk), expected_version)
-    return Claim.objects.select_related("verdict_by").get(pk=current.pk)
+        if rationale is not None:
+            changes["rationale"] = rationale.strip()
+    # One UPDATE guarded by the version in its WHERE clause: applied on the
+    # version the editor saw, or not at all. (If the verdict read above is
+    # already stale, so is the version, and nothing is written.)
+    updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:
+        raise StaleVersion(_stored(claim), expected_version)
+    return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
+
+
+def _stored(claim: Claim) -> Claim:
+    """The claim's current row; a domain error if a merge removed it."""
+    current = Claim.objects.filter(pk=claim.pk).first()
+    if current is None:
+        raise ValidationError(CLAIM_GONE, code="gone")
+    return current
 
 
 def set_verdict(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.forms.utils import ErrorList
 from django.http import StreamingHttpResponse
 from django_filters import rest_framework as filters
@@ -218,10 +218,15 @@ def _etag(claim: Claim) -> str:
     return f'"{claim.version}"'
 
 
+# What a claim's representation reads besides its own row.
+CLAIM_PREFETCH = (
+    "verdict_by",
+    Prefetch("sources", queryset=Source.objects.select_related("added_by")),
+)
+
+
 def _claim_queryset() -> QuerySet[Claim]:
-    return Claim.objects.select_related("verdict_by").prefetch_related(
-        Prefetch("sources", queryset=Source.objects.select_related("added_by"))
-    )
+    return Claim.objects.prefetch_related(*CLAIM_PREFETCH)
 
 
 @extend_schema_view(
@@ -267,6 +272,8 @@ class ClaimViewSet(
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Claim]:
+        if self.action in ("partial_update", "add_source"):
+            return Claim.objects.all()  # the write reads what it needs itself
         return _claim_queryset()
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
@@ -328,10 +335,11 @@ class ClaimViewSet(
                 rationale=values.get("rationale"),
                 kind=values.get("kind"),
             )
-        except services.StaleVersion:
-            current = _claim_queryset().get(pk=claim.pk)
-            return self._claim_response(current, status.HTTP_412_PRECONDITION_FAILED)
-        return self._claim_response(_claim_queryset().get(pk=claim.pk))
+        except services.StaleVersion as stale:
+            return self._claim_response(
+                stale.current, status.HTTP_412_PRECONDITION_FAILED
+            )
+        return self._claim_response(claim)
 
     @staticmethod
     def _expected_version(request: Request, body_version: int | None) -> int:
@@ -346,6 +354,8 @@ class ClaimViewSet(
         return int(tag)
 
     def _claim_response(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
+        if not hasattr(claim, "_prefetched_objects_cache"):
+            prefetch_related_objects([claim], *CLAIM_PREFETCH)
         body = self.get_serializer(claim).data
         return Response(body, status=code, headers={"ETag": _etag(claim)})
 
