@@ -66,3 +66,20 @@ def add_source(claim: Claim, **overrides) -> Source:
         "stance": Stance.SUPPORTS,
     }
     return services.add_source(claim=claim, **{**data, **overrides})
+
+
+def fresh(claim: Claim) -> Claim:
+    """The claim as stored now."""
+    return Claim.objects.get(pk=claim.pk)
+
+
+def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
+    """Record a verdict through the service, from the claim's current version."""
+    current = fresh(claim)
+    return services.set_verdict(
+        claim=current,
+        verdict=verdict,
+        rationale=rationale,
+        editor=editor,
+        expected_version=current.version,
+    )

@@ -22,7 +22,15 @@ from annotations.api.permissions import EditorOrReadOnly
 from annotations.api.views import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    claim_of,
+    fresh,
+    judge,
+    sentences,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,21 +93,6 @@ def reader_api(reader):
     client = APIClient()
     client.force_login(reader)
     return client
-
-
-def fresh(claim: Claim) -> Claim:
-    return Claim.objects.get(pk=claim.pk)
-
-
-def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
-    current = fresh(claim)
-    return services.set_verdict(
-        claim=current,
-        verdict=verdict,
-        rationale=rationale,
-        editor=editor,
-        expected_version=current.version,
-    )
 
 
 def stored() -> tuple[list, list, list]:

@@ -20,7 +20,15 @@ from rest_framework.test import APIClient
 from annotations import exporters, services
 from annotations.models import Article, Claim, Kind, Stance, Verdict
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    claim_of,
+    fresh,
+    judge,
+    sentences,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,21 +88,6 @@ def editor_api(editor):
     client = APIClient()
     client.force_login(editor)
     return client
-
-
-def fresh(claim: Claim) -> Claim:
-    return Claim.objects.get(pk=claim.pk)
-
-
-def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
-    current = fresh(claim)
-    return services.set_verdict(
-        claim=current,
-        verdict=verdict,
-        rationale=rationale,
-        editor=editor,
-        expected_version=current.version,
-    )
 
 
 @pytest.fixture

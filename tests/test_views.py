@@ -14,7 +14,15 @@ from django.urls import reverse
 from annotations import importing, services
 from annotations.models import Article, Claim, Kind, Source, Verdict
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    claim_of,
+    fresh,
+    judge,
+    sentences,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,22 +76,6 @@ def stored() -> tuple[list, list, list]:
                 "pk", "claim_id", "url", "title", "quote", "stance"
             )
         ),
-    )
-
-
-def fresh(claim: Claim) -> Claim:
-    return Claim.objects.get(pk=claim.pk)
-
-
-def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
-    """Record a verdict through the service, from the claim's current version."""
-    current = fresh(claim)
-    return services.set_verdict(
-        claim=current,
-        verdict=verdict,
-        rationale=rationale,
-        editor=editor,
-        expected_version=current.version,
     )
 
 
