@@ -168,6 +168,8 @@ def measure_floor(text: str) -> float:
             u.start,
             u.end,
             u.text,
+            text[max(0, u.start - 32) : u.start],
+            text[u.end : u.end + 32],
             u.kind,
             u.reason,
             "unreviewed",
@@ -178,9 +180,9 @@ def measure_floor(text: str) -> float:
         for n, u in enumerate(units, start=1)
     ]
     sql = (
-        f'INSERT INTO {table} (article_id, position, start, "end", text, kind, '
-        "kind_reason, verdict, rationale, version, updated_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        f'INSERT INTO {table} (article_id, position, start, "end", text, prefix, '
+        "suffix, kind, kind_reason, verdict, rationale, version, updated_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
