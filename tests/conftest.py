@@ -2,6 +2,9 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from .factories import make_editor
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -24,3 +27,23 @@ def _fresh_throttle_counts():
     """Anonymous API throttling counts requests in the cache; tests start at zero."""
     cache.clear()
     yield
+
+
+@pytest.fixture
+def editor():
+    """A user allowed to change claims."""
+    return make_editor()
+
+
+@pytest.fixture
+def anon():
+    """An API client with no credentials."""
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    """An API client signed in as the editor."""
+    client = APIClient()
+    client.force_login(editor)
+    return client

@@ -4,6 +4,7 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from annotations import services
 from annotations.models import Article, Claim, Source, Stance
@@ -83,3 +84,14 @@ def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
         editor=editor,
         expected_version=current.version,
     )
+
+
+def make_editor(username: str = "editor"):
+    """A user with the permission to change claims (an editor for the API)."""
+    user = UserFactory(username=username)
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="annotations", codename="change_claim"
+        )
+    )
+    return user

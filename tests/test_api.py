@@ -5,8 +5,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -29,6 +27,7 @@ from .factories import (
     claim_of,
     fresh,
     judge,
+    make_editor,
     sentences,
 )
 
@@ -47,45 +46,10 @@ NOT_SIGNED_IN = "Authentication credentials were not provided."
 ZH = "您好，世界。这是第二句话，用于测试编码。"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """Anonymous request counts live in the cache; keep one test's from another's."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_editor(username: str = "editor"):
-    user = UserFactory(username=username)
-    user.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="annotations", codename="change_claim"
-        )
-    )
-    return user
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
-
-
 @pytest.fixture
 def reader():
     """Signed in, but without the permission to change claims."""
     return UserFactory(username="reader")
-
-
-@pytest.fixture
-def anon():
-    return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor):
-    client = APIClient()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

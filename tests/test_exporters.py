@@ -8,21 +8,17 @@ import json
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from annotations import exporters, services
 from annotations.models import Article, Claim, Kind, Stance, Verdict
 
 from .factories import (
     ArticleFactory,
-    UserFactory,
     add_source,
     claim_of,
     fresh,
@@ -57,37 +53,6 @@ VERDICTS = {
 }
 UNREVIEWED_WITH_DRAFT = 11
 WITHDRAWN_POSITION = 13
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """Anonymous request counts live in the cache; keep one test's from another's."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def editor():
-    user = UserFactory(username="editor")
-    user.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="annotations", codename="change_claim"
-        )
-    )
-    return user
-
-
-@pytest.fixture
-def anon():
-    return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor):
-    client = APIClient()
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
