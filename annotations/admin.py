@@ -308,7 +308,7 @@ class ClaimAdmin(admin.ModelAdmin):
         )
         for source_form in formset.deleted_forms:
             if source_form.instance.pk:
-                services.remove_source(source=source_form.instance)
+                services.remove_source(source=source_form.instance, editor=request.user)
                 formset.deleted_objects.append(source_form.instance)
         for source_form in formset.forms:
             if source_form in formset.deleted_forms or not source_form.has_changed():
@@ -317,7 +317,9 @@ class ClaimAdmin(admin.ModelAdmin):
             data["publisher"] = data["publisher"] or ""
             data["quote"] = data["quote"] or ""
             if source_form.instance.pk:
-                source = services.update_source(source=source_form.instance, **data)
+                source = services.update_source(
+                    source=source_form.instance, editor=request.user, **data
+                )
                 formset.changed_objects.append((source, source_form.changed_data))
             else:
                 source = services.add_source(
@@ -364,7 +366,7 @@ class SourceAdmin(admin.ModelAdmin):
         data = {name: form.cleaned_data.get(name) or "" for name in SOURCE_FIELDS}
         data["accessed_on"] = form.cleaned_data.get("accessed_on")
         if change:
-            services.update_source(source=obj, **data)
+            services.update_source(source=obj, editor=request.user, **data)
         else:
             saved = services.add_source(
                 claim=form.cleaned_data["claim"], added_by=request.user, **data
@@ -372,11 +374,11 @@ class SourceAdmin(admin.ModelAdmin):
             obj.pk = saved.pk
 
     def delete_model(self, request, obj: Source) -> None:
-        services.remove_source(source=obj)
+        services.remove_source(source=obj, editor=request.user)
 
     def delete_queryset(self, request, queryset: QuerySet[Source]) -> None:
         for source in queryset:
-            services.remove_source(source=source)
+            services.remove_source(source=source, editor=request.user)
 
 
 # Shown in the admin's header and the import page.

@@ -9,33 +9,22 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
-from . import importing, services
+from . import importing, reviewing, roles, services
 from .models import Article, Verdict
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEMO_ARTICLE = FIXTURES_DIR / "article.txt"
 DEMO_VERDICTS = FIXTURES_DIR / "demo_verdicts.json"
-DEMO_USERNAMES = ("admin", "editor", "reviewer")
+# Each demo account has the role of its name.
+DEMO_USERNAMES = (roles.ADMIN, roles.EDITOR, roles.REVIEWER, roles.VIEWER)
 DEMO_EDITOR = "editor"
+DEMO_REVIEWER = "reviewer"
 MISMATCH = "The demo verdicts do not match the article's units at position {position}."
 DEBUG_ONLY = (
     "Demo accounts have known passwords: they are only created when DEBUG is on."
-)
-
-# What the desk's staff may do in the admin until roles arrive.
-_STAFF_PERMISSIONS = (
-    "view_article",
-    "add_article",
-    "change_article",
-    "view_claim",
-    "change_claim",
-    "view_source",
-    "add_source",
-    "change_source",
-    "delete_source",
 )
 
 
@@ -58,9 +47,13 @@ def load_demo_article(
     existing = Article.objects.filter(sha256=importing.text_sha256(text)).first()
     if existing is not None:
         return existing, False
-    editor = get_user_model().objects.filter(username=DEMO_EDITOR).first()
     meta = data["article"]
     with transaction.atomic():
+        # The researched verdicts are credited to the demo editor and approved
+        # by the demo reviewer; the accounts exist (without a password) even
+        # where create_demo_accounts may not run.
+        editor = _desk_member(DEMO_EDITOR)
+        reviewer = _desk_member(DEMO_REVIEWER)
         article = services.import_article(
             text=text,
             title=meta["title"],
@@ -73,18 +66,37 @@ def load_demo_article(
         if len(claims) != len(data["units"]):
             raise DemoDataMismatch(MISMATCH.format(position=len(claims)))
         for claim, unit in zip(claims, data["units"], strict=True):
-            _apply_unit(claim, unit, data["sources"], editor)
+            _apply_unit(claim, unit, data["sources"], editor, reviewer)
     return article, True
 
 
+def _desk_member(username: str) -> AbstractBaseUser:
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"email": f"{username}@example.org", "is_staff": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=username))
+    return user
+
+
 def _apply_unit(
-    claim, unit: dict, sources: dict, editor: AbstractBaseUser | None
+    claim,
+    unit: dict,
+    sources: dict,
+    editor: AbstractBaseUser,
+    reviewer: AbstractBaseUser,
 ) -> None:
     if unit["position"] != claim.position or unit["text"] != claim.text:
         raise DemoDataMismatch(MISMATCH.format(position=claim.position))
     if unit["kind"] != claim.kind:
         claim = services.set_kind(
-            claim=claim, kind=unit["kind"], expected_version=claim.version
+            claim=claim,
+            kind=unit["kind"],
+            editor=editor,
+            expected_version=claim.version,
         )
     if unit["verdict"] != Verdict.UNREVIEWED or unit["rationale"]:
         claim = services.set_verdict(
@@ -105,6 +117,15 @@ def _apply_unit(
             stance=cited["stance"],
             added_by=editor,
         )
+    if unit["verdict"] != Verdict.UNREVIEWED:
+        # The researched verdicts load as published.
+        claim.refresh_from_db(fields=["version"])  # adding sources raised it
+        claim = reviewing.approve(
+            claim=claim, reviewer=reviewer, expected_version=claim.version
+        )
+        reviewing.publish(
+            claim=claim, reviewer=reviewer, expected_version=claim.version
+        )
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -112,27 +133,28 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 def create_demo_accounts(*, password: str) -> list[DemoAccount]:
-    """Create the admin, editor and reviewer accounts if they do not exist yet."""
+    """Create the admin, editor, reviewer and viewer accounts, each in its role.
+
+    An account that exists keeps its password, unless it has none (made by
+    load_demo_article for attribution).
+    """
     if not settings.DEBUG:
         raise PermissionError(DEBUG_ONLY)
     users = get_user_model().objects
     accounts = []
-    permissions = list(
-        Permission.objects.filter(
-            content_type__app_label="annotations", codename__in=_STAFF_PERMISSIONS
-        )
-    )
     with transaction.atomic():
         for username in DEMO_USERNAMES:
-            if users.filter(username=username).exists():
-                accounts.append(DemoAccount(username, created=False))
-                continue
-            if username == "admin":
-                users.create_superuser(username, f"{username}@example.org", password)
-            else:
+            user = users.filter(username=username).first()
+            created = user is None or not user.has_usable_password()
+            if user is None:
                 user = users.create_user(
-                    username, f"{username}@example.org", password, is_staff=True
+                    username, f"{username}@example.org", is_staff=True
                 )
-                user.user_permissions.set(permissions)
-            accounts.append(DemoAccount(username, created=True))
+            if created:
+                user.set_password(password)
+                user.is_staff = True
+                user.is_superuser = username == roles.ADMIN
+                user.save()
+                user.groups.add(Group.objects.get(name=username))
+            accounts.append(DemoAccount(username, created=created))
     return accounts

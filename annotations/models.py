@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 HTTP_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 # Characters of article text kept on each side of a claim.
@@ -30,6 +31,27 @@ class Verdict(models.TextChoices):
     VERIFIED = "verified", _("Verified")
     DISPUTED = "disputed", _("Disputed")
     MISSTATED = "misstated", _("Misstated")
+
+
+class Status(models.TextChoices):
+    """Where a claim's verdict is in review: draft -> approved -> published."""
+
+    UNREVIEWED = "unreviewed", _("Unreviewed")
+    DRAFT = "draft", _("Draft")
+    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    REJECTION = "rejection", _("Rejection")
 
 
 class Stance(models.TextChoices):
@@ -65,6 +87,26 @@ class Article(models.Model):
         related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    # Claims without an assignee of their own are in this editor's queue.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Deleting is soft: a deleted article leaves every list and export, and
+    # the admin can restore it.
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("article")
@@ -126,13 +168,44 @@ class Claim(models.Model):
         related_name="+",
     )
     verdict_at = models.DateTimeField(_("verdict at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.UNREVIEWED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Raised by every change; writes name the version they started from.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
+    # Rows are written by the services' own UPDATEs, so history is recorded
+    # there (annotations/history.py), not by save() signals alone.
+    history = HistoricalRecords(
+        excluded_fields=["prefix", "suffix"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
     class Meta:
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        permissions = [
+            ("review_claim", _("Can approve, reject and publish verdicts")),
+        ]
         # Claims are read in article order; the unique constraint's index serves it.
         ordering = ["article", "position"]
         constraints = [
@@ -158,10 +231,34 @@ class Claim(models.Model):
                 condition=Q(verdict=Verdict.UNREVIEWED) | Q(verdict_at__isnull=False),
                 name="claim_verdict_dated",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="claim_status_valid"
+            ),
+            # A verdict is in review exactly when there is one.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=Status.UNREVIEWED, verdict=Verdict.UNREVIEWED)
+                    | (~Q(status=Status.UNREVIEWED) & ~Q(verdict=Verdict.UNREVIEWED))
+                ),
+                name="claim_status_matches_verdict",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.APPROVED, Status.PUBLISHED])
+                | Q(approved_at__isnull=False),
+                name="claim_approval_dated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="claim_publication_dated",
+            ),
         ]
         indexes = [
             # Claim filters by verdict within an article (admin, exports).
             models.Index(fields=["verdict", "article"], name="claim_verdict_idx"),
+            # Public exports and reports: published claims, per article.
+            models.Index(fields=["status", "article"], name="claim_status_idx"),
+            # "My queue": claims assigned to an editor.
+            models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
             # Incremental sync: claims changed since a time.
             models.Index(fields=["updated_at"], name="claim_updated_idx"),
         ]
@@ -192,6 +289,8 @@ class Source(models.Model):
     )
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
 
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -209,3 +308,119 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Correction(models.Model):
+    """A change to a published verdict: proposed with a reason, then approved.
+
+    Approved corrections are the public corrections log of a report.
+    """
+
+    claim = models.ForeignKey(
+        Claim,
+        verbose_name=_("claim"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    old_verdict = models.CharField(_("old verdict"), max_length=12, choices=Verdict)
+    old_rationale = models.TextField(_("old rationale"), blank=True)
+    new_verdict = models.CharField(_("new verdict"), max_length=12, choices=Verdict)
+    new_rationale = models.TextField(_("new rationale"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CorrectionStatus,
+        default=CorrectionStatus.PENDING,
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["claim", "proposed_at", "id"]
+        constraints = [
+            # One proposal at a time per claim; its index finds it.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status=CorrectionStatus.PENDING),
+                name="correction_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CorrectionStatus.values),
+                name="correction_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_verdict__in=Verdict.values)
+                & ~Q(new_verdict=Verdict.UNREVIEWED),
+                name="correction_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="correction_reason_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CorrectionStatus.PENDING)
+                | Q(decided_at__isnull=False),
+                name="correction_decision_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_verdict} -> {self.new_verdict}"
+
+
+class Comment(models.Model):
+    """The internal discussion of a claim; never shown to the public."""
+
+    claim = models.ForeignKey(
+        Claim,
+        verbose_name=_("claim"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CommentKind, default=CommentKind.COMMENT
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        # A claim's thread, oldest first.
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_present"),
+            models.CheckConstraint(
+                condition=Q(kind__in=CommentKind.values), name="comment_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -5,23 +5,50 @@ Lists never load Article.text: an article can be megabytes long.
 
 import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
-from .models import Article, Claim, Kind, Source, Verdict
+from .models import (
+    Article,
+    Claim,
+    Comment,
+    Correction,
+    CorrectionStatus,
+    Kind,
+    Source,
+    Status,
+    Verdict,
+)
 
 CHECKED = Q(kind=Kind.CLAIM) & ~Q(verdict=Verdict.UNREVIEWED)
+# Deleted articles (soft-deleted by an admin) leave every list but the admin's.
+LIVE_CLAIM = Q(article__deleted_at__isnull=True)
+PUBLISHED = Q(status=Status.PUBLISHED)
+# What waits on someone: not yet approved (rejected drafts come back to it).
+OPEN = Q(status__in=[Status.UNREVIEWED, Status.DRAFT, Status.REJECTED])
 
 
-def articles_with_counts() -> QuerySet[Article]:
+def live_articles() -> QuerySet[Article]:
+    """Articles that are not deleted."""
+    return Article.objects.filter(deleted_at__isnull=True)
+
+
+def live_claims() -> QuerySet[Claim]:
+    """Claims of articles that are not deleted."""
+    return Claim.objects.filter(LIVE_CLAIM)
+
+
+def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
     """Articles without their text, annotated with claim counts per verdict."""
     counts = {
         f"{verdict}_count": Count("claims", filter=Q(claims__verdict=verdict))
         for verdict in Verdict.values
     }
+    articles = Article.objects.all() if include_deleted else live_articles()
     return (
-        Article.objects.defer("text")
-        .select_related("imported_by")
+        articles.defer("text")
+        .select_related("imported_by", "assignee")
         .annotate(
             unit_count=Count("claims"),
             claim_count=Count("claims", filter=Q(claims__kind=Kind.CLAIM)),
@@ -31,6 +58,9 @@ def articles_with_counts() -> QuerySet[Article]:
                 & ~Q(claims__verdict=Verdict.UNREVIEWED),
             ),
             **counts,
+            published_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED)),
+            approved_count=Count("claims", filter=Q(claims__status=Status.APPROVED)),
+            draft_count=Count("claims", filter=Q(claims__status=Status.DRAFT)),
         )
     )
 
@@ -49,7 +79,17 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
     """An article's units in order, with what the workspace shows of each."""
     return (
         Claim.objects.filter(article=article)
-        .only("id", "position", "start", "end", "kind", "verdict", "version", "text")
+        .only(
+            "id",
+            "position",
+            "start",
+            "end",
+            "kind",
+            "verdict",
+            "status",
+            "version",
+            "text",
+        )
         .order_by("position")
     )
 
@@ -60,17 +100,24 @@ def progress(article: Article) -> dict[str, int]:
         claims=Count("id", filter=Q(kind=Kind.CLAIM)),
         checked=Count("id", filter=CHECKED),
         **{v: Count("id", filter=Q(verdict=v)) for v in Verdict.values},
+        **{f"status_{s}": Count("id", filter=Q(status=s)) for s in Status.values},
     )
     return counts
 
 
 def claim_for_panel(pk: int) -> Claim:
-    """One claim with its article (no text), verdict author and sources."""
+    """One claim with its people, sources, comments and pending correction."""
     return (
-        Claim.objects.select_related("article", "verdict_by")
+        live_claims()
+        .select_related("article", "verdict_by", "approved_by", "assignee")
         .defer("article__text")
         .prefetch_related(
-            Prefetch("sources", queryset=Source.objects.select_related("added_by"))
+            Prefetch("sources", queryset=Source.objects.select_related("added_by")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related("proposed_by", "decided_by"),
+            ),
         )
         .get(pk=pk)
     )
@@ -87,30 +134,98 @@ def neighbour(claim: Claim, offset: int) -> Claim | None:
     )
 
 
-def reviewed_claims(article: Article) -> QuerySet[Claim]:
-    """Claims with a verdict: what readers of the public report see."""
-    return Claim.objects.filter(article=article).exclude(verdict=Verdict.UNREVIEWED)
+def published_claims(article: Article) -> QuerySet[Claim]:
+    """Published verdicts: all that readers of the public report see."""
+    return Claim.objects.filter(article=article).filter(PUBLISHED)
 
 
-def claims_with_article() -> QuerySet[Claim]:
-    """Claims with their article's title (not its text) and their source count."""
+def public_corrections(article: Article) -> QuerySet[Correction]:
+    """Approved corrections of an article's verdicts, oldest first."""
     return (
-        Claim.objects.select_related("article", "verdict_by")
+        Correction.objects.filter(
+            claim__article=article,
+            claim__status=Status.PUBLISHED,
+            status=CorrectionStatus.APPROVED,
+        )
+        .select_related("claim")
+        .only(
+            "id",
+            "old_verdict",
+            "new_verdict",
+            "old_rationale",
+            "new_rationale",
+            "reason",
+            "decided_at",
+            "claim__id",
+            "claim__position",
+            "claim__text",
+        )
+        .order_by("decided_at", "id")
+    )
+
+
+def claims_with_article(*, include_deleted: bool = False) -> QuerySet[Claim]:
+    """Claims with their article's title (not its text) and their source count."""
+    claims = Claim.objects.all() if include_deleted else live_claims()
+    return (
+        claims.select_related("article", "verdict_by", "approved_by", "assignee")
         .defer("article__text")
         .annotate(source_count=Count("sources"))
     )
 
 
-def sources_with_claim() -> QuerySet[Source]:
+def sources_with_claim(*, include_deleted: bool = False) -> QuerySet[Source]:
     """Sources with their claim and the claim's article title."""
-    return Source.objects.select_related("claim__article", "added_by").defer(
+    sources = Source.objects.all()
+    if not include_deleted:
+        sources = sources.filter(claim__article__deleted_at__isnull=True)
+    return sources.select_related("claim__article", "added_by").defer(
         "claim__article__text"
     )
 
 
 def article_choices() -> QuerySet:
     """(id, title) pairs for article pickers, newest first."""
-    return Article.objects.order_by("-imported_at").values_list("id", "title")
+    return live_articles().order_by("-imported_at").values_list("id", "title")
+
+
+def queue(user: AbstractBaseUser) -> QuerySet[Claim]:
+    """Claims assigned to ``user`` (or in an article assigned to them), not approved.
+
+    A claim's own assignee wins over its article's.
+    """
+    mine = Q(assignee=user) | Q(assignee__isnull=True, article__assignee=user)
+    return _queue_rows(live_claims().filter(mine).filter(OPEN))
+
+
+def review_queue(user: AbstractBaseUser) -> QuerySet[Claim]:
+    """Drafts and corrections waiting for a reviewer other than their author."""
+    drafts = Q(status=Status.DRAFT) & ~Q(verdict_by=user)
+    corrections = Q(
+        status=Status.PUBLISHED, corrections__status=CorrectionStatus.PENDING
+    ) & ~Q(corrections__proposed_by=user)
+    return _queue_rows(live_claims().filter(drafts | corrections).distinct())
+
+
+def _queue_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    return (
+        claims.select_related("article", "verdict_by")
+        .only(
+            "id",
+            "position",
+            "text",
+            "kind",
+            "verdict",
+            "status",
+            "version",
+            "updated_at",
+            "article__id",
+            "article__title",
+            "verdict_by__id",
+            "verdict_by__username",
+        )
+        .order_by("article_id", "position")
+    )
 
 
 def text_between(claim: Claim, following: Claim) -> str:
@@ -137,8 +252,8 @@ def claims_for_export(
     updated_since: datetime.datetime | None = None,
     public: bool,
 ) -> QuerySet[Claim]:
-    """Claims matching export filters; the public sees only claims with a verdict."""
-    claims = Claim.objects.all()
+    """Claims matching export filters; the public sees only published verdicts."""
+    claims = live_claims()
     if article is not None:
         claims = claims.filter(article_id=article)
     if verdict is not None:
@@ -146,5 +261,5 @@ def claims_for_export(
     if updated_since is not None:
         claims = claims.filter(updated_at__gte=updated_since)
     if public:
-        claims = claims.exclude(verdict=Verdict.UNREVIEWED)
+        claims = claims.filter(PUBLISHED)
     return claims

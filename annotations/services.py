@@ -15,20 +15,23 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import importing, queries, segmentation
+from . import history, importing, queries, roles, segmentation
 from .importing import ImportRefused
 from .models import (
     CONTEXT_CHARS,
     HTTP_URL_VALIDATOR,
     Article,
     Claim,
+    Comment,
+    CommentKind,
     Kind,
     Source,
     Stance,
+    Status,
     Verdict,
 )
 
@@ -52,6 +55,12 @@ CLAIM_GONE = _(
 )
 MERGE_ACROSS_LINES = _("Units on different lines (paragraphs) cannot be merged.")
 SOURCE_TITLE_REQUIRED = _("A source needs a title.")
+PUBLISHED_FROZEN = _(
+    "This verdict is published, so it is frozen: propose a correction "
+    "(with its reason) to change it."
+)
+COMMENT_REQUIRED = _("Write a comment first.")
+NOT_AN_EDITOR = _("{name} cannot be assigned work: they do not have the editor role.")
 
 User = AbstractBaseUser
 
@@ -127,6 +136,12 @@ def import_article(
                 imported_at=now,
             )
             _insert_claims(article.pk, plan.text, plan.units, now)
+            history.record(
+                Claim.objects.filter(article_id=article.pk),
+                user=imported_by,
+                history_type=history.CREATED,
+                when=now,
+            )
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
         _refuse_duplicate(plan.digest)
@@ -145,6 +160,7 @@ _CLAIM_COLUMNS = (
     "kind",
     "kind_reason",
     "verdict",
+    "status",
     "rationale",
     "version",
     "updated_at",
@@ -161,8 +177,8 @@ def _insert_claims(
     import's time (bench/import_bench.py). Columns left out are nullable.
     """
     stamp = connection.ops.adapt_datetimefield_value(now)
-    # verdict, rationale, version, updated_at: the same for every new claim.
-    fresh = (Verdict.UNREVIEWED.value, "", 1, stamp)
+    # verdict, status, rationale, version, updated_at: the same for every claim.
+    fresh = (Verdict.UNREVIEWED.value, Status.UNREVIEWED.value, "", 1, stamp)
     # Only our own table and column names are formatted into the SQL.
     quote = connection.ops.quote_name
     table = quote(Claim._meta.db_table)
@@ -220,46 +236,81 @@ def edit_claim(
     verdict: str | None = None,
     rationale: str | None = None,
     kind: str | None = None,
+    comment: str = "",
 ) -> Claim:
     """Change a claim's verdict, rationale and/or kind (None leaves a field as is).
 
-    Refused with StaleVersion if the claim changed since ``expected_version``.
-    Changing the verdict or rationale records ``editor`` as the verdict's author.
+    Refused with StaleVersion if the claim changed since ``expected_version``,
+    and for published verdicts, which change only through a correction. A new
+    verdict or rationale makes ``editor`` its author and the claim a draft
+    again: an earlier approval was for other words.
     """
-    now = timezone.now()
-    changes: dict[str, object] = {"updated_at": now}
-    if kind is not None:
-        if kind not in Kind.values:
-            raise ValidationError(
-                UNKNOWN_KIND.format(value=kind, allowed=", ".join(Kind.values)),
-                code="kind",
-            )
-        changes.update(kind=kind, kind_reason="")
+    roles.require(editor, roles.EDIT)
+    if kind is not None and kind not in Kind.values:
+        raise ValidationError(
+            UNKNOWN_KIND.format(value=kind, allowed=", ".join(Kind.values)),
+            code="kind",
+        )
     if verdict is not None and verdict not in Verdict.values:
         raise ValidationError(
             UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
             code="verdict",
         )
+    current = _stored(claim)
+    _check_version(current, expected_version)
+    if current.status == Status.PUBLISHED:
+        raise ValidationError(PUBLISHED_FROZEN, code="published")
+    now = timezone.now()
+    changes: dict[str, object] = {"updated_at": now}
+    if kind is not None:
+        changes.update(kind=kind, kind_reason="")
     if verdict is not None or rationale is not None:
-        if verdict is None:  # a rationale alone keeps the stored verdict
-            verdict = _stored(claim).verdict
-        unreviewed = verdict == Verdict.UNREVIEWED
-        changes.update(
-            verdict=verdict,
-            verdict_by=None if unreviewed else editor,
-            verdict_at=None if unreviewed else now,
-        )
-        if rationale is not None:
-            changes["rationale"] = rationale.strip()
-    # One UPDATE guarded by the version in its WHERE clause: applied on the
-    # version the editor saw, or not at all. (If the verdict read above is
-    # already stale, so is the version, and nothing is written.)
+        verdict = current.verdict if verdict is None else verdict
+        rationale = current.rationale if rationale is None else rationale.strip()
+        if (verdict, rationale) != (current.verdict, current.rationale):
+            changes.update(rationale=rationale, **_new_verdict(verdict, editor, now))
+    write_claim(claim, expected_version, editor=editor, comment=comment, **changes)
+    return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
+
+
+def _new_verdict(
+    verdict: str, editor: User | None, now: datetime.datetime
+) -> dict[str, object]:
+    """The columns a new verdict sets: its author, and a fresh draft."""
+    unreviewed = verdict == Verdict.UNREVIEWED
+    return {
+        "verdict": verdict,
+        "verdict_by": None if unreviewed else editor,
+        "verdict_at": None if unreviewed else now,
+        "status": Status.UNREVIEWED if unreviewed else Status.DRAFT,
+        "approved_by": None,
+        "approved_at": None,
+    }
+
+
+def write_claim(
+    claim: Claim,
+    expected_version: int,
+    *,
+    editor: User | None,
+    comment: str = "",
+    **changes: object,
+) -> None:
+    """One UPDATE guarded by the version in its WHERE clause, then its history.
+
+    Applied on the version the caller saw, or not at all (StaleVersion).
+    """
     updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
         version=F("version") + 1, **changes
     )
     if not updated:
         raise StaleVersion(_stored(claim), expected_version)
-    return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
+    history.record(
+        Claim.objects.filter(pk=claim.pk),
+        user=editor,
+        reason=comment,
+        when=changes.get("updated_at"),
+    )
 
 
 def _stored(claim: Claim) -> Claim:
@@ -288,10 +339,12 @@ def set_verdict(
     )
 
 
-def set_kind(*, claim: Claim, kind: str, expected_version: int) -> Claim:
+def set_kind(
+    *, claim: Claim, kind: str, editor: User | None, expected_version: int
+) -> Claim:
     """Change what sort of unit a claim is (claim, opinion, heading, boilerplate)."""
     return edit_claim(
-        claim=claim, editor=None, expected_version=expected_version, kind=kind
+        claim=claim, editor=editor, expected_version=expected_version, kind=kind
     )
 
 
@@ -303,8 +356,10 @@ def split_claim(
     Both parts lose the verdict; the sources stay with the first part. Claims
     after it move down one position.
     """
+    roles.require(editor, roles.EDIT)
     with transaction.atomic():
-        current = _lock(claim, expected_version)
+        current = lock_claim(claim, expected_version)
+        _refuse_published(current)
         if not 0 < at < len(current.text):
             raise ValidationError(
                 SPLIT_OUTSIDE.format(length=len(current.text)), code="split"
@@ -323,7 +378,7 @@ def split_claim(
             version=F("version") + 1,
             **_cleared_verdict(now),
         )
-        second = Claim.objects.create(
+        second = Claim(
             article_id=current.article_id,
             position=current.position + 1,
             start=current.start + right[0],
@@ -332,6 +387,21 @@ def split_claim(
             **_context(current, *right),
             kind=current.kind,
             updated_at=now,
+        )
+        second.skip_history_when_saving = True  # recorded below, with its reason
+        second.save()
+        history.record(
+            Claim.objects.filter(pk=current.pk),
+            user=editor,
+            reason=f"split at {at}",
+            when=now,
+        )
+        history.record(
+            Claim.objects.filter(pk=second.pk),
+            user=editor,
+            reason=f"split from claim {current.pk}",
+            history_type=history.CREATED,
+            when=now,
         )
     return Claim.objects.get(pk=current.pk), second
 
@@ -348,8 +418,10 @@ def merge_with_next(
     The merged claim loses its verdict, keeps both claims' sources and
     rationales, and later claims move up one position.
     """
+    roles.require(editor, roles.EDIT)
     with transaction.atomic():
-        current = _lock(claim, expected_version)
+        current = lock_claim(claim, expected_version)
+        _refuse_published(current)
         following = (
             Claim.objects.select_for_update()
             .filter(article_id=current.article_id, position=current.position + 1)
@@ -359,11 +431,22 @@ def merge_with_next(
             raise ValidationError(MERGE_LAST, code="merge")
         if next_expected_version is not None:
             _check_version(following, next_expected_version)
+        _refuse_published(following)
         gap = queries.text_between(current, following)
         if "\n" in gap:
             raise ValidationError(MERGE_ACROSS_LINES, code="merge")
         now = timezone.now()
-        Source.objects.filter(claim=following).update(claim=current)
+        moved = list(following.sources.values_list("pk", flat=True))
+        Source.objects.filter(pk__in=moved).update(claim=current)
+        history.record(
+            Source.objects.filter(pk__in=moved),
+            user=editor,
+            reason=f"merged from claim {following.pk}",
+            when=now,
+        )
+        Comment.objects.filter(claim=following).update(claim=current)
+        following._history_user = editor
+        following._change_reason = f"merged into claim {current.pk}"
         following.delete()
         rationale = "\n\n".join(
             r for r in (current.rationale, following.rationale) if r
@@ -377,10 +460,16 @@ def merge_with_next(
             **_cleared_verdict(now),
         )
         _shift_positions(current.article_id, after=following.position, by=-1, now=now)
+        history.record(
+            Claim.objects.filter(pk=current.pk),
+            user=editor,
+            reason=f"merged with claim {following.pk}",
+            when=now,
+        )
     return Claim.objects.get(pk=current.pk)
 
 
-def _lock(claim: Claim, expected_version: int) -> Claim:
+def lock_claim(claim: Claim, expected_version: int) -> Claim:
     """The claim's row, locked for this transaction, at ``expected_version``."""
     current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
     if current is None:
@@ -394,13 +483,13 @@ def _check_version(current: Claim, expected_version: int) -> None:
         raise StaleVersion(current, expected_version)
 
 
+def _refuse_published(claim: Claim) -> None:
+    if claim.status == Status.PUBLISHED:
+        raise ValidationError(PUBLISHED_FROZEN, code="published")
+
+
 def _cleared_verdict(now: datetime.datetime) -> dict[str, object]:
-    return {
-        "verdict": Verdict.UNREVIEWED,
-        "verdict_by": None,
-        "verdict_at": None,
-        "updated_at": now,
-    }
+    return {**_new_verdict(Verdict.UNREVIEWED, None, now), "updated_at": now}
 
 
 def _context(claim: Claim, start: int, end: int) -> dict[str, str]:
@@ -453,9 +542,10 @@ def add_source(
 
     With ``expected_version``, refused (StaleVersion) if the claim changed since.
     """
+    roles.require(added_by, roles.EDIT)
     fields = _clean_source_fields(url=url, title=title, stance=stance)
     with transaction.atomic():
-        source = Source.objects.create(
+        source = Source(
             claim=claim,
             publisher=publisher.strip()[:200],
             quote=quote.strip(),
@@ -463,7 +553,11 @@ def add_source(
             added_by=added_by,
             **fields,
         )
-        _touch(claim, expected_version)
+        source._history_user = added_by
+        source.save()
+        _touch(
+            claim, expected_version, editor=added_by, reason=f"source added: {title}"
+        )
     return source
 
 
@@ -476,9 +570,11 @@ def update_source(
     quote: str = "",
     stance: str = Stance.SUPPORTS,
     accessed_on: datetime.date | None = None,
+    editor: User | None,
     expected_version: int | None = None,
 ) -> Source:
     """Change a source's fields; its claim's version goes up."""
+    roles.require(editor, roles.EDIT)
     fields = _clean_source_fields(url=url, title=title, stance=stance)
     with transaction.atomic():
         Source.objects.filter(pk=source.pk).update(
@@ -487,27 +583,59 @@ def update_source(
             accessed_on=accessed_on,
             **fields,
         )
-        _touch(source.claim, expected_version)
+        history.record(Source.objects.filter(pk=source.pk), user=editor)
+        _touch(
+            source.claim,
+            expected_version,
+            editor=editor,
+            reason=f"source changed: {fields['title']}",
+        )
     source.refresh_from_db()
     return source
 
 
-def remove_source(*, source: Source, expected_version: int | None = None) -> None:
+def remove_source(
+    *, source: Source, editor: User | None, expected_version: int | None = None
+) -> None:
     """Detach a source from its claim; the claim's version goes up."""
+    roles.require(editor, roles.EDIT)
     with transaction.atomic():
         claim = source.claim
+        source._history_user = editor
         source.delete()
-        _touch(claim, expected_version)
+        _touch(
+            claim, expected_version, editor=editor, reason=f"source removed: {source}"
+        )
 
 
-def _touch(claim: Claim, expected_version: int | None) -> None:
-    """Raise the claim's version; with ``expected_version``, only from that one."""
-    rows = Claim.objects.filter(pk=claim.pk)
+def _touch(
+    claim: Claim, expected_version: int | None, *, editor: User | None, reason: str
+) -> None:
+    """Raise the claim's version after a change to its sources.
+
+    With ``expected_version``, only from that one. Published claims keep their
+    sources; an approved claim goes back to draft, as its approval was for
+    other evidence. Raising inside the caller's atomic block undoes the change.
+    """
+    rows = Claim.objects.filter(pk=claim.pk).exclude(status=Status.PUBLISHED)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
-    if not rows.update(version=F("version") + 1, updated_at=timezone.now()):
-        # Raising inside the caller's atomic block undoes its source change.
-        raise StaleVersion(Claim.objects.get(pk=claim.pk), expected_version or 0)
+    approved = Q(status=Status.APPROVED)
+    now = timezone.now()
+    updated = rows.update(
+        version=F("version") + 1,
+        updated_at=now,
+        status=Case(When(approved, then=Value(Status.DRAFT)), default=F("status")),
+        approved_by=Case(When(approved, then=None), default=F("approved_by")),
+        approved_at=Case(When(approved, then=None), default=F("approved_at")),
+    )
+    if not updated:
+        current = _stored(claim)
+        _refuse_published(current)
+        raise StaleVersion(current, expected_version or 0)
+    history.record(
+        Claim.objects.filter(pk=claim.pk), user=editor, reason=reason, when=now
+    )
 
 
 def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]:
@@ -533,3 +661,63 @@ def _clean_url(url: str, *, blank: bool) -> str:
     except ValidationError:
         raise ValidationError(BAD_URL.format(value=url[:200]), code="url") from None
     return url
+
+
+def assign_claim(
+    *, claim: Claim, assignee: User | None, by: User | None, expected_version: int
+) -> Claim:
+    """Put a claim in an editor's queue (None takes it out of any queue)."""
+    roles.require(by, roles.EDIT)
+    _refuse_non_editor(assignee)
+    write_claim(
+        claim,
+        expected_version,
+        editor=by,
+        comment=f"assigned to {assignee.get_username()}" if assignee else "unassigned",
+        assignee=assignee,
+        updated_at=timezone.now(),
+    )
+    return Claim.objects.get(pk=claim.pk)
+
+
+def assign_article(*, article: Article, assignee: User | None, by: User | None) -> None:
+    """Put an article's claims without an assignee of their own in a queue."""
+    roles.require(by, roles.EDIT)
+    _refuse_non_editor(assignee)
+    Article.objects.filter(pk=article.pk).update(assignee=assignee)
+
+
+def _refuse_non_editor(user: User | None) -> None:
+    if user is not None and not user.has_perm(roles.EDIT):
+        raise ValidationError(
+            NOT_AN_EDITOR.format(name=user.get_username()), code="assignee"
+        )
+
+
+def add_comment(
+    *,
+    claim: Claim,
+    author: User | None,
+    text: str,
+    kind: str = CommentKind.COMMENT,
+) -> Comment:
+    """Add to a claim's internal discussion."""
+    roles.require(author, roles.COMMENT)
+    text = text.strip()
+    if not text:
+        raise ValidationError(COMMENT_REQUIRED, code="text")
+    return Comment.objects.create(claim=claim, author=author, kind=kind, text=text)
+
+
+def delete_article(*, article: Article, by: User | None) -> None:
+    """Hide an article from every list, page and export; restorable."""
+    roles.require(by, roles.DELETE_ARTICLE)
+    Article.objects.filter(pk=article.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now(), deleted_by=by
+    )
+
+
+def restore_article(*, article: Article, by: User | None) -> None:
+    """Undo delete_article."""
+    roles.require(by, roles.DELETE_ARTICLE)
+    Article.objects.filter(pk=article.pk).update(deleted_at=None, deleted_by=None)

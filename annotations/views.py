@@ -90,7 +90,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
+    article = get_object_or_404(queries.live_articles(), pk=pk)
     return render(
         request, "annotations/workspace.html", _workspace_context(request, article)
     )
@@ -186,7 +186,9 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _claim_or_404(source.claim_id),
         form,
-        lambda: services.update_source(source=source, **form.service_arguments()),
+        lambda: services.update_source(
+            source=source, editor=request.user, **form.service_arguments()
+        ),
         source=source,
     )
 
@@ -201,7 +203,9 @@ def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
         _claim_or_404(source.claim_id),
         form,
         lambda: services.remove_source(
-            source=source, expected_version=form.cleaned_data["version"]
+            source=source,
+            editor=request.user,
+            expected_version=form.cleaned_data["version"],
         ),
     )
 
@@ -318,8 +322,8 @@ def _structure_changed(request: HttpRequest, claim: Claim) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page for readers: reviewed claims, rationales and sources."""
-    article = get_object_or_404(Article, pk=pk)
-    findings = list(exporters.export_rows(queries.reviewed_claims(article)))
+    article = get_object_or_404(queries.live_articles(), pk=pk)
+    findings = list(exporters.export_rows(queries.published_claims(article)))
     report_url = request.build_absolute_uri(reverse("report", args=[article.pk]))
     reviews = [
         exporters.claim_review_json(

@@ -4,7 +4,7 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 
 from annotations import services
 from annotations.models import Article, Claim, Source, Stance
@@ -20,6 +20,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.django.Password("pw-for-tests-1")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        """The user's role (a group from migration 0003); editor unless given.
+
+        ``UserFactory(role="")`` makes a signed-in user with no role.
+        """
+        name = "editor" if extracted is None else extracted
+        if create and name:
+            user.groups.add(Group.objects.get(name=name))
 
 
 def sentences(count: int, *, start: int = 0) -> str:
@@ -87,11 +97,5 @@ def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
 
 
 def make_editor(username: str = "editor"):
-    """A user with the permission to change claims (an editor for the API)."""
-    user = UserFactory(username=username)
-    user.user_permissions.add(
-        Permission.objects.get(
-            content_type__app_label="annotations", codename="change_claim"
-        )
-    )
-    return user
+    """A user with the editor role."""
+    return UserFactory(username=username, role="editor")

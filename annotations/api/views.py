@@ -475,7 +475,10 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         }
         result = _source_call(
             lambda: services.update_source(
-                source=source, expected_version=expected, **(current | values)
+                source=source,
+                editor=request.user,
+                expected_version=expected,
+                **(current | values),
             )
         )
         if isinstance(result, Response):
@@ -489,7 +492,9 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise ValidationError({"version": ["A whole number."]})
         result = _source_call(
             lambda: services.remove_source(
-                source=source, expected_version=int(version) if version else None
+                source=source,
+                editor=request.user,
+                expected_version=int(version) if version else None,
             )
         )
         if isinstance(result, Response):

@@ -6,7 +6,7 @@ from annotations import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts admin, editor and reviewer (DEBUG only)."
+    help = "Create the demo accounts admin, editor, reviewer and viewer (DEBUG only)."
 
     def handle(self, *args, **options) -> None:
         password = os.environ.get("DEMO_PASSWORD") or "factcheck-demo"
@@ -21,6 +21,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<9} {state}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo accounts: admin, editor, reviewer / password: {password}"
+                f"Demo accounts: admin, editor, reviewer, viewer / password: {password}"
             )
         )

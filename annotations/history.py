@@ -1,0 +1,183 @@
+"""Recording and reading the history of claims and their sources.
+
+django-simple-history gives each model its historical table and the admin's
+history pages. The services change rows with guarded UPDATEs, which its save()
+signals never see, so they record each change here themselves: one
+INSERT ... SELECT that copies the rows as they now are, whatever their number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, models
+from django.db.models import QuerySet, Value
+from django.utils import timezone
+
+from .models import Claim, Correction, Source
+
+CREATED, CHANGED, DELETED = "+", "~", "-"
+
+# What the history shows as changes, in this order.
+CLAIM_FIELDS = (
+    "verdict",
+    "rationale",
+    "status",
+    "kind",
+    "start",
+    "end",
+    "text",
+    "assignee_id",
+)
+SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
+_ACTIONS = {CREATED: "created", CHANGED: "changed", DELETED: "deleted"}
+
+
+def record(
+    rows: QuerySet,
+    *,
+    user: AbstractBaseUser | None,
+    reason: str = "",
+    history_type: str = CHANGED,
+    when: datetime.datetime | None = None,
+) -> None:
+    """Copy ``rows`` as they are now into their model's history, in one query."""
+    historical = rows.model.history.model
+    attnames = [f.attname for f in historical.tracked_fields]
+    columns = [f.column for f in historical.tracked_fields]
+    stamps = {
+        "history_date": Value(when or timezone.now(), models.DateTimeField()),
+        "history_type": Value(history_type, models.CharField()),
+        "history_user_id": Value(
+            user.pk if user is not None else None, models.IntegerField()
+        ),
+        "history_change_reason": Value(reason or None, models.TextField()),
+    }
+    select = (
+        rows.order_by()
+        .annotate(**{f"_{name}": value for name, value in stamps.items()})
+        .values_list(*attnames, *(f"_{name}" for name in stamps))
+    )
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    # Only our models' own table and column names are formatted into the SQL.
+    target = ", ".join(quote(c) for c in [*columns, *stamps])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} ({target}) {sql}", params
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recorded change: who, when, what (old and new values) and why."""
+
+    at: datetime.datetime
+    user: str | None
+    subject: str  # "claim", "source" or "correction"
+    subject_id: int
+    action: str  # "created", "changed", "deleted", "proposed", "approved", ...
+    changes: list[Change] = field(default_factory=list)
+    comment: str = ""
+    version: int | None = None
+
+
+def claim_history(claim_id: int) -> list[Entry]:
+    """Everything that happened to a claim and its sources, oldest first."""
+    claims = (
+        Claim.history.filter(id=claim_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    sources = (
+        Source.history.filter(claim_id=claim_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    corrections = (
+        Correction.objects.filter(claim_id=claim_id)
+        .select_related("proposed_by", "decided_by")
+        .order_by("proposed_at", "id")
+    )
+    entries = [
+        *_diffed(claims, "claim", CLAIM_FIELDS),
+        *_diffed(sources, "source", SOURCE_FIELDS),
+        *_correction_entries(corrections),
+    ]
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+def _diffed(records: QuerySet, subject: str, fields: tuple[str, ...]) -> list[Entry]:
+    entries = []
+    previous: dict[int, object] = {}
+    for row in records:
+        before = previous.get(row.id)
+        changes = [
+            Change(name, getattr(before, name) if before else None, getattr(row, name))
+            for name in fields
+            if before is None or getattr(before, name) != getattr(row, name)
+        ]
+        if row.history_type == CREATED or before is None:
+            changes = [c for c in changes if c.new not in (None, "")]
+        if row.history_type == DELETED:
+            changes = []
+        previous[row.id] = row
+        entries.append(
+            Entry(
+                at=row.history_date,
+                user=row.history_user.get_username() if row.history_user else None,
+                subject=subject,
+                subject_id=row.id,
+                action=_ACTIONS[row.history_type],
+                changes=changes,
+                comment=row.history_change_reason or "",
+                version=getattr(row, "version", None),
+            )
+        )
+    return entries
+
+
+def _correction_entries(corrections: QuerySet) -> list[Entry]:
+    entries = []
+    for correction in corrections:
+        changes = [
+            Change("verdict", correction.old_verdict, correction.new_verdict),
+            Change("rationale", correction.old_rationale, correction.new_rationale),
+        ]
+        entries.append(
+            Entry(
+                at=correction.proposed_at,
+                user=_name(correction.proposed_by),
+                subject="correction",
+                subject_id=correction.pk,
+                action="proposed",
+                changes=changes,
+                comment=correction.reason,
+            )
+        )
+        if correction.decided_at is not None:
+            entries.append(
+                Entry(
+                    at=correction.decided_at,
+                    user=_name(correction.decided_by),
+                    subject="correction",
+                    subject_id=correction.pk,
+                    action=correction.status,
+                    comment=correction.decision_comment,
+                )
+            )
+    return entries
+
+
+def _name(user: AbstractBaseUser | None) -> str | None:
+    return user.get_username() if user is not None else None

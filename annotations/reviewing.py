@@ -1,0 +1,290 @@
+"""The review workflow: approving, rejecting, publishing and correcting verdicts.
+
+A verdict goes draft -> approved -> published. Approval takes a reviewer who
+did not write the verdict (two people see every published verdict). Published
+verdicts are frozen: they change only through a correction, which needs a
+reason and a second person's approval, and which the public report lists.
+
+Source rule: a draft is approved only with at least one source, except a
+``verified`` verdict whose rationale cites the article itself, by quoting a
+passage of it in quotation marks ("...", “...”, 「...」 or 『...』).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import history, roles, services
+from .models import (
+    Article,
+    Claim,
+    CommentKind,
+    Correction,
+    CorrectionStatus,
+    Source,
+    Status,
+    Verdict,
+)
+
+User = AbstractBaseUser
+
+NOT_AWAITING_REVIEW = _(
+    "Claim {position} has nothing awaiting review (it is {status})."
+)
+OWN_VERDICT = _(
+    "You wrote this verdict, so someone else must approve it (two-person rule)."
+)
+OWN_CORRECTION = _(
+    "You proposed this correction, so someone else must approve it (two-person rule)."
+)
+SOURCE_REQUIRED = _(
+    "Add at least one source before approving. (A verified verdict may go "
+    "without one when its rationale quotes the article, in quotation marks.)"
+)
+REJECTION_COMMENT_REQUIRED = _("Say why you reject it: the comment is required.")
+NOT_APPROVED = _("Claim {position} is {status}: only approved verdicts are published.")
+NOT_PUBLISHED = _(
+    "Only published verdicts take corrections; this one is {status}: edit it."
+)
+CORRECTION_REASON_REQUIRED = _("A correction needs its reason.")
+CORRECTION_VERDICT = _("A correction needs a verdict: verified, disputed or misstated.")
+CORRECTION_NO_CHANGE = _(
+    "The correction changes neither the verdict nor the rationale."
+)
+CORRECTION_PENDING = _(
+    "A correction of this claim is already waiting for review: approve or "
+    "reject it first."
+)
+
+# Quoted passages: "...", “...”, ‘...’, 「...」, 『...』, of 4 characters or more.
+_QUOTED = re.compile(
+    r'"([^"]{4,})"|“([^”]{4,})”|‘([^’]{4,})’|「([^」]{4,})」|『([^』]{4,})』'
+)
+
+
+def approve(
+    *, claim: Claim, reviewer: User | None, expected_version: int, comment: str = ""
+) -> Claim:
+    """Approve a claim's draft verdict, or the correction waiting on it."""
+    roles.require(reviewer, roles.REVIEW)
+    with transaction.atomic():
+        current = services.lock_claim(claim, expected_version)
+        pending = _pending_correction(current)
+        if pending is not None:
+            return _approve_correction(current, pending, reviewer, comment)
+        if current.status != Status.DRAFT:
+            raise _not_awaiting(current)
+        if reviewer is not None and current.verdict_by_id == reviewer.pk:
+            raise PermissionDenied(OWN_VERDICT)
+        _check_sources(current, current.verdict, current.rationale)
+        now = timezone.now()
+        services.write_claim(
+            current,
+            expected_version,
+            editor=reviewer,
+            comment=comment,
+            status=Status.APPROVED,
+            approved_by=reviewer,
+            approved_at=now,
+            updated_at=now,
+        )
+    return Claim.objects.get(pk=claim.pk)
+
+
+def reject(
+    *, claim: Claim, reviewer: User | None, expected_version: int, comment: str
+) -> Claim:
+    """Send a draft back to its editor (or turn down a correction), saying why."""
+    roles.require(reviewer, roles.REVIEW)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(REJECTION_COMMENT_REQUIRED, code="comment")
+    with transaction.atomic():
+        current = services.lock_claim(claim, expected_version)
+        pending = _pending_correction(current)
+        if pending is not None:
+            _decide(pending, CorrectionStatus.REJECTED, reviewer, comment)
+        elif current.status in (Status.DRAFT, Status.APPROVED):
+            services.write_claim(
+                current,
+                expected_version,
+                editor=reviewer,
+                comment=comment,
+                status=Status.REJECTED,
+                approved_by=None,
+                approved_at=None,
+                updated_at=timezone.now(),
+            )
+        else:
+            raise _not_awaiting(current)
+        services.add_comment(
+            claim=current, author=reviewer, text=comment, kind=CommentKind.REJECTION
+        )
+    return Claim.objects.get(pk=claim.pk)
+
+
+def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Claim:
+    """Make an approved verdict public."""
+    roles.require(reviewer, roles.REVIEW)
+    with transaction.atomic():
+        current = services.lock_claim(claim, expected_version)
+        if current.status != Status.APPROVED:
+            raise ValidationError(
+                NOT_APPROVED.format(
+                    position=current.position, status=current.get_status_display()
+                ),
+                code="status",
+            )
+        now = timezone.now()
+        services.write_claim(
+            current,
+            expected_version,
+            editor=reviewer,
+            status=Status.PUBLISHED,
+            published_at=now,
+            updated_at=now,
+        )
+    return Claim.objects.get(pk=claim.pk)
+
+
+def publish_article(*, article: Article, reviewer: User | None) -> int:
+    """Publish every approved verdict of an article; returns how many."""
+    roles.require(reviewer, roles.REVIEW)
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Claim.objects.select_for_update()
+            .filter(article=article, status=Status.APPROVED)
+            .values_list("pk", flat=True)
+        )
+        rows = Claim.objects.filter(pk__in=ids)
+        rows.update(
+            status=Status.PUBLISHED,
+            published_at=now,
+            updated_at=now,
+            version=F("version") + 1,
+        )
+        history.record(rows, user=reviewer, reason="article published", when=now)
+    return len(ids)
+
+
+def propose_correction(
+    *,
+    claim: Claim,
+    editor: User | None,
+    verdict: str,
+    rationale: str,
+    reason: str,
+    expected_version: int,
+) -> Correction:
+    """Propose a change to a published verdict; a reviewer then approves it."""
+    roles.require(editor, roles.EDIT)
+    reason, rationale = reason.strip(), rationale.strip()
+    if not reason:
+        raise ValidationError(CORRECTION_REASON_REQUIRED, code="reason")
+    if verdict not in Verdict.values or verdict == Verdict.UNREVIEWED:
+        raise ValidationError(CORRECTION_VERDICT, code="verdict")
+    with transaction.atomic():
+        current = services.lock_claim(claim, expected_version)
+        if current.status != Status.PUBLISHED:
+            raise ValidationError(
+                NOT_PUBLISHED.format(status=current.get_status_display()),
+                code="status",
+            )
+        if (verdict, rationale) == (current.verdict, current.rationale):
+            raise ValidationError(CORRECTION_NO_CHANGE, code="unchanged")
+        try:
+            with transaction.atomic():
+                return Correction.objects.create(
+                    claim=current,
+                    old_verdict=current.verdict,
+                    old_rationale=current.rationale,
+                    new_verdict=verdict,
+                    new_rationale=rationale,
+                    reason=reason,
+                    proposed_by=editor,
+                )
+        except IntegrityError:
+            raise ValidationError(CORRECTION_PENDING, code="pending") from None
+
+
+def _approve_correction(
+    current: Claim, correction: Correction, reviewer: User | None, comment: str
+) -> Claim:
+    if reviewer is not None and correction.proposed_by_id == reviewer.pk:
+        raise PermissionDenied(OWN_CORRECTION)
+    _check_sources(current, correction.new_verdict, correction.new_rationale)
+    now = _decide(correction, CorrectionStatus.APPROVED, reviewer, comment)
+    services.write_claim(
+        current,
+        current.version,
+        editor=reviewer,
+        comment=f"correction: {correction.reason}",
+        verdict=correction.new_verdict,
+        rationale=correction.new_rationale,
+        verdict_by_id=correction.proposed_by_id,
+        verdict_at=now,
+        approved_by=reviewer,
+        approved_at=now,
+        updated_at=now,
+    )
+    return Claim.objects.get(pk=current.pk)
+
+
+def _decide(
+    correction: Correction, outcome: str, reviewer: User | None, comment: str
+) -> datetime.datetime:
+    now = timezone.now()
+    Correction.objects.filter(pk=correction.pk).update(
+        status=outcome,
+        decided_by=reviewer,
+        decided_at=now,
+        decision_comment=comment.strip(),
+    )
+    return now
+
+
+def _pending_correction(claim: Claim) -> Correction | None:
+    if claim.status != Status.PUBLISHED:
+        return None
+    return Correction.objects.filter(
+        claim=claim, status=CorrectionStatus.PENDING
+    ).first()
+
+
+def _not_awaiting(claim: Claim) -> ValidationError:
+    return ValidationError(
+        NOT_AWAITING_REVIEW.format(
+            position=claim.position, status=claim.get_status_display()
+        ),
+        code="status",
+    )
+
+
+def _check_sources(claim: Claim, verdict: str, rationale: str) -> None:
+    if Source.objects.filter(claim=claim).exists():
+        return
+    if verdict == Verdict.VERIFIED and cites_article(claim.article_id, rationale):
+        return
+    raise ValidationError(SOURCE_REQUIRED, code="sources")
+
+
+def cites_article(article_id: int, rationale: str) -> bool:
+    """Whether the rationale quotes, in quotation marks, a passage of the article."""
+    quotes = [
+        next(group for group in match.groups() if group).strip()
+        for match in _QUOTED.finditer(rationale)
+    ]
+    return any(
+        Article.objects.filter(pk=article_id, text__contains=quote).exists()
+        for quote in quotes
+        if len(quote) >= 4
+    )
