@@ -1,30 +1,54 @@
-"""The Django admin, for the desk's staff. Every change goes through services."""
+"""The Django admin, for the desk's staff. Every change goes through services.
+
+The admin sees everything, deleted articles too; roles are the auth groups.
+A service's refusal (a published verdict is frozen, a stale version, a
+missing role) is shown as a message, never as a server error.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import QuerySet
+from django.db import models, transaction
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from . import importing, queries, services
+from . import importing, queries, reviewing, roles, services
 from .forms import ArticleImportForm
-from .models import Article, Claim, Source
+from .models import Article, Claim, Comment, Correction, Source
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
     "%(current)s). Your changes were not saved; review the current values below."
 )
+NOTHING_SAVED = _("Nothing was saved: %(error)s")
+CLAIM_REFUSED = _("Claim #%(position)s of “%(article)s”: %(error)s")
+REVIEWED = {
+    "approve": _("Approved %(done)d of %(count)d selected verdicts."),
+    "reject": _("Rejected %(done)d of %(count)d selected verdicts."),
+    "publish": _("Published %(done)d of %(count)d selected verdicts."),
+}
+DELETED_MARK = _("deleted")
+REVERT_DISABLED = _("Reverting from the history is turned off: edit the current row.")
 
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
+# What the services refuse with: shown to the user, the request saving nothing.
+REFUSALS = (ValidationError, PermissionDenied, services.StaleVersion)
 
 
 class DeskMedia:
@@ -33,6 +57,99 @@ class DeskMedia:
 
 # Source URLs typed without a scheme are taken as https.
 URL_FORMFIELD = {models.URLField: {"assume_scheme": "https"}}
+
+
+def refusal(error: Exception) -> str:
+    """The text of a service's refusal."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def deleted_mark(article: Article) -> str:
+    """A "deleted" badge for a soft-deleted article, else nothing."""
+    if article.deleted_at is None:
+        return ""
+    return format_html(
+        '<span class="deleted-mark" title="{}">{}</span> ',
+        article.deleted_at.strftime("%Y-%m-%d %H:%M"),
+        DELETED_MARK,
+    )
+
+
+def claim_link(claim: Claim) -> str:
+    """A link to a claim's admin page, named by its article and position."""
+    return format_html(
+        '<a href="{}">{}{} #{}</a>',
+        reverse("admin:annotations_claim_change", args=[claim.pk]),
+        deleted_mark(claim.article),
+        Truncator(claim.article.title).chars(30),
+        claim.position,
+    )
+
+
+class ServiceRefusals:
+    """Shows a service's refusal as a message, and rolls the whole save back.
+
+    The admin's add, change and delete views each run in one transaction: a
+    refusal marks it for rollback (so nothing of the request is kept, nor
+    logged), and the page redirects back to where the user was.
+    """
+
+    def refuse(self, request: HttpRequest, error: Exception) -> None:
+        self.message_user(
+            request, NOTHING_SAVED % {"error": refusal(error)}, messages.ERROR
+        )
+        request.service_refused = True
+        if transaction.get_connection().in_atomic_block:
+            transaction.set_rollback(True)
+
+    def refused(self, request: HttpRequest) -> bool:
+        return getattr(request, "service_refused", False)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.refused(request):
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if self.refused(request):
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        if self.refused(request):
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj_id]
+                )
+            )
+        return super().response_delete(request, obj_display, obj_id)
+
+    def log_addition(self, request, obj, message):
+        if not self.refused(request):
+            return super().log_addition(request, obj, message)
+        return None
+
+    def log_change(self, request, obj, message):
+        if not self.refused(request):
+            return super().log_change(request, obj, message)
+        return None
+
+
+class HistoryAdmin(ServiceRefusals, SimpleHistoryAdmin):
+    """django-simple-history's history pages, to read: nothing is reverted.
+
+    SIMPLE_HISTORY_REVERT_DISABLED hides the revert button; a POST to a
+    historical version is refused too, as it would save the old row over
+    the current one without going through the services.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(REVERT_DISABLED)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ArticleFilter(admin.SimpleListFilter):
@@ -50,13 +167,28 @@ class ArticleFilter(admin.SimpleListFilter):
             return queryset
         if not value.isdigit():
             return queryset.none()
-        field = "claim__article" if queryset.model is Source else "article"
+        field = "article" if queryset.model is Claim else "claim__article"
         return queryset.filter(**{field: int(value)})
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    """Deleted (restorable) articles, or the live ones."""
+
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
+        return [("yes", _("Deleted")), ("no", _("Not deleted"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deleted_at__isnull=self.value() == "no")
+        return queryset
 
 
 class ClaimInline(admin.TabularInline):
     model = Claim
-    fields = ("position", "text", "kind", "verdict", "start", "end")
+    fields = ("position", "text", "kind", "verdict", "status", "start", "end")
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -72,36 +204,59 @@ class ClaimInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     Media = DeskMedia
     list_display = (
-        "title",
+        "display_title",
         "publisher",
         "language",
         "imported_at",
+        "assignee",
         "units",
         "verified",
         "disputed",
         "misstated",
         "unreviewed",
+        "drafts",
+        "approved",
+        "published",
     )
-    list_filter = ("language", "imported_at")
+    list_filter = (DeletedFilter, "language", "imported_at")
+    # Set, so the changelist keeps the queryset's joins instead of replacing them.
+    list_select_related = ("assignee",)
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "imported_at"
+    actions = ("restore",)
     fields = (
         "title",
         "url",
         "publisher",
         "published_on",
         "language",
+        "assignee",
         "imported_by",
         "imported_at",
+        "deleted_at",
+        "deleted_by",
         "sha256",
         "text",
     )
-    readonly_fields = ("language", "imported_by", "imported_at", "sha256", "text")
+    readonly_fields = (
+        "language",
+        "assignee",
+        "imported_by",
+        "imported_at",
+        "deleted_at",
+        "deleted_by",
+        "sha256",
+        "text",
+    )
     inlines = (ClaimInline,)
     formfield_overrides = URL_FORMFIELD
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return queries.articles_with_counts()
+        return queries.articles_with_counts(include_deleted=True)
+
+    @admin.display(description=_("title"), ordering="title")
+    def display_title(self, article: Article) -> str:
+        return format_html("{}{}", deleted_mark(article), article.title)
 
     @admin.display(description=_("units"), ordering="unit_count")
     def units(self, article: Article) -> int:
@@ -122,6 +277,61 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("unreviewed"), ordering="unreviewed_count")
     def unreviewed(self, article: Article) -> int:
         return article.unreviewed_count
+
+    @admin.display(description=_("drafts"), ordering="draft_count")
+    def drafts(self, article: Article) -> int:
+        return article.draft_count
+
+    @admin.display(description=_("approved"), ordering="approved_count")
+    def approved(self, article: Article) -> int:
+        return article.approved_count
+
+    @admin.display(description=_("published"), ordering="published_count")
+    def published(self, article: Article) -> int:
+        return article.published_count
+
+    def save_model(self, request, obj: Article, form, change: bool) -> None:
+        # Only the fields edited here: a deletion or an assignment made
+        # meanwhile is not written back over.
+        if change:
+            obj.save(update_fields=form.changed_data)
+        else:
+            obj.save()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return roles.can(request.user, roles.DELETE_ARTICLE)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # Deleting is soft: nothing else is deleted, and no other permission
+        # is needed (the confirmation pages say it can be restored).
+        articles = list(objs)
+        names = [str(article) for article in articles]
+        return names, {Article._meta.verbose_name_plural: len(names)}, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        services.delete_article(article=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for article in queryset:
+            services.delete_article(article=article, by=request.user)
+
+    @admin.action(
+        description=_("Restore the selected deleted articles"), permissions=["delete"]
+    )
+    def restore(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        deleted = [article for article in queryset if article.deleted_at is not None]
+        for article in deleted:
+            services.restore_article(article=article, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Restored %(count)d article.",
+                "Restored %(count)d articles.",
+                len(deleted),
+            )
+            % {"count": len(deleted)},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         urls = super().get_urls()
@@ -202,8 +412,16 @@ class ClaimAdminForm(forms.ModelForm):
         return cleaned
 
 
+class RejectForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why are they rejected?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Each claim's editor sees this comment."),
+    )
+
+
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(HistoryAdmin):
     Media = DeskMedia
     form = ClaimAdminForm
     list_display = (
@@ -212,14 +430,20 @@ class ClaimAdmin(admin.ModelAdmin):
         "article_title",
         "kind",
         "verdict",
+        "status",
         "sources",
         "verdict_by",
+        "approved_by",
+        "assignee",
         "updated_at",
     )
     list_display_links = ("number", "short_text")
-    list_filter = ("verdict", "kind", ArticleFilter)
+    list_filter = ("status", "verdict", "kind", ArticleFilter)
+    list_select_related = ("article", "verdict_by", "approved_by", "assignee")
     search_fields = ("text", "rationale", "article__title")
     list_per_page = 100
+    actions = ("approve", "reject", "publish")
+    history_list_display = ("version", "status", "verdict")
     fields = (
         "article",
         "position",
@@ -230,8 +454,13 @@ class ClaimAdmin(admin.ModelAdmin):
         "kind_reason",
         "verdict",
         "rationale",
+        "status",
         "verdict_by",
         "verdict_at",
+        "approved_by",
+        "approved_at",
+        "published_at",
+        "assignee",
         "version",
         "updated_at",
         "expected_version",
@@ -243,21 +472,35 @@ class ClaimAdmin(admin.ModelAdmin):
         "end",
         "text",
         "kind_reason",
+        "status",
         "verdict_by",
         "verdict_at",
+        "approved_by",
+        "approved_at",
+        "published_at",
+        "assignee",
         "version",
         "updated_at",
     )
     inlines = (SourceInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        return queries.claims_with_article()
+        return queries.claims_with_article(include_deleted=True)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        history = super().get_history_queryset(
+            request, history_manager, pk_name, object_id
+        )
+        return history.defer("article__text")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # claims come from importing an article
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # deleting a unit would leave a hole in the article
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return roles.can(request.user, roles.REVIEW)
 
     @admin.display(description="#", ordering="position")
     def number(self, claim: Claim) -> int:
@@ -270,8 +513,9 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, claim: Claim) -> str:
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}{}</a>',
             reverse("admin:annotations_article_change", args=[claim.article_id]),
+            deleted_mark(claim.article),
             Truncator(claim.article.title).chars(40),
         )
 
@@ -295,8 +539,8 @@ class ClaimAdmin(admin.ModelAdmin):
                 verdict=data["verdict"] if changed & {"verdict", "rationale"} else None,
                 rationale=data["rationale"] if "rationale" in changed else None,
             )
-        except services.StaleVersion as error:
-            self.message_user(request, str(error), messages.ERROR)
+        except REFUSALS as error:
+            self.refuse(request, error)
 
     def save_formset(self, request, form, formset, change: bool) -> None:
         # What formset.save() would do, through the services; the admin's
@@ -306,6 +550,14 @@ class ClaimAdmin(admin.ModelAdmin):
             [],
             [],
         )
+        if self.refused(request):
+            return
+        try:
+            self._save_sources(request, form.instance, formset)
+        except REFUSALS as error:
+            self.refuse(request, error)
+
+    def _save_sources(self, request: HttpRequest, claim: Claim, formset) -> None:
         for source_form in formset.deleted_forms:
             if source_form.instance.pk:
                 services.remove_source(source=source_form.instance, editor=request.user)
@@ -322,17 +574,93 @@ class ClaimAdmin(admin.ModelAdmin):
                 )
                 formset.changed_objects.append((source, source_form.changed_data))
             else:
-                source = services.add_source(
-                    claim=form.instance, added_by=request.user, **data
-                )
+                source = services.add_source(claim=claim, added_by=request.user, **data)
                 formset.new_objects.append(source)
+
+    @admin.action(
+        description=_("Approve the selected verdicts (or their corrections)"),
+        permissions=["review"],
+    )
+    def approve(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._review(request, queryset, "approve", reviewing.approve)
+
+    @admin.action(
+        description=_("Reject the selected verdicts (or their corrections)…"),
+        permissions=["review"],
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet[Claim]):
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+
+            def decide(**arguments) -> Claim:
+                return reviewing.reject(comment=comment, **arguments)
+
+            self._review(request, queryset, "reject", decide)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject verdicts"),
+            "opts": self.opts,
+            "form": form,
+            "claims": queryset.order_by("article_id", "position"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return render(request, "admin/annotations/claim/reject.html", context)
+
+    @admin.action(
+        description=_("Publish the selected verdicts"), permissions=["review"]
+    )
+    def publish(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._review(request, queryset, "publish", reviewing.publish)
+
+    def _review(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Claim],
+        name: str,
+        decide: Callable[..., Claim],
+    ) -> None:
+        """Apply a review decision to each selected claim as it is now.
+
+        Each claim is decided on its own: one refusal (two-person rule, no
+        source, wrong status, changed meanwhile) is reported and the others
+        go ahead.
+        """
+        claims = list(queryset.order_by("article_id", "position"))
+        done = 0
+        for claim in claims:
+            try:
+                decide(
+                    claim=claim, reviewer=request.user, expected_version=claim.version
+                )
+            except REFUSALS as error:
+                self.message_user(
+                    request,
+                    CLAIM_REFUSED
+                    % {
+                        "position": claim.position,
+                        "article": Truncator(claim.article.title).chars(40),
+                        "error": refusal(error),
+                    },
+                    messages.ERROR,
+                )
+            else:
+                done += 1
+        self.message_user(
+            request,
+            REVIEWED[name] % {"done": done, "count": len(claims)},
+            messages.SUCCESS if done == len(claims) else messages.WARNING,
+        )
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     Media = DeskMedia
     list_display = ("title", "publisher", "stance", "link", "claim_ref", "added_at")
     list_filter = ("stance", ArticleFilter)
+    list_select_related = ("claim__article", "added_by")
     search_fields = ("title", "url", "publisher", "quote")
     autocomplete_fields = ("claim",)
     fields = ("claim", *SOURCE_FIELDS)
@@ -340,7 +668,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return queries.sources_with_claim()
+        return queries.sources_with_claim(include_deleted=True)
 
     @admin.display(description=_("URL"))
     def link(self, source: Source) -> str:
@@ -352,12 +680,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("claim"))
     def claim_ref(self, source: Source) -> str:
-        return format_html(
-            '<a href="{}">{} #{}</a>',
-            reverse("admin:annotations_claim_change", args=[source.claim_id]),
-            Truncator(source.claim.article.title).chars(30),
-            source.claim.position,
-        )
+        return claim_link(source.claim)
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
         return ("claim",) if obj else ()
@@ -365,20 +688,159 @@ class SourceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Source, form, change: bool) -> None:
         data = {name: form.cleaned_data.get(name) or "" for name in SOURCE_FIELDS}
         data["accessed_on"] = form.cleaned_data.get("accessed_on")
-        if change:
-            services.update_source(source=obj, editor=request.user, **data)
-        else:
-            saved = services.add_source(
-                claim=form.cleaned_data["claim"], added_by=request.user, **data
-            )
-            obj.pk = saved.pk
+        try:
+            if change:
+                services.update_source(source=obj, editor=request.user, **data)
+            else:
+                saved = services.add_source(
+                    claim=form.cleaned_data["claim"], added_by=request.user, **data
+                )
+                obj.pk = saved.pk
+        except REFUSALS as error:
+            self.refuse(request, error)
 
     def delete_model(self, request, obj: Source) -> None:
-        services.remove_source(source=obj, editor=request.user)
+        try:
+            services.remove_source(source=obj, editor=request.user)
+        except REFUSALS as error:
+            self.refuse(request, error)
 
     def delete_queryset(self, request, queryset: QuerySet[Source]) -> None:
         for source in queryset:
-            services.remove_source(source=source, editor=request.user)
+            try:
+                services.remove_source(source=source, editor=request.user)
+            except REFUSALS as error:
+                self.message_user(
+                    request, f"{source}: {refusal(error)}", messages.ERROR
+                )
+
+
+class ReadOnly:
+    """Shown, searched and filtered here; written only by the claim's services."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnly, admin.ModelAdmin):
+    Media = DeskMedia
+    list_display = (
+        "claim_ref",
+        "old_verdict",
+        "new_verdict",
+        "status",
+        "short_reason",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+    )
+    list_filter = ("status", "new_verdict")
+    list_select_related = ("claim__article", "proposed_by", "decided_by")
+    search_fields = ("reason", "new_rationale", "claim__text", "claim__article__title")
+    date_hierarchy = "proposed_at"
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Correction]:
+        return super().get_queryset(request).defer("claim__article__text")
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # the public corrections log keeps every decision
+
+    @admin.display(description=_("claim"))
+    def claim_ref(self, correction: Correction) -> str:
+        return claim_link(correction.claim)
+
+    @admin.display(description=_("reason"))
+    def short_reason(self, correction: Correction) -> str:
+        return Truncator(correction.reason).chars(60)
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnly, admin.ModelAdmin):
+    Media = DeskMedia
+    list_display = ("short_text", "kind", "author", "claim_ref", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("claim__article", "author")
+    search_fields = ("text", "author__username", "claim__article__title")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        return super().get_queryset(request).defer("claim__article__text")
+
+    @admin.display(description=_("text"))
+    def short_text(self, comment: Comment) -> str:
+        return Truncator(comment.text).chars(80)
+
+    @admin.display(description=_("claim"))
+    def claim_ref(self, comment: Comment) -> str:
+        return claim_link(comment.claim)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class DeskUserAdmin(UserAdmin):
+    """Users and their roles (the groups viewer, editor, reviewer and admin)."""
+
+    list_display = (
+        "username",
+        "email",
+        "role_names",
+        "is_staff",
+        "is_active",
+        "last_login",
+    )
+    list_filter = ("groups", "is_staff", "is_superuser", "is_active")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        # Only a superuser makes superusers or grants permissions outside a role.
+        return (*fields, "is_superuser", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["label"] = _("Roles")
+            kwargs["help_text"] = _(
+                "viewer reads; editor also writes verdicts and sources; reviewer "
+                "also approves and publishes; admin also deletes articles and "
+                "manages users."
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("roles"))
+    def role_names(self, user) -> str:
+        names = sorted(group.name for group in user.groups.all())
+        if user.is_superuser:
+            names.append(str(_("superuser")))
+        return format_html_join(", ", "{}", ((name,) for name in names)) or "—"
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """The roles: each a group with its permissions (migration 0003)."""
+
+    list_display = ("name", "members")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:
+        return super().get_queryset(request).annotate(member_count=Count("user"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def members(self, group: Group) -> int:
+        return group.member_count
 
 
 # Shown in the admin's header and the import page.

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
-from .models import Claim, Source, Verdict
+from .models import Claim, Source, Status, Verdict
 
 RATING_VALUES = {Verdict.MISSTATED: 1, Verdict.DISPUTED: 2, Verdict.VERIFIED: 3}
 RATING_LABELS = {
@@ -30,6 +30,14 @@ RATING_LABELS = {
     Verdict.VERIFIED: "Verified",
 }
 WORST_RATING, BEST_RATING = 1, 3
+# schema.org creativeWorkStatus: where the review is in the desk's workflow.
+STATUS_LABELS = {
+    Status.UNREVIEWED: "Unreviewed",
+    Status.DRAFT: "Draft",
+    Status.REJECTED: "Rejected",
+    Status.APPROVED: "Approved",
+    Status.PUBLISHED: "Published",
+}
 # BCP 47 tags; "mul" is the registered tag for content in several languages.
 LANGUAGE_TAGS = {"zh": "zh", "en": "en", "mixed": "mul"}
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -52,9 +60,11 @@ CSV_COLUMNS = (
     "text",
     "kind",
     "verdict",
+    "status",
     "rationale",
     "verdict_by",
     "verdict_at",
+    "published_at",
     "updated_at",
     "version",
     "sources",
@@ -139,8 +149,10 @@ def export_rows(claims: QuerySet[Claim]) -> Iterator[dict]:
         "suffix",
         "kind",
         "verdict",
+        "status",
         "rationale",
         "verdict_at",
+        "published_at",
         "updated_at",
         "version",
         **_CLAIM_FIELDS,
@@ -237,8 +249,10 @@ def claim_review(row: dict, *, url: str, organisation: str) -> dict:
         "url": url,
         "claimReviewed": row["text"],
         "author": {"@type": "Organization", "name": organisation},
-        "datePublished": _iso((row["verdict_at"] or row["updated_at"]).date()),
+        "datePublished": _iso(_first_public(row).date()),
+        # Any change, corrections included, raises updated_at.
         "dateModified": _utc(row["updated_at"]),
+        "creativeWorkStatus": STATUS_LABELS[row["status"]],
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": RATING_VALUES[verdict],
@@ -252,6 +266,11 @@ def claim_review(row: dict, *, url: str, organisation: str) -> dict:
     if row["rationale"]:
         review["reviewBody"] = row["rationale"]
     return review
+
+
+def _first_public(row: dict) -> datetime.datetime:
+    """When the verdict was published (a correction keeps that date), or written."""
+    return row["published_at"] or row["verdict_at"] or row["updated_at"]
 
 
 def claim_review_json(review: dict) -> str:
@@ -373,9 +392,11 @@ def _flat(row: dict) -> dict:
         "text": row["text"],
         "kind": row["kind"],
         "verdict": row["verdict"],
+        "status": row["status"],
         "rationale": row["rationale"],
         "verdict_by": row["verdict_by_name"],
         "verdict_at": _utc(row["verdict_at"]),
+        "published_at": _utc(row["published_at"]),
         "updated_at": _utc(row["updated_at"]),
         "version": row["version"],
         "sources": row["sources"],

@@ -150,3 +150,70 @@ class SplitForm(forms.Form):
         help_text=_("Click in the text above to choose the point."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's decision on a claim: the comment is required to reject."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CorrectionForm(forms.Form):
+    """A proposed change to a published verdict, with its reason."""
+
+    verdict = forms.ChoiceField(
+        label=_("New verdict"),
+        choices=[(v, label) for v, label in Verdict.choices if v != Verdict.UNREVIEWED],
+    )
+    rationale = forms.CharField(
+        label=_("New rationale"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=10_000,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("Shown to readers with the correction")}
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add to the discussion"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssignForm(forms.Form):
+    """Who an article (or, with a version, a claim) is assigned to."""
+
+    assignee = forms.TypedChoiceField(
+        label=_("Assigned to"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, people: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        self.fields["assignee"].choices = [
+            ("", _("Nobody")),
+            *((person.pk, person.get_username()) for person in people),
+        ]
+
+    def clean_assignee(self):
+        """The chosen user (None for nobody)."""
+        return self.people.get(self.cleaned_data["assignee"])
+
+
+class ClaimAssignForm(AssignForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

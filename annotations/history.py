@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet, Value
 from django.utils import timezone
@@ -29,7 +31,7 @@ CLAIM_FIELDS = (
     "start",
     "end",
     "text",
-    "assignee_id",
+    "assignee",
 )
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 _ACTIONS = {CREATED: "created", CHANGED: "changed", DELETED: "deleted"}
@@ -60,7 +62,10 @@ def record(
         .annotate(**{f"_{name}": value for name, value in stamps.items()})
         .values_list(*attnames, *(f"_{name}" for name in stamps))
     )
-    sql, params = select.query.sql_with_params()
+    try:
+        sql, params = select.query.sql_with_params()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to record
+        return
     quote = connection.ops.quote_name
     # Only our models' own table and column names are formatted into the SQL.
     target = ", ".join(quote(c) for c in [*columns, *stamps])
@@ -108,24 +113,32 @@ def claim_history(claim_id: int) -> list[Entry]:
         .select_related("proposed_by", "decided_by")
         .order_by("proposed_at", "id")
     )
+    claim_entries = _diffed(claims, "claim", CLAIM_FIELDS)
+    _name_assignees(claim_entries)
     entries = [
-        *_diffed(claims, "claim", CLAIM_FIELDS),
+        *claim_entries,
         *_diffed(sources, "source", SOURCE_FIELDS),
         *_correction_entries(corrections),
     ]
-    entries.sort(key=lambda entry: entry.at)
+    # A correction's decision and the claim change it causes share a time;
+    # the decision reads first.
+    entries.sort(key=lambda entry: (entry.at, entry.subject != "correction"))
     return entries
 
 
 def _diffed(records: QuerySet, subject: str, fields: tuple[str, ...]) -> list[Entry]:
     entries = []
     previous: dict[int, object] = {}
+    # Foreign keys are compared by id, without loading the related rows.
+    columns = [f"{name}_id" if name in ("assignee",) else name for name in fields]
     for row in records:
         before = previous.get(row.id)
         changes = [
-            Change(name, getattr(before, name) if before else None, getattr(row, name))
-            for name in fields
-            if before is None or getattr(before, name) != getattr(row, name)
+            Change(
+                name, getattr(before, column) if before else None, getattr(row, column)
+            )
+            for name, column in zip(fields, columns, strict=True)
+            if before is None or getattr(before, column) != getattr(row, column)
         ]
         if row.history_type == CREATED or before is None:
             changes = [c for c in changes if c.new not in (None, "")]
@@ -145,6 +158,30 @@ def _diffed(records: QuerySet, subject: str, fields: tuple[str, ...]) -> list[En
             )
         )
     return entries
+
+
+def _name_assignees(entries: list[Entry]) -> None:
+    """Assignees as usernames rather than ids (one query, only if any changed)."""
+    ids = {
+        value
+        for entry in entries
+        for change in entry.changes
+        if change.field == "assignee"
+        for value in (change.old, change.new)
+        if value is not None
+    }
+    if not ids:
+        return
+    names = dict(
+        get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
+    )
+    for entry in entries:
+        entry.changes[:] = [
+            Change(c.field, names.get(c.old), names.get(c.new))
+            if c.field == "assignee"
+            else c
+            for c in entry.changes
+        ]
 
 
 def _correction_entries(corrections: QuerySet) -> list[Entry]:

@@ -5,10 +5,12 @@ Lists never load Article.text: an article can be megabytes long.
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
+from . import roles
 from .models import (
     Article,
     Claim,
@@ -250,10 +252,13 @@ def claims_for_export(
     article: int | None = None,
     verdict: str | None = None,
     updated_since: datetime.datetime | None = None,
+    status: str | None = None,
     public: bool,
 ) -> QuerySet[Claim]:
     """Claims matching export filters; the public sees only published verdicts."""
     claims = live_claims()
+    if status is not None:
+        claims = claims.filter(status=status)
     if article is not None:
         claims = claims.filter(article_id=article)
     if verdict is not None:
@@ -263,3 +268,55 @@ def claims_for_export(
     if public:
         claims = claims.filter(PUBLISHED)
     return claims
+
+
+# The REST API (annotations/api).
+
+
+def claims_for_api(*, include_deleted: bool = False) -> QuerySet[Claim]:
+    """Claims with the people and the sources the API shows with each."""
+    claims = Claim.objects.all() if include_deleted else live_claims()
+    people = ("verdict_by", "approved_by", "assignee")
+    sources = Source.objects.select_related("added_by")
+    return claims.select_related(*people).prefetch_related(
+        Prefetch("sources", queryset=sources)
+    )
+
+
+def comments_of(claim: Claim) -> QuerySet[Comment]:
+    """A claim's internal discussion, oldest first, with each author."""
+    return Comment.objects.filter(claim=claim).select_related("author").order_by("id")
+
+
+def corrections_of(claim: Claim) -> QuerySet[Correction]:
+    """Every correction proposed for a claim, oldest first, with who decided."""
+    return (
+        Correction.objects.filter(claim=claim)
+        .select_related("proposed_by", "decided_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def editors() -> QuerySet:
+    """Active users who can be assigned work: the editor role or above."""
+    user_model = get_user_model()
+    app_label, codename = roles.EDIT.split(".")
+    editing = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    )
+    return (
+        user_model.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=editing)
+            | Q(user_permissions__in=editing)
+        )
+        .distinct()
+        .only("id", user_model.USERNAME_FIELD)
+        .order_by(user_model.USERNAME_FIELD)
+    )
+
+
+def article_for_workspace(pk: int) -> Article:
+    """A live article with its text and its assignee."""
+    return live_articles().select_related("assignee").get(pk=pk)

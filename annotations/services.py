@@ -120,6 +120,7 @@ def import_article(
     heading_lines: Iterable[str] = (),
 ) -> Article:
     """Store ``text`` as a new article with one claim per segmented unit."""
+    roles.require(imported_by, roles.IMPORT)
     plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
     now = timezone.now()
     try:
@@ -300,17 +301,20 @@ def write_claim(
 
     Applied on the version the caller saw, or not at all (StaleVersion).
     """
-    updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
-        version=F("version") + 1, **changes
-    )
-    if not updated:
-        raise StaleVersion(_stored(claim), expected_version)
-    history.record(
-        Claim.objects.filter(pk=claim.pk),
-        user=editor,
-        reason=comment,
-        when=changes.get("updated_at"),
-    )
+    # One transaction: the UPDATE's row lock keeps other writers out until
+    # the history has copied this very version.
+    with transaction.atomic():
+        updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
+            version=F("version") + 1, **changes
+        )
+        if not updated:
+            raise StaleVersion(_stored(claim), expected_version)
+        history.record(
+            Claim.objects.filter(pk=claim.pk),
+            user=editor,
+            reason=comment,
+            when=changes.get("updated_at"),
+        )
 
 
 def _stored(claim: Claim) -> Claim:

@@ -1,37 +1,97 @@
-"""The editor's pages. Views parse input, call one service or query, render.
+"""The desk's pages. Views parse input, call one service or query, render.
 
 Every page works as plain HTML forms; with htmx, saving a claim swaps the side
 panel and the claim's span in place instead of reloading the page.
+
+Every page needs the viewer role. A page offers only what the user's role may
+do; a post of anything else is refused here (403) and again by the services.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+import dataclasses
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from . import exporters, importing, layout, queries, services
-from .forms import ArticleImportForm, ClaimForm, SourceForm, SplitForm, VersionForm
-from .models import Article, Claim, Source, Verdict
+from . import exporters, history, importing, layout, queries, reviewing, roles, services
+from .forms import (
+    ArticleImportForm,
+    AssignForm,
+    ClaimAssignForm,
+    ClaimForm,
+    CommentForm,
+    CorrectionForm,
+    ReviewForm,
+    SourceForm,
+    SplitForm,
+    VersionForm,
+)
+from .models import Article, Claim, CorrectionStatus, Source, Status, Verdict
 
-FILTERS = ("all", "unreviewed", *Verdict.values[1:])
+VERDICT_FILTERS = (
+    ("all", gettext_lazy("All")),
+    ("unreviewed", gettext_lazy("Unreviewed claims")),
+    (Verdict.VERIFIED, gettext_lazy("Verified")),
+    (Verdict.DISPUTED, gettext_lazy("Disputed")),
+    (Verdict.MISSTATED, gettext_lazy("Misstated")),
+)
+STATUS_FILTERS = (
+    (Status.DRAFT, gettext_lazy("Needs review")),
+    (Status.REJECTED, gettext_lazy("Rejected")),
+    (Status.APPROVED, gettext_lazy("Approved")),
+    (Status.PUBLISHED, gettext_lazy("Published")),
+)
+FILTERS = tuple(value for value, _label in VERDICT_FILTERS + STATUS_FILTERS)
+TABS = ("details", "discussion", "history")
 PAGE_SIZE = 20
+# Rows a queue section shows; the rest wait until these are done.
+QUEUE_LIMIT = 200
 INCOMPLETE = gettext_lazy("The request was incomplete. Reload the page and try again.")
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 
 
-@login_required
+def viewer_required(view: Callable) -> Callable:
+    """Signed-in users with a role on the desk; anyone else signed in gets a 403."""
+
+    @login_required
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        roles.require(request.user, roles.VIEW)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _refusal(user: roles.User, permission: str) -> str:
+    """Why ``user`` may not do what ``permission`` stands for ("" if they may)."""
+    return "" if roles.can(user, permission) else str(roles.NOT_ALLOWED[permission])
+
+
+def _may(user: roles.User) -> dict[str, bool]:
+    """What the page offers this user: the server checks again on every post."""
+    return {
+        "edit": roles.can(user, roles.EDIT),
+        "review": roles.can(user, roles.REVIEW),
+        "comment": roles.can(user, roles.COMMENT),
+    }
+
+
+@viewer_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
@@ -43,8 +103,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@viewer_required
 def article_new(request: HttpRequest) -> HttpResponse:
+    roles.require(request.user, roles.EDIT)
     form = ArticleImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -87,10 +148,10 @@ def article_new(request: HttpRequest) -> HttpResponse:
     return render(request, "annotations/article_new.html", context)
 
 
-@login_required
+@viewer_required
 @require_GET
 def workspace(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(queries.live_articles(), pk=pk)
+    article = _article_or_404(pk)
     return render(
         request, "annotations/workspace.html", _workspace_context(request, article)
     )
@@ -103,18 +164,28 @@ def _workspace_context(
     show = request.GET.get("show", "all")
     claims = list(queries.workspace_claims(article))
     selected = claim or _selected(request, claims)
+    may = _may(request.user)
+    people = list(queries.editors()) if may["edit"] else []
     context = {
         "article": article,
         "paragraphs": layout.paragraphs(article.text, claims),
         "show": show if show in FILTERS else "all",
-        "filters": FILTERS,
+        "verdict_filters": VERDICT_FILTERS,
+        "status_filters": STATUS_FILTERS,
         "progress": queries.progress(article),
         "selected": selected,
+        "may": may,
+        "article_assign_form": AssignForm(
+            initial={"assignee": article.assignee_id},
+            people=people,
+            auto_id="article-%s",
+        ),
     }
     if selected is not None:
         if claim is None:
             selected = queries.claim_for_panel(selected.pk)
-        context.update(_panel_context(selected, **panel))
+        panel.setdefault("tab", request.GET.get("tab", "details"))
+        context.update(_panel_context(selected, request.user, people=people, **panel))
     return context
 
 
@@ -125,21 +196,59 @@ def _selected(request: HttpRequest, claims: list[Claim]) -> Claim | None:
     return next((c for c in claims if c.pk == int(wanted)), None)
 
 
-@login_required
+@viewer_required
 @require_GET
 def claim_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _panel_tab(request, pk, "details")
+
+
+@viewer_required
+@require_GET
+def claim_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The History tab: every recorded change of the claim and its sources."""
+    return _panel_tab(request, pk, "history")
+
+
+def _panel_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    """A tab of the side panel for htmx; without it, the workspace opened there."""
     claim = _claim_or_404(pk)
     if not request.htmx:
-        return redirect(_workspace_url(claim))
+        return redirect(_workspace_url(claim, tab))
     return render(
-        request, "annotations/workspace.html#panel-response", _panel_context(claim)
+        request,
+        "annotations/workspace.html#panel-response",
+        _panel_context(claim, request.user, tab=tab),
     )
 
 
-@login_required
+@viewer_required
+@require_http_methods(["GET", "POST"])
+def claim_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Discussion tab; a POST adds a comment to it."""
+    if request.method == "GET":
+        return _panel_tab(request, pk, "discussion")
+    claim = _claim_or_404(pk)
+    form = CommentForm(request.POST, auto_id="comment-%s")
+    return _claim_action(
+        request,
+        claim,
+        roles.COMMENT,
+        form,
+        lambda data: services.add_comment(
+            claim=claim, author=request.user, text=data["text"]
+        ),
+        form_key="comment_form",
+        tab="discussion",
+        notice=_("Comment added."),
+    )
+
+
+@viewer_required
 @require_POST
 def claim_save(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(pk)
+    if refused := _refusal(request.user, roles.EDIT):
+        return _panel_response(request, claim, status=403, error=refused)
     form = ClaimForm(request.POST)
     if not form.is_valid():
         return _panel_response(request, claim, status=400, claim_form=form)
@@ -155,14 +264,255 @@ def claim_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.StaleVersion as stale:
         # The panel shows their saved values, with ours beside them.
-        return _panel_response(request, stale.current, status=409, conflict=data)
-    except ValidationError as error:  # the claim was merged away meanwhile
+        current = _claim_or_404(stale.current.pk)
+        return _panel_response(request, current, status=409, conflict=data)
+    except ValidationError as error:
+        if error.code != "gone":  # e.g. a published verdict: said in the panel
+            return _panel_response(request, claim, status=400, error=_error_text(error))
+        # The claim was merged away meanwhile.
         messages.error(request, _error_text(error))
         return _structure_changed(request, claim)
     return _panel_response(request, claim, saved=True)
 
 
-@login_required
+@viewer_required
+@require_POST
+def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a draft verdict, or the correction proposed for a published one."""
+    claim = _claim_or_404(pk)
+    return _claim_action(
+        request,
+        claim,
+        roles.REVIEW,
+        ReviewForm(request.POST, auto_id="review-%s"),
+        lambda data: reviewing.approve(
+            claim=claim,
+            reviewer=request.user,
+            expected_version=data["version"],
+            comment=data["comment"],
+        ),
+        form_key="review_form",
+        notice=_("Approved."),
+    )
+
+
+@viewer_required
+@require_POST
+def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a verdict back to its editor, or turn a correction down, saying why."""
+    claim = _claim_or_404(pk)
+    return _claim_action(
+        request,
+        claim,
+        roles.REVIEW,
+        ReviewForm(request.POST, auto_id="review-%s"),
+        lambda data: reviewing.reject(
+            claim=claim,
+            reviewer=request.user,
+            expected_version=data["version"],
+            comment=data["comment"],
+        ),
+        form_key="review_form",
+        notice=_("Rejected."),
+    )
+
+
+@viewer_required
+@require_POST
+def claim_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_or_404(pk)
+    return _claim_action(
+        request,
+        claim,
+        roles.REVIEW,
+        VersionForm(request.POST),
+        lambda data: reviewing.publish(
+            claim=claim, reviewer=request.user, expected_version=data["version"]
+        ),
+        notice=_("Published."),
+    )
+
+
+@viewer_required
+@require_POST
+def claim_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a correction of a published verdict."""
+    claim = _claim_or_404(pk)
+    return _claim_action(
+        request,
+        claim,
+        roles.EDIT,
+        CorrectionForm(request.POST, auto_id="correction-%s"),
+        lambda data: reviewing.propose_correction(
+            claim=claim,
+            editor=request.user,
+            verdict=data["verdict"],
+            rationale=data["rationale"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        form_key="correction_form",
+        notice=_("Correction proposed: a reviewer will check it."),
+    )
+
+
+@viewer_required
+@require_POST
+def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_or_404(pk)
+    form = ClaimAssignForm(
+        request.POST, people=list(queries.editors()), auto_id="claim-%s"
+    )
+    return _claim_action(
+        request,
+        claim,
+        roles.EDIT,
+        form,
+        lambda data: services.assign_claim(
+            claim=claim,
+            assignee=data["assignee"],
+            by=request.user,
+            expected_version=data["version"],
+        ),
+        form_key="assign_form",
+        notice=_("Assignment saved."),
+    )
+
+
+def _claim_action(
+    request: HttpRequest,
+    claim: Claim,
+    permission: str,
+    form: forms.Form,
+    change: Callable[[dict], object],
+    *,
+    form_key: str = "",
+    tab: str = "details",
+    notice: str = "",
+) -> HttpResponse:
+    """Run one service call on a claim for the panel.
+
+    Refusals and errors stay in the panel (with what was typed); a field's
+    error goes next to the field. Without htmx, success returns to the
+    workspace with a message.
+    """
+    typed = {form_key: form} if form_key else {}
+    if refused := _refusal(request.user, permission):
+        return _panel_response(request, claim, status=403, error=refused, tab=tab)
+    if not form.is_valid():
+        if form_key:
+            return _panel_response(request, claim, status=400, tab=tab, **typed)
+        return _panel_response(request, claim, status=400, error=INCOMPLETE, tab=tab)
+    try:
+        change(form.cleaned_data)
+    except PermissionDenied as error:  # e.g. the two-person rule
+        return _panel_response(
+            request, claim, status=403, error=str(error), tab=tab, **typed
+        )
+    except ValidationError as error:
+        if error.code == "gone":
+            messages.error(request, _error_text(error))
+            return _structure_changed(request, claim)
+        if form_key and error.code in form.fields:
+            form.add_error(error.code, error.messages[0])
+            return _panel_response(request, claim, status=400, tab=tab, **typed)
+        return _panel_response(
+            request, claim, status=400, error=_error_text(error), tab=tab, **typed
+        )
+    except services.StaleVersion as stale:
+        return _panel_response(
+            request,
+            _claim_or_404(claim.pk),
+            status=409,
+            error=str(stale),
+            tab=tab,
+            **typed,
+        )
+    return _panel_response(
+        request, _claim_or_404(claim.pk), saved=True, notice=notice, tab=tab
+    )
+
+
+@viewer_required
+@require_POST
+def article_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put an article's claims in an editor's queue."""
+    article = _article_or_404(pk)
+    form = AssignForm(request.POST, people=list(queries.editors()))
+    if refused := _refusal(request.user, roles.EDIT):
+        return _article_refused(request, article, refused, status=403)
+    if not form.is_valid():
+        return _article_refused(
+            request, article, " ".join(form.errors["assignee"]), status=400
+        )
+    assignee = form.cleaned_data["assignee"]
+    try:
+        services.assign_article(article=article, assignee=assignee, by=request.user)
+    except ValidationError as error:
+        return _article_refused(request, article, _error_text(error), status=400)
+    if assignee is None:
+        messages.success(request, _("The article is no longer assigned."))
+    else:
+        messages.success(
+            request,
+            _("Assigned the article to %(name)s.") % {"name": assignee.get_username()},
+        )
+    return redirect("workspace", pk=article.pk)
+
+
+@viewer_required
+@require_POST
+def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish every approved verdict of the article at once."""
+    article = _article_or_404(pk)
+    if refused := _refusal(request.user, roles.REVIEW):
+        return _article_refused(request, article, refused, status=403)
+    count = reviewing.publish_article(article=article, reviewer=request.user)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "Published %(count)s approved verdict.",
+                "Published %(count)s approved verdicts.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("No approved verdict was waiting to be published."))
+    return redirect("workspace", pk=article.pk)
+
+
+def _article_refused(
+    request: HttpRequest, article: Article, error: str, *, status: int
+) -> HttpResponse:
+    """The workspace again, saying why an article action was refused."""
+    messages.error(request, error)
+    context = _workspace_context(request, article)
+    return render(request, "annotations/workspace.html", context, status=status)
+
+
+@viewer_required
+@require_GET
+def my_queue(request: HttpRequest) -> HttpResponse:
+    """Claims assigned to me, and (for reviewers) the ones awaiting my review."""
+    mine = list(queries.queue(request.user)[: QUEUE_LIMIT + 1])
+    may = _may(request.user)
+    review = None
+    if may["review"]:
+        review = list(queries.review_queue(request.user)[: QUEUE_LIMIT + 1])
+    context = {
+        "mine": mine[:QUEUE_LIMIT],
+        "mine_more": len(mine) > QUEUE_LIMIT,
+        "review": review[:QUEUE_LIMIT] if review is not None else None,
+        "review_more": review is not None and len(review) > QUEUE_LIMIT,
+        "limit": QUEUE_LIMIT,
+        "may": may,
+    }
+    return render(request, "annotations/queue.html", context)
+
+
+@viewer_required
 @require_POST
 def source_add(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(pk)
@@ -177,7 +527,7 @@ def source_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@viewer_required
 @require_POST
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
@@ -193,7 +543,7 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@viewer_required
 @require_POST
 def source_delete(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
@@ -215,6 +565,8 @@ def _source_change(request, claim, form, change, source=None) -> HttpResponse:
     typed = {"source_form": form, "source_for": source}
     if not isinstance(form, SourceForm):
         typed = {}  # removing a source: nothing typed to keep
+    if refused := _refusal(request.user, roles.EDIT):
+        return _panel_response(request, claim, status=403, error=refused)
     if not form.is_valid():
         if not typed:
             return _panel_response(request, claim, status=400, error=INCOMPLETE)
@@ -233,10 +585,12 @@ def _source_change(request, claim, form, change, source=None) -> HttpResponse:
     return _panel_response(request, _claim_or_404(claim.pk), saved=True)
 
 
-@login_required
+@viewer_required
 @require_POST
 def claim_split(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(pk)
+    if refused := _refusal(request.user, roles.EDIT):
+        return _panel_response(request, claim, status=403, error=refused)
     form = SplitForm(request.POST)
     if form.is_valid():
         try:
@@ -256,10 +610,12 @@ def claim_split(request: HttpRequest, pk: int) -> HttpResponse:
     return _structure_changed(request, claim)
 
 
-@login_required
+@viewer_required
 @require_POST
 def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim_or_404(pk)
+    if refused := _refusal(request.user, roles.EDIT):
+        return _panel_response(request, claim, status=403, error=refused)
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
@@ -321,9 +677,17 @@ def _structure_changed(request: HttpRequest, claim: Claim) -> HttpResponse:
 
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public page for readers: reviewed claims, rationales and sources."""
+    """The public page for readers: published verdicts, their sources and the
+    corrections made to them. Nothing unpublished exists here, not even the
+    page: without a published verdict it is the same 404 as no article."""
     article = get_object_or_404(queries.live_articles(), pk=pk)
     findings = list(exporters.export_rows(queries.published_claims(article)))
+    if not findings:
+        raise Http404
+    corrections = list(queries.public_corrections(article))
+    corrected = {correction.claim_id: correction for correction in corrections}
+    for row in findings:
+        row["correction"] = corrected.get(row["claim_id"])
     report_url = request.build_absolute_uri(reverse("report", args=[article.pk]))
     reviews = [
         exporters.claim_review_json(
@@ -343,6 +707,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings,
         "reviewed_pks": {row["claim_id"] for row in findings},
         "reviews": reviews,
+        "corrections": corrections,
     }
     return render(request, "annotations/report.html", context)
 
@@ -354,21 +719,103 @@ def _claim_or_404(pk: int) -> Claim:
         raise Http404 from None
 
 
-def _workspace_url(claim: Claim) -> str:
+def _article_or_404(pk: int) -> Article:
+    try:
+        return queries.article_for_workspace(pk)
+    except Article.DoesNotExist:
+        raise Http404 from None
+
+
+def _workspace_url(claim: Claim, tab: str = "details") -> str:
     url = reverse("workspace", args=[claim.article_id])
-    return f"{url}?claim={claim.pk}#claim-{claim.position}"
+    query = {"claim": claim.pk}
+    if tab != "details":
+        query["tab"] = tab
+    return f"{url}?{urlencode(query)}#claim-{claim.position}"
 
 
 def _panel_context(
     claim: Claim,
+    user: roles.User,
     *,
+    tab: str = "details",
+    people: list | None = None,
     claim_form: ClaimForm | None = None,
     source_form: SourceForm | None = None,
     source_for: Source | None = None,
+    review_form: ReviewForm | None = None,
+    correction_form: CorrectionForm | None = None,
+    assign_form: ClaimAssignForm | None = None,
+    comment_form: CommentForm | None = None,
     conflict: dict | None = None,
     error: str = "",
     saved: bool = False,
+    notice: str = "",
 ) -> dict:
+    """The side panel: its head, and the one tab that is open."""
+    tab = tab if tab in TABS else "details"
+    may = _may(user)
+    comments = list(claim.comments.all())
+    pending = next(
+        (c for c in claim.corrections.all() if c.status == CorrectionStatus.PENDING),
+        None,
+    )
+    context = {
+        "claim": claim,
+        "tab": tab,
+        "may": may,
+        "comment_count": len(comments),
+        "pending": pending,
+        "conflict": conflict,
+        "error": error,
+        "saved": saved,
+        "notice": notice,
+    }
+    if tab == "discussion":
+        context["comments"] = comments
+        context["comment_form"] = comment_form or CommentForm(auto_id="comment-%s")
+        return context
+    if tab == "history":
+        context["timeline"] = _timeline(claim)
+        return context
+    published = claim.status == Status.PUBLISHED
+    context["rejection"] = next(
+        (c for c in reversed(comments) if c.kind == "rejection"), None
+    )
+    context["own_draft"] = claim.verdict_by_id == user.pk
+    context["review_form"] = review_form or ReviewForm(
+        initial={"version": claim.version}, auto_id="review-%s"
+    )
+    if may["edit"]:
+        if people is None:
+            people = list(queries.editors())
+        context["assign_form"] = assign_form or ClaimAssignForm(
+            initial={"assignee": claim.assignee_id, "version": claim.version},
+            people=people,
+            auto_id="claim-%s",
+        )
+    if may["edit"] and published:
+        context["correction_form"] = correction_form or CorrectionForm(
+            initial={
+                "verdict": claim.verdict,
+                "rationale": claim.rationale,
+                "version": claim.version,
+            },
+            auto_id="correction-%s",
+        )
+    context["source_forms"] = [(source, None) for source in claim.sources.all()]
+    if may["edit"] and not published:
+        context.update(_editing_context(claim, claim_form, source_form, source_for))
+    return context
+
+
+def _editing_context(
+    claim: Claim,
+    claim_form: ClaimForm | None,
+    source_form: SourceForm | None,
+    source_for: Source | None,
+) -> dict:
+    """The forms that change a verdict, its sources and the claim's extent."""
     following = queries.neighbour(claim, 1)
     source_forms = [
         (
@@ -383,7 +830,6 @@ def _panel_context(
         for source in claim.sources.all()
     ]
     return {
-        "claim": claim,
         "claim_form": claim_form
         or ClaimForm(
             initial={
@@ -404,10 +850,24 @@ def _panel_context(
         "following": following
         if following is not None and queries.on_same_line(claim, following)
         else None,
-        "conflict": conflict,
-        "error": error,
-        "saved": saved,
     }
+
+
+# Claim fields the History tab leaves out: offsets move with every split.
+_QUIET_FIELDS = {"start", "end"}
+
+
+def _timeline(claim: Claim) -> list[history.Entry]:
+    """The claim's history, newest first, with the noise left out."""
+    shown = []
+    for entry in history.claim_history(claim.pk):
+        changes = [c for c in entry.changes if c.field not in _QUIET_FIELDS]
+        if entry.action == "created" and entry.subject == "claim":
+            changes = [c for c in changes if c.field == "text"]
+        if entry.action == "changed" and not changes and not entry.comment:
+            continue  # a version bump for a source change, shown as its own entry
+        shown.append(dataclasses.replace(entry, changes=changes))
+    return shown[::-1]
 
 
 def _panel_response(
@@ -419,14 +879,17 @@ def _panel_response(
         if status >= 400:
             context = _workspace_context(request, claim.article, claim, **panel)
             return render(request, "annotations/workspace.html", context, status=status)
-        return redirect(_workspace_url(claim))
-    context = _panel_context(claim, **panel)
+        if panel.get("notice"):
+            messages.success(request, panel["notice"])
+        return redirect(_workspace_url(claim, panel.get("tab", "details")))
+    context = _panel_context(claim, request.user, **panel)
     if panel.get("saved"):
         # The claim's span is sent along, styled for the page's filter.
         current = urlsplit(request.htmx.current_url or "")
         show = parse_qs(current.query).get("show", ["all"])[0]
         context["show"] = show if show in FILTERS else "all"
         context["selected"] = claim
+        context["article"] = claim.article
         context["progress"] = queries.progress(claim.article)
     # htmx swaps only 2xx responses by default; the panel says what went
     # wrong itself, so it is sent as 200.

@@ -128,6 +128,7 @@ AUTHENTICATION_BACKENDS = [
 # Five wrong passwords for one account from one address lock that pair out
 # for 15 minutes; other editors and addresses are unaffected.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# registration/locked_out.html tells people this duration.
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

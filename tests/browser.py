@@ -1,10 +1,27 @@
-"""Chromium through Playwright for test_e2e_browser.py: launch, watch, sign in."""
+"""Chromium through Playwright for the browser tests: launch, watch, sign in.
+
+The test modules load this file as a pytest plugin (``pytest_plugins``), so
+its fixtures are shared and one Chromium serves every browser test. They also
+import its helpers first, too early for pytest to rewrite its asserts; it has
+none (PYTEST_DONT_REWRITE), so pytest need not warn about that.
+"""
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
+
+from annotations.models import Claim
 
 # Playwright's sync API runs an event loop in this thread, and Django refuses
 # ORM calls while one is running; the tests read and write the database
@@ -22,6 +39,7 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PASSWORD = "pw-for-tests-1"  # tests/factories.py's UserFactory password
 
 
 def require_chromium() -> None:
@@ -63,7 +81,42 @@ def watch_for_errors(page: Page, errors: list[str]) -> None:
     page.on("pageerror", on_page_error)
 
 
-def sign_in(page: Page, username: str, password: str) -> None:
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors() -> list[str]:
+    """Uncaught exceptions and console errors of every page the test opened."""
+    return []
+
+
+@pytest.fixture
+def open_page(chromium, live_server, page_errors) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh browser context (its own cookies) on the live server."""
+    contexts = []
+
+    def open_page(*, viewport: dict = DESKTOP, locale: str = "en-US") -> Page:
+        context = chromium.new_context(
+            base_url=live_server.url, viewport=viewport, locale=locale
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        watch_for_errors(page, page_errors)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     """Sign in through the real login form and wait for the dashboard."""
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
@@ -72,6 +125,20 @@ def sign_in(page: Page, username: str, password: str) -> None:
         page.click("form button[type=submit].primary")
     if "/accounts/login/" in page.url:
         raise AssertionError(f"signing in as {username} failed: {page.url}")
+
+
+def sign_out(page: Page) -> None:
+    """Sign out with the top bar's button and wait for the sign-in page."""
+    with page.expect_navigation():
+        page.locator(".topbar").get_by_role("button", name="Sign out").click()
+    expect(page.locator(".topbar .who")).to_have_count(0)
+
+
+def open_claim(page: Page, claim: Claim) -> None:
+    """Click the claim's sentence and wait for the side panel to show it."""
+    page.click(f"#claim-{claim.position}")
+    expect(page.locator("#panel")).to_have_attribute("data-claim-pk", str(claim.pk))
+    expect(page.locator("#panel h2")).to_have_text(f"Claim {claim.position}")
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -2,11 +2,30 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from rest_framework.test import APIClient
 
-from .factories import make_editor
+from .factories import UserFactory, make_editor
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "postgres: needs PostgreSQL (deselected on any other database)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) PostgreSQL-only tests when the database is another."""
+    if connections["default"].vendor == "postgresql":
+        return
+    kept, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture
@@ -33,6 +52,18 @@ def _fresh_throttle_counts():
 def editor():
     """A user allowed to change claims."""
     return make_editor()
+
+
+@pytest.fixture
+def reviewer():
+    """A user with the reviewer role (not the editor: two people)."""
+    return UserFactory(username="reviewer", role="reviewer")
+
+
+@pytest.fixture
+def viewer():
+    """A user with the viewer role: reads, comments, changes nothing."""
+    return UserFactory(username="viewer", role="viewer")
 
 
 @pytest.fixture

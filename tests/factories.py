@@ -6,8 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from annotations import services
-from annotations.models import Article, Claim, Source, Stance
+from annotations import reviewing, roles, services
+from annotations.models import Article, Claim, Source, Stance, Status
 
 _serial = itertools.count(1)
 
@@ -16,6 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True  # the role hook saves nothing on the user
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
@@ -29,7 +30,11 @@ class UserFactory(factory.django.DjangoModelFactory):
         """
         name = "editor" if extracted is None else extracted
         if create and name:
-            user.groups.add(Group.objects.get(name=name))
+            group = Group.objects.filter(name=name).first()
+            if group is None:  # a transactional test emptied the database
+                roles.install_roles()
+                group = Group.objects.get(name=name)
+            user.groups.add(group)
 
 
 def sentences(count: int, *, start: int = 0) -> str:
@@ -99,3 +104,32 @@ def judge(claim: Claim, verdict: str, rationale: str = "Checked.", editor=None):
 def make_editor(username: str = "editor"):
     """A user with the editor role."""
     return UserFactory(username=username, role="editor")
+
+
+def _reviewer():
+    return UserFactory(username="reviewer", role="reviewer")
+
+
+def approve(claim: Claim, reviewer=None, comment: str = "") -> Claim:
+    """Approve a claim's draft (or pending correction) from its current version.
+
+    Without ``reviewer``, as the user "reviewer".
+    """
+    current = fresh(claim)
+    return reviewing.approve(
+        claim=current,
+        reviewer=reviewer or _reviewer(),
+        expected_version=current.version,
+        comment=comment,
+    )
+
+
+def publish(claim: Claim, reviewer=None) -> Claim:
+    """Approve a draft if needed, then publish it, as ``reviewer``."""
+    reviewer = reviewer or _reviewer()
+    current = fresh(claim)
+    if current.status == Status.DRAFT:
+        current = approve(current, reviewer)
+    return reviewing.publish(
+        claim=current, reviewer=reviewer, expected_version=current.version
+    )

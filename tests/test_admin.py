@@ -1,21 +1,84 @@
+"""The admin: every change through the services, refusals as messages."""
+
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import services
-from annotations.models import Article, Claim, Source, Verdict
+from annotations import reviewing, services
+from annotations.models import (
+    Article,
+    Claim,
+    Comment,
+    CommentKind,
+    Correction,
+    Source,
+    Status,
+    Verdict,
+)
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    approve,
+    claim_of,
+    fresh,
+    judge,
+    publish,
+    sentences,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, admin_user):
-    client.force_login(admin_user)
+def desk_admin():
+    """A staff user with the admin role (not a superuser)."""
+    return UserFactory(username="boss", role="admin", is_staff=True)
+
+
+@pytest.fixture
+def reviewer():
+    return UserFactory(username="rev", role="reviewer", is_staff=True)
+
+
+@pytest.fixture
+def writer():
+    """The editor whose verdicts the reviewer judges."""
+    return UserFactory(username="ed", role="editor", is_staff=True)
+
+
+def signed_in(client, user):
+    client.force_login(user)
     return client
+
+
+@pytest.fixture
+def admin_client_(client, desk_admin):
+    return signed_in(client, desk_admin)
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return signed_in(client, reviewer)
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    """A superuser, for the pages every role's staff sees alike."""
+    return signed_in(client, admin_user)
+
+
+def action_names(response) -> list[str]:
+    """The actions a changelist offers (none: no action menu at all)."""
+    form = response.context["action_form"]
+    return [name for name, _ in form.fields["action"].choices] if form else []
 
 
 def queries_for(client, url: str) -> int:
@@ -25,18 +88,50 @@ def queries_for(client, url: str) -> int:
     return len(context)
 
 
-def populate(articles: int, claims_each: int) -> None:
+def shown(response) -> list[str]:
+    """The messages the admin shows with a response."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def draft(writer, article=None, position: int = 1, *, sourced: bool = True) -> Claim:
+    """A disputed draft by ``writer`` (with a source unless told otherwise)."""
+    claim = claim_of(article or ArticleFactory(), position)
+    if sourced:
+        add_source(claim, added_by=writer)
+    return judge(claim, Verdict.DISPUTED, "The figure is unsourced.", editor=writer)
+
+
+def published(writer, reviewer, article=None, position: int = 1) -> Claim:
+    claim = draft(writer, article, position)
+    approve(claim, reviewer)
+    return publish(claim, reviewer)
+
+
+def populate(articles: int, claims_each: int, writer, reviewer) -> None:
+    """Articles whose first three claims are a draft, an approved and a
+    published verdict (with a pending correction), each with people, a
+    source and comments: every column the admin lists has a value."""
     for n in range(articles):
         article = ArticleFactory(text=sentences(claims_each, start=n * 1000))
-        for claim in article.claims.all()[:3]:
-            add_source(claim, url=f"https://example.org/{claim.pk}")
-            services.set_verdict(
-                claim=Claim.objects.get(pk=claim.pk),
-                verdict=Verdict.DISPUTED,
-                rationale="Checked.",
-                editor=None,
-                expected_version=claim.version + 1,
-            )
+        services.assign_article(article=article, assignee=writer, by=None)
+        first = draft(writer, article, 1)
+        services.assign_claim(
+            claim=first, assignee=writer, by=None, expected_version=first.version
+        )
+        approve(draft(writer, article, 2), reviewer)
+        third = published(writer, reviewer, article, 3)
+        reviewing.propose_correction(
+            claim=third,
+            editor=writer,
+            verdict=Verdict.MISSTATED,
+            rationale="The filing says otherwise.",
+            reason="New filing.",
+            expected_version=third.version,
+        )
+        services.add_comment(claim=first, author=reviewer, text="Check the year.")
+
+
+# Changelists: the same queries for few and many rows.
 
 
 @pytest.mark.parametrize(
@@ -45,38 +140,87 @@ def populate(articles: int, claims_each: int) -> None:
         "admin:annotations_article_changelist",
         "admin:annotations_claim_changelist",
         "admin:annotations_source_changelist",
+        "admin:annotations_correction_changelist",
+        "admin:annotations_comment_changelist",
+        "admin:auth_user_changelist",
+        "admin:auth_group_changelist",
     ],
 )
-def test_changelists_use_the_same_queries_for_few_and_many_rows(staff_client, url_name):
+def test_changelists_use_the_same_queries_for_few_and_many_rows(
+    admin_client_, writer, reviewer, url_name
+):
     url = reverse(url_name)
-    populate(articles=2, claims_each=3)
-    few = queries_for(staff_client, url)
-    populate(articles=40, claims_each=10)
-    many = queries_for(staff_client, url)
+    populate(2, 3, writer, reviewer)
+    few = queries_for(admin_client_, url)
+    populate(30, 4, writer, reviewer)
+    for n in range(30):
+        UserFactory(username=f"member{n}", role=["viewer", "editor"][n % 2])
+    many = queries_for(admin_client_, url)
     assert many == few
-    assert many <= 12
+    assert many <= 10
 
 
-def test_article_changelist_shows_counts_per_verdict(staff_client):
-    populate(articles=1, claims_each=5)
-    response = staff_client.get(reverse("admin:annotations_article_changelist"))
+def test_claim_history_page_uses_the_same_queries_for_few_and_many_changes(
+    admin_client_, writer
+):
+    claim = draft(writer)
+    url = reverse("admin:annotations_claim_history", args=[claim.pk])
+    queries_for(admin_client_, url)  # fills the content type cache
+    few = queries_for(admin_client_, url)
+    for n in range(40):
+        judge(claim, Verdict.DISPUTED, f"Checked {n} times.", editor=writer)
+    many = queries_for(admin_client_, url)
+    assert many == few
+
+
+def test_article_changelist_shows_counts_per_verdict_and_status(
+    admin_client_, writer, reviewer
+):
+    populate(1, 5, writer, reviewer)
+    response = admin_client_.get(reverse("admin:annotations_article_changelist"))
     body = response.content.decode()
     assert '<td class="field-disputed">3</td>' in body
     assert '<td class="field-unreviewed">2</td>' in body
     assert '<td class="field-units">5</td>' in body
+    assert '<td class="field-drafts">1</td>' in body
+    assert '<td class="field-approved">1</td>' in body
+    assert '<td class="field-published">1</td>' in body
+    assert '<td class="field-assignee nowrap">ed</td>' in body
 
 
-def test_claim_changelist_filters_by_verdict_kind_and_article(staff_client):
-    populate(articles=2, claims_each=4)
+def test_claim_changelist_shows_status_and_people_and_filters_by_status(
+    admin_client_, writer, reviewer
+):
+    populate(2, 4, writer, reviewer)
+    url = reverse("admin:annotations_claim_changelist")
+    response = admin_client_.get(url, {"status__exact": "approved"})
+    assert response.context["cl"].result_count == 2
+    body = response.content.decode()
+    assert '<td class="field-status">Approved</td>' in body
+    assert '<td class="field-approved_by nowrap">rev</td>' in body
+    assert '<td class="field-verdict_by nowrap">ed</td>' in body
+    drafts = admin_client_.get(url, {"status__exact": "draft"})
+    assert drafts.context["cl"].result_count == 2
+    assert '<td class="field-assignee nowrap">ed</td>' in drafts.content.decode()
+
+
+def test_claim_changelist_filters_by_verdict_kind_and_article(
+    admin_client_, writer, reviewer
+):
+    populate(2, 4, writer, reviewer)
     first = Article.objects.order_by("pk").first()
     url = reverse("admin:annotations_claim_changelist")
-    response = staff_client.get(
+    response = admin_client_.get(
         url, {"verdict__exact": "disputed", "article": first.pk}
     )
+    # The third one's correction is pending: the verdict stays until approved.
     assert response.context["cl"].result_count == 3
-    response = staff_client.get(url, {"kind__exact": "claim", "q": "Sentence 1"})
+    response = admin_client_.get(url, {"kind__exact": "claim", "q": "Sentence 1"})
     assert response.status_code == 200
-    assert staff_client.get(url, {"article": "abc"}).status_code == 200
+    assert admin_client_.get(url, {"article": "abc"}).status_code == 200
+
+
+# Articles.
 
 
 def test_article_change_page_lists_claims_inline(staff_client, seed_text):
@@ -90,10 +234,10 @@ def test_article_change_page_lists_claims_inline(staff_client, seed_text):
     assert "\u5c55\u5f00\u5269\u4f5988%" in body  # 展开剩余88% shown as its own unit
 
 
-def test_article_text_cannot_be_edited_in_the_admin(staff_client):
+def test_article_text_cannot_be_edited_in_the_admin(admin_client_):
     article = ArticleFactory()
     url = reverse("admin:annotations_article_change", args=[article.pk])
-    staff_client.post(
+    admin_client_.post(
         url,
         {
             "title": "Renamed",
@@ -109,73 +253,230 @@ def test_article_text_cannot_be_edited_in_the_admin(staff_client):
     assert article.text != "Replaced text."
 
 
-def test_claim_change_sets_verdict_through_the_service(staff_client, admin_user):
+def test_deleting_an_article_in_the_admin_is_soft(admin_client_, desk_admin):
+    article = ArticleFactory(title="Old story")
+    url = reverse("admin:annotations_article_delete", args=[article.pk])
+    confirm = admin_client_.get(url).content.decode()
+    assert "an admin can restore it" in confirm
+    assert "Sentence" not in confirm  # its claims are not listed as deleted
+    response = admin_client_.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.deleted_at is not None
+    assert stored.deleted_by == desk_admin
+    assert Claim.objects.filter(article=article).count() == 3
+
+
+def test_the_delete_action_deletes_softly(admin_client_):
+    articles = [ArticleFactory(), ArticleFactory()]
+    url = reverse("admin:annotations_article_changelist")
+    selected = [article.pk for article in articles]
+    confirm = admin_client_.post(
+        url, {"action": "delete_selected", "_selected_action": selected}
+    )
+    assert "an admin can restore them" in confirm.content.decode()
+    admin_client_.post(
+        url,
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+    )
+    assert Article.objects.filter(deleted_at__isnull=False).count() == 2
+    assert Claim.objects.count() == 6
+
+
+def test_deleted_articles_stay_listed_for_the_admin_marked(admin_client_, desk_admin):
+    gone = ArticleFactory(title="Gone")
+    ArticleFactory(title="Here")
+    services.delete_article(article=gone, by=desk_admin)
+    url = reverse("admin:annotations_article_changelist")
+    body = admin_client_.get(url).content.decode()
+    assert 'class="deleted-mark"' in body
+    assert body.count('class="deleted-mark"') == 1
+    deleted = admin_client_.get(url, {"deleted": "yes"}).context["cl"]
+    assert [a.title for a in deleted.result_list] == ["Gone"]
+    live = admin_client_.get(url, {"deleted": "no"}).context["cl"]
+    assert [a.title for a in live.result_list] == ["Here"]
+
+
+def test_claims_and_sources_of_deleted_articles_stay_in_the_admin(
+    admin_client_, desk_admin, writer
+):
+    claim = draft(writer)
+    services.delete_article(article=claim.article, by=desk_admin)
+    claims = admin_client_.get(reverse("admin:annotations_claim_changelist"))
+    assert claims.context["cl"].result_count == 3
+    assert 'class="deleted-mark"' in claims.content.decode()
+    sources = admin_client_.get(reverse("admin:annotations_source_changelist"))
+    assert sources.context["cl"].result_count == 1
+    change = reverse("admin:annotations_claim_change", args=[claim.pk])
+    assert admin_client_.get(change).status_code == 200
+
+
+def test_the_restore_action_brings_deleted_articles_back(admin_client_, desk_admin):
+    article = ArticleFactory()
+    services.delete_article(article=article, by=desk_admin)
+    response = admin_client_.post(
+        reverse("admin:annotations_article_changelist"),
+        {"action": "restore", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert shown(response) == ["Restored 1 article."]
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.deleted_at, stored.deleted_by) == (None, None)
+
+
+def test_only_the_admin_role_deletes_or_restores_articles(reviewer_client):
+    article = ArticleFactory()
+    changelist = reverse("admin:annotations_article_changelist")
+    offered = action_names(reviewer_client.get(changelist))
+    assert not {"delete_selected", "restore"} & set(offered)
+    delete = reverse("admin:annotations_article_delete", args=[article.pk])
+    assert reviewer_client.post(delete, {"post": "yes"}).status_code == 403
+    reviewer_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [article.pk]}
+    )
+    assert Article.objects.get(pk=article.pk).deleted_at is None
+
+
+def test_admin_import_by_paste_creates_an_article(admin_client_):
+    assert admin_client_.get(reverse("admin:annotations_article_add")).status_code == (
+        302
+    )
+    url = reverse("admin:annotations_article_import")
+    response = admin_client_.post(
+        url, {"title": "Pasted", "text": "First sentence. Second one!"}
+    )
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:annotations_article_change", args=[article.pk]
+    )
+    assert article.claims.count() == 2
+
+
+def test_admin_import_shows_refusals_next_to_the_field(admin_client_):
+    url = reverse("admin:annotations_article_import")
+    ArticleFactory(text="Already here.", title="Existing")
+    duplicate = admin_client_.post(url, {"title": "Again", "text": "Already here."})
+    assert "already imported" in duplicate.content.decode()
+    binary = admin_client_.post(
+        url,
+        {"title": "Img", "file": SimpleUploadedFile("a.txt", b"\x89PNG\r\n\x1a\n")},
+    )
+    assert "binary file" in binary.content.decode()
+    empty = admin_client_.post(url, {"title": "Nothing", "text": "   "})
+    assert "Paste the article text or choose a file" in empty.content.decode()
+    assert Article.objects.count() == 1
+
+
+# Claims: edits through the services; refusals as messages.
+
+
+def claim_form(claim: Claim, **changes) -> dict:
+    data = {
+        "kind": claim.kind,
+        "verdict": claim.verdict,
+        "rationale": claim.rationale,
+        "expected_version": claim.version,
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+    }
+    return {**data, **changes}
+
+
+def test_claim_change_sets_verdict_through_the_service(reviewer_client, reviewer):
     claim = claim_of(ArticleFactory())
     url = reverse("admin:annotations_claim_change", args=[claim.pk])
-    response = staff_client.post(
+    response = reviewer_client.post(
         url,
-        {
-            "kind": "claim",
-            "verdict": "misstated",
-            "rationale": "The year was 2025.",
-            "expected_version": claim.version,
-            "sources-TOTAL_FORMS": "1",
-            "sources-INITIAL_FORMS": "0",
-            "sources-0-url": "https://example.org/proof",
-            "sources-0-title": "Proof",
-            "sources-0-stance": "refutes",
-        },
+        claim_form(
+            claim,
+            verdict="misstated",
+            rationale="The year was 2025.",
+            **{
+                "sources-TOTAL_FORMS": "1",
+                "sources-0-url": "https://example.org/proof",
+                "sources-0-title": "Proof",
+                "sources-0-stance": "refutes",
+            },
+        ),
     )
     assert response.status_code == 302
-    stored = Claim.objects.get(pk=claim.pk)
+    stored = fresh(claim)
     assert stored.verdict == Verdict.MISSTATED
-    assert stored.verdict_by == admin_user
+    assert stored.status == Status.DRAFT
+    assert stored.verdict_by == reviewer
     assert stored.version == claim.version + 2  # verdict, then the source
-    assert Source.objects.get().added_by == admin_user
+    assert Source.objects.get().added_by == reviewer
 
 
 def test_claim_change_with_stale_version_is_refused_and_keeps_the_other_edit(
-    staff_client,
+    reviewer_client, writer
 ):
     claim = claim_of(ArticleFactory())
-    services.set_verdict(
-        claim=claim,
-        verdict=Verdict.VERIFIED,
-        rationale="Someone else's check.",
-        editor=UserFactory(),
-        expected_version=claim.version,
-    )
-    response = staff_client.post(
+    judge(claim, Verdict.VERIFIED, "Someone else's check.", editor=writer)
+    response = reviewer_client.post(
         reverse("admin:annotations_claim_change", args=[claim.pk]),
-        {
-            "kind": "claim",
-            "verdict": "misstated",
-            "rationale": "Mine.",
-            "expected_version": claim.version,
-            "sources-TOTAL_FORMS": "0",
-            "sources-INITIAL_FORMS": "0",
-        },
+        claim_form(claim, verdict="misstated", rationale="Mine."),
     )
     assert response.status_code == 200
     assert "Someone else changed this claim" in response.content.decode()
-    assert Claim.objects.get(pk=claim.pk).rationale == "Someone else's check."
+    assert fresh(claim).rationale == "Someone else's check."
 
 
-def test_source_with_javascript_url_is_refused_in_the_admin(staff_client):
-    claim = claim_of(ArticleFactory())
-    response = staff_client.post(
+def test_editing_a_published_verdict_shows_why_it_is_frozen(
+    reviewer_client, writer, reviewer
+):
+    claim = published(writer, reviewer)
+    url = reverse("admin:annotations_claim_change", args=[claim.pk])
+    logged = LogEntry.objects.count()
+    response = reviewer_client.post(
+        url, claim_form(claim, verdict="misstated", rationale="Changed my mind.")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert shown(response) == [
+        f"Nothing was saved: {services.PUBLISHED_FROZEN}",
+    ]
+    stored = fresh(claim)
+    assert (stored.verdict, stored.version) == (Verdict.DISPUTED, claim.version)
+    assert LogEntry.objects.count() == logged
+
+
+def test_adding_a_source_to_a_published_verdict_is_refused_with_a_message(
+    reviewer_client, writer, reviewer
+):
+    claim = published(writer, reviewer)
+    response = reviewer_client.post(
         reverse("admin:annotations_claim_change", args=[claim.pk]),
-        {
-            "kind": "claim",
-            "verdict": "unreviewed",
-            "rationale": "",
-            "expected_version": claim.version,
-            "sources-TOTAL_FORMS": "1",
-            "sources-INITIAL_FORMS": "0",
-            "sources-0-url": "javascript:alert(1)",
-            "sources-0-title": "Bad",
-            "sources-0-stance": "supports",
-        },
+        claim_form(
+            claim,
+            **{
+                "sources-TOTAL_FORMS": "1",
+                "sources-0-url": "https://example.org/late",
+                "sources-0-title": "Late",
+                "sources-0-stance": "supports",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    assert shown(response) == [f"Nothing was saved: {services.PUBLISHED_FROZEN}"]
+    assert list(Source.objects.values_list("title", flat=True)) == ["Evidence"]
+    assert fresh(claim).version == claim.version
+
+
+def test_source_with_javascript_url_is_refused_in_the_admin(reviewer_client):
+    claim = claim_of(ArticleFactory())
+    response = reviewer_client.post(
+        reverse("admin:annotations_claim_change", args=[claim.pk]),
+        claim_form(
+            claim,
+            **{
+                "sources-TOTAL_FORMS": "1",
+                "sources-0-url": "javascript:alert(1)",
+                "sources-0-title": "Bad",
+                "sources-0-stance": "supports",
+            },
+        ),
     )
     assert response.status_code == 200
     assert not Source.objects.exists()
@@ -189,40 +490,159 @@ def test_claims_cannot_be_added_or_deleted_in_the_admin(staff_client):
     assert Claim.objects.filter(pk=claim.pk).exists()
 
 
-def test_admin_import_by_paste_creates_an_article(staff_client):
-    assert staff_client.get(reverse("admin:annotations_article_add")).status_code == 302
-    url = reverse("admin:annotations_article_import")
-    response = staff_client.post(
-        url, {"title": "Pasted", "text": "First sentence. Second one!"}
+# History pages.
+
+
+def test_claim_history_page_lists_each_version_with_its_author(
+    reviewer_client, writer, reviewer
+):
+    claim = published(writer, reviewer)
+    response = reviewer_client.get(
+        reverse("admin:annotations_claim_history", args=[claim.pk])
     )
-    article = Article.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "admin:annotations_article_change", args=[article.pk]
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Revert" not in body
+    versions = [record.version for record in response.context["page_obj"]]
+    assert sorted(versions) == list(range(1, claim.version + 1))
+    assert "ed" in {str(r.history_user) for r in response.context["page_obj"]}
+    assert "source added: Evidence" in body
+
+
+def test_reverting_from_the_history_is_refused(reviewer_client, writer):
+    claim = draft(writer)
+    first = Claim.history.filter(id=claim.pk).order_by("history_id").first()
+    url = reverse(
+        "admin:annotations_claim_simple_history", args=[claim.pk, first.history_id]
     )
-    assert article.claims.count() == 2
+    assert reviewer_client.get(url).status_code == 200
+    response = reviewer_client.post(url, claim_form(fresh(claim)))
+    assert response.status_code == 403
+    assert fresh(claim).verdict == Verdict.DISPUTED
 
 
-def test_admin_import_shows_refusals_next_to_the_field(staff_client):
-    url = reverse("admin:annotations_article_import")
-    ArticleFactory(text="Already here.", title="Existing")
-    duplicate = staff_client.post(url, {"title": "Again", "text": "Already here."})
-    assert "already imported" in duplicate.content.decode()
-    binary = staff_client.post(
-        url,
-        {"title": "Img", "file": SimpleUploadedFile("a.txt", b"\x89PNG\r\n\x1a\n")},
+def test_source_history_page_lists_its_changes(reviewer_client, writer):
+    claim = claim_of(ArticleFactory())
+    source = add_source(claim, added_by=writer)
+    services.update_source(
+        source=source,
+        url="https://example.org/moved",
+        title="Moved",
+        editor=writer,
     )
-    assert "binary file" in binary.content.decode()
-    empty = staff_client.post(url, {"title": "Nothing", "text": "   "})
-    assert "Paste the article text or choose a file" in empty.content.decode()
-    assert Article.objects.count() == 1
+    response = reviewer_client.get(
+        reverse("admin:annotations_source_history", args=[source.pk])
+    )
+    assert response.status_code == 200
+    assert len(response.context["page_obj"]) == 2
+    assert "https://example.org/moved" in response.content.decode()
 
 
-def test_source_admin_edits_go_through_the_service(staff_client):
+# Review actions.
+
+
+def act(client, action: str, claims, **extra):
+    return client.post(
+        reverse("admin:annotations_claim_changelist"),
+        {"action": action, "_selected_action": [c.pk for c in claims], **extra},
+        follow=True,
+    )
+
+
+def test_the_approve_action_approves_each_claim_and_reports_refusals(
+    reviewer_client, writer, reviewer
+):
+    article = ArticleFactory()
+    good = draft(writer, article, 1)
+    unsourced = draft(writer, article, 2, sourced=False)
+    own = draft(reviewer, article, 3)
+    response = act(reviewer_client, "approve", [good, unsourced, own])
+    messages = shown(response)
+    assert fresh(good).status == Status.APPROVED
+    assert fresh(good).approved_by == reviewer
+    assert fresh(unsourced).status == Status.DRAFT
+    assert fresh(own).status == Status.DRAFT
+    title = article.title
+    assert messages == [
+        f"Claim #2 of “{title}”: {reviewing.SOURCE_REQUIRED}",
+        f"Claim #3 of “{title}”: {reviewing.OWN_VERDICT}",
+        "Approved 1 of 3 selected verdicts.",
+    ]
+
+
+def test_the_reject_action_asks_for_the_reason_then_rejects(
+    reviewer_client, writer, reviewer
+):
+    claim = draft(writer)
+    page = act(reviewer_client, "reject", [claim])
+    assert page.status_code == 200
+    assert "Why are they rejected?" in page.content.decode()
+    assert fresh(claim).status == Status.DRAFT
+    empty = act(reviewer_client, "reject", [claim], apply="yes", comment="  ")
+    assert "Write the reason first." in empty.content.decode()
+    assert fresh(claim).status == Status.DRAFT
+    done = act(reviewer_client, "reject", [claim], apply="yes", comment="Which report?")
+    assert shown(done) == ["Rejected 1 of 1 selected verdicts."]
+    assert fresh(claim).status == Status.REJECTED
+    comment = Comment.objects.get(claim=claim)
+    assert (comment.kind, comment.text, comment.author) == (
+        CommentKind.REJECTION,
+        "Which report?",
+        reviewer,
+    )
+
+
+def test_the_publish_action_publishes_approved_verdicts_only(
+    reviewer_client, writer, reviewer
+):
+    article = ArticleFactory()
+    ready = draft(writer, article, 1)
+    approve(ready, reviewer)
+    waiting = draft(writer, article, 2)
+    response = act(reviewer_client, "publish", [ready, waiting])
+    assert fresh(ready).status == Status.PUBLISHED
+    assert fresh(waiting).status == Status.DRAFT
+    refused = reviewing.NOT_APPROVED.format(position=2, status="Draft")
+    assert shown(response) == [
+        f"Claim #2 of “{article.title}”: {refused}",
+        "Published 1 of 2 selected verdicts.",
+    ]
+
+
+def test_the_approve_action_approves_a_pending_correction(
+    reviewer_client, writer, reviewer
+):
+    claim = published(writer, reviewer)
+    reviewing.propose_correction(
+        claim=claim,
+        editor=writer,
+        verdict=Verdict.MISSTATED,
+        rationale="The filing says otherwise.",
+        reason="New filing.",
+        expected_version=claim.version,
+    )
+    act(reviewer_client, "approve", [claim])
+    assert fresh(claim).verdict == Verdict.MISSTATED
+    assert Correction.objects.get().status == "approved"
+
+
+def test_editors_are_not_offered_the_review_actions(client, writer):
+    signed_in(client, writer)
+    response = client.get(reverse("admin:annotations_claim_changelist"))
+    assert not {"approve", "reject", "publish"} & set(action_names(response))
+    claim = draft(UserFactory(username="other"))
+    act(client, "approve", [claim])
+    assert fresh(claim).status == Status.DRAFT
+
+
+# Sources.
+
+
+def test_source_admin_edits_go_through_the_service(reviewer_client):
     claim = claim_of(ArticleFactory())
     source = add_source(claim)
     url = reverse("admin:annotations_source_change", args=[source.pk])
-    response = staff_client.post(
+    response = reviewer_client.post(
         url,
         {
             "url": "https://example.org/updated",
@@ -235,4 +655,144 @@ def test_source_admin_edits_go_through_the_service(staff_client):
     assert response.status_code == 302
     source.refresh_from_db()
     assert (source.title, source.stance) == ("Updated", "context")
-    assert Claim.objects.get(pk=claim.pk).version == claim.version + 2
+    assert fresh(claim).version == claim.version + 2
+
+
+def test_source_of_a_published_verdict_cannot_be_changed_or_deleted(
+    reviewer_client, writer, reviewer
+):
+    claim = published(writer, reviewer)
+    source = Source.objects.get(claim=claim)
+    change = reverse("admin:annotations_source_change", args=[source.pk])
+    response = reviewer_client.post(
+        change,
+        {"url": "https://example.org/x", "title": "Changed", "stance": "supports"},
+    )
+    assert response.status_code == 302
+    assert shown(response) == [f"Nothing was saved: {services.PUBLISHED_FROZEN}"]
+    reviewer_client.get(change)  # shows (and so clears) the message
+    delete = reverse("admin:annotations_source_delete", args=[source.pk])
+    response = reviewer_client.post(delete, {"post": "yes"}, follow=True)
+    assert response.redirect_chain == [(change, 302)]
+    assert shown(response) == [f"Nothing was saved: {services.PUBLISHED_FROZEN}"]
+    source.refresh_from_db()
+    assert source.title == "Evidence"
+    assert fresh(claim).version == claim.version
+
+
+def test_adding_a_source_to_a_published_verdict_in_the_source_admin_is_refused(
+    reviewer_client, writer, reviewer
+):
+    claim = published(writer, reviewer)
+    response = reviewer_client.post(
+        reverse("admin:annotations_source_add"),
+        {
+            "claim": claim.pk,
+            "url": "https://example.org/late",
+            "title": "Late",
+            "stance": "supports",
+        },
+    )
+    assert response.status_code == 302
+    assert shown(response) == [f"Nothing was saved: {services.PUBLISHED_FROZEN}"]
+    assert Source.objects.count() == 1
+
+
+# Corrections and comments: read here, written by the services.
+
+
+def test_corrections_and_comments_are_listed_searchable_and_read_only(
+    admin_client_, writer, reviewer
+):
+    populate(2, 3, writer, reviewer)
+    corrections = reverse("admin:annotations_correction_changelist")
+    found = admin_client_.get(corrections, {"q": "New filing"})
+    assert found.context["cl"].result_count == 2
+    assert admin_client_.get(corrections, {"q": "nothing"}).context[
+        "cl"
+    ].result_count == (0)
+    comments = reverse("admin:annotations_comment_changelist")
+    found = admin_client_.get(comments, {"q": "the year"})
+    assert found.context["cl"].result_count == 2
+    assert "Check the year." in found.content.decode()
+    assert admin_client_.get(reverse("admin:annotations_comment_add")).status_code == (
+        403
+    )
+    assert admin_client_.get(
+        reverse("admin:annotations_correction_add")
+    ).status_code == (403)
+    correction = Correction.objects.first()
+    page = admin_client_.get(
+        reverse("admin:annotations_correction_change", args=[correction.pk])
+    )
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+
+
+# Users and roles.
+
+
+def test_the_user_list_shows_each_users_roles(admin_client_):
+    UserFactory(username="ana", role="reviewer")
+    UserFactory(username="nobody", role="")
+    response = admin_client_.get(reverse("admin:auth_user_changelist"))
+    rows = {
+        user.username: response.context["cl"].model_admin.role_names(user)
+        for user in response.context["cl"].result_list
+    }
+    assert rows["ana"] == "reviewer"
+    assert rows["boss"] == "admin"
+    assert rows["nobody"] == "—"
+    assert '<td class="field-role_names">reviewer</td>' in response.content.decode()
+    filtered = admin_client_.get(
+        reverse("admin:auth_user_changelist"),
+        {
+            "groups__id__exact": UserFactory(username="x", role="reviewer")
+            .groups.get()
+            .pk
+        },
+    )
+    assert {u.username for u in filtered.context["cl"].result_list} == {"ana", "x"}
+
+
+def test_the_role_list_counts_members(admin_client_):
+    UserFactory(username="ana", role="reviewer")
+    response = admin_client_.get(reverse("admin:auth_group_changelist"))
+    counts = {
+        group.name: group.member_count for group in response.context["cl"].result_list
+    }
+    assert counts["reviewer"] == 1
+    assert counts["admin"] == 1
+
+
+def test_only_a_superuser_makes_superusers(admin_client_, admin_user, desk_admin):
+    url = reverse("admin:auth_user_change", args=[desk_admin.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    assert "is_superuser" not in form.fields
+    assert "user_permissions" not in form.fields
+    assert form.fields["groups"].label == "Roles"
+    form = signed_in(Client(), admin_user).get(url).context["adminform"].form
+    assert "is_superuser" in form.fields
+    assert admin_client_.get(reverse("admin:auth_user_add")).status_code == 200
+
+
+def test_the_admin_gives_roles_by_moving_users_between_groups(admin_client_):
+    ana = UserFactory(username="ana", role="editor")
+    reviewer_role = Group.objects.get(name="reviewer")
+    response = admin_client_.post(
+        reverse("admin:auth_user_change", args=[ana.pk]),
+        {
+            "username": "ana",
+            "email": ana.email,
+            "is_active": "on",
+            "is_superuser": "on",  # not in the form: ignored
+            "groups": [reviewer_role.pk],
+            "date_joined_0": "2025-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302
+    ana.refresh_from_db()
+    assert list(ana.groups.values_list("name", flat=True)) == ["reviewer"]
+    assert not ana.is_superuser
+    assert ana.has_perm("annotations.review_claim")

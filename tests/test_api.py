@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from annotations import importing, services
+from annotations import importing, roles, services
 from annotations.api.permissions import EditorOrReadOnly
 from annotations.api.views import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
@@ -28,6 +29,7 @@ from .factories import (
     fresh,
     judge,
     make_editor,
+    publish,
     sentences,
 )
 
@@ -48,8 +50,14 @@ ZH = "您好，世界。这是第二句话，用于测试编码。"
 
 @pytest.fixture
 def reader():
-    """Signed in, but without the permission to change claims."""
-    return UserFactory(username="reader")
+    """Signed in as a viewer: may read, not change claims."""
+    return UserFactory(username="reader", role="viewer")
+
+
+def sign_in(client: APIClient, username: str) -> bool:
+    """A real sign-in with the password (django-axes wants the request)."""
+    request = RequestFactory().post("/accounts/login/")
+    return client.login(request=request, username=username, password=PASSWORD)
 
 
 @pytest.fixture
@@ -183,8 +191,8 @@ def test_anonymous_writes_are_refused_with_401_and_change_nothing(anon, world, n
 
 
 @pytest.mark.parametrize("url", EXPORTS)
-def test_anonymous_clients_may_download_every_export(anon, world, url):
-    judge(world["claim"], Verdict.VERIFIED, "Public.")
+def test_anonymous_clients_may_download_every_export(anon, world, reviewer, url):
+    publish(judge(world["claim"], Verdict.VERIFIED, "Public."), reviewer)
     response = anon.get(url)
     assert response.status_code == 200
     assert "Public." in b"".join(response.streaming_content).decode()
@@ -204,8 +212,18 @@ def test_a_reader_without_the_permission_gets_403_and_changes_nothing(
     before = stored()
     response = send(reader_api, *write(world, name))
     assert response.status_code == 403
-    assert response.json() == {"detail": EditorOrReadOnly.message}
+    assert response.json() == {"detail": roles.NOT_ALLOWED[roles.EDIT]}
+    assert EditorOrReadOnly.message == roles.NOT_ALLOWED[roles.EDIT]
     assert stored() == before
+
+
+@pytest.mark.parametrize("name", READS)
+def test_a_signed_in_user_without_a_role_may_not_read(world, name):
+    client = APIClient()
+    client.force_login(UserFactory(username="nobody", role=""))
+    response = client.get(READS[name](world))
+    assert response.status_code == 403
+    assert response.json() == {"detail": roles.NOT_ALLOWED[roles.VIEW]}
 
 
 @pytest.mark.parametrize("name", WRITES)
@@ -275,7 +293,7 @@ def test_a_wrong_token_is_refused_with_401(world):
 
 def test_session_authentication_reads_and_writes(world, editor):
     client = APIClient()
-    assert client.login(username="editor", password=PASSWORD)
+    assert sign_in(client, "editor")
     claim = world["claim"]
     assert client.get(claim_url(claim)).status_code == 200
     response = client.patch(
@@ -287,7 +305,7 @@ def test_session_authentication_reads_and_writes(world, editor):
 
 def test_session_writes_without_the_csrf_token_are_refused(world, editor):
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username="editor", password=PASSWORD)
+    assert sign_in(client, "editor")
     before = stored()
     response = client.patch(
         claim_url(world["claim"]),
@@ -310,7 +328,9 @@ def listed(editor):
     judge(claim_of(first, 1), Verdict.MISSTATED, editor=editor)
     judge(claim_of(second, 2), Verdict.VERIFIED, editor=editor)
     opinion = claim_of(second, 3)
-    services.set_kind(claim=opinion, kind=Kind.OPINION, expected_version=1)
+    services.set_kind(
+        claim=opinion, kind=Kind.OPINION, editor=editor, expected_version=1
+    )
     moment = timezone.now()
     late = judge(claim_of(second, 4), Verdict.DISPUTED, editor=editor)
     return {"first": first, "second": second, "moment": moment, "late": late}
@@ -1155,6 +1175,9 @@ def test_articles_list_is_newest_first_without_the_text(editor_api, editor):
         "verified": 1,
         "disputed": 0,
         "misstated": 0,
+        "draft": 1,
+        "approved": 0,
+        "published": 0,
     }
 
 

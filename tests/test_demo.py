@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from annotations import demo
-from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
+from annotations.models import Article, Claim, Kind, Source, Stance, Status, Verdict
 
 from .conftest import FIXTURES
 
@@ -107,7 +107,7 @@ def test_demo_accounts_are_created_once(settings, capsys):
     call_command("create_demo_users")
     call_command("create_demo_users")
     users = get_user_model().objects.order_by("username")
-    assert [u.username for u in users] == ["admin", "editor", "reviewer"]
+    assert [u.username for u in users] == ["admin", "editor", "reviewer", "viewer"]
     assert users.get(username="admin").is_superuser
     assert users.get(username="editor").check_password("factcheck-demo")
     assert "factcheck-demo" in capsys.readouterr().out
@@ -129,3 +129,36 @@ def test_demo_accounts_are_refused_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("create_demo_users")
     assert not get_user_model().objects.exists()
+
+
+def test_researched_verdicts_load_published_by_the_demo_reviewer(demo_article):
+    judged = demo_article.claims.exclude(verdict=Verdict.UNREVIEWED)
+    assert judged.count() == 17
+    for claim in judged.select_related("verdict_by", "approved_by"):
+        assert claim.status == Status.PUBLISHED
+        assert claim.verdict_by.username == "editor"
+        assert claim.approved_by.username == "reviewer"
+        assert claim.published_at is not None
+    unjudged = demo_article.claims.filter(verdict=Verdict.UNREVIEWED)
+    assert set(unjudged.values_list("status", flat=True)) == {Status.UNREVIEWED}
+
+
+def test_demo_accounts_have_the_role_of_their_name(demo_article):
+    users = get_user_model().objects.prefetch_related("groups")
+    for username in ("editor", "reviewer", "viewer", "admin"):
+        user = users.get(username=username)
+        assert [g.name for g in user.groups.all()] == [username]
+    assert users.get(username="reviewer").has_perm("annotations.review_claim")
+    assert not users.get(username="editor").has_perm("annotations.review_claim")
+    assert not users.get(username="viewer").has_perm("annotations.change_claim")
+
+
+def test_demo_loads_without_accounts_and_accounts_get_passwords_later(settings):
+    settings.DEBUG = True
+    demo.load_demo_article()
+    editor = get_user_model().objects.get(username="editor")
+    assert not editor.has_usable_password()  # attribution only, no sign-in
+    call_command("create_demo_users")
+    editor.refresh_from_db()
+    assert editor.check_password("factcheck-demo")
+    assert [g.name for g in editor.groups.all()] == ["editor"]

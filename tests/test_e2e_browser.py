@@ -6,29 +6,28 @@ and what the database holds. Screenshots land in test-artifacts/.
 
 import json
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from annotations import services
-from annotations.models import Article, Claim, Source, Stance, Verdict
+from annotations.models import Article, Claim, Source, Stance, Status, Verdict
 
-from .browser import (
-    DESKTOP,
-    SMALL_LAPTOP,
-    launch_chromium,
-    require_chromium,
-    screenshot,
-    sign_in,
-    watch_for_errors,
+from .browser import PASSWORD, SMALL_LAPTOP, open_claim, screenshot, sign_in
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    approve,
+    claim_of,
+    judge,
+    publish,
 )
-from .factories import ArticleFactory, UserFactory, add_source, claim_of
 
+pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
-PASSWORD = "pw-for-tests-1"  # tests/factories.py's UserFactory password
 # Two lines: English sentences on the first, Chinese ones on the second
 # (。 and ！ end them), then one more English line: six units.
 ARTICLE_TEXT = (
@@ -39,41 +38,6 @@ ARTICLE_TEXT = (
     "\u56e2\u961f\u6709\u56db\u5341\u4eba\u3002\n"
     "The team has 40 employees."
 )
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page_errors() -> list[str]:
-    """Uncaught exceptions and console errors of every page the test opened."""
-    return []
-
-
-@pytest.fixture
-def open_page(chromium, live_server, page_errors) -> Iterator[Callable[..., Page]]:
-    """Open a page in a fresh browser context (its own cookies) on the live server."""
-    contexts = []
-
-    def open_page(*, viewport: dict = DESKTOP, locale: str = "en-US") -> Page:
-        context = chromium.new_context(
-            base_url=live_server.url, viewport=viewport, locale=locale
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        watch_for_errors(page, page_errors)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -98,13 +62,6 @@ def editor_page(open_page, editor) -> Page:
 
 def units(page: Page) -> Locator:
     return page.locator("#article .unit")
-
-
-def open_claim(page: Page, claim: Claim) -> None:
-    """Click the claim's sentence and wait for the side panel to show it."""
-    page.click(f"#claim-{claim.position}")
-    expect(page.locator("#panel")).to_have_attribute("data-claim-pk", str(claim.pk))
-    expect(page.locator("#panel h2")).to_have_text(f"Claim {claim.position}")
 
 
 def test_sign_in_form_leads_to_dashboard_with_article_progress(
@@ -565,34 +522,43 @@ def test_chinese_chosen_in_language_menu_or_sent_by_browser_translates_pages(
     assert page_errors == []
 
 
-def test_public_report_shows_only_reviewed_claims_to_anonymous_readers(
+def test_public_report_shows_only_published_verdicts_to_anonymous_readers(
     open_page, editor, article, page_errors
 ):
-    verified, misstated, noted = (claim_of(article, n) for n in (1, 3, 6))
-    services.set_verdict(
-        claim=verified,
-        verdict=Verdict.VERIFIED,
-        rationale="The company filing says 2023.",
-        editor=editor,
-        expected_version=verified.version,
+    reviewer = UserFactory(username="reviewer", role="reviewer")
+    verified, drafted, misstated, approved, noted = (
+        claim_of(article, n) for n in (1, 2, 3, 4, 6)
     )
+    # Verified without a source: the rationale quotes the article instead.
+    judge(verified, Verdict.VERIFIED, 'The filing says "founded in 2023".', editor)
+    judge(drafted, Verdict.DISPUTED, "Draft: the round may be smaller.", editor)
     add_source(misstated, title="Company registry entry", quote="Oakland, CA.")
-    misstated.refresh_from_db()
-    services.set_verdict(
-        claim=misstated,
-        verdict=Verdict.MISSTATED,
-        rationale="The head office is in Oakland.",
-        editor=editor,
-        expected_version=misstated.version,
-    )
+    judge(misstated, Verdict.MISSTATED, "The head office is in Oakland.", editor)
+    add_source(approved, title="Staff list")
+    judge(approved, Verdict.MISSTATED, "Approved, not yet published.", editor)
+    approve(approved, reviewer)
     services.edit_claim(
         claim=noted,
         editor=editor,
         expected_version=noted.version,
         rationale="Still checking the head count.",
     )
+    hidden = (
+        "Draft: the round may be smaller.",
+        "Approved, not yet published.",
+        "Still checking the head count.",
+        "Staff list",
+    )
     page = open_page()
 
+    # Drafts and approved verdicts are not public: no report exists yet.
+    response = page.request.get(f"/r/{article.pk}/")
+    assert response.status == 404
+    for text in hidden:
+        assert text not in response.text()
+
+    publish(verified, reviewer)
+    publish(misstated, reviewer)
     page.goto(f"/r/{article.pk}/")
 
     expect(page.locator("h1")).to_have_text("Nexusflow raises a first round")
@@ -607,7 +573,7 @@ def test_public_report_shows_only_reviewed_claims_to_anonymous_readers(
     expect(first.locator(".vchip")).to_contain_text("Verified")
     expect(first.locator("blockquote")).to_have_text(verified.text)
     expect(first.locator(".rationale-text")).to_have_text(
-        "The company filing says 2023."
+        'The filing says "founded in 2023".'
     )
     expect(second).to_have_attribute("id", "claim-3")
     expect(second.locator(".vchip")).to_contain_text("Misstated")
@@ -615,22 +581,35 @@ def test_public_report_shows_only_reviewed_claims_to_anonymous_readers(
         "The head office is in Oakland."
     )
     expect(second.locator(".report-sources a")).to_have_text("Company registry entry")
-    expect(page.locator("body")).not_to_contain_text("Still checking the head count.")
+    for text in hidden:
+        expect(page.locator("body")).not_to_contain_text(text)
     expect(page.locator(".report-text a.unit")).to_have_count(2)
+    expect(page.locator("#corrections")).to_have_count(0)
 
     scripts = page.locator('script[type="application/ld+json"]')
     expect(scripts).to_have_count(2)
     reviews = [json.loads(text) for text in scripts.all_text_contents()]
     assert [r["claimReviewed"] for r in reviews] == [verified.text, misstated.text]
     assert [r["url"].rsplit("#", 1)[1] for r in reviews] == ["claim-1", "claim-3"]
+    assert [r["reviewRating"]["alternateName"] for r in reviews] == [
+        "Verified",
+        "Misstated",
+    ]
 
     page.locator(".report-text a.unit").nth(1).click()
     expect(page).to_have_url(re.compile(r"/r/\d+/#claim-3$"))
     expect(second).to_be_in_viewport()
     screenshot(page, "report.png")
 
-    reviewed = Claim.objects.filter(article=article).exclude(verdict=Verdict.UNREVIEWED)
-    assert sorted(reviewed.values_list("position", flat=True)) == [1, 3]
+    statuses = dict(article.claims.values_list("position", "status"))
+    assert statuses == {
+        1: Status.PUBLISHED,
+        2: Status.DRAFT,
+        3: Status.PUBLISHED,
+        4: Status.APPROVED,
+        5: Status.UNREVIEWED,
+        6: Status.UNREVIEWED,
+    }
     noted.refresh_from_db()
     assert (noted.verdict, noted.rationale) == (
         Verdict.UNREVIEWED,

@@ -15,14 +15,16 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from annotations import exporters, services
-from annotations.models import Article, Claim, Kind, Stance, Verdict
+from annotations.models import Article, Claim, Kind, Stance, Status, Verdict
 
 from .factories import (
     ArticleFactory,
+    UserFactory,
     add_source,
     claim_of,
     fresh,
     judge,
+    publish,
     sentences,
 )
 
@@ -56,8 +58,21 @@ WITHDRAWN_POSITION = 13
 
 
 @pytest.fixture
-def seed(seed_text, editor) -> Article:
-    """The demo article with verdicts, sources, a draft and a withdrawn verdict."""
+def reviewer():
+    return UserFactory(username="reviewer", role="reviewer")
+
+
+def judge_and_publish(claim: Claim, verdict: str, editor, reviewer) -> Claim:
+    """A published verdict with one source (approval needs evidence)."""
+    judge(claim, verdict, editor=editor)
+    add_source(claim, added_by=editor)
+    return publish(claim, reviewer)
+
+
+@pytest.fixture
+def seed(seed_text, editor, reviewer) -> Article:
+    """The demo article with published verdicts, sources, a rationale on an
+    unreviewed claim and a withdrawn verdict."""
     article = services.import_article(
         text=seed_text,
         title=SEED_TITLE,
@@ -80,6 +95,11 @@ def seed(seed_text, editor) -> Article:
         added_by=editor,
     )
     add_source(misstated, url="http://example.org/news", title="News report")
+    for position in VERDICTS:
+        claim = claim_of(article, position)
+        if not claim.sources.exists():
+            add_source(claim, url=f"https://example.org/evidence/{position}")
+        publish(claim, reviewer)
     draft = claim_of(article, UNREVIEWED_WITH_DRAFT)
     services.edit_claim(
         claim=draft, editor=editor, expected_version=draft.version, rationale=DRAFT
@@ -185,9 +205,11 @@ def expected_row(claim: Claim, article: Article) -> dict:
         "text": claim.text,
         "kind": claim.kind,
         "verdict": claim.verdict,
+        "status": claim.status,
         "rationale": claim.rationale,
         "verdict_by": claim.verdict_by.username if claim.verdict_by else None,
         "verdict_at": utc(claim.verdict_at),
+        "published_at": utc(claim.published_at),
         "updated_at": utc(claim.updated_at),
         "version": claim.version,
         "sources": [
@@ -280,11 +302,13 @@ def test_json_export_filters_by_updated_since(editor_api, seed, editor):
     assert len(rows) < 55
 
 
-def test_json_export_for_anonymous_clients_has_only_claims_with_a_verdict(anon, seed):
+def test_json_export_for_anonymous_clients_has_only_published_verdicts(anon, seed):
     rows = exported(anon, "json")
     assert [row["claim_id"] for row in rows] == [c.pk for c in reviewed(seed)]
     assert sorted(row["position"] for row in rows) == sorted(VERDICTS)
     assert all(row["verdict"] != Verdict.UNREVIEWED for row in rows)
+    assert {row["status"] for row in rows} == {Status.PUBLISHED}
+    assert all(row["published_at"].endswith("Z") for row in rows)
     text = export_text(anon, "json")
     assert DRAFT not in text
     assert WITHDRAWN not in text
@@ -357,9 +381,10 @@ def test_csv_export_defuses_every_formula_start(editor_api, editor, start):
     assert row["rationale"] == f"'{start}1+1"
 
 
-def test_csv_export_for_anonymous_clients_has_only_claims_with_a_verdict(anon, seed):
+def test_csv_export_for_anonymous_clients_has_only_published_verdicts(anon, seed):
     rows = exported(anon, "csv")
     assert sorted(int(row["position"]) for row in rows) == sorted(VERDICTS)
+    assert {row["status"] for row in rows} == {Status.PUBLISHED}
     assert {row["verdict"] for row in rows} <= {
         Verdict.VERIFIED,
         Verdict.DISPUTED,
@@ -400,7 +425,9 @@ def test_claimreview_has_one_review_per_claim_with_a_verdict(
             "@type": "Organization",
             "name": settings.FACTCHECK_ORGANISATION,
         }
-        assert review["datePublished"] == claim.verdict_at.date().isoformat()
+        assert review["datePublished"] == claim.published_at.date().isoformat()
+        assert review["dateModified"] == utc(claim.updated_at)
+        assert review["creativeWorkStatus"] == "Published"
         assert review["inLanguage"] == "zh"
         item = review["itemReviewed"]
         assert item["@type"] == "Claim"
@@ -422,11 +449,11 @@ def test_claimreview_urls_point_at_anchors_on_the_public_report(anon, client, se
         assert f'id="{anchor}"' in page.content.decode()
 
 
-def test_claimreview_of_an_article_without_url_or_publisher(anon, editor):
+def test_claimreview_of_an_article_without_url_or_publisher(anon, editor, reviewer):
     article = ArticleFactory(
         title="Plain", text="Only English words here. And more.", url="", publisher=""
     )
-    judge(claim_of(article), Verdict.VERIFIED, editor=editor)
+    judge_and_publish(claim_of(article), Verdict.VERIFIED, editor, reviewer)
     (review,) = exported(anon, "claimreview")
     assert review["itemReviewed"]["author"]["name"] == "Plain"
     assert "appearance" not in review["itemReviewed"]
@@ -530,9 +557,9 @@ def test_w3c_bodies_hold_the_verdict_the_rationale_and_the_sources(anon, seed):
             "purpose": "linking",
         },
     ]
-    # No rationale: the assessing body alone.
+    # No rationale: no describing body, only the verdict and the source.
     no_rationale = items[claim_of(seed, 24).start]["body"]
-    assert [b["purpose"] for b in no_rationale] == ["assessing"]
+    assert [b["purpose"] for b in no_rationale] == ["assessing", "linking"]
     assert no_rationale[0]["value"] == Verdict.VERIFIED
 
 
@@ -553,9 +580,11 @@ def test_w3c_total_counts_only_the_items_that_match_the_filters(anon, seed):
     assert empty["first"]["items"] == []
 
 
-def test_w3c_target_falls_back_to_the_api_address_without_an_article_url(anon, editor):
+def test_w3c_target_falls_back_to_the_api_address_without_an_article_url(
+    anon, editor, reviewer
+):
     article = ArticleFactory(text="One claim here. Another one.", url="")
-    judge(claim_of(article), Verdict.VERIFIED, editor=editor)
+    judge_and_publish(claim_of(article), Verdict.VERIFIED, editor, reviewer)
     (annotation,) = exported(anon, "w3c")["first"]["items"]
     assert annotation["target"]["source"] == (
         f"http://testserver{API}/articles/{article.pk}/"
@@ -592,12 +621,18 @@ def test_exports_of_nothing_are_valid_and_empty(anon, format_name):
 # Query counts
 
 
-def judged_article(count: int, start: int, reviewed_count: int, editor) -> None:
+def judged_article(
+    count: int, start: int, reviewed_count: int, editor, reviewer
+) -> None:
+    """Published verdicts with two sources each, then drafts, then the rest."""
     article = ArticleFactory(text=sentences(count, start=start), imported_by=editor)
-    for claim in article.claims.order_by("position")[:reviewed_count]:
+    claims = list(article.claims.order_by("position"))
+    for n, claim in enumerate(claims[:reviewed_count]):
         judge(claim, Verdict.DISPUTED, f"Rationale {claim.position}.", editor=editor)
         add_source(claim, added_by=editor)
         add_source(claim, url="https://example.org/second", added_by=editor)
+        if n % 2 == 0:
+            publish(claim, reviewer)
 
 
 def queries_for(client, url: str) -> tuple[int, int]:
@@ -612,16 +647,18 @@ def queries_for(client, url: str) -> tuple[int, int]:
 @pytest.mark.parametrize("format_name", URLS)
 @pytest.mark.parametrize("as_editor", [False, True])
 def test_export_queries_do_not_grow_with_claims(
-    anon, editor_api, editor, format_name, as_editor
+    anon, editor_api, editor, reviewer, format_name, as_editor
 ):
     client = editor_api if as_editor else anon
-    judged_article(5, 0, 3, editor)
+    judged_article(5, 0, 3, editor, reviewer)
     few, few_size = queries_for(client, URLS[format_name])
-    judged_article(300, 1000, 120, editor)
+    judged_article(300, 1000, 120, editor, reviewer)
     many, many_size = queries_for(client, URLS[format_name])
     assert many_size > 10 * few_size  # the second export really is bigger
     assert many == few
-    assert many <= 5
+    # Claims, sources and (W3C) the total; signed in, also the session, the
+    # user and their permissions (two reads).
+    assert many <= (7 if as_editor else 3)
 
 
 # The export_verdicts command
@@ -657,6 +694,16 @@ def test_export_command_filters_by_article(
     assert "Secret claim one about the merger." not in exported_texts(
         format_name, from_command
     )
+
+
+def test_export_command_keeps_to_one_review_status(tmp_path, seed, editor):
+    unjudged = seed.claims.filter(status=Status.UNREVIEWED).last()
+    judge(unjudged, Verdict.DISPUTED, "A draft.", editor=editor)
+    rows = run_export(tmp_path, "json", "--status", "published")
+    assert rows and {row["status"] for row in rows} == {Status.PUBLISHED}
+    assert unjudged.position not in {row["position"] for row in rows}
+    drafts = run_export(tmp_path, "json", "--status", "draft")
+    assert [row["position"] for row in drafts] == [unjudged.position]
 
 
 def test_export_command_writes_to_stdout_without_out(capsys, seed):

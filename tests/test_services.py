@@ -232,12 +232,12 @@ def test_set_verdict_refuses_unknown_verdict():
 def test_set_kind_changes_kind_and_version():
     claim = claim_of(ArticleFactory())
     updated = services.set_kind(
-        claim=claim, kind=Kind.OPINION, expected_version=claim.version
+        claim=claim, kind=Kind.OPINION, editor=None, expected_version=claim.version
     )
     assert (updated.kind, updated.version) == (Kind.OPINION, claim.version + 1)
     with pytest.raises(ValidationError):
         services.set_kind(
-            claim=updated, kind="rumour", expected_version=updated.version
+            claim=updated, kind="rumour", editor=None, expected_version=updated.version
         )
 
 
@@ -288,10 +288,10 @@ def test_update_and_remove_source_raise_claim_version():
     claim = claim_of(ArticleFactory())
     source = add_source(claim)
     services.update_source(
-        source=source, url="https://example.org/v2", title="Better title"
+        source=source, url="https://example.org/v2", title="Better title", editor=None
     )
     assert Source.objects.get(pk=source.pk).title == "Better title"
-    services.remove_source(source=source)
+    services.remove_source(source=source, editor=None)
     assert not Source.objects.exists()
     assert Claim.objects.get(pk=claim.pk).version == claim.version + 3
 
@@ -899,7 +899,9 @@ def test_merge_with_next_queries_do_not_grow_with_later_claims(
         claim = claim_of(article, 2)
         add_source(claim_of(article, 3))
         with (
-            django_assert_max_num_queries(12),
+            # Lock, neighbour, gap, sources moved and recorded, comments moved,
+            # delete and its history, positions, the update and its history.
+            django_assert_max_num_queries(19),
             CaptureQueriesContext(connection) as context,
         ):
             services.merge_with_next(

@@ -1,18 +1,42 @@
-"""JSON errors for domain refusals that are not DRF exceptions."""
+"""JSON answers for the domain's refusals, which are not DRF exceptions.
 
+ValidationError -> 400 (keyed by the request field its code names, else
+``detail`` and ``code``), PermissionDenied -> 403 with its message (DRF's own
+handler would replace it with a generic one), StaleVersion -> 412 with the
+claim as it now is.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..importing import ImportRefused
+from ..services import StaleVersion
+from .views import claim_response
 
 # Where an import refusal belongs in a request body.
 IMPORT_FIELDS = {"title": "title", "url": "url"}
+# Service error codes that name the request field at fault.
+FIELD_CODES = frozenset(
+    {
+        "url",
+        "title",
+        "stance",
+        "verdict",
+        "kind",
+        "comment",
+        "reason",
+        "text",
+        "assignee",
+        "sources",
+    }
+)
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus import refusals and service validation as 400s."""
+    """DRF's handler, plus the domain's refusals (see the module docstring)."""
     if isinstance(exc, ImportRefused):
         field = IMPORT_FIELDS.get(exc.code, "text")
         return Response(
@@ -20,10 +44,17 @@ def exception_handler(exc, context):
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, DjangoValidationError):
-        field = (
-            exc.code
-            if exc.code in ("url", "title", "stance", "verdict", "kind")
-            else "detail"
-        )
-        return Response({field: exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied) and exc.args:
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, StaleVersion):
+        return claim_response(exc.current, status.HTTP_412_PRECONDITION_FAILED)
     return drf_exception_handler(exc, context)
+
+
+def validation_body(error: DjangoValidationError) -> dict:
+    """A service's ValidationError as a response body."""
+    code = getattr(error, "code", None)
+    if code in FIELD_CODES:
+        return {code: error.messages}
+    return {"detail": " ".join(error.messages), "code": code or "invalid"}

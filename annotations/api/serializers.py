@@ -3,9 +3,20 @@ and the views hand what they parsed to the services."""
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from ..models import Article, Claim, Kind, Source, Stance, Verdict
+from ..models import (
+    Article,
+    Claim,
+    Comment,
+    Correction,
+    Kind,
+    Source,
+    Stance,
+    Status,
+    Verdict,
+)
 
 # Ids are 64-bit signed integers in every supported database.
 MAX_ID = 2**63 - 1
@@ -68,8 +79,15 @@ class SourcePatchInput(SourceInput):
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
 
 
+def username_field(**kwargs) -> serializers.SlugRelatedField:
+    """A user shown by username (null when there is none)."""
+    return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
+
+
 class ClaimSerializer(serializers.ModelSerializer):
-    verdict_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    verdict_by = username_field()
+    approved_by = username_field()
+    assignee = username_field(help_text="The editor whose queue holds the claim.")
     sources = SourceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -87,6 +105,11 @@ class ClaimSerializer(serializers.ModelSerializer):
             "rationale",
             "verdict_by",
             "verdict_at",
+            "status",
+            "approved_by",
+            "approved_at",
+            "published_at",
+            "assignee",
             "version",
             "updated_at",
             "sources",
@@ -100,6 +123,13 @@ class ClaimPatchInput(StrictInput):
         max_length=10_000, required=False, allow_blank=True
     )
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    comment = serializers.CharField(
+        max_length=10_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why, for the claim's history.",
+    )
     version = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -115,6 +145,9 @@ class VerdictCounts(serializers.Serializer):
     verified = serializers.IntegerField(source="verified_count")
     disputed = serializers.IntegerField(source="disputed_count")
     misstated = serializers.IntegerField(source="misstated_count")
+    draft = serializers.IntegerField(source="draft_count")
+    approved = serializers.IntegerField(source="approved_count")
+    published = serializers.IntegerField(source="published_count")
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -179,7 +212,132 @@ class ExportQuery(serializers.Serializer):
 
     article = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
     updated_since = serializers.DateTimeField(required=False)
+
+
+VERSION_HELP = "The claim's version, when not sending If-Match."
+
+
+class ReviewInput(StrictInput):
+    comment = serializers.CharField(
+        max_length=10_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why; required to reject.",
+    )
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=VERSION_HELP
+    )
+
+
+class PublishInput(StrictInput):
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=VERSION_HELP
+    )
+
+
+class CorrectionInput(StrictInput):
+    reason = serializers.CharField(
+        max_length=10_000,
+        allow_blank=True,
+        help_text="Why the published verdict changes; shown to the public.",
+    )
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    rationale = serializers.CharField(max_length=10_000, allow_blank=True)
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=VERSION_HELP
+    )
+
+
+class AssignInput(StrictInput):
+    assignee = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        allow_null=True,
+        help_text="An editor's username, or null to take the claim out of any queue.",
+        error_messages={"does_not_exist": "No user is named {value}."},
+    )
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=VERSION_HELP
+    )
+
+
+class CommentInput(StrictInput):
+    text = serializers.CharField(max_length=10_000, allow_blank=True)
+
+
+# Plain strings rather than enums in the schema: the same choices under a
+# second name, or other choices under the same name ("kind"), make enum
+# components collide.
+VERDICT_TEXT = "verified, disputed, misstated or unreviewed."
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = username_field()
+    kind = serializers.CharField(
+        read_only=True, help_text="comment, or rejection (a reviewer's reason)."
+    )
+
+    class Meta:
+        model = Comment
+        fields = ("id", "claim", "author", "kind", "text", "created_at")
+        read_only_fields = fields
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    proposed_by = username_field()
+    decided_by = username_field()
+    old_verdict = serializers.CharField(read_only=True, help_text=VERDICT_TEXT)
+    new_verdict = serializers.CharField(read_only=True, help_text=VERDICT_TEXT)
+
+    class Meta:
+        model = Correction
+        fields = (
+            "id",
+            "claim",
+            "status",
+            "reason",
+            "old_verdict",
+            "old_rationale",
+            "new_verdict",
+            "new_rationale",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+        )
+        read_only_fields = fields
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One step of a claim's history (history.Entry)."""
+
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    subject = serializers.ChoiceField(choices=["claim", "source", "correction"])
+    subject_id = serializers.IntegerField()
+    action = serializers.CharField(
+        help_text="created, changed, deleted; for corrections proposed, approved, "
+        "rejected."
+    )
+    changes = ChangeSerializer(many=True)
+    comment = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(
+        allow_null=True, help_text="The claim's version after the step."
+    )
+
+
+class PublishedCount(serializers.Serializer):
+    published = serializers.IntegerField(help_text="How many verdicts were published.")
 
 
 class ErrorSerializer(serializers.Serializer):

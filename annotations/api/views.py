@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
 from django.http import StreamingHttpResponse
 from django_filters import rest_framework as filters
@@ -25,8 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import exporters, importing, queries, services
-from ..models import Article, Claim, Kind, Source, Verdict
+from .. import exporters, history, importing, queries, reviewing, roles, services
+from ..models import Article, Claim, Kind, Status, Verdict
 from . import serializers as api
 from .pagination import NewestFirst
 from .serializers import MAX_ID
@@ -41,9 +41,23 @@ ERRORS = {
     400: OpenApiResponse(description="Invalid input: field-level messages."),
     401: OpenApiResponse(description="Not signed in (send a session or a token)."),
     403: OpenApiResponse(
-        description="Signed in, but not allowed (writes need an editor)."
+        description="Signed in, but your role does not allow it (the message says "
+        "which role to ask for), or the two-person rule refuses it."
     ),
     404: OpenApiResponse(description="No such object."),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The claim\'s ETag, e.g. "3".',
+)
+# Answers of every write guarded by the claim's version.
+VERSIONED = {
+    412: OpenApiResponse(
+        api.ClaimSerializer, description="Stale version: the current claim."
+    ),
+    428: OpenApiResponse(description="No If-Match and no version."),
 }
 
 
@@ -90,11 +104,27 @@ class ClaimFilter(StrictFilterSet):
         lookup_expr="gte",
         label="Changed at or after (ISO 8601)",
     )
+    status = filters.ChoiceFilter(choices=Status.choices, label="Review status")
+    assignee = filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.all(),
+        to_field_name="username",
+        null_label="Unassigned",
+        label="Assigned to (a username, or null for unassigned claims)",
+        error_messages={"invalid_choice": "No user is named %(value)s."},
+    )
     q = filters.CharFilter(method="search", label="Text or rationale contains")
 
     class Meta:
         model = Claim
-        fields = ("article", "verdict", "kind", "updated_since", "q")
+        fields = (
+            "article",
+            "verdict",
+            "kind",
+            "status",
+            "assignee",
+            "updated_since",
+            "q",
+        )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(text__icontains=value) | Q(rationale__icontains=value))
@@ -130,6 +160,7 @@ class ArticleViewSet(
     serializer_class = api.ArticleSerializer
     filterset_class = ArticleFilter
     pagination_class = NewestFirst
+    write_permissions = {"publish": roles.REVIEW}
 
     def get_queryset(self) -> QuerySet[Article]:
         articles = queries.articles_with_counts()
@@ -213,20 +244,61 @@ class ArticleViewSet(
         body = api.ArticleDetailSerializer(created, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Publish an article's approved verdicts",
+        description=(
+            "Reviewers only. Every approved verdict of the article becomes "
+            "public at once; drafts and rejected verdicts stay internal. "
+            "Answers how many were published (0 when none was approved)."
+        ),
+        request=None,
+        responses={200: api.PublishedCount, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        article = self.get_object()
+        count = reviewing.publish_article(article=article, reviewer=request.user)
+        return Response(api.PublishedCount({"published": count}).data)
+
+
+def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
+    """The claim as the API shows it, read afresh, with its version as ETag."""
+    current = (
+        queries.claims_for_api(include_deleted=True).filter(pk=claim.pk).first()
+        or claim
+    )
+    return Response(
+        api.ClaimSerializer(current).data, status=code, headers={"ETag": _etag(current)}
+    )
+
 
 def _etag(claim: Claim) -> str:
     return f'"{claim.version}"'
 
 
-# What a claim's representation reads besides its own row.
-CLAIM_PREFETCH = (
-    "verdict_by",
-    Prefetch("sources", queryset=Source.objects.select_related("added_by")),
-)
+def expected_version(request: Request, body_version: int | None) -> int:
+    """The version a claim write starts from: If-Match, else ``version`` in the
+    body; neither is refused with 428."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        if body_version is None:
+            raise PreconditionRequired()
+        return body_version
+    tag = header.strip().removeprefix("W/").strip('"')
+    if not tag.isascii() or not tag.isdigit():
+        raise ValidationError({"If-Match": [BAD_IF_MATCH]})
+    return int(tag)
 
 
-def _claim_queryset() -> QuerySet[Claim]:
-    return Claim.objects.prefetch_related(*CLAIM_PREFETCH)
+def _parsed(serializer_class: type[api.StrictInput], request: Request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+# One claim's actions: the claim list's filters must not apply to finding it,
+# and what they list is short and unpaged.
+CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
 
 
 @extend_schema_view(
@@ -241,16 +313,21 @@ def _claim_queryset() -> QuerySet[Claim]:
             OpenApiParameter(
                 "q", str, examples=[OpenApiExample("Name", value="焦建涛")]
             ),
+            OpenApiParameter(
+                "assignee", str, examples=[OpenApiExample("Mine", value="editor")]
+            ),
         ],
         description=(
-            "Filter by article, verdict, kind, `updated_since` (ISO 8601) and text "
-            "search `q`. Ordered by last change, cursor-paginated: keep the newest "
+            "Filter by article, verdict, kind, review `status`, `assignee` "
+            "(a username, or `null`), `updated_since` (ISO 8601) and text search "
+            "`q`. Ordered by last change, cursor-paginated: keep the newest "
             "`updated_at` you saw and pass it as `updated_since` next time to sync."
         ),
         responses={
             200: api.ClaimSerializer(many=True),
             400: ERRORS[400],
             401: ERRORS[401],
+            403: ERRORS[403],
         },
     ),
     retrieve=extend_schema(
@@ -260,6 +337,7 @@ def _claim_queryset() -> QuerySet[Claim]:
             200: api.ClaimSerializer,
             304: OpenApiResponse(description="Not modified (If-None-Match matched)."),
             401: ERRORS[401],
+            403: ERRORS[403],
             404: ERRORS[404],
         },
     ),
@@ -270,11 +348,18 @@ class ClaimViewSet(
     serializer_class = api.ClaimSerializer
     filterset_class = ClaimFilter
     http_method_names = ["get", "patch", "post", "head", "options"]
+    # The first gate (EditorOrReadOnly); the services check again.
+    write_permissions = {
+        "approve": roles.REVIEW,
+        "reject": roles.REVIEW,
+        "publish": roles.REVIEW,
+        "comments": roles.COMMENT,
+    }
 
     def get_queryset(self) -> QuerySet[Claim]:
-        if self.action in ("partial_update", "add_source"):
-            return Claim.objects.all()  # the write reads what it needs itself
-        return _claim_queryset()
+        if self.action in ("list", "retrieve"):
+            return queries.claims_for_api()
+        return queries.live_claims()  # the action reads what it needs itself
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         claim = self.get_object()
@@ -282,32 +367,23 @@ class ClaimViewSet(
             return Response(
                 status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": _etag(claim)}
             )
-        return self._claim_response(claim)
+        # Read with what it shows already (get_queryset), so not read again.
+        body = api.ClaimSerializer(claim).data
+        return Response(body, headers={"ETag": _etag(claim)})
 
     @extend_schema(
         summary="Change a claim's verdict, rationale or kind",
         description=(
             'Send `If-Match: "<version>"` (the ETag from GET), or `version` in the '
             "body. A stale version is refused with **412** and the current claim; "
-            "sending neither is refused with **428**. Fields left out stay as they are."
+            "sending neither is refused with **428**. Fields left out stay as they "
+            "are. A new verdict or rationale makes you its author and the claim a "
+            "draft, to be approved again; published verdicts change only through "
+            "a correction (400)."
         ),
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description='The claim\'s ETag, e.g. "3".',
-            )
-        ],
+        parameters=[IF_MATCH],
         request=api.ClaimPatchInput,
-        responses={
-            200: api.ClaimSerializer,
-            **ERRORS,
-            412: OpenApiResponse(
-                api.ClaimSerializer, description="Stale version: the current claim."
-            ),
-            428: OpenApiResponse(description="No If-Match and no version."),
-        },
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
         examples=[
             OpenApiExample(
                 "Mark misstated",
@@ -322,53 +398,29 @@ class ClaimViewSet(
     )
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         claim = self.get_object()
-        data = api.ClaimPatchInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        expected = self._expected_version(request, values.get("version"))
-        try:
-            claim = services.edit_claim(
-                claim=claim,
-                editor=request.user,
-                expected_version=expected,
-                verdict=values.get("verdict"),
-                rationale=values.get("rationale"),
-                kind=values.get("kind"),
-            )
-        except services.StaleVersion as stale:
-            return self._claim_response(
-                stale.current, status.HTTP_412_PRECONDITION_FAILED
-            )
-        return self._claim_response(claim)
-
-    @staticmethod
-    def _expected_version(request: Request, body_version: int | None) -> int:
-        header = request.headers.get("If-Match")
-        if header is None:
-            if body_version is None:
-                raise PreconditionRequired()
-            return body_version
-        tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isascii() or not tag.isdigit():
-            raise ValidationError({"If-Match": [BAD_IF_MATCH]})
-        return int(tag)
-
-    def _claim_response(self, claim: Claim, code: int = status.HTTP_200_OK) -> Response:
-        if not hasattr(claim, "_prefetched_objects_cache"):
-            prefetch_related_objects([claim], *CLAIM_PREFETCH)
-        body = self.get_serializer(claim).data
-        return Response(body, status=code, headers={"ETag": _etag(claim)})
+        values = _parsed(api.ClaimPatchInput, request)
+        claim = services.edit_claim(
+            claim=claim,
+            editor=request.user,
+            expected_version=expected_version(request, values.get("version")),
+            verdict=values.get("verdict"),
+            rationale=values.get("rationale"),
+            kind=values.get("kind"),
+            comment=values["comment"],
+        )
+        return claim_response(claim)
 
     @extend_schema(
         summary="Attach a source to a claim",
         description=(
-            "http(s) URLs only; `title` is required. The claim's version goes up."
+            "http(s) URLs only; `title` is required. The claim's version goes up; "
+            "an approved verdict goes back to draft."
         ),
         request=api.SourceInput,
         responses={
             201: api.SourceSerializer,
             **ERRORS,
-            412: OpenApiResponse(description="`version` given and stale."),
+            412: VERSIONED[412],
         },
         examples=[
             OpenApiExample(
@@ -385,23 +437,240 @@ class ClaimViewSet(
             )
         ],
     )
-    @action(detail=True, methods=["post"], url_path="sources")
+    @action(detail=True, methods=["post"], url_path="sources", **CLAIM_ACTION)
     def add_source(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
-        data = api.SourceInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = _parsed(api.SourceInput, request)
         expected = values.pop("version", None)
-        source = _source_call(
-            lambda: services.add_source(
-                claim=claim, added_by=request.user, expected_version=expected, **values
-            )
+        source = services.add_source(
+            claim=claim, added_by=request.user, expected_version=expected, **values
         )
-        if isinstance(source, Response):
-            return source
         return Response(
             api.SourceSerializer(source).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        summary="Approve a draft verdict, or the correction waiting on a claim",
+        description=(
+            "Reviewers only, and not the verdict's author (or the correction's "
+            "proposer): 403 otherwise. Needs a source, unless the verdict is "
+            "verified and its rationale quotes the article in quotation marks "
+            "(400, keyed `sources`). The claim's version is required (If-Match "
+            "or `version`)."
+        ),
+        parameters=[IF_MATCH],
+        request=api.ReviewInput,
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
+        examples=[
+            OpenApiExample(
+                "Approve",
+                value={"comment": "Checked the profile page.", "version": 4},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], **CLAIM_ACTION)
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        values = _parsed(api.ReviewInput, request)
+        claim = reviewing.approve(
+            claim=claim,
+            reviewer=request.user,
+            expected_version=expected_version(request, values.get("version")),
+            comment=values["comment"],
+        )
+        return claim_response(claim)
+
+    @extend_schema(
+        summary="Send a verdict back to its editor, or turn down a correction",
+        description=(
+            "Reviewers only. `comment` (why) is required: it joins the claim's "
+            "discussion. A draft or approved verdict becomes `rejected`; editing "
+            "it makes it a draft again."
+        ),
+        parameters=[IF_MATCH],
+        request=api.ReviewInput,
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
+        examples=[
+            OpenApiExample(
+                "Reject",
+                value={"comment": "The source is a press release.", "version": 4},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], **CLAIM_ACTION)
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        values = _parsed(api.ReviewInput, request)
+        claim = reviewing.reject(
+            claim=claim,
+            reviewer=request.user,
+            expected_version=expected_version(request, values.get("version")),
+            comment=values["comment"],
+        )
+        return claim_response(claim)
+
+    @extend_schema(
+        summary="Publish an approved verdict",
+        description=(
+            "Reviewers only. The verdict appears on the public report and in "
+            "anonymous exports, and is frozen: it changes only by correction."
+        ),
+        parameters=[IF_MATCH],
+        request=api.PublishInput,
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
+    )
+    @action(detail=True, methods=["post"], **CLAIM_ACTION)
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        values = _parsed(api.PublishInput, request)
+        claim = reviewing.publish(
+            claim=claim,
+            reviewer=request.user,
+            expected_version=expected_version(request, values.get("version")),
+        )
+        return claim_response(claim)
+
+    @extend_schema(
+        summary="Put a claim in an editor's queue",
+        description=(
+            "Editors. `assignee` is the username of someone with the editor "
+            "role, or null to take the claim out of every queue."
+        ),
+        parameters=[IF_MATCH],
+        request=api.AssignInput,
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
+        examples=[
+            OpenApiExample(
+                "Assign",
+                value={"assignee": "editor", "version": 4},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], **CLAIM_ACTION)
+    def assign(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        values = _parsed(api.AssignInput, request)
+        claim = services.assign_claim(
+            claim=claim,
+            assignee=values["assignee"],
+            by=request.user,
+            expected_version=expected_version(request, values.get("version")),
+        )
+        return claim_response(claim)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A claim's corrections",
+        description="Every correction proposed, oldest first, with its outcome.",
+        request=None,
+        responses={
+            200: api.CorrectionSerializer(many=True),
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Propose a correction of a published verdict",
+        description=(
+            "Editors. Published verdicts are frozen: a correction names its "
+            "`reason` (shown publicly), the new `verdict` and `rationale`. "
+            "Someone other than the proposer approves it (POST .../approve/). "
+            "One pending correction per claim."
+        ),
+        parameters=[IF_MATCH],
+        request=api.CorrectionInput,
+        responses={201: api.CorrectionSerializer, **ERRORS, **VERSIONED},
+        examples=[
+            OpenApiExample(
+                "Correct",
+                value={
+                    "reason": "The university corrected its profile page.",
+                    "verdict": "disputed",
+                    "rationale": "Two sources now disagree on the name.",
+                    "version": 6,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["get", "post"], **CLAIM_ACTION)
+    def corrections(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        if request.method == "GET":
+            rows = queries.corrections_of(claim)
+            return Response(api.CorrectionSerializer(rows, many=True).data)
+        values = _parsed(api.CorrectionInput, request)
+        correction = reviewing.propose_correction(
+            claim=claim,
+            editor=request.user,
+            verdict=values["verdict"],
+            rationale=values["rationale"],
+            reason=values["reason"],
+            expected_version=expected_version(request, values.get("version")),
+        )
+        created = queries.corrections_of(claim).get(pk=correction.pk)
+        return Response(
+            api.CorrectionSerializer(created).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A claim's internal discussion",
+        description="Comments and rejection notes, oldest first. Never public.",
+        request=None,
+        responses={
+            200: api.CommentSerializer(many=True),
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Comment on a claim",
+        description="Any role that may comment, viewers included.",
+        request=api.CommentInput,
+        responses={201: api.CommentSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], **CLAIM_ACTION)
+    def comments(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        if request.method == "GET":
+            rows = queries.comments_of(claim)
+            return Response(api.CommentSerializer(rows, many=True).data)
+        values = _parsed(api.CommentInput, request)
+        comment = services.add_comment(
+            claim=claim, author=request.user, text=values["text"]
+        )
+        created = queries.comments_of(claim).get(pk=comment.pk)
+        return Response(
+            api.CommentSerializer(created).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Everything that happened to a claim",
+        description=(
+            "Oldest first: each change to the claim and its sources with the old "
+            "and new value of every field that changed, who made it and their "
+            "comment, and the corrections proposed and decided."
+        ),
+        responses={
+            200: api.HistoryEntrySerializer(many=True),
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="history", **CLAIM_ACTION)
+    def claim_history(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        entries = history.claim_history(claim.pk)
+        return Response(api.HistoryEntrySerializer(entries, many=True).data)
 
 
 class PreconditionRequired(APIException):
@@ -412,24 +681,15 @@ class PreconditionRequired(APIException):
     default_code = "precondition_required"
 
 
-def _source_call(call):
-    """Run a source service call; domain refusals become 400 or 412 responses."""
-    try:
-        return call()
-    except DjangoValidationError as error:
-        field = error.code if error.code in ("url", "title", "stance") else "detail"
-        raise ValidationError({field: error.messages}) from None
-    except services.StaleVersion as stale:
-        return Response(
-            {"detail": str(stale), "version": stale.current.version},
-            status=status.HTTP_412_PRECONDITION_FAILED,
-        )
-
-
 @extend_schema_view(
     retrieve=extend_schema(
         summary="A source",
-        responses={200: api.SourceSerializer, 401: ERRORS[401], 404: ERRORS[404]},
+        responses={
+            200: api.SourceSerializer,
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
     ),
     destroy=extend_schema(
         summary="Remove a source",
@@ -442,26 +702,18 @@ def _source_call(call):
                 ),
             )
         ],
-        responses={
-            204: None,
-            **ERRORS,
-            412: OpenApiResponse(description="Stale version."),
-        },
+        responses={204: None, **ERRORS, 412: VERSIONED[412]},
     ),
 )
 class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = api.SourceSerializer
-    queryset = Source.objects.select_related("added_by", "claim")
+    queryset = queries.sources_with_claim()
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     @extend_schema(
         summary="Change a source",
         request=api.SourcePatchInput,
-        responses={
-            200: api.SourceSerializer,
-            **ERRORS,
-            412: OpenApiResponse(description="Stale version."),
-        },
+        responses={200: api.SourceSerializer, **ERRORS, 412: VERSIONED[412]},
     )
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         source = self.get_object()
@@ -473,16 +725,12 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             field: getattr(source, field)
             for field in ("url", "title", "publisher", "quote", "stance", "accessed_on")
         }
-        result = _source_call(
-            lambda: services.update_source(
-                source=source,
-                editor=request.user,
-                expected_version=expected,
-                **(current | values),
-            )
+        result = services.update_source(
+            source=source,
+            editor=request.user,
+            expected_version=expected,
+            **(current | values),
         )
-        if isinstance(result, Response):
-            return result
         return Response(api.SourceSerializer(result).data)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
@@ -490,15 +738,11 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         version = request.query_params.get("version")
         if version is not None and not (version.isascii() and version.isdigit()):
             raise ValidationError({"version": ["A whole number."]})
-        result = _source_call(
-            lambda: services.remove_source(
-                source=source,
-                editor=request.user,
-                expected_version=int(version) if version else None,
-            )
+        services.remove_source(
+            source=source,
+            editor=request.user,
+            expected_version=int(version) if version else None,
         )
-        if isinstance(result, Response):
-            return result
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -511,6 +755,15 @@ EXPORT_PARAMETERS = [
     ),
     OpenApiParameter(
         "verdict", str, enum=Verdict.values, description="Only this verdict."
+    ),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=Status.values,
+        description=(
+            "Only this review status. Anonymous exports hold published verdicts "
+            "only, whatever is asked."
+        ),
     ),
     OpenApiParameter(
         "updated_since",
@@ -534,10 +787,12 @@ EXPORT_ROW_EXAMPLE = OpenApiExample(
             "text": "这两位科学家分别是朱邦华和焦建涛,他们的履历堪称“开挂”。",
             "kind": "claim",
             "verdict": "misstated",
+            "status": "published",
             "rationale": "The scientist's name is 焦剑涛 (Jiantao Jiao).",
             "verdict_by": "editor",
             "verdict_at": "2025-07-01T08:00:00Z",
-            "updated_at": "2025-07-01T08:00:00Z",
+            "published_at": "2025-07-01T09:30:00Z",
+            "updated_at": "2025-07-01T09:30:00Z",
             "version": 8,
             "sources": [
                 {
@@ -556,8 +811,12 @@ EXPORT_ROW_EXAMPLE = OpenApiExample(
 
 
 class ExportView(APIView):
-    """Streams every matching claim in one format; anonymous readers get only
-    claims with a verdict."""
+    """Streams every matching claim in one format.
+
+    Clients without a role that may read the desk (anonymous ones above all)
+    get published verdicts only, from the same query as everyone: a filter
+    naming unpublished work answers exactly like one naming nothing.
+    """
 
     permission_classes = [AllowAny]
     format_name = "json"
@@ -581,7 +840,7 @@ class ExportView(APIView):
         if unknown:
             raise ValidationError({name: ["Unknown filter."] for name in unknown})
         claims = queries.claims_for_export(
-            **query.validated_data, public=not request.user.is_authenticated
+            **query.validated_data, public=not roles.can(request.user, roles.VIEW)
         )
         urls = exporters.export_urls(request.build_absolute_uri("/"))
         urls["collection_url"] = request.build_absolute_uri()
@@ -602,7 +861,9 @@ class ExportView(APIView):
     summary="Export verdicts as JSON",
     description=(
         "One object per claim: article id, title and URL, position, offsets, "
-        "text, kind, verdict, rationale, who and when, and the sources."
+        "text, kind, verdict, review status, rationale, who and when (written, "
+        "published, last changed), and the sources. Anonymous clients get "
+        "published verdicts only."
     ),
 )
 class JsonExport(ExportView):
@@ -612,9 +873,9 @@ class JsonExport(ExportView):
 @extend_schema(
     summary="Export verdicts as CSV",
     description=(
-        "One row per claim, UTF-8 with a byte order mark so Excel reads Chinese "
-        "text; `sources` is a JSON array. Cells that would start a formula get a "
-        "leading apostrophe."
+        "One row per claim, with the JSON export's fields as columns; UTF-8 with "
+        "a byte order mark so Excel reads Chinese text; `sources` is a JSON "
+        "array. Cells that would start a formula get a leading apostrophe."
     ),
 )
 class CsvExport(ExportView):
@@ -625,8 +886,11 @@ class CsvExport(ExportView):
 @extend_schema(
     summary="Export schema.org ClaimReview JSON-LD",
     description=(
-        "One ClaimReview per claim with a verdict. Rating scale: 1 misstated, "
-        "2 disputed, 3 verified; `url` is the claim's anchor on the public report."
+        "One ClaimReview per claim with a verdict (published ones only for "
+        "anonymous clients). Rating scale: 1 misstated, 2 disputed, 3 verified; "
+        "`url` is the claim's anchor on the public report; `datePublished` is "
+        "the first publication, `dateModified` the last change (corrections "
+        "included), `creativeWorkStatus` the review status."
     ),
 )
 class ClaimReviewExport(ExportView):
@@ -638,9 +902,9 @@ class ClaimReviewExport(ExportView):
     summary="Export W3C Web Annotations",
     description=(
         "An AnnotationCollection whose embedded page holds one `assessing` "
-        "Annotation per verdict, targeting the claim's text with a "
-        "TextQuoteSelector and a TextPositionSelector; sources are `linking` "
-        "bodies."
+        "Annotation per verdict (published ones only for anonymous clients), "
+        "targeting the claim's text with a TextQuoteSelector and a "
+        "TextPositionSelector; sources are `linking` bodies."
     ),
 )
 class AnnotationExport(ExportView):

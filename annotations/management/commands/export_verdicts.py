@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from annotations import exporters, queries
-from annotations.models import Verdict
+from annotations.models import Status, Verdict
 
 
 class Command(BaseCommand):
@@ -19,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--article", type=int, help="only this article's claims")
         parser.add_argument("--verdict", choices=Verdict.values)
         parser.add_argument(
+            "--status",
+            choices=Status.values,
+            help="only claims in this review status (published: what the public sees)",
+        )
+        parser.add_argument(
             "--updated-since", help="only claims changed since (ISO 8601)"
         )
         parser.add_argument("--out", type=Path, help="file to write (default stdout)")
@@ -26,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         filters = {
             key: options[key]
-            for key in ("article", "verdict")
+            for key in ("article", "verdict", "status")
             if options[key] is not None
         }
         if options["updated_since"]:

@@ -59,6 +59,38 @@
     if (first) first.focus();
   }
 
+  // Panel tabs: d Details, c Discussion (ready to write), h History.
+  let focusAfterSwap = null;
+
+  function openTab(key) {
+    const tab = document.querySelector('#panel [data-tab-key="' + key + '"]');
+    if (!tab) return;
+    focusAfterSwap = key === "c" ? "comment-text" : null;
+    if (tab.getAttribute("aria-selected") === "true") {
+      focusLater();
+      return;
+    }
+    tab.click();
+  }
+
+  function focusLater() {
+    const box = focusAfterSwap && document.getElementById(focusAfterSwap);
+    focusAfterSwap = null;
+    if (box) box.focus();
+  }
+
+  // a: the reviewer's comment box (then Approve or Reject with the mouse or Tab).
+  function focusReview() {
+    const box = document.getElementById("review-comment");
+    if (!box) return;
+    box.scrollIntoView({ block: "nearest" });
+    box.focus();
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "panel") focusLater();
+  });
+
   function toggleShortcuts() {
     const dialog = document.getElementById("shortcuts");
     if (!dialog) return;
@@ -80,6 +112,7 @@
       k: () => move(-1), ArrowUp: () => move(-1), ArrowLeft: () => move(-1),
       1: () => press("1"), 2: () => press("2"), 3: () => press("3"), 0: () => press("0"),
       e: focusRationale, s: addSource, "?": toggleShortcuts,
+      d: () => openTab("d"), c: () => openTab("c"), h: () => openTab("h"), a: focusReview,
     };
     const action = actions[event.key];
     if (!action) return;

@@ -1,0 +1,130 @@
+"""Numbers, dates, money and percentages in a sentence, with exact offsets.
+
+Pure Python (no Django). Chinese and English forms: 1060万美元, $10.6M,
+80%以上, 2011年, 6月28日, "June 28", 2002级. Full-width characters are written
+as escapes so no editor can silently turn them into ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DATE = "date"
+MONEY = "money"
+PERCENT = "percent"
+NUMBER = "number"
+
+_CN_DIGITS = "\u96f6\u3007\u4e00\u4e8c\u4e24\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d"
+_CN_UNITS = "\u5341\u767e\u5343\u4e07\u4ebf"  # 十百千万亿
+_CN_NUMBER = f"[{_CN_DIGITS}{_CN_UNITS}]+"
+_ARABIC = r"\d[\d,\uff0c]*(?:\.\d+)?"
+_FULLWIDTH_DIGITS = str.maketrans(
+    "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0e", "0123456789."
+)
+# 万 ten thousand, 亿 hundred million, plus 千万/百万 compounds.
+_CN_MAGNITUDE = "(?:\u5343\u4e07|\u767e\u4e07|\u4e07|\u4ebf)"
+_CURRENCY_ZH = (
+    "(?:\u7f8e\u5143|\u7f8e\u91d1|\u4eba\u6c11\u5e01|\u5143|\u6b27\u5143"
+    "|\u82f1\u9551|\u65e5\u5143|\u6e2f\u5143|\u6e2f\u5e01)"
+)  # 美元 美金 人民币 元 欧元 英镑 日元 港元 港币
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|"
+    "November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        MONEY,
+        re.compile(
+            rf"(?:{_ARABIC}|{_CN_NUMBER})?\s*{_CN_MAGNITUDE}?\s*{_CURRENCY_ZH}"
+            rf"|[$\u20ac\u00a3\u00a5\uffe5]\s?{_ARABIC}\s*"
+            r"(?:[KMB]\b|k\b|bn\b|million\b|billion\b|thousand\b)?"
+            rf"|{_ARABIC}\s*(?:million|billion|thousand)?\s*"
+            r"(?:dollars|USD|US\$|euros|EUR|yuan|RMB)\b"
+        ),
+    ),
+    (
+        PERCENT,
+        re.compile(
+            rf"{_ARABIC}\s*(?:%|\uff05|percent\b|per cent\b)"
+            r"(?:\u4ee5\u4e0a|\u4ee5\u4e0b|\u5de6\u53f3)?"  # 以上 以下 左右
+            rf"|\u767e\u5206\u4e4b(?:{_ARABIC}|{_CN_NUMBER})"  # 百分之
+            # 十分之一
+            rf"|(?:{_CN_NUMBER}|{_ARABIC})\u5206\u4e4b(?:{_CN_NUMBER}|{_ARABIC})"
+        ),
+    ),
+    (
+        DATE,
+        re.compile(
+            r"(?:1[89]|20)\d{2}\s*\u5e74(?:\s*\d{1,2}\s*\u6708(?:\s*\d{1,2}\s*[\u65e5\u53f7])?)?"
+            r"|\d{1,2}\s*\u6708\s*\d{1,2}\s*[\u65e5\u53f7]"
+            r"|(?:1[89]|20)\d{2}\s*\u7ea7"  # 2002级: a university cohort
+            rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:1[89]|20)\d{{2}}\b)?"
+            rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b(?:\s+(?:1[89]|20)\d{{2}}\b)?"
+            r"|(?<![\w.,$])(?:1[89]|20)\d{2}(?![\w%\uff05]|[.,]\d)"  # a bare year
+        ),
+    ),
+    (
+        NUMBER,
+        re.compile(
+            rf"{_ARABIC}\s*{_CN_MAGNITUDE}?"
+            # 倍 个 人 岁 名 家 年 次 万
+            r"(?:\u500d|\u4e2a|\u4eba|\u5c81|\u540d|\u5bb6|\u5e74|\u6b21|\u4e07)?"
+            # Chinese numerals count only with a measure: 一年, 三倍, 五十岁
+            # (两人, 一个 are mere words).
+            rf"|{_CN_NUMBER}[\u500d\u5c81\u540d\u5bb6\u5e74\u6b21]"
+        ),
+    ),
+]
+
+# A lone digit inside a Latin name ("GPT-4o", "Athene-V2", "Llama 3") is a model
+# name, not a quantity.
+_IN_WORD = re.compile(r"[A-Za-z][\w-]*$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def year(self) -> int | None:
+        """The year a date names, if it names one."""
+        match = re.search(r"(?:1[89]|20)\d{2}", self.text)
+        return int(match.group()) if match and self.kind == DATE else None
+
+
+def extract(text: str) -> list[Quantity]:
+    """Every quantity in ``text``, in order, none overlapping another.
+
+    Earlier kinds win: "1060万美元" is money, not the number 1060万.
+    """
+    found: list[Quantity] = []
+    taken = [False] * len(text)
+    probe = text.translate(_FULLWIDTH_DIGITS)  # same length, so offsets hold
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(probe):
+            start, end = _trim(probe, match.start(), match.end())
+            if end <= start or any(taken[start:end]):
+                continue
+            if kind == NUMBER and _IN_WORD.search(probe[:start]):
+                continue
+            if not any(
+                ch.isdigit() or ch in _CN_DIGITS + _CN_UNITS for ch in probe[start:end]
+            ):
+                continue  # a bare currency word such as 美元
+            found.append(Quantity(kind, start, end, text[start:end]))
+            taken[start:end] = [True] * (end - start)
+    found.sort(key=lambda q: q.start)
+    return found
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",\uff0c"):
+        end -= 1
+    return start, end

@@ -1,0 +1,51 @@
+"""Upgrading a database that has verdicts from before the review workflow."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [("annotations", "0001_initial")]
+AFTER = [("annotations", "0003_roles")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_verdicts_become_drafts_with_a_first_history_entry():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    now = timezone.now()
+    article = old.get_model("annotations", "Article").objects.create(
+        title="Old", language="en", text="One. Two.", sha256="x" * 64
+    )
+    Claim = old.get_model("annotations", "Claim")
+    Claim.objects.create(
+        article=article,
+        position=1,
+        start=0,
+        end=4,
+        text="One.",
+        verdict="verified",
+        rationale="Checked.",
+        verdict_at=now,
+    )
+    Claim.objects.create(article=article, position=2, start=5, end=9, text="Two.")
+    old.get_model("annotations", "Source").objects.create(
+        claim_id=Claim.objects.get(position=1).pk,
+        url="https://example.org",
+        title="Proof",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps
+    claims = new.get_model("annotations", "Claim").objects.order_by("position")
+    assert [(c.verdict, c.status) for c in claims] == [
+        ("verified", "draft"),
+        ("unreviewed", "unreviewed"),
+    ]
+    history = new.get_model("annotations", "HistoricalClaim").objects
+    assert history.filter(history_type="+").count() == 2
+    assert new.get_model("annotations", "HistoricalSource").objects.count() == 1
+    groups = new.get_model("auth", "Group").objects.values_list("name", flat=True)
+    assert set(groups) >= {"viewer", "editor", "reviewer", "admin"}
