@@ -192,11 +192,40 @@ class Claim(models.Model):
     # Raised by every change; writes name the version they started from.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    # Found by annotations/assisting.py at import: name variants, figures and
+    # contradictions, each {"type", "message", "spans": [{start, end, text}]}.
+    hints = models.JSONField(_("hints"), default=list, blank=True)
+    # Check-worthiness (0-1) and the reasons for it ("+money 1060万美元").
+    worth = models.FloatField(_("check-worthiness"), default=0)
+    worth_reasons = models.JSONField(_("check-worthiness reasons"), default=list)
+    # The text with width, script, case, spaces and punctuation normalised:
+    # what "have we checked this before?" compares.
+    normalised = models.TextField(_("normalised text"), blank=True)
+    # Set when a new version of the article changed this claim's text.
+    text_changed = models.BooleanField(_("text changed since verified"), default=False)
+    # Not found in the article's current version; kept with its old offsets.
+    orphaned = models.BooleanField(_("orphaned"), default=False)
+    # A verdict reused from a claim checked in another article.
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("verdict reused from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     # Rows are written by the services' own UPDATEs, so history is recorded
     # there (annotations/history.py), not by save() signals alone.
     history = HistoricalRecords(
-        excluded_fields=["prefix", "suffix"],
+        excluded_fields=[
+            "prefix",
+            "suffix",
+            "hints",
+            "worth",
+            "worth_reasons",
+            "normalised",
+        ],
         history_change_reason_field=models.TextField(null=True),
     )
 
@@ -259,6 +288,8 @@ class Claim(models.Model):
             models.Index(fields=["status", "article"], name="claim_status_idx"),
             # "My queue": claims assigned to an editor.
             models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
+            # The workspace's triage order.
+            models.Index(fields=["article", "-worth"], name="claim_worth_idx"),
             # Incremental sync: claims changed since a time.
             models.Index(fields=["updated_at"], name="claim_updated_idx"),
         ]
@@ -424,3 +455,69 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ArticleVersion(models.Model):
+    """An earlier text of an article, kept when a new version is imported."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"))
+    sha256 = models.CharField(_("SHA-256 of text"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="version_number_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
+
+
+class ClaimSketch(models.Model):
+    """MinHash values of a checked claim's normalised text.
+
+    Claims that share two of their eight values are candidates for "have we
+    checked this before?"; the index on ``value`` finds them among many.
+    """
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="sketch", db_index=False
+    )
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "value"], name="sketch_unique_value"
+            ),
+        ]
+        indexes = [
+            # Candidate lookup: which claims have this value.
+            models.Index(fields=["value", "claim"], name="sketch_value_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -97,12 +97,23 @@ class NameGroup:
 
 def find_groups(text: str) -> list[NameGroup]:
     """Groups of names in ``text`` that read the same but are written differently."""
-    simplified = _to_simplified(text)  # same length: offsets hold
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[list[NameGroup], list[Mention]]:
+    """The name groups of ``text`` and every Chinese person name in it.
+
+    One pass of jieba's tagger (about 60,000 characters a second) serves both.
+    """
+    simplified = to_simplified(text)  # same length: offsets hold
     chinese = _chinese_mentions(simplified, text)
     latin = _latin_mentions(text)
     groups = _group_chinese(chinese) + _group_latin(latin)
     groups += _link_scripts(chinese, latin)
-    return groups
+    people = sorted(
+        (m for mentions in chinese.values() for m in mentions), key=lambda m: m.start
+    )
+    return groups, people
 
 
 def _chinese_mentions(simplified: str, original: str) -> dict[str, list[Mention]]:
@@ -219,7 +230,8 @@ def pinyin_of(name: str) -> list[str]:
     return syllables
 
 
-def _to_simplified(text: str) -> str:
+def to_simplified(text: str) -> str:
+    """Traditional characters as simplified ones, keeping the length."""
     converted = _converter().convert(text)
     # t2s keeps one character per character; if it ever did not, keep the text.
     return converted if len(converted) == len(text) else text

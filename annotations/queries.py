@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 
 from . import roles
@@ -26,6 +26,9 @@ from .models import (
 CHECKED = Q(kind=Kind.CLAIM) & ~Q(verdict=Verdict.UNREVIEWED)
 # Deleted articles (soft-deleted by an admin) leave every list but the admin's.
 LIVE_CLAIM = Q(article__deleted_at__isnull=True)
+# Orphans (claims a new version of their article no longer contains) keep
+# their verdicts but leave the text, the counts and the exports.
+IN_TEXT = Q(orphaned=False)
 PUBLISHED = Q(status=Status.PUBLISHED)
 # What waits on someone: not yet approved (rejected drafts come back to it).
 OPEN = Q(status__in=[Status.UNREVIEWED, Status.DRAFT, Status.REJECTED])
@@ -37,14 +40,19 @@ def live_articles() -> QuerySet[Article]:
 
 
 def live_claims() -> QuerySet[Claim]:
-    """Claims of articles that are not deleted."""
-    return Claim.objects.filter(LIVE_CLAIM)
+    """Claims in the current text of articles that are not deleted."""
+    return Claim.objects.filter(LIVE_CLAIM & IN_TEXT)
 
 
 def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
     """Articles without their text, annotated with claim counts per verdict."""
+    in_text = Q(claims__orphaned=False)
+
+    def count(condition: Q | None = None) -> Count:
+        return Count("claims", filter=in_text & condition if condition else in_text)
+
     counts = {
-        f"{verdict}_count": Count("claims", filter=Q(claims__verdict=verdict))
+        f"{verdict}_count": count(Q(claims__verdict=verdict))
         for verdict in Verdict.values
     }
     articles = Article.objects.all() if include_deleted else live_articles()
@@ -52,17 +60,16 @@ def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
         articles.defer("text")
         .select_related("imported_by", "assignee")
         .annotate(
-            unit_count=Count("claims"),
-            claim_count=Count("claims", filter=Q(claims__kind=Kind.CLAIM)),
-            checked_count=Count(
-                "claims",
-                filter=Q(claims__kind=Kind.CLAIM)
-                & ~Q(claims__verdict=Verdict.UNREVIEWED),
+            unit_count=count(),
+            claim_count=count(Q(claims__kind=Kind.CLAIM)),
+            checked_count=count(
+                Q(claims__kind=Kind.CLAIM) & ~Q(claims__verdict=Verdict.UNREVIEWED)
             ),
             **counts,
-            published_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED)),
-            approved_count=Count("claims", filter=Q(claims__status=Status.APPROVED)),
-            draft_count=Count("claims", filter=Q(claims__status=Status.DRAFT)),
+            published_count=count(Q(claims__status=Status.PUBLISHED)),
+            approved_count=count(Q(claims__status=Status.APPROVED)),
+            draft_count=count(Q(claims__status=Status.DRAFT)),
+            orphan_count=Count("claims", filter=Q(claims__orphaned=True)),
         )
     )
 
@@ -80,7 +87,7 @@ def articles_for_dashboard(search: str = "") -> QuerySet[Article]:
 def workspace_claims(article: Article) -> QuerySet[Claim]:
     """An article's units in order, with what the workspace shows of each."""
     return (
-        Claim.objects.filter(article=article)
+        Claim.objects.filter(IN_TEXT, article=article)
         .only(
             "id",
             "position",
@@ -91,6 +98,8 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
             "status",
             "version",
             "text",
+            "worth",
+            "text_changed",
         )
         .order_by("position")
     )
@@ -98,7 +107,7 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
 
 def progress(article: Article) -> dict[str, int]:
     """Claims checked and total, and counts per verdict, for one article."""
-    counts = Claim.objects.filter(article=article).aggregate(
+    counts = Claim.objects.filter(IN_TEXT, article=article).aggregate(
         claims=Count("id", filter=Q(kind=Kind.CLAIM)),
         checked=Count("id", filter=CHECKED),
         **{v: Count("id", filter=Q(verdict=v)) for v in Verdict.values},
@@ -108,9 +117,9 @@ def progress(article: Article) -> dict[str, int]:
 
 
 def claim_for_panel(pk: int) -> Claim:
-    """One claim with its people, sources, comments and pending correction."""
+    """One claim (an orphan too) with its people, sources, comments, corrections."""
     return (
-        live_claims()
+        Claim.objects.filter(LIVE_CLAIM)
         .select_related("article", "verdict_by", "approved_by", "assignee")
         .defer("article__text")
         .prefetch_related(
@@ -129,7 +138,7 @@ def neighbour(claim: Claim, offset: int) -> Claim | None:
     """The unit ``offset`` positions away in the same article, if any."""
     return (
         Claim.objects.filter(
-            article_id=claim.article_id, position=claim.position + offset
+            IN_TEXT, article_id=claim.article_id, position=claim.position + offset
         )
         .only("id", "position", "start", "end", "text", "version")
         .first()
@@ -138,7 +147,7 @@ def neighbour(claim: Claim, offset: int) -> Claim | None:
 
 def published_claims(article: Article) -> QuerySet[Claim]:
     """Published verdicts: all that readers of the public report see."""
-    return Claim.objects.filter(article=article).filter(PUBLISHED)
+    return Claim.objects.filter(IN_TEXT, article=article).filter(PUBLISHED)
 
 
 def public_corrections(article: Article) -> QuerySet[Correction]:
@@ -320,3 +329,50 @@ def editors() -> QuerySet:
 def article_for_workspace(pk: int) -> Article:
     """A live article with its text and its assignee."""
     return live_articles().select_related("assignee").get(pk=pk)
+
+
+def orphans(article: Article) -> QuerySet[Claim]:
+    """Claims the article's current version no longer contains, with verdicts."""
+    return (
+        Claim.objects.filter(article=article, orphaned=True)
+        .only("id", "position", "text", "verdict", "status", "version")
+        .order_by("position")
+    )
+
+
+def versions(article: Article) -> QuerySet:
+    """The article's earlier versions, newest first (without their text)."""
+    return (
+        article.versions.defer("text").select_related("imported_by").order_by("-number")
+    )
+
+
+# Search over claims, rationales and source titles: substring matching, which
+# needs no word segmentation for Chinese. On PostgreSQL trigram indexes
+# (migration 0004) serve it.
+SEARCH_TERMS = 8
+
+
+def search_claims(
+    query: str,
+    *,
+    verdict: str | None = None,
+    checked_from: datetime.date | None = None,
+    checked_until: datetime.date | None = None,
+) -> QuerySet[Claim]:
+    """Claims whose text, rationale or a source title contains every term."""
+    claims = (
+        live_claims().select_related("article", "verdict_by").defer("article__text")
+    )
+    for term in query.split()[:SEARCH_TERMS]:
+        in_sources = Source.objects.filter(claim=OuterRef("pk"), title__icontains=term)
+        claims = claims.filter(
+            Q(text__icontains=term) | Q(rationale__icontains=term) | Exists(in_sources)
+        )
+    if verdict is not None:
+        claims = claims.filter(verdict=verdict)
+    if checked_from is not None:
+        claims = claims.filter(verdict_at__date__gte=checked_from)
+    if checked_until is not None:
+        claims = claims.filter(verdict_at__date__lte=checked_until)
+    return claims.order_by("-updated_at", "-pk")

@@ -94,6 +94,8 @@ def approve(
             status=Status.APPROVED,
             approved_by=reviewer,
             approved_at=now,
+            # Approved against the words as they now are.
+            text_changed=False,
             updated_at=now,
         )
     return Claim.objects.get(pk=claim.pk)

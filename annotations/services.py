@@ -19,7 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import history, importing, queries, roles, segmentation
+from . import assisting, history, importing, queries, roles, segmentation
 from .importing import ImportRefused
 from .models import (
     CONTEXT_CHARS,
@@ -104,7 +104,7 @@ def plan_import(
     except ValidationError as error:
         raise ImportRefused(error.messages[0], code="url") from None
     digest = importing.text_sha256(text)
-    _refuse_duplicate(digest)
+    refuse_duplicate(digest)
     units = segmentation.split_units(text, heading_lines=heading_lines)
     return ImportPlan(text=text, title=title, url=url, digest=digest, units=units)
 
@@ -118,8 +118,13 @@ def import_article(
     published_on: datetime.date | None = None,
     imported_by: User | None = None,
     heading_lines: Iterable[str] = (),
+    analyse: bool = True,
 ) -> Article:
-    """Store ``text`` as a new article with one claim per segmented unit."""
+    """Store ``text`` as a new article with one claim per segmented unit.
+
+    With ``analyse``, each claim then gets its hints, check-worthiness and
+    past-verdict matches (annotations/assisting.py).
+    """
     roles.require(imported_by, roles.IMPORT)
     plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
     now = timezone.now()
@@ -136,7 +141,7 @@ def import_article(
                 imported_by=imported_by,
                 imported_at=now,
             )
-            _insert_claims(article.pk, plan.text, plan.units, now)
+            insert_claims(article.pk, plan.text, plan.units, now)
             history.record(
                 Claim.objects.filter(article_id=article.pk),
                 user=imported_by,
@@ -145,8 +150,10 @@ def import_article(
             )
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
-        _refuse_duplicate(plan.digest)
+        refuse_duplicate(plan.digest)
         raise
+    if analyse:
+        assisting.analyse_article(article)
     return article
 
 
@@ -165,11 +172,22 @@ _CLAIM_COLUMNS = (
     "rationale",
     "version",
     "updated_at",
+    "hints",
+    "worth",
+    "worth_reasons",
+    "normalised",
+    "text_changed",
+    "orphaned",
 )
 
 
-def _insert_claims(
-    article_id: int, text: str, units: list[segmentation.Unit], now: datetime.datetime
+def insert_claims(
+    article_id: int,
+    text: str,
+    units: list[segmentation.Unit],
+    now: datetime.datetime,
+    *,
+    first_position: int = 1,
 ) -> None:
     """Insert one claim row per unit.
 
@@ -178,13 +196,15 @@ def _insert_claims(
     import's time (bench/import_bench.py). Columns left out are nullable.
     """
     stamp = connection.ops.adapt_datetimefield_value(now)
-    # verdict, status, rationale, version, updated_at: the same for every claim.
+    # From verdict on, the same for every new claim (hints, the triage score
+    # and the normalised text come from annotations/assisting.py afterwards).
     fresh = (Verdict.UNREVIEWED.value, Status.UNREVIEWED.value, "", 1, stamp)
+    fresh += ("[]", 0, "[]", "", False, False)
     # Only our own table and column names are formatted into the SQL.
     quote = connection.ops.quote_name
     table = quote(Claim._meta.db_table)
     columns = ", ".join(quote(column) for column in _CLAIM_COLUMNS)
-    numbered = enumerate(units, start=1)
+    numbered = enumerate(units, start=first_position)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams every row in one statement with no per-row parsing.
@@ -223,7 +243,7 @@ def _after(text: str, unit: segmentation.Unit) -> str:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _refuse_duplicate(digest: str) -> None:
+def refuse_duplicate(digest: str) -> None:
     existing = Article.objects.filter(sha256=digest).values("id", "title").first()
     if existing:
         raise ImportRefused(importing.DUPLICATE.format(**existing), code="duplicate")
@@ -269,12 +289,12 @@ def edit_claim(
         verdict = current.verdict if verdict is None else verdict
         rationale = current.rationale if rationale is None else rationale.strip()
         if (verdict, rationale) != (current.verdict, current.rationale):
-            changes.update(rationale=rationale, **_new_verdict(verdict, editor, now))
+            changes.update(rationale=rationale, **new_verdict(verdict, editor, now))
     write_claim(claim, expected_version, editor=editor, comment=comment, **changes)
     return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
 
 
-def _new_verdict(
+def new_verdict(
     verdict: str, editor: User | None, now: datetime.datetime
 ) -> dict[str, object]:
     """The columns a new verdict sets: its author, and a fresh draft."""
@@ -363,7 +383,7 @@ def split_claim(
     roles.require(editor, roles.EDIT)
     with transaction.atomic():
         current = lock_claim(claim, expected_version)
-        _refuse_published(current)
+        refuse_published(current)
         if not 0 < at < len(current.text):
             raise ValidationError(
                 SPLIT_OUTSIDE.format(length=len(current.text)), code="split"
@@ -425,7 +445,7 @@ def merge_with_next(
     roles.require(editor, roles.EDIT)
     with transaction.atomic():
         current = lock_claim(claim, expected_version)
-        _refuse_published(current)
+        refuse_published(current)
         following = (
             Claim.objects.select_for_update()
             .filter(article_id=current.article_id, position=current.position + 1)
@@ -435,7 +455,7 @@ def merge_with_next(
             raise ValidationError(MERGE_LAST, code="merge")
         if next_expected_version is not None:
             _check_version(following, next_expected_version)
-        _refuse_published(following)
+        refuse_published(following)
         gap = queries.text_between(current, following)
         if "\n" in gap:
             raise ValidationError(MERGE_ACROSS_LINES, code="merge")
@@ -487,13 +507,13 @@ def _check_version(current: Claim, expected_version: int) -> None:
         raise StaleVersion(current, expected_version)
 
 
-def _refuse_published(claim: Claim) -> None:
+def refuse_published(claim: Claim) -> None:
     if claim.status == Status.PUBLISHED:
         raise ValidationError(PUBLISHED_FROZEN, code="published")
 
 
 def _cleared_verdict(now: datetime.datetime) -> dict[str, object]:
-    return {**_new_verdict(Verdict.UNREVIEWED, None, now), "updated_at": now}
+    return {**new_verdict(Verdict.UNREVIEWED, None, now), "updated_at": now}
 
 
 def _context(claim: Claim, start: int, end: int) -> dict[str, str]:
@@ -516,17 +536,17 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 # Positions stay dense (1..n). Shifting them in place would collide with the
 # unique (article, position) constraint row by row, so the rows move out of
 # the way first and then to their new places.
-_POSITION_PARKING = 1_000_000_000
+POSITION_PARKING = 1_000_000_000
 
 
 def _shift_positions(
     article_id: int, *, after: int, by: int, now: datetime.datetime
 ) -> None:
     Claim.objects.filter(article_id=article_id, position__gt=after).update(
-        position=F("position") + _POSITION_PARKING
+        position=F("position") + POSITION_PARKING
     )
-    Claim.objects.filter(article_id=article_id, position__gt=_POSITION_PARKING).update(
-        position=F("position") - _POSITION_PARKING + by, updated_at=now
+    Claim.objects.filter(article_id=article_id, position__gt=POSITION_PARKING).update(
+        position=F("position") - POSITION_PARKING + by, updated_at=now
     )
 
 
@@ -635,7 +655,7 @@ def _touch(
     )
     if not updated:
         current = _stored(claim)
-        _refuse_published(current)
+        refuse_published(current)
         raise StaleVersion(current, expected_version or 0)
     history.record(
         Claim.objects.filter(pk=claim.pk), user=editor, reason=reason, when=now

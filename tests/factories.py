@@ -63,6 +63,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     url = "https://news.example.org/story"
     publisher = "Example News"
     imported_by = None
+    # Hints and triage cost about a second per 60,000 characters (jieba);
+    # tests of them ask for it with analyse=True.
+    analyse = False
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs) -> Article:

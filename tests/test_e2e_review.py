@@ -29,7 +29,6 @@ from .factories import (
     ArticleFactory,
     UserFactory,
     add_source,
-    approve,
     claim_of,
     fresh,
     judge,
@@ -74,10 +73,9 @@ def panel(page: Page) -> Locator:
     return page.locator("#panel")
 
 
-def open_on_claim(page: Page, claim: Claim, tab: str = "") -> None:
+def open_on_claim(page: Page, claim: Claim) -> None:
     """Open the workspace with ``claim`` in the side panel (a link's address)."""
-    query = f"&tab={tab}" if tab else ""
-    page.goto(f"/articles/{claim.article_id}/?claim={claim.pk}{query}")
+    page.goto(f"/articles/{claim.article_id}/?claim={claim.pk}")
     expect(panel(page)).to_have_attribute("data-claim-pk", str(claim.pk))
 
 
@@ -181,10 +179,9 @@ def test_verdict_is_drafted_approved_published_and_corrected_in_the_open(
     )
     expect(desk.locator("#correction-form")).to_have_count(0)
     expect_status(desk, Status.PUBLISHED)
-    reader.reload()
-    expect(reader.locator(f"#claim-{claim.position} .vchip")).to_contain_text(
-        "Misstated"
-    )
+    reader.reload()  # readers see no correction until it is approved
+    expect(finding.locator(".vchip")).to_contain_text("Misstated")
+    expect(reader.locator("#corrections")).to_have_count(0)
 
     # The reviewer approves the correction; readers see it listed.
     sign_out(desk)
@@ -249,4 +246,189 @@ def test_verdict_is_drafted_approved_published_and_corrected_in_the_open(
         editor,
         reviewer,
     )
+    assert page_errors == []
+
+
+def test_reviewer_cannot_approve_a_verdict_they_wrote(
+    open_page, reviewer, article, page_errors
+):
+    claim = claim_of(article, 1)
+    add_source(claim, added_by=reviewer)
+    judge(claim, Verdict.VERIFIED, "The registry says 2023.", editor=reviewer)
+    page = open_page()
+    sign_in(page, "reviewer")
+
+    page.goto("/queue/")
+    expect(page.locator("#review-queue-empty")).to_be_visible()
+    expect(page.locator(f"#review-claim-{claim.pk}")).to_have_count(0)
+    open_on_claim(page, claim)
+    expect_status(page, Status.DRAFT)
+    expect(page.locator(".two-person-note")).to_have_text(
+        "You wrote this verdict: another reviewer has to approve it."
+    )
+    page.click("#approve-button")
+
+    expect(page.locator(".panel-error")).to_have_text(
+        "You wrote this verdict, so someone else must approve it (two-person rule)."
+    )
+    expect_status(page, Status.DRAFT)
+    claim.refresh_from_db()
+    assert (claim.status, claim.approved_by) == (Status.DRAFT, None)
+    assert page_errors == []
+
+
+def test_viewer_reads_the_verdict_and_history_and_joins_the_discussion(
+    open_page, editor, article, page_errors
+):
+    UserFactory(username="viewer", role="viewer")
+    claim = claim_of(article, 3)
+    add_source(claim, added_by=editor, title="Staff list")
+    judge(claim, Verdict.DISPUTED, "The staff list names 38 people.", editor=editor)
+    version = fresh(claim).version
+    page = open_page()
+    sign_in(page, "viewer")
+    expect(page.locator("#user-role")).to_have_text("Viewer")
+    expect(page.locator("#queue-link")).to_have_count(0)
+
+    open_on_claim(page, claim)
+    expect_status(page, Status.DRAFT)
+    view = page.locator("#verdict-view")
+    expect(view.locator(".vchip")).to_contain_text("Disputed")
+    expect(view.locator(".rationale-text")).to_have_text(
+        "The staff list names 38 people."
+    )
+    expect(panel(page).locator(".sources .source a")).to_have_text("Staff list")
+    for selector in (
+        *REVIEW_BUTTONS,
+        "#verdict-form",
+        "#add-source",
+        "#assign-form",
+        "#article-assign-form",
+        "#correction-form",
+    ):
+        expect(page.locator(selector)).to_have_count(0)
+    page.keyboard.press("1")  # a verdict shortcut: nothing to press for a viewer
+
+    timeline = open_tab(page, "history").locator("#timeline")
+    drafted = timeline.locator("li.event.event-claim.event-changed").filter(
+        has_text="drafted the verdict"
+    )
+    expect(drafted.locator(".event-who")).to_have_text("editor")
+    expect(timeline.locator("li.event.event-source.event-created")).to_contain_text(
+        "Staff list"
+    )
+
+    discussion = open_tab(page, "discussion")
+    expect(discussion.locator("#no-comments")).to_be_visible()
+    page.fill("#comment-text", "Does the list include contractors?")
+    page.click("#comment-submit")
+    comment = discussion.locator("#comments li.comment.comment-comment")
+    expect(comment.locator(".comment-author")).to_have_text("viewer")
+    expect(comment.locator(".comment-text")).to_have_text(
+        "Does the list include contractors?"
+    )
+    expect(page.locator("#tab-discussion .count")).to_have_text("1")
+
+    stored = Comment.objects.get()
+    assert (stored.claim, stored.author.username, stored.kind) == (
+        claim,
+        "viewer",
+        CommentKind.COMMENT,
+    )
+    assert fresh(claim).version == version  # commenting leaves the claim as it was
+    assert page_errors == []
+
+
+def test_rejected_draft_goes_back_to_its_editor_with_the_reason(
+    open_page, editor, reviewer, article, page_errors
+):
+    claim = claim_of(article, 2)
+    add_source(claim, added_by=editor)
+    judge(claim, Verdict.VERIFIED, "Press release.", editor=editor)
+    desk = open_page()
+    sign_in(desk, "reviewer")
+    open_on_claim(desk, claim)
+
+    desk.click("#reject-button")
+    expect(desk.locator("#review-form .error")).to_have_text(
+        "Say why you reject it: the comment is required."
+    )
+    expect_status(desk, Status.DRAFT)
+    desk.fill("#review-comment", "A press release is not evidence: find the filing.")
+    desk.click("#reject-button")
+    expect_status(desk, Status.REJECTED)
+
+    sign_out(desk)
+    sign_in(desk, "editor")
+    open_on_claim(desk, claim)
+    expect_status(desk, Status.REJECTED)
+    note = desk.locator("#rejection-note")
+    expect(note).to_contain_text("Sent back by reviewer:")
+    expect(note.locator(".rationale-text")).to_have_text(
+        "A press release is not evidence: find the filing."
+    )
+    expect(desk.locator("#tab-discussion .count")).to_have_text("1")
+    discussion = open_tab(desk, "discussion")
+    rejection = discussion.locator("#comments li.comment.comment-rejection")
+    expect(rejection.locator(".comment-author")).to_have_text("reviewer")
+    expect(rejection.locator(".comment-text")).to_have_text(
+        "A press release is not evidence: find the filing."
+    )
+
+    # Changing the rationale sends it for review again.
+    open_tab(desk, "details")
+    desk.fill("#panel textarea[name=rationale]", "The funding filing confirms it.")
+    desk.click('#panel button[data-key="1"]')
+    expect(panel(desk).locator(".saved")).to_have_text("Saved")
+    expect_status(desk, Status.DRAFT)
+    expect(desk.locator("#rejection-note")).to_have_count(0)
+    claim.refresh_from_db()
+    assert (claim.status, claim.rationale) == (
+        Status.DRAFT,
+        "The funding filing confirms it.",
+    )
+    assert page_errors == []
+
+
+def test_queue_lists_open_claims_of_an_assigned_article_until_approved(
+    open_page, editor, reviewer, article, page_errors
+):
+    services.assign_article(article=article, assignee=editor, by=editor)
+    first, second, third = (claim_of(article, n) for n in (1, 2, 3))
+    for claim in (first, second):
+        add_source(claim, added_by=editor)
+        judge(claim, Verdict.VERIFIED, "Checked against the filing.", editor=editor)
+    mine = open_page()
+    sign_in(mine, "editor")
+    expect(mine.locator("#queue-count")).to_have_text("3")
+    mine.click("#queue-link")
+    expect(mine).to_have_url(re.compile(r"/queue/$"))
+    rows = mine.locator("#my-queue tr.queue-row")
+    expect(rows).to_have_count(3)
+    for row, claim in zip(rows.all(), (first, second, third), strict=True):
+        expect(row).to_have_attribute("id", f"queue-claim-{claim.pk}")
+    expect(mine.locator(f"#queue-claim-{first.pk}")).to_contain_text("Draft")
+    expect(mine.locator(f"#queue-claim-{third.pk}")).to_contain_text("Unreviewed")
+    expect(mine.locator("#review-queue")).to_have_count(0)
+
+    # The reviewer finds the drafts in their queue and approves the first.
+    desk = open_page()
+    sign_in(desk, "reviewer")
+    expect(desk.locator("#review-count")).to_have_text("2")
+    desk.goto("/queue/")
+    expect(desk.locator("#my-queue-empty")).to_be_visible()
+    expect(desk.locator("#review-queue tr.queue-row")).to_have_count(2)
+    desk.click(f"#review-claim-{first.pk} a")
+    expect(panel(desk)).to_have_attribute("data-claim-pk", str(first.pk))
+    desk.click("#approve-button")
+    expect_status(desk, Status.APPROVED)
+
+    mine.reload()
+    expect(rows).to_have_count(2)
+    expect(mine.locator(f"#queue-claim-{first.pk}")).to_have_count(0)
+    expect(mine.locator("#queue-count")).to_have_text("2")
+    desk.goto("/queue/")
+    expect(desk.locator("#review-queue tr.queue-row")).to_have_count(1)
+    expect(desk.locator(f"#review-claim-{second.pk}")).to_be_visible()
+    assert fresh(first).status == Status.APPROVED
     assert page_errors == []

@@ -1,0 +1,446 @@
+"""Editor assistance, computed when an article is imported (and on demand).
+
+Hint messages are stored in English, for the API; the pages build their own,
+translated, from the hint's fields.
+
+For each claim: hints (name variants, figures, internal contradictions,
+verdicts this desk already gave to the same words elsewhere), a
+check-worthiness score with its reasons, and the normalised text and MinHash
+sketch that later imports are matched against.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from . import history, matching, names, quantities, roles, services, triage
+from .models import Article, Claim, ClaimSketch, Kind, Source, Verdict
+
+NAME_VARIANT = "name_variant"
+NUMBER = "number"
+CONTRADICTION = "contradiction"
+CHECKED_BEFORE = "checked_before"
+
+# Events whose year or amount an article should state once.
+# fmt: off
+_EVENTS = {
+    "founded": ("成立", "创立", "创办", "创建", "founded", "established"),
+    "funding": ("融资", "raised", "funding"),
+    "joined": ("加入", "joined"),
+    "acquired": ("收购", "acquired", "bought"),
+    "graduated": ("毕业", "graduated"),
+    "born": ("出生", "born"),
+}
+# fmt: on
+# Named things a figure can belong to: Latin names (Nexusflow, OmniML).
+_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z]+\b")
+_LATIN_WORD = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Unit:
+    pk: int
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def analyse_article(article: Article) -> None:
+    """Compute and store every claim's hints, triage score and match sketch.
+
+    A fixed number of queries whatever the article's size: rows are written
+    with executemany.
+    """
+    text = Article.objects.values_list("text", flat=True).get(pk=article.pk)
+    units = [
+        Unit(*row)
+        for row in Claim.objects.filter(article=article, orphaned=False)
+        .order_by("start")
+        .values_list("pk", "start", "end", "text", "kind")
+    ]
+    groups, mentions = names.read(text)
+    hints = hints_for(text, units, groups)
+    people = _people_by_unit(mentions, units)
+    rows = []
+    sketches = []
+    for unit in units:
+        worth = _worth(unit, people[unit.pk])
+        normalised = matching.normalise(unit.text)
+        rows.append(
+            (
+                json.dumps(hints[unit.pk], ensure_ascii=False),
+                worth.score,
+                json.dumps(worth.reasons, ensure_ascii=False),
+                normalised,
+                unit.pk,
+            )
+        )
+        if unit.kind == Kind.CLAIM:
+            sketches += [(unit.pk, v) for v in matching.sketch(normalised)]
+    quote = connection.ops.quote_name
+    claim_table = quote(Claim._meta.db_table)
+    sketch_table = quote(ClaimSketch._meta.db_table)
+    # Only our own table and column names are formatted into the SQL.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {claim_table} SET {quote('hints')} = %s, {quote('worth')} = %s, "
+            f"{quote('worth_reasons')} = %s, {quote('normalised')} = %s "
+            f"WHERE {quote('id')} = %s",
+            rows,
+        )
+        ClaimSketch.objects.filter(claim__article=article).delete()
+        cursor.executemany(
+            f"INSERT INTO {sketch_table} ({quote('claim_id')}, {quote('value')}) "
+            "VALUES (%s, %s)",
+            sketches,
+        )
+    add_past_verdicts(article)
+
+
+def hints_for(
+    text: str, units: list[Unit], groups: list[names.NameGroup] | None = None
+) -> dict[int, list[dict]]:
+    """Name-variant, figure and contradiction hints per unit (pure, no queries)."""
+    hints: dict[int, list[dict]] = {unit.pk: [] for unit in units}
+    starts = [unit.start for unit in units]
+
+    def unit_at(offset: int) -> Unit | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and units[i].start <= offset < units[i].end:
+            return units[i]
+        return None
+
+    for group in names.find_groups(text) if groups is None else groups:
+        for hint_unit, hint in _name_hints(group, unit_at):
+            hints[hint_unit].append(hint)
+    figures: dict[int, list[quantities.Quantity]] = {}
+    for unit in units:
+        if unit.kind in (Kind.BOILERPLATE, Kind.HEADING):
+            continue
+        figures[unit.pk] = quantities.extract(unit.text)
+        for q in figures[unit.pk]:
+            hints[unit.pk].append(
+                {
+                    "type": NUMBER,
+                    "kind": q.kind,
+                    "message": q.text,
+                    "spans": [_span(unit.start + q.start, unit.start + q.end, q.text)],
+                }
+            )
+    for unit_pk, hint in _contradictions(units, figures):
+        hints[unit_pk].append(hint)
+    return hints
+
+
+def _name_hints(group: names.NameGroup, unit_at):
+    """Hints on the units that mention the group's names.
+
+    A likely misspelling is flagged only where the minority form stands, with
+    the usual form's offsets beside it; other groups (two scripts, another
+    order, a possible homophone) are noted wherever a form appears.
+    """
+    majority = group.majority
+    counts = ", ".join(f"{f.text} \u00d7{len(f.mentions)}" for f in group.forms)
+    by_unit: dict[int, list[tuple[names.Form, names.Mention]]] = defaultdict(list)
+    for form in group.forms:
+        for mention in form.mentions:
+            unit = unit_at(mention.start)
+            if unit is not None:
+                by_unit[unit.pk].append((form, mention))
+    for unit_pk, found in by_unit.items():
+        minority = [f for f, _m in found if f is not majority]
+        if group.suspicious and not minority:
+            continue
+        here = {(m.start, m.end) for _f, m in found}
+        hint = {
+            "type": NAME_VARIANT,
+            "variant": group.kind,
+            "message": _name_message(group, minority, counts),
+            "spans": [_span(m.start, m.end, m.text) for _f, m in found],
+            "elsewhere": [
+                _span(m.start, m.end, m.text)
+                for f in group.forms
+                for m in f.mentions
+                if (m.start, m.end) not in here
+            ],
+            "forms": [{"text": f.text, "count": len(f.mentions)} for f in group.forms],
+            "majority": majority.text,
+        }
+        if minority and group.suspicious:
+            hint["suggested_verdict"] = Verdict.MISSTATED.value
+        yield unit_pk, hint
+
+
+def _name_message(group: names.NameGroup, minority: list, counts: str) -> str:
+    if group.kind == names.SCRIPT:
+        return f"The same person in two scripts: {counts}."
+    if group.kind == names.ORDER:
+        return f"The same name in another order: {counts}."
+    if group.kind == names.HOMOPHONE:
+        return (
+            f"Possible variant (same sound, other tones): {counts}. "
+            "Check that these are not two different people."
+        )
+    if minority and group.suspicious:
+        return (
+            f"The article writes this name {counts}: \u201c{minority[0].text}\u201d "
+            f"is probably a misspelling of \u201c{group.majority.text}\u201d."
+        )
+    return f"This name is also written another way: {counts}."
+
+
+def _contradictions(units: list[Unit], figures: dict[int, list]):
+    """The same named thing given two different years or amounts for one event."""
+    facts: dict[tuple[str, str, str], list[tuple[Unit, quantities.Quantity]]] = (
+        defaultdict(list)
+    )
+    for unit in units:
+        if unit.pk not in figures:
+            continue
+        event = _event_in(unit.text)
+        if event is None:
+            continue
+        for subject in set(_LATIN_NAME.findall(unit.text)):
+            for q in figures[unit.pk]:
+                if q.kind == quantities.DATE and q.year:
+                    facts[(subject, event, "year")].append((unit, q))
+                elif q.kind == quantities.MONEY:
+                    facts[(subject, event, "money")].append((unit, q))
+    for (subject, event, what), stated in facts.items():
+        values = {_value(q, what) for _u, q in stated}
+        if len(values) < 2:
+            continue
+        spans = [_span(u.start + q.start, u.start + q.end, q.text) for u, q in stated]
+        message = (
+            "The article gives {subject} two different figures for the same "
+            "event ({event}): {values}."
+        ).format(
+            subject=subject,
+            event=event,
+            values=", ".join(q.text for _u, q in stated),
+        )
+        for unit in {u.pk for u, _q in stated}:
+            yield unit, {"type": CONTRADICTION, "message": message, "spans": spans}
+
+
+def _event_in(text: str) -> str | None:
+    lowered = text.lower()
+    for event, words in _EVENTS.items():
+        for word in words:
+            if _LATIN_WORD.match(word):
+                if re.search(rf"\b{word}\b", lowered):
+                    return event
+            elif word in text:
+                return event
+    return None
+
+
+def _value(q: quantities.Quantity, what: str) -> str:
+    return str(q.year) if what == "year" else matching.normalise(q.text)
+
+
+def _span(start: int, end: int, text: str) -> dict:
+    return {"start": start, "end": end, "text": text}
+
+
+def _people_by_unit(
+    mentions: list[names.Mention], units: list[Unit]
+) -> dict[int, list[str]]:
+    starts = [unit.start for unit in units]
+    found: dict[int, list[str]] = {unit.pk: [] for unit in units}
+    for mention in mentions:
+        i = bisect.bisect_right(starts, mention.start) - 1
+        if i >= 0 and mention.end <= units[i].end:
+            found[units[i].pk].append(mention.text)
+    return found
+
+
+def _worth(unit: Unit, people: list[str]) -> triage.Score:
+    if unit.kind == Kind.BOILERPLATE:
+        return triage.Score(0.0, [("\u2212boilerplate")])
+    if unit.kind == Kind.HEADING:
+        return triage.Score(0.0, [("\u2212heading")])
+    return triage.score(unit.text, people=people)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A claim elsewhere, with a verdict, worded (almost) the same."""
+
+    claim: Claim
+    similarity: int
+
+
+def past_verdicts(claims: list[Claim], *, limit: int = 3) -> dict[int, list[Match]]:
+    """For each claim, verdicts this desk gave to the same words in other articles.
+
+    Constant queries for any number of claims: one for candidates sharing
+    sketch values, one for their rows.
+    """
+    wanted = {c.pk: matching.sketch(c.normalised) for c in claims}
+    values = {v for sketch in wanted.values() for v in sketch}
+    if not values:
+        return {}
+    articles = {c.article_id for c in claims}
+    hits = (
+        ClaimSketch.objects.filter(value__in=values)
+        .exclude(claim__article_id__in=articles)
+        .filter(
+            Q(claim__article__deleted_at__isnull=True),
+            ~Q(claim__verdict=Verdict.UNREVIEWED),
+            claim__orphaned=False,
+        )
+        .values_list("claim_id", "value")
+    )
+    by_value: dict[int, list[int]] = defaultdict(list)
+    for claim_id, value in hits:
+        by_value[value].append(claim_id)
+    shared: dict[int, dict[int, int]] = {}
+    for pk, sketch in wanted.items():
+        counts: dict[int, int] = defaultdict(int)
+        for value in sketch:
+            for other in by_value.get(value, ()):
+                counts[other] += 1
+        shared[pk] = {o: n for o, n in counts.items() if n >= matching.MIN_SHARED}
+    candidate_ids = {o for found in shared.values() for o in found}
+    if not candidate_ids:
+        return {}
+    candidates = {
+        c.pk: c
+        for c in Claim.objects.filter(pk__in=candidate_ids)
+        .select_related("article", "verdict_by")
+        .defer("article__text")
+        .annotate(source_count=Count("sources"))
+    }
+    result: dict[int, list[Match]] = {}
+    for claim in claims:
+        matches = []
+        for other_id in shared.get(claim.pk, {}):
+            other = candidates[other_id]
+            similarity = matching.similarity(claim.normalised, other.normalised)
+            if similarity >= matching.MIN_SIMILARITY:
+                matches.append(Match(other, similarity))
+        matches.sort(key=lambda m: (-m.similarity, -m.claim.verdict_at.timestamp()))
+        if matches:
+            result[claim.pk] = matches[:limit]
+    return result
+
+
+def add_past_verdicts(article: Article) -> int:
+    """Add "checked before" hints to an article's claims; returns how many."""
+    claims = list(
+        Claim.objects.filter(article=article, kind=Kind.CLAIM, orphaned=False).only(
+            "id", "article_id", "normalised", "hints"
+        )
+    )
+    found = past_verdicts(claims)
+    changed = []
+    for claim in claims:
+        kept = [h for h in claim.hints if h.get("type") != CHECKED_BEFORE]
+        new = [checked_before_hint(m) for m in found.get(claim.pk, [])]
+        if new or len(kept) != len(claim.hints):
+            claim.hints = kept + new
+            changed.append(claim)
+    if changed:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(Claim._meta.db_table)} SET {quote('hints')} = %s "
+                f"WHERE {quote('id')} = %s",
+                [(json.dumps(c.hints, ensure_ascii=False), c.pk) for c in changed],
+            )
+    return sum(len(found.get(c.pk, [])) for c in claims)
+
+
+def checked_before_hint(match: Match) -> dict:
+    other = match.claim
+    return {
+        "type": CHECKED_BEFORE,
+        "message": (
+            f"Checked before as {other.verdict} in \u201c{other.article.title}\u201d "
+            f"({match.similarity}% alike)."
+        ),
+        "spans": [],
+        "claim": other.pk,
+        "article": other.article_id,
+        "verdict": other.verdict,
+        "verdict_at": other.verdict_at.isoformat() if other.verdict_at else None,
+        "similarity": match.similarity,
+        "sources": other.source_count,
+    }
+
+
+REUSE_NEEDS_VERDICT = gettext_lazy(
+    "That claim has no verdict to reuse: pick one that was checked."
+)
+REUSE_SAME_CLAIM = gettext_lazy("A claim cannot reuse its own verdict.")
+
+
+def reuse_verdict(
+    *, claim: Claim, original: Claim, editor, expected_version: int
+) -> Claim:
+    """Copy another claim's verdict, rationale and sources as a draft here.
+
+    The rationale credits the original (article, claim, date); a reviewer
+    still has to approve and publish it.
+    """
+    roles.require(editor, roles.EDIT)
+    if original.pk == claim.pk:
+        raise ValidationError(REUSE_SAME_CLAIM, code="original")
+    if original.verdict == Verdict.UNREVIEWED:
+        raise ValidationError(REUSE_NEEDS_VERDICT, code="original")
+    checked = original.verdict_at.date().isoformat() if original.verdict_at else ""
+    credit = (
+        f"(Verdict reused from \u201c{original.article.title}\u201d, claim "
+        f"{original.position}, checked {checked}.)"
+    )
+    rationale = f"{original.rationale}\n\n{credit}".strip()
+    now = timezone.now()
+    with transaction.atomic():
+        current = services.lock_claim(claim, expected_version)
+        services.refuse_published(current)
+        copies = [
+            Source(
+                claim=current,
+                url=s.url,
+                title=s.title,
+                publisher=s.publisher,
+                quote=s.quote,
+                stance=s.stance,
+                accessed_on=s.accessed_on,
+                added_by=editor,
+                added_at=now,
+            )
+            for s in original.sources.all()
+        ]
+        created = Source.objects.bulk_create(copies)
+        history.record(
+            Source.objects.filter(pk__in=[s.pk for s in created]),
+            user=editor,
+            reason=f"copied from claim {original.pk}",
+            history_type=history.CREATED,
+            when=now,
+        )
+        services.write_claim(
+            current,
+            expected_version,
+            editor=editor,
+            comment=f"verdict reused from claim {original.pk}",
+            rationale=rationale,
+            reused_from=original,
+            text_changed=False,
+            updated_at=now,
+            **services.new_verdict(original.verdict, editor, now),
+        )
+    return Claim.objects.get(pk=claim.pk)

@@ -1,0 +1,215 @@
+"""New versions of an article: re-anchoring its claims in the new text.
+
+Every existing claim is looked for in the new text (annotations/anchoring.py).
+Found claims keep their verdicts, sources, comments and history, with new
+offsets; a claim whose words changed is flagged "text changed since
+verified" and goes back to draft (a published one leaves the public report
+until it is reviewed again). Claims not found become orphans: kept, listed on
+the article, never deleted. New sentences become new claims.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import anchoring, assisting, history, importing, roles, segmentation, services
+from .importing import ImportRefused
+from .models import CONTEXT_CHARS, Article, ArticleVersion, Claim, Status, Verdict
+
+UNCHANGED = _("This text is the article's current version: nothing to update.")
+
+User = AbstractBaseUser
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a new version did to the article's claims."""
+
+    version: int
+    kept: int  # same words (at the same place or moved)
+    changed: int  # found with other words: back to draft
+    orphaned: int
+    added: int
+
+
+def import_new_version(
+    *,
+    article: Article,
+    text: str,
+    imported_by: User | None,
+    heading_lines=(),
+) -> Outcome:
+    """Make ``text`` the article's current version, keeping the old one."""
+    roles.require(imported_by, roles.IMPORT)
+    text = importing.normalise(text)
+    importing.check_size(len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES)
+    if not text.strip():
+        raise ImportRefused(importing.EMPTY, code="empty")
+    digest = importing.text_sha256(text)
+    now = timezone.now()
+    with transaction.atomic():
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        if digest == current.sha256:
+            raise ImportRefused(UNCHANGED, code="unchanged")
+        services.refuse_duplicate(digest)
+        number = current.versions.count() + 1
+        ArticleVersion.objects.create(
+            article=current,
+            number=number,
+            text=current.text,
+            sha256=current.sha256,
+            imported_by=current.imported_by,
+            imported_at=current.imported_at,
+        )
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(article=current, orphaned=False)
+            .order_by("position")
+        )
+        units = segmentation.split_units(text, heading_lines=heading_lines)
+        plan = anchoring.reanchor(
+            [
+                anchoring.OldClaim(c.pk, c.start, c.end, c.text, c.prefix, c.suffix)
+                for c in claims
+            ],
+            text,
+            units,
+        )
+        outcome = _apply(current, claims, plan, text, number + 1, imported_by, now)
+        Article.objects.filter(pk=current.pk).update(
+            text=text,
+            sha256=digest,
+            language=importing.detect_language(text),
+            imported_by=imported_by,
+            imported_at=now,
+        )
+    assisting.analyse_article(current)
+    return outcome
+
+
+def _apply(article, claims, plan, text, version, user, now) -> Outcome:
+    by_pk = {c.pk: c for c in claims}
+    moved, changed, orphaned = [], [], []
+    for anchor in plan.anchors:
+        claim = by_pk[anchor.key]
+        if anchor.how == anchoring.ORPHAN:
+            orphaned.append(claim.pk)
+            continue
+        before = text[max(0, anchor.start - CONTEXT_CHARS) : anchor.start]
+        after = text[anchor.end : anchor.end + CONTEXT_CHARS]
+        row = (anchor.start, anchor.end, text[anchor.start : anchor.end], before, after)
+        if anchor.how == anchoring.CHANGED:
+            changed.append((*row, claim.pk))
+        elif (claim.start, claim.end, claim.prefix, claim.suffix) != row[:2] + row[3:]:
+            moved.append((*row, claim.pk))
+    quote = connection.ops.quote_name
+    table = quote(Claim._meta.db_table)
+    # Park every position out of the way, then number the text's units 1..n in
+    # reading order and the orphans after them (unique at every step).
+    Claim.objects.filter(article=article).update(
+        position=F("position") + services.POSITION_PARKING
+    )
+    start = services.POSITION_PARKING * 2
+    services.insert_claims(article.pk, text, plan.new_units, now, first_position=start)
+    added = list(
+        Claim.objects.filter(article=article, position__gte=start).values_list(
+            "pk", flat=True
+        )
+    )
+    offsets = ", ".join(
+        f"{quote(c)} = %s" for c in ("start", "end", "text", "prefix", "suffix")
+    )
+    update = (
+        f"UPDATE {table} SET {offsets}, {quote('updated_at')} = %s, "
+        f"{quote('version')} = {quote('version')} + 1 WHERE {quote('id')} = %s"
+    )
+    flag = f"UPDATE {table} SET {quote('text_changed')} = %s WHERE {quote('id')} = %s"
+    # Only our own table and column names are formatted into the SQL.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            update, [(*row[:5], now, row[5]) for row in [*moved, *changed]]
+        )
+        cursor.executemany(flag, [(True, row[5]) for row in changed])
+    changed_ids = [row[5] for row in changed]
+    # A changed sentence needs its verdict checked again.
+    Claim.objects.filter(pk__in=changed_ids).exclude(verdict=Verdict.UNREVIEWED).update(
+        status=Status.DRAFT, approved_by=None, approved_at=None
+    )
+    Claim.objects.filter(pk__in=orphaned).update(
+        orphaned=True, version=F("version") + 1, updated_at=now
+    )
+    order = list(
+        Claim.objects.filter(article=article, orphaned=False)
+        .order_by("start")
+        .values_list("pk", flat=True)
+    )
+    order += sorted(orphaned, key=lambda pk: by_pk[pk].position)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {quote('position')} = %s WHERE {quote('id')} = %s",
+            list(enumerate(order, start=1)),
+        )
+    reason = f"re-anchored in version {version}"
+    history.record(
+        Claim.objects.filter(pk__in=[row[5] for row in moved]),
+        user=user,
+        reason=reason,
+        when=now,
+    )
+    history.record(
+        Claim.objects.filter(pk__in=changed_ids),
+        user=user,
+        reason=f"text changed in version {version}",
+        when=now,
+    )
+    history.record(
+        Claim.objects.filter(pk__in=orphaned),
+        user=user,
+        reason=f"not found in version {version}: orphaned",
+        when=now,
+    )
+    history.record(
+        Claim.objects.filter(pk__in=added),
+        user=user,
+        reason=f"new in version {version}",
+        history_type=history.CREATED,
+        when=now,
+    )
+    return Outcome(
+        version=version,
+        kept=len(claims) - len(changed) - len(orphaned),
+        changed=len(changed),
+        orphaned=len(orphaned),
+        added=len(plan.new_units),
+    )
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the diff: "equal", "insert", "delete"."""
+
+    op: str
+    text: str
+
+
+def diff(old: str, new: str) -> list[Piece]:
+    """What changed between two texts, character by character within lines."""
+    pieces: list[Piece] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(Piece("equal", old[a0:a1]))
+            continue
+        if a1 > a0:
+            pieces.append(Piece("delete", old[a0:a1]))
+        if b1 > b0:
+            pieces.append(Piece("insert", new[b0:b1]))
+    return pieces
