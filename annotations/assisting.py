@@ -70,12 +70,17 @@ def analyse_article(article: Article) -> None:
         .values_list("pk", "start", "end", "text", "kind")
     ]
     groups, mentions = names.read(text)
-    hints = hints_for(text, units, groups)
+    figures = {
+        unit.pk: quantities.extract(unit.text)
+        for unit in units
+        if unit.kind not in (Kind.BOILERPLATE, Kind.HEADING)
+    }
+    hints = hints_for(text, units, groups, figures)
     people = _people_by_unit(mentions, units)
     rows = []
-    sketches = []
+    sketches: dict[int, list[int]] = {}
     for unit in units:
-        worth = _worth(unit, people[unit.pk])
+        worth = _worth(unit, people[unit.pk], figures.get(unit.pk))
         normalised = matching.normalise(unit.text)
         rows.append(
             (
@@ -87,7 +92,7 @@ def analyse_article(article: Article) -> None:
             )
         )
         if unit.kind == Kind.CLAIM:
-            sketches += [(unit.pk, v) for v in matching.sketch(normalised)]
+            sketches[unit.pk] = matching.sketch(normalised)
     quote = connection.ops.quote_name
     claim_table = quote(Claim._meta.db_table)
     sketch_table = quote(ClaimSketch._meta.db_table)
@@ -103,13 +108,16 @@ def analyse_article(article: Article) -> None:
         cursor.executemany(
             f"INSERT INTO {sketch_table} ({quote('claim_id')}, {quote('value')}) "
             "VALUES (%s, %s)",
-            sketches,
+            [(pk, value) for pk, values in sketches.items() for value in values],
         )
-    add_past_verdicts(article)
+    add_past_verdicts(article, sketches=sketches)
 
 
 def hints_for(
-    text: str, units: list[Unit], groups: list[names.NameGroup] | None = None
+    text: str,
+    units: list[Unit],
+    groups: list[names.NameGroup] | None = None,
+    figures: dict[int, list[quantities.Quantity]] | None = None,
 ) -> dict[int, list[dict]]:
     """Name-variant, figure and contradiction hints per unit (pure, no queries)."""
     hints: dict[int, list[dict]] = {unit.pk: [] for unit in units}
@@ -124,12 +132,14 @@ def hints_for(
     for group in names.find_groups(text) if groups is None else groups:
         for hint_unit, hint in _name_hints(group, unit_at):
             hints[hint_unit].append(hint)
-    figures: dict[int, list[quantities.Quantity]] = {}
+    if figures is None:
+        figures = {
+            unit.pk: quantities.extract(unit.text)
+            for unit in units
+            if unit.kind not in (Kind.BOILERPLATE, Kind.HEADING)
+        }
     for unit in units:
-        if unit.kind in (Kind.BOILERPLATE, Kind.HEADING):
-            continue
-        figures[unit.pk] = quantities.extract(unit.text)
-        for q in figures[unit.pk]:
+        for q in figures.get(unit.pk, ()):
             hints[unit.pk].append(
                 {
                     "type": NUMBER,
@@ -266,12 +276,14 @@ def _people_by_unit(
     return found
 
 
-def _worth(unit: Unit, people: list[str]) -> triage.Score:
+def _worth(
+    unit: Unit, people: list[str], figures: list[quantities.Quantity] | None
+) -> triage.Score:
     if unit.kind == Kind.BOILERPLATE:
         return triage.Score(0.0, [("\u2212boilerplate")])
     if unit.kind == Kind.HEADING:
         return triage.Score(0.0, [("\u2212heading")])
-    return triage.score(unit.text, people=people)
+    return triage.score(unit.text, people=people, figures=figures)
 
 
 @dataclass(frozen=True)
@@ -282,13 +294,23 @@ class Match:
     similarity: int
 
 
-def past_verdicts(claims: list[Claim], *, limit: int = 3) -> dict[int, list[Match]]:
+def past_verdicts(
+    claims: list[Claim],
+    *,
+    limit: int = 3,
+    sketches: dict[int, list[int]] | None = None,
+) -> dict[int, list[Match]]:
     """For each claim, verdicts this desk gave to the same words in other articles.
 
-    Constant queries for any number of claims: one for candidates sharing
-    sketch values, one for their rows.
+    Near-identical wording with the same figures. Constant queries for any
+    number of claims: one for candidates sharing a sketch band, one for their
+    rows.
     """
-    wanted = {c.pk: matching.sketch(c.normalised) for c in claims}
+    known = sketches or {}
+    wanted = {
+        c.pk: known[c.pk] if c.pk in known else matching.sketch(c.normalised)
+        for c in claims
+    }
     values = {v for sketch in wanted.values() for v in sketch}
     if not values:
         return {}
@@ -328,6 +350,8 @@ def past_verdicts(claims: list[Claim], *, limit: int = 3) -> dict[int, list[Matc
         matches = []
         for other_id in shared.get(claim.pk, {}):
             other = candidates[other_id]
+            if not matching.same_figures(claim.normalised, other.normalised):
+                continue
             similarity = matching.similarity(claim.normalised, other.normalised)
             if similarity >= matching.MIN_SIMILARITY:
                 matches.append(Match(other, similarity))
@@ -337,14 +361,19 @@ def past_verdicts(claims: list[Claim], *, limit: int = 3) -> dict[int, list[Matc
     return result
 
 
-def add_past_verdicts(article: Article) -> int:
-    """Add "checked before" hints to an article's claims; returns how many."""
+def add_past_verdicts(
+    article: Article, *, sketches: dict[int, list[int]] | None = None
+) -> int:
+    """Add "checked before" hints to an article's claims; returns how many.
+
+    ``sketches``: the claims' sketches when the caller has just computed them.
+    """
     claims = list(
         Claim.objects.filter(article=article, kind=Kind.CLAIM, orphaned=False).only(
             "id", "article_id", "normalised", "hints"
         )
     )
-    found = past_verdicts(claims)
+    found = past_verdicts(claims, sketches=sketches)
     changed = []
     for claim in claims:
         kept = [h for h in claim.hints if h.get("type") != CHECKED_BEFORE]

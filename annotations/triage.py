@@ -90,10 +90,28 @@ class Score:
         return {"score": self.score, "reasons": self.reasons}
 
 
-def score(text: str, *, people: list[str] = ()) -> Score:
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a cue's words: English ones whole, Chinese ones anywhere."""
+    parts = [
+        rf"\b{re.escape(w)}\b" if _LATIN_WORD.match(w) else re.escape(w)
+        for w in sorted(words, key=len, reverse=True)
+    ]
+    return re.compile("|".join(parts))
+
+
+_CUE_PATTERNS = [(reason, weight, _pattern(words)) for reason, weight, words in _CUES]
+
+
+def score(
+    text: str,
+    *,
+    people: list[str] = (),
+    figures: list[quantities.Quantity] | None = None,
+) -> Score:
     """How check-worthy one sentence is, with the reasons for the number.
 
-    ``people``: person names known to appear in it (from the name finder).
+    ``people``: person names known to appear in it (from the name finder);
+    ``figures``: its quantities, when the caller has them already.
     """
     total = BASE
     reasons: list[str] = []
@@ -105,7 +123,7 @@ def score(text: str, *, people: list[str] = ()) -> Score:
         reasons.append(f"{sign}{reason} {evidence}")
 
     seen_kinds: set[str] = set()
-    for quantity in quantities.extract(text):
+    for quantity in quantities.extract(text) if figures is None else figures:
         if quantity.kind in seen_kinds:
             continue  # one of each kind: ten numbers are not ten times as checkable
         seen_kinds.add(quantity.kind)
@@ -116,16 +134,10 @@ def score(text: str, *, people: list[str] = ()) -> Score:
     if named:
         add("name", 0.1, named[0])
     lowered = text.lower()
-    for reason, weight, words in _CUES:
-        hit = next((w for w in words if _contains(lowered, w)), None)
+    for reason, weight, pattern in _CUE_PATTERNS:
+        hit = pattern.search(lowered)
         if hit:
-            add(reason, weight, hit)
+            add(reason, weight, hit.group())
     if _QUESTION.search(text):
         add("question", -0.3, text.strip()[-1])
     return Score(round(min(1.0, max(0.0, total)), 2), reasons)
-
-
-def _contains(text: str, word: str) -> bool:
-    if _LATIN_WORD.match(word):
-        return re.search(rf"\b{re.escape(word)}\b", text) is not None
-    return word in text

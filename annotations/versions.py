@@ -11,6 +11,7 @@ the article, never deleted. New sentences become new claims.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -200,16 +201,23 @@ class Piece:
     text: str
 
 
+# Diff tokens: Latin words and numbers whole, every other character alone
+# (a Chinese character is a word of its own for this purpose).
+_TOKEN = re.compile(r"[A-Za-z0-9]+|\s+|.", re.DOTALL)
+
+
 def diff(old: str, new: str) -> list[Piece]:
-    """What changed between two texts, character by character within lines."""
+    """What changed between two texts, word by word (character by character in
+    Chinese)."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     pieces: list[Piece] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
         if op == "equal":
-            pieces.append(Piece("equal", old[a0:a1]))
+            pieces.append(Piece("equal", "".join(a[a0:a1])))
             continue
         if a1 > a0:
-            pieces.append(Piece("delete", old[a0:a1]))
+            pieces.append(Piece("delete", "".join(a[a0:a1])))
         if b1 > b0:
-            pieces.append(Piece("insert", new[b0:b1]))
+            pieces.append(Piece("insert", "".join(b[b0:b1])))
     return pieces

@@ -5,8 +5,11 @@
         .venv/bin/python bench/import_bench.py             # PostgreSQL
 
 For each size it prints units, seconds, units/second, queries and peak Python
-memory of the full import (decode, segment, classify, store), next to a raw
-``executemany`` of the same claim rows with no ORM: the floor. Runs in a
+memory of the import (decode, segment, classify, store, first history
+entries), next to a raw ``executemany`` of the same claim rows with no ORM:
+the floor. Then it times the editor assistance that a real import runs next
+(names, figures, contradictions, triage, past-verdict sketches: jieba's
+tagger dominates), and the units per second of both together. Runs in a
 throwaway test database, which it creates and destroys.
 """
 
@@ -34,7 +37,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from annotations import importing, segmentation, services
+from annotations import assisting, importing, names, segmentation, services
 from annotations.models import Article, Claim
 
 SIZES = {"10KB": 10_000, "100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
@@ -136,18 +139,28 @@ def measure_import(text: str, title: str) -> dict:
         article = _import(data, title)
         seconds = time.perf_counter() - started
     units = Claim.objects.filter(article=article).count()
+    # The editor assistance (hints, triage, past verdicts) is timed on its own.
+    started = time.perf_counter()
+    assisting.analyse_article(article)
+    analysis = time.perf_counter() - started
     # tracemalloc slows Python several times over, so it gets a run of its own
     # (a different last line, or the importer would refuse a duplicate).
     tracemalloc.start()
     _import(data + b"\n(memory run)", title)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"units": units, "seconds": seconds, "queries": len(queries), "peak": peak}
+    return {
+        "units": units,
+        "seconds": seconds,
+        "analysis": analysis,
+        "queries": len(queries),
+        "peak": peak,
+    }
 
 
 def _import(data: bytes, title: str) -> Article:
     extracted = importing.read_file(data, "bench.txt", limit=len(data) + 1)
-    return services.import_article(text=extracted.text, title=title)
+    return services.import_article(text=extracted.text, title=title, analyse=False)
 
 
 def measure_floor(text: str) -> float:
@@ -173,16 +186,24 @@ def measure_floor(text: str) -> float:
             u.kind,
             u.reason,
             "unreviewed",
+            "unreviewed",
             "",
             1,
             now,
+            "[]",
+            0,
+            "[]",
+            "",
+            False,
+            False,
         )
         for n, u in enumerate(units, start=1)
     ]
     sql = (
         f'INSERT INTO {table} (article_id, position, start, "end", text, prefix, '
-        "suffix, kind, kind_reason, verdict, rationale, version, updated_at) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "suffix, kind, kind_reason, verdict, status, rationale, version, "
+        "updated_at, hints, worth, worth_reasons, normalised, text_changed, "
+        "orphaned) VALUES (" + ", ".join(["%s"] * 20) + ")"
     )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -199,9 +220,13 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {vendor}")
+        started = time.perf_counter()
+        names.read("\u70ed\u8eab")  # jieba loads its dictionary once per process
+        print(f"jieba load (once per process): {time.perf_counter() - started:.2f} s")
         header = (
             f"{'size':>6} {'units':>8} {'import s':>9} {'units/s':>9} {'queries':>8} "
-            f"{'q/1k units':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8}"
+            f"{'q/1k units':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8} "
+            f"{'analysis s':>10} {'units/s all':>11}"
         )
         print(header)
         for label in args.sizes.split(","):
@@ -213,7 +238,8 @@ def main() -> None:
                 f"{result['units'] / result['seconds']:>9.0f} {result['queries']:>8} "
                 f"{1000 * result['queries'] / result['units']:>10.2f} "
                 f"{result['peak'] / 1e6:>8.1f} {floor:>8.3f} "
-                f"{result['seconds'] / floor:>8.2f}",
+                f"{result['seconds'] / floor:>8.2f} {result['analysis']:>10.3f} "
+                f"{result['units'] / (result['seconds'] + result['analysis']):>11.0f}",
                 flush=True,
             )
     finally:

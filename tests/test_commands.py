@@ -125,3 +125,19 @@ def test_import_command_explains_bad_arguments(tmp_path):
     with pytest.raises(CommandError, match="http"):
         run_import(path, "--title", "x", "--url", "javascript:alert(1)")
     assert not Article.objects.exists()
+
+
+def test_analyse_articles_command_fills_hints_of_older_imports(seed_text):
+    from io import StringIO
+
+    from annotations import services
+
+    article = services.import_article(text=seed_text, title="Seed", analyse=False)
+    assert not any(c.hints for c in article.claims.all())
+    out = StringIO()
+    call_command("analyse_articles", str(article.pk), stdout=out)
+    assert "Analysed 1 article" in out.getvalue()
+    flagged = [c.position for c in article.claims.all() if c.hints]
+    assert 5 in flagged
+    with pytest.raises(CommandError, match="No such article"):
+        call_command("analyse_articles", "999")
