@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import importing, queries, reviewing, roles, services
+from . import assisting, importing, queries, reviewing, roles, services
 from .forms import ArticleImportForm
-from .models import Article, Claim, Comment, Correction, Source
+from .models import Article, ArticleVersion, Claim, Comment, Correction, Source
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
@@ -44,6 +44,13 @@ REVIEWED = {
     "publish": _("Published %(done)d of %(count)d selected verdicts."),
 }
 DELETED_MARK = _("deleted")
+ANALYSED = _("Analysed %(count)d articles again: %(hints)d hints.")
+HINT_NAMES = {
+    assisting.NAME_VARIANT: _("Name variant"),
+    assisting.NUMBER: _("Figure"),
+    assisting.CONTRADICTION: _("Contradiction"),
+    assisting.CHECKED_BEFORE: _("Checked before"),
+}
 REVERT_DISABLED = _("Reverting from the history is turned off: edit the current row.")
 
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
@@ -186,6 +193,30 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HintFilter(admin.SimpleListFilter):
+    """Claims with hints (of one type, or any), or without."""
+
+    title = _("hints")
+    parameter_name = "hint"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
+        return [
+            ("any", _("Has hints")),
+            *HINT_NAMES.items(),
+            ("none", _("No hints")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "any":
+            return queryset.exclude(hints=[])
+        if value == "none":
+            return queryset.filter(hints=[])
+        if value in HINT_NAMES:
+            return queries.with_hint(queryset, value)
+        return queryset
+
+
 class ClaimInline(admin.TabularInline):
     model = Claim
     fields = ("position", "text", "kind", "verdict", "status", "start", "end")
@@ -198,6 +229,40 @@ class ClaimInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return super().get_queryset(request).select_related(None).only(*self.fields)
+
+
+class ReadsWithArticles:
+    """Earlier versions are part of the article: whoever reads articles reads
+    them (no role has a permission of the versions' own)."""
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("annotations.view_article")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # an article's history is never rewritten
+
+
+class ArticleVersionInline(ReadsWithArticles, admin.TabularInline):
+    model = ArticleVersion
+    fields = ("number", "imported_at", "imported_by", "length")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    show_change_link = True
+    verbose_name_plural = _("earlier versions")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleVersion]:
+        return queries.versions_listed().order_by("-number")
+
+    @admin.display(description=_("length (characters)"))
+    def length(self, version: ArticleVersion) -> int:
+        return version.length
 
 
 @admin.register(Article)
@@ -217,13 +282,14 @@ class ArticleAdmin(admin.ModelAdmin):
         "drafts",
         "approved",
         "published",
+        "orphans",
     )
     list_filter = (DeletedFilter, "language", "imported_at")
     # Set, so the changelist keeps the queryset's joins instead of replacing them.
     list_select_related = ("assignee",)
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "imported_at"
-    actions = ("restore",)
+    actions = ("restore", "reanalyse")
     fields = (
         "title",
         "url",
@@ -248,11 +314,15 @@ class ArticleAdmin(admin.ModelAdmin):
         "sha256",
         "text",
     )
-    inlines = (ClaimInline,)
+    inlines = (ArticleVersionInline, ClaimInline)
     formfield_overrides = URL_FORMFIELD
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return queries.articles_with_counts(include_deleted=True)
+
+    @admin.display(description=_("orphans"), ordering="orphan_count")
+    def orphans(self, article: Article) -> int:
+        return article.orphan_count
 
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, article: Article) -> str:
@@ -330,6 +400,22 @@ class ArticleAdmin(admin.ModelAdmin):
                 len(deleted),
             )
             % {"count": len(deleted)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Re-run analysis (hints, check-worthiness, past verdicts)"),
+        permissions=["change"],
+    )
+    def reanalyse(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        articles = list(queryset)
+        hints = 0
+        for article in articles:
+            assisting.analyse_article(article)
+            hints += sum(queries.hint_counts(article).values())
+        self.message_user(
+            request,
+            ANALYSED % {"count": len(articles), "hints": hints},
             messages.SUCCESS,
         )
 
@@ -436,9 +522,18 @@ class ClaimAdmin(HistoryAdmin):
         "approved_by",
         "assignee",
         "updated_at",
+        "worth_score",
     )
     list_display_links = ("number", "short_text")
-    list_filter = ("status", "verdict", "kind", ArticleFilter)
+    list_filter = (
+        "status",
+        "verdict",
+        "kind",
+        HintFilter,
+        "text_changed",
+        "orphaned",
+        ArticleFilter,
+    )
     list_select_related = ("article", "verdict_by", "approved_by", "assignee")
     search_fields = ("text", "rationale", "article__title")
     list_per_page = 100
@@ -463,6 +558,11 @@ class ClaimAdmin(HistoryAdmin):
         "assignee",
         "version",
         "updated_at",
+        "checkworthiness",
+        "hint_list",
+        "text_changed",
+        "orphaned",
+        "reused_from",
         "expected_version",
     )
     readonly_fields = (
@@ -481,6 +581,11 @@ class ClaimAdmin(HistoryAdmin):
         "assignee",
         "version",
         "updated_at",
+        "checkworthiness",
+        "hint_list",
+        "text_changed",
+        "orphaned",
+        "reused_from",
     )
     inlines = (SourceInline,)
 
@@ -522,6 +627,29 @@ class ClaimAdmin(HistoryAdmin):
     @admin.display(description=_("sources"), ordering="source_count")
     def sources(self, claim: Claim) -> int:
         return claim.source_count
+
+    @admin.display(description=_("check-worthiness"), ordering="worth")
+    def worth_score(self, claim: Claim) -> str:
+        return f"{claim.worth:.2f}"
+
+    @admin.display(description=_("check-worthiness"))
+    def checkworthiness(self, claim: Claim) -> str:
+        return format_html(
+            "<strong>{}</strong>{}",
+            f"{claim.worth:.2f}",
+            format_html_join(
+                "", "<br>{}", ((reason,) for reason in claim.worth_reasons)
+            ),
+        )
+
+    @admin.display(description=_("hints"))
+    def hint_list(self, claim: Claim) -> str:
+        if not claim.hints:
+            return "—"
+        return format_html(
+            '<ul class="claim-hints">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((hint_html(h),) for h in claim.hints)),
+        )
 
     def save_model(
         self, request: HttpRequest, obj: Claim, form: ClaimAdminForm, change: bool
@@ -713,6 +841,59 @@ class SourceAdmin(HistoryAdmin):
                 self.message_user(
                     request, f"{source}: {refusal(error)}", messages.ERROR
                 )
+
+
+def hint_html(hint: dict) -> str:
+    """One stored hint, readable: its kind, message, and where it stands."""
+    where = format_html_join(
+        ", ",
+        "“{}” ({}–{})",
+        ((s["text"], s["start"], s["end"]) for s in hint.get("spans", [])),
+    )
+    earlier = ""
+    if hint.get("type") == assisting.CHECKED_BEFORE and hint.get("claim"):
+        earlier = format_html(
+            ' <a href="{}">{}</a>',
+            reverse("admin:annotations_claim_change", args=[hint["claim"]]),
+            _("the earlier claim"),
+        )
+    return format_html(
+        "<strong>{}</strong>: {}{}{}",
+        HINT_NAMES.get(hint.get("type"), hint.get("type")),
+        hint.get("message", ""),
+        format_html(" <small>{}</small>", where) if where else "",
+        earlier,
+    )
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(ReadsWithArticles, admin.ModelAdmin):
+    """Earlier texts of articles, as they were; new versions are imported."""
+
+    Media = DeskMedia
+    list_display = ("article_ref", "number", "imported_at", "imported_by", "length")
+    list_select_related = ("article", "imported_by")
+    search_fields = ("article__title",)
+    date_hierarchy = "imported_at"
+    list_per_page = 100
+    fields = ("article", "number", "imported_at", "imported_by", "sha256", "text")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleVersion]:
+        # The change page reads the one version's text when it shows it.
+        return queries.versions_listed()
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_ref(self, version: ArticleVersion) -> str:
+        return format_html(
+            '<a href="{}">{}{}</a>',
+            reverse("admin:annotations_article_change", args=[version.article_id]),
+            deleted_mark(version.article),
+            Truncator(version.article.title).chars(60),
+        )
+
+    @admin.display(description=_("length (characters)"), ordering="length")
+    def length(self, version: ArticleVersion) -> int:
+        return version.length
 
 
 class ReadOnly:

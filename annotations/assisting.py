@@ -80,7 +80,9 @@ def analyse_article(article: Article) -> None:
     rows = []
     sketches: dict[int, list[int]] = {}
     for unit in units:
-        worth = _worth(unit, people[unit.pk], figures.get(unit.pk))
+        worth = _with_hints(
+            _worth(unit, people[unit.pk], figures.get(unit.pk)), hints[unit.pk]
+        )
         normalised = matching.normalise(unit.text)
         rows.append(
             (
@@ -286,6 +288,25 @@ def _worth(
     return triage.score(unit.text, people=people, figures=figures)
 
 
+# A sentence the article itself contradicts, or with a likely misspelt name,
+# is worth checking whatever its wording.
+HINT_WEIGHT = 0.4
+
+
+def _with_hints(worth: triage.Score, hints: list[dict]) -> triage.Score:
+    score, reasons = worth.score, list(worth.reasons)
+    for hint in hints:
+        if hint["type"] == NAME_VARIANT and hint.get("suggested_verdict"):
+            evidence = hint["spans"][0]["text"] if hint["spans"] else ""
+            reasons.append(f"+name variant {evidence}".strip())
+        elif hint["type"] == CONTRADICTION:
+            reasons.append("+contradiction")
+        else:
+            continue
+        score += HINT_WEIGHT
+    return triage.Score(round(min(1.0, score), 2), reasons)
+
+
 @dataclass(frozen=True)
 class Match:
     """A claim elsewhere, with a verdict, worded (almost) the same."""
@@ -439,6 +460,8 @@ def reuse_verdict(
     with transaction.atomic():
         current = services.lock_claim(claim, expected_version)
         services.refuse_published(current)
+        # Reusing twice must not attach the same evidence twice.
+        attached = set(current.sources.values_list("url", "stance"))
         copies = [
             Source(
                 claim=current,
@@ -452,6 +475,7 @@ def reuse_verdict(
                 added_at=now,
             )
             for s in original.sources.all()
+            if (s.url, s.stance) not in attached
         ]
         created = Source.objects.bulk_create(copies)
         history.record(

@@ -13,20 +13,9 @@ TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
 NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
 
 
-class ArticleImportForm(forms.Form):
-    title = forms.CharField(
-        label=_("Title"),
-        max_length=300,
-        required=False,
-        help_text=_("Taken from the file's title or first heading when left empty."),
-    )
-    url = forms.CharField(label=_("Source URL"), max_length=2000, required=False)
-    publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
-    published_on = forms.DateField(
-        label=_("Publication date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class ArticleTextForm(forms.Form):
+    """An article's text, pasted or uploaded (decoded as at import)."""
+
     text = forms.CharField(
         label=_("Article text"),
         required=False,
@@ -55,7 +44,6 @@ class ArticleImportForm(forms.Form):
                 )
             except importing.ImportRefused as error:
                 self.add_error("file", error.message)
-                return cleaned
         elif text.strip():
             headings = cleaned.get("headings") or ""
             self.extracted = importing.ExtractedText(
@@ -63,7 +51,36 @@ class ArticleImportForm(forms.Form):
             )
         else:
             raise forms.ValidationError(NEED_TEXT_OR_FILE, code="empty")
-        if not cleaned.get("title") and not self.extracted.title:
+        return cleaned
+
+    def error_field(self, error: importing.ImportRefused) -> str | None:
+        """The field an import refusal belongs next to."""
+        if error.code in ("url", "title") and error.code in self.fields:
+            return error.code
+        return "file" if self.cleaned_data.get("file") else "text"
+
+
+class ArticleImportForm(ArticleTextForm):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Taken from the file's title or first heading when left empty."),
+    )
+    url = forms.CharField(label=_("Source URL"), max_length=2000, required=False)
+    publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
+    published_on = forms.DateField(
+        label=_("Publication date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    field_order = ["title", "url", "publisher", "published_on", "text", "file"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        extracted = getattr(self, "extracted", None)
+        if extracted is not None and not cleaned.get("title") and not extracted.title:
             self.add_error("title", _("A title is required."))
         return cleaned
 
@@ -79,11 +96,16 @@ class ArticleImportForm(forms.Form):
             "heading_lines": self.extracted.heading_lines,
         }
 
-    def error_field(self, error: importing.ImportRefused) -> str | None:
-        """The field an import refusal belongs next to."""
-        if error.code in ("url", "title"):
-            return error.code
-        return "file" if self.cleaned_data.get("file") else "text"
+
+class NewVersionForm(ArticleTextForm):
+    """The updated text of an article, for versions.import_new_version."""
+
+    def version_arguments(self) -> dict:
+        """Keyword arguments for versions.import_new_version (but the article)."""
+        return {
+            "text": self.extracted.text,
+            "heading_lines": self.extracted.heading_lines,
+        }
 
 
 class ClaimForm(forms.Form):
@@ -217,3 +239,70 @@ class AssignForm(forms.Form):
 
 class ClaimAssignForm(AssignForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReuseForm(forms.Form):
+    """Reuse the verdict of a claim checked before (its id) on this one."""
+
+    original = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+BAD_DATE = _("Write the date as YYYY-MM-DD, for example 2025-06-28.")
+DATES_REVERSED = _("The “from” date is after the “until” date.")
+
+
+class SearchForm(forms.Form):
+    """The search over claims, rationales and source titles (a GET form)."""
+
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        required=False,
+        choices=[("", _("Any verdict")), *Verdict.choices],
+    )
+    checked_from = forms.DateField(
+        label=_("Checked from"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": BAD_DATE},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    checked_until = forms.DateField(
+        label=_("until"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": BAD_DATE},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    # The short names the search URL uses (?q=&verdict=&from=&until=).
+    URL_NAMES = {"checked_from": "from", "checked_until": "until"}
+
+    def add_prefix(self, field_name: str) -> str:
+        return self.URL_NAMES.get(field_name, field_name)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("checked_from"), cleaned.get("checked_until")
+        if start and end and start > end:
+            self.add_error("checked_until", DATES_REVERSED)
+        cleaned["q"] = " ".join((cleaned.get("q") or "").split())
+        return cleaned
+
+    def has_criteria(self) -> bool:
+        """Whether anything was asked (an empty form lists nothing)."""
+        data = self.cleaned_data
+        return any(
+            data.get(f) for f in ("q", "verdict", "checked_from", "checked_until")
+        )
+
+    def search_arguments(self) -> dict:
+        """Arguments for queries.search_claims."""
+        data = self.cleaned_data
+        return {
+            "query": data["q"],
+            "verdict": data["verdict"] or None,
+            "checked_from": data["checked_from"],
+            "checked_until": data["checked_until"],
+        }

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
@@ -100,10 +100,13 @@ def find_groups(text: str) -> list[NameGroup]:
     return read(text)[0]
 
 
+@lru_cache(maxsize=8)
 def read(text: str) -> tuple[list[NameGroup], list[Mention]]:
     """The name groups of ``text`` and every Chinese person name in it.
 
     One pass of jieba's tagger (about 60,000 characters a second) serves both.
+    Cached for the last few texts: splitting, merging or re-kinding claims
+    analyses the same article text again. Callers must not change the result.
     """
     simplified = to_simplified(text)  # same length: offsets hold
     chinese = _chinese_mentions(simplified, text)

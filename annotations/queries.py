@@ -7,12 +7,27 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce, Substr
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce, Length, Substr
 
 from . import roles
 from .models import (
     Article,
+    ArticleVersion,
     Claim,
     Comment,
     Correction,
@@ -100,6 +115,7 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
             "text",
             "worth",
             "text_changed",
+            "hints",
         )
         .order_by("position")
     )
@@ -376,3 +392,191 @@ def search_claims(
     if checked_until is not None:
         claims = claims.filter(verdict_at__date__lte=checked_until)
     return claims.order_by("-updated_at", "-pk")
+
+
+# The workspace's assistance: marks in the text, triage, search results.
+
+
+def workspace_article(pk: int) -> Article:
+    """A live article with its text, its people, and how many earlier versions
+    and orphaned claims it has (subqueries: no join over its claims)."""
+
+    def count(model, **match) -> Coalesce:
+        rows = model.objects.filter(article=OuterRef("pk"), **match).order_by()
+        counted = rows.values("article").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted), 0)
+
+    return (
+        live_articles()
+        .select_related("assignee", "imported_by")
+        .annotate(
+            version_count=count(ArticleVersion),
+            orphan_count=count(Claim, orphaned=True),
+        )
+        .get(pk=pk)
+    )
+
+
+def triage_claims(
+    article: Article, *, min_worth: float | None = None
+) -> QuerySet[Claim]:
+    """An article's checkable units (no headings or boilerplate), most
+    check-worthy first."""
+    claims = Claim.objects.filter(IN_TEXT, article=article).exclude(
+        kind__in=[Kind.HEADING, Kind.BOILERPLATE]
+    )
+    if min_worth is not None:
+        claims = claims.filter(worth__gte=min_worth)
+    return claims.only(
+        "id",
+        "position",
+        "text",
+        "kind",
+        "verdict",
+        "status",
+        "worth",
+        "worth_reasons",
+        "text_changed",
+    ).order_by("-worth", "position")
+
+
+def hinted_claims(pks: list[int]) -> QuerySet[Claim]:
+    """Claims that "checked before" hints point to, as they are now: verdict,
+    article title and source count."""
+    return (
+        live_claims()
+        .filter(pk__in=pks)
+        .select_related("article")
+        .only(
+            "id",
+            "position",
+            "verdict",
+            "verdict_at",
+            "status",
+            "article__id",
+            "article__title",
+        )
+        .annotate(source_count=Count("sources"))
+    )
+
+
+def search_results(query: str, **filters) -> QuerySet[Claim]:
+    """search_claims with the source titles each result shows."""
+    titles = Source.objects.only("id", "claim_id", "title").order_by("id")
+    return search_claims(query, **filters).prefetch_related(
+        Prefetch("sources", queryset=titles)
+    )
+
+
+# The REST API and the admin: assistance, versions, orphans.
+
+
+def live_claims_with_orphans() -> QuerySet[Claim]:
+    """live_claims() and the orphans of the same articles."""
+    return Claim.objects.filter(LIVE_CLAIM)
+
+
+def api_claims_with_orphans() -> QuerySet[Claim]:
+    """claims_for_api(), orphans included (the API lists them when asked)."""
+    return claims_for_api(include_deleted=True).filter(LIVE_CLAIM)
+
+
+class _HasHintType(Func):
+    """SQLite: whether a JSON list holds an object whose "type" is the second
+    argument (Django has no JSON containment lookup on SQLite).
+
+    The joiner puts the second argument after the first's json_each:
+    EXISTS (SELECT 1 FROM json_each(hints) AS h WHERE json_extract(...) = (%s)).
+    """
+
+    template = "EXISTS (SELECT 1 FROM json_each(%(expressions)s))"
+    arg_joiner = ") AS h WHERE json_extract(h.value, '$.type') = ("
+    output_field = BooleanField()
+
+
+def with_hint(claims: QuerySet[Claim], hint_type: str) -> QuerySet[Claim]:
+    """Those of ``claims`` with at least one hint of ``hint_type``."""
+    if connection.vendor == "postgresql":
+        return claims.filter(hints__contains=[{"type": hint_type}])
+    return claims.filter(_HasHintType("hints", Value(hint_type)))
+
+
+def hint_counts(article: Article) -> dict[str, int]:
+    """How many hints of each type the article's current claims carry."""
+    counts: dict[str, int] = {}
+    rows = Claim.objects.filter(IN_TEXT, article=article).values_list(
+        "hints", flat=True
+    )
+    for hints in rows:
+        for hint in hints:
+            counts[hint.get("type")] = counts.get(hint.get("type"), 0) + 1
+    return counts
+
+
+def _version_number() -> Coalesce:
+    """The current version's number: one more than the earlier versions'."""
+    latest = (
+        ArticleVersion.objects.filter(article=OuterRef("pk"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return Coalesce(Subquery(latest), 0) + 1
+
+
+def articles_for_api() -> QuerySet[Article]:
+    """articles_with_counts() with each article's current version number."""
+    return articles_with_counts().annotate(version=_version_number())
+
+
+def current_version(article: Article) -> Article:
+    """The article's current version: number, length, importer (not the text)."""
+    return (
+        live_articles()
+        .filter(pk=article.pk)
+        .defer("text")
+        .select_related("imported_by")
+        .annotate(number=_version_number(), length=Length("text"))
+        .get()
+    )
+
+
+def versions_with_length(article: Article) -> QuerySet[ArticleVersion]:
+    """versions(), each with its length in characters (still not its text)."""
+    return versions(article).annotate(length=Length("text"))
+
+
+def version_text(article: Article, number: int) -> str:
+    """The text of one version (the current one is the article's own text)."""
+    earlier = ArticleVersion.objects.filter(article=article, number=number)
+    found = earlier.values_list("text", flat=True).first()
+    if found is not None:
+        return found
+    return Article.objects.values_list("text", flat=True).get(pk=article.pk)
+
+
+def prefetch_sources(claims: list[Claim]) -> None:
+    """Load the sources (with who added them) of ``claims`` in one query."""
+    sources = Source.objects.select_related("added_by")
+    prefetch_related_objects(claims, Prefetch("sources", queryset=sources))
+
+
+def claim_to_reuse(pk: int) -> Claim:
+    """A live claim whose verdict may be copied, with its article title and
+    sources (Claim.DoesNotExist otherwise)."""
+    return (
+        live_claims()
+        .select_related("article")
+        .defer("article__text")
+        .prefetch_related("sources")
+        .get(pk=pk)
+    )
+
+
+def versions_listed() -> QuerySet[ArticleVersion]:
+    """Every earlier version with its article's title, who imported it and its
+    length (no texts)."""
+    return (
+        ArticleVersion.objects.select_related("article", "imported_by")
+        .defer("text", "article__text")
+        .annotate(length=Length("text"))
+    )

@@ -291,6 +291,10 @@ def edit_claim(
         if (verdict, rationale) != (current.verdict, current.rationale):
             changes.update(rationale=rationale, **new_verdict(verdict, editor, now))
     write_claim(claim, expected_version, editor=editor, comment=comment, **changes)
+    if kind is not None and kind != current.kind:
+        # A unit that becomes a claim is scored and indexed as one (and one
+        # that stops being a claim leaves the "checked before" index).
+        assisting.analyse_article(Article(pk=current.article_id))
     return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
 
 
@@ -427,6 +431,8 @@ def split_claim(
             history_type=history.CREATED,
             when=now,
         )
+    # The parts need their own figures, score and match sketch.
+    assisting.analyse_article(Article(pk=current.article_id))
     return Claim.objects.get(pk=current.pk), second
 
 
@@ -490,6 +496,7 @@ def merge_with_next(
             reason=f"merged with claim {following.pk}",
             when=now,
         )
+    assisting.analyse_article(Article(pk=current.article_id))
     return Claim.objects.get(pk=current.pk)
 
 

@@ -23,7 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import anchoring, assisting, history, importing, roles, segmentation, services
 from .importing import ImportRefused
-from .models import CONTEXT_CHARS, Article, ArticleVersion, Claim, Status, Verdict
+from .models import (
+    CONTEXT_CHARS,
+    Article,
+    ArticleVersion,
+    Claim,
+    ClaimSketch,
+    Status,
+    Verdict,
+)
 
 UNCHANGED = _("This text is the article's current version: nothing to update.")
 
@@ -144,9 +152,12 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
     Claim.objects.filter(pk__in=changed_ids).exclude(verdict=Verdict.UNREVIEWED).update(
         status=Status.DRAFT, approved_by=None, approved_at=None
     )
+    # An orphan's hints pointed into the old text; its sketch leaves the
+    # "checked before" index with it.
     Claim.objects.filter(pk__in=orphaned).update(
-        orphaned=True, version=F("version") + 1, updated_at=now
+        orphaned=True, hints=[], version=F("version") + 1, updated_at=now
     )
+    ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
     order = list(
         Claim.objects.filter(article=article, orphaned=False)
         .order_by("start")

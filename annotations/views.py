@@ -28,7 +28,18 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from . import exporters, history, importing, layout, queries, reviewing, roles, services
+from . import (
+    assisting,
+    exporters,
+    history,
+    importing,
+    layout,
+    queries,
+    reviewing,
+    roles,
+    services,
+    versions,
+)
 from .forms import (
     ArticleImportForm,
     AssignForm,
@@ -36,12 +47,23 @@ from .forms import (
     ClaimForm,
     CommentForm,
     CorrectionForm,
+    NewVersionForm,
+    ReuseForm,
     ReviewForm,
+    SearchForm,
     SourceForm,
     SplitForm,
     VersionForm,
 )
-from .models import Article, Claim, CorrectionStatus, Source, Status, Verdict
+from .models import (
+    Article,
+    ArticleVersion,
+    Claim,
+    CorrectionStatus,
+    Source,
+    Status,
+    Verdict,
+)
 
 VERDICT_FILTERS = (
     ("all", gettext_lazy("All")),
@@ -63,6 +85,11 @@ PAGE_SIZE = 20
 QUEUE_LIMIT = 200
 INCOMPLETE = gettext_lazy("The request was incomplete. Reload the page and try again.")
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
+# The workspace shows the article's text, or its claims most check-worthy first.
+VIEWS = ("text", "triage")
+# The triage view's filter: claims at least this check-worthy.
+WORTH_THRESHOLD = 0.5
+REUSE_GONE = gettext_lazy("That claim is no longer available: nothing was reused.")
 
 
 def viewer_required(view: Callable) -> Callable:
@@ -88,6 +115,7 @@ def _may(user: roles.User) -> dict[str, bool]:
         "edit": roles.can(user, roles.EDIT),
         "review": roles.can(user, roles.REVIEW),
         "comment": roles.can(user, roles.COMMENT),
+        "import": roles.can(user, roles.IMPORT),
     }
 
 
@@ -160,15 +188,21 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
 def _workspace_context(
     request: HttpRequest, article: Article, claim: Claim | None = None, **panel
 ) -> dict:
-    """The whole workspace; ``claim`` (or ?claim=) opens in the side panel."""
+    """The whole workspace; ``claim`` (or ?claim=) opens in the side panel.
+
+    ``article`` comes from queries.workspace_article (with its counts of
+    versions and orphans).
+    """
     show = request.GET.get("show", "all")
-    claims = list(queries.workspace_claims(article))
-    selected = claim or _selected(request, claims)
+    view = request.GET.get("view", "text")
+    view = view if view in VIEWS else "text"
+    selected = claim or _selected(request, article)
     may = _may(request.user)
     people = list(queries.editors()) if may["edit"] else []
     context = {
         "article": article,
-        "paragraphs": layout.paragraphs(article.text, claims),
+        "view": view,
+        "version": article.version_count + 1,
         "show": show if show in FILTERS else "all",
         "verdict_filters": VERDICT_FILTERS,
         "status_filters": STATUS_FILTERS,
@@ -181,19 +215,33 @@ def _workspace_context(
             auto_id="article-%s",
         ),
     }
+    if view == "triage":
+        min_worth = WORTH_THRESHOLD if request.GET.get("worth") == "high" else None
+        context["triage"] = list(queries.triage_claims(article, min_worth=min_worth))
+        context["high_only"] = min_worth is not None
+        context["worth_threshold"] = WORTH_THRESHOLD
+    else:
+        units = queries.workspace_claims(article)
+        context["paragraphs"] = layout.paragraphs(article.text, units)
+    if article.orphan_count:
+        context["orphans"] = list(queries.orphans(article))
     if selected is not None:
-        if claim is None:
-            selected = queries.claim_for_panel(selected.pk)
         panel.setdefault("tab", request.GET.get("tab", "details"))
+        panel.setdefault("suggest", request.GET.get("suggest", ""))
         context.update(_panel_context(selected, request.user, people=people, **panel))
     return context
 
 
-def _selected(request: HttpRequest, claims: list[Claim]) -> Claim | None:
+def _selected(request: HttpRequest, article: Article) -> Claim | None:
+    """The claim ?claim= names, if it is one of the article's (orphans too)."""
     wanted = request.GET.get("claim", "")
     if not (wanted.isascii() and wanted.isdigit()):
         return None
-    return next((c for c in claims if c.pk == int(wanted)), None)
+    try:
+        claim = queries.claim_for_panel(int(wanted))
+    except Claim.DoesNotExist:
+        return None
+    return claim if claim.article_id == article.pk else None
 
 
 @viewer_required
@@ -210,14 +258,19 @@ def claim_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _panel_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
-    """A tab of the side panel for htmx; without it, the workspace opened there."""
+    """A tab of the side panel for htmx; without it, the workspace opened there.
+
+    ?suggest= (the index of a hint) fills the verdict form with the hint's
+    suggested verdict and rationale.
+    """
     claim = _claim_or_404(pk)
+    suggest = request.GET.get("suggest", "")
     if not request.htmx:
-        return redirect(_workspace_url(claim, tab))
+        return redirect(_workspace_url(claim, tab, suggest=suggest))
     return render(
         request,
         "annotations/workspace.html#panel-response",
-        _panel_context(claim, request.user, tab=tab),
+        _panel_context(claim, request.user, tab=tab, suggest=suggest),
     )
 
 
@@ -379,6 +432,34 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@viewer_required
+@require_POST
+def claim_reuse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reuse the verdict of a claim checked before, as a draft crediting it."""
+    claim = _claim_or_404(pk)
+
+    def reuse(data: dict) -> Claim:
+        try:
+            original = queries.claim_to_reuse(data["original"])
+        except Claim.DoesNotExist:
+            raise ValidationError(REUSE_GONE, code="original") from None
+        return assisting.reuse_verdict(
+            claim=claim,
+            original=original,
+            editor=request.user,
+            expected_version=data["version"],
+        )
+
+    return _claim_action(
+        request,
+        claim,
+        roles.EDIT,
+        ReuseForm(request.POST),
+        reuse,
+        notice=_("Verdict reused as a draft: a reviewer still has to approve it."),
+    )
+
+
 def _claim_action(
     request: HttpRequest,
     claim: Claim,
@@ -510,6 +591,104 @@ def my_queue(request: HttpRequest) -> HttpResponse:
         "may": may,
     }
     return render(request, "annotations/queue.html", context)
+
+
+@viewer_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Claims, rationales and source titles containing every word searched for.
+
+    Bad input (a date that is not a date) is said next to its field (400).
+    """
+    form = SearchForm(request.GET or None, auto_id="search-%s")
+    page, status = None, 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound and form.has_criteria():
+        results = queries.search_results(**form.search_arguments())
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    terms = form.cleaned_data["q"].split() if page is not None else []
+    context = {
+        "form": form,
+        "page": page,
+        "terms": terms[: queries.SEARCH_TERMS],
+        "query": urlencode([(k, v) for k, v in request.GET.items() if k != "page"]),
+    }
+    return render(request, "annotations/search.html", context, status=status)
+
+
+@viewer_required
+def article_version_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paste or upload an article's updated text: preview the changes, import."""
+    article = _article_or_404(pk)
+    roles.require(request.user, roles.IMPORT)
+    form = NewVersionForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        arguments = form.version_arguments()
+        try:
+            if "preview" in request.POST:
+                text = importing.normalise(arguments["text"])
+                importing.check_size(len(text.encode()), settings.IMPORT_MAX_BYTES)
+                preview = versions.diff(article.text, text)
+            else:
+                outcome = versions.import_new_version(
+                    article=article, imported_by=request.user, **arguments
+                )
+        except importing.ImportRefused as error:
+            form.add_error(form.error_field(error), error.message)
+        else:
+            if preview is None:
+                messages.success(request, _outcome_message(outcome))
+                return redirect("workspace", pk=article.pk)
+            # The text comes back in the form (a file cannot be re-sent).
+            form = NewVersionForm(
+                initial={
+                    "text": arguments["text"],
+                    "headings": "\n".join(sorted(arguments["heading_lines"])),
+                }
+            )
+    context = {
+        "article": article,
+        "version": article.version_count + 1,
+        "form": form,
+        "preview": preview,
+        "changed": preview is not None and any(p.op != "equal" for p in preview),
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+    }
+    return render(request, "annotations/version_new.html", context)
+
+
+def _outcome_message(outcome: versions.Outcome) -> str:
+    return _(
+        "Version %(version)s imported: kept %(kept)s, changed %(changed)s, "
+        "orphaned %(orphaned)s, added %(added)s."
+    ) % dataclasses.asdict(outcome)
+
+
+@viewer_required
+@require_GET
+def article_version_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """What changed from version ``number`` to the next (or the current) one."""
+    article = _article_or_404(pk)
+    old = get_object_or_404(ArticleVersion, article=article, number=number)
+    current = article.version_count + 1
+    if number + 1 < current:
+        new_text = get_object_or_404(
+            ArticleVersion, article=article, number=number + 1
+        ).text
+    else:
+        new_text = article.text
+    context = {
+        "article": article,
+        "old": old,
+        "number": number,
+        "next": number + 1,
+        "current": current,
+        "pieces": versions.diff(old.text, new_text),
+        "earlier": list(queries.versions(article)),
+    }
+    return render(request, "annotations/version_diff.html", context)
 
 
 @viewer_required
@@ -721,17 +900,20 @@ def _claim_or_404(pk: int) -> Claim:
 
 def _article_or_404(pk: int) -> Article:
     try:
-        return queries.article_for_workspace(pk)
+        return queries.workspace_article(pk)
     except Article.DoesNotExist:
         raise Http404 from None
 
 
-def _workspace_url(claim: Claim, tab: str = "details") -> str:
+def _workspace_url(claim: Claim, tab: str = "details", suggest: str = "") -> str:
     url = reverse("workspace", args=[claim.article_id])
     query = {"claim": claim.pk}
     if tab != "details":
         query["tab"] = tab
-    return f"{url}?{urlencode(query)}#claim-{claim.position}"
+    if suggest:
+        query["suggest"] = suggest
+    anchor = f"orphan-{claim.pk}" if claim.orphaned else f"claim-{claim.position}"
+    return f"{url}?{urlencode(query)}#{anchor}"
 
 
 def _panel_context(
@@ -751,6 +933,7 @@ def _panel_context(
     error: str = "",
     saved: bool = False,
     notice: str = "",
+    suggest: str = "",
 ) -> dict:
     """The side panel: its head, and the one tab that is open."""
     tab = tab if tab in TABS else "details"
@@ -779,6 +962,9 @@ def _panel_context(
         context["timeline"] = _timeline(claim)
         return context
     published = claim.status == Status.PUBLISHED
+    assist = _assist(claim)
+    context["assist"] = assist
+    suggestion = _suggestion(assist, suggest) if may["edit"] else None
     context["rejection"] = next(
         (c for c in reversed(comments) if c.kind == "rejection"), None
     )
@@ -795,18 +981,119 @@ def _panel_context(
             auto_id="claim-%s",
         )
     if may["edit"] and published:
+        verdict, rationale = claim.verdict, claim.rationale
+        if suggestion is not None:
+            verdict, rationale = suggestion
+            context["suggested"] = verdict
         context["correction_form"] = correction_form or CorrectionForm(
             initial={
-                "verdict": claim.verdict,
-                "rationale": claim.rationale,
+                "verdict": verdict,
+                "rationale": rationale,
                 "version": claim.version,
             },
             auto_id="correction-%s",
         )
     context["source_forms"] = [(source, None) for source in claim.sources.all()]
     if may["edit"] and not published:
-        context.update(_editing_context(claim, claim_form, source_form, source_for))
+        context.update(
+            _editing_context(claim, claim_form, source_form, source_for, suggestion)
+        )
     return context
+
+
+def _assist(claim: Claim) -> dict:
+    """The claim's hints and check-worthiness as the panel shows them.
+
+    Messages are the page's own, translated, built from each hint's fields
+    (the stored message is English, for the API).
+    """
+    figures, names, contradictions, earlier = [], [], [], []
+    for index, hint in enumerate(claim.hints or []):
+        kind = hint.get("type")
+        if kind == assisting.NUMBER:
+            figures.append(hint)
+        elif kind == assisting.NAME_VARIANT:
+            names.append(_name_hint(index, hint))
+        elif kind == assisting.CONTRADICTION:
+            contradictions.append(hint)
+        elif kind == assisting.CHECKED_BEFORE and hint.get("claim"):
+            earlier.append(hint)
+    originals = {}
+    if earlier:
+        found = queries.hinted_claims([hint["claim"] for hint in earlier])
+        originals = {original.pk: original for original in found}
+    return {
+        "figures": figures,
+        "names": names,
+        "contradictions": contradictions,
+        "earlier": [(hint, originals.get(hint["claim"])) for hint in earlier],
+        "count": len(names) + len(contradictions) + len(earlier),
+    }
+
+
+def _name_hint(index: int, hint: dict) -> dict:
+    """A name-variant hint with its message and what "Mark misstated" fills in."""
+    majority = hint.get("majority", "")
+    forms = [f for f in hint.get("forms", []) if f.get("text")]
+    usual = next((f.get("count", 0) for f in forms if f["text"] == majority), 0)
+    here = next(
+        (s["text"] for s in hint.get("spans", []) if s.get("text") != majority), ""
+    )
+    variant = hint.get("variant", "")
+    suggested = hint.get("suggested_verdict", "")
+    if suggested and here:
+        message = _("“%(here)s” is probably a misspelling of “%(usual)s”.") % {
+            "here": here,
+            "usual": majority,
+        }
+    elif variant == "script":
+        message = _("The same person is written in two scripts.")
+    elif variant == "order":
+        message = _("The same name is written in another order.")
+    elif variant == "homophone":
+        message = _(
+            "A name that sounds the same with other tones: check that these are "
+            "not two different people."
+        )
+    else:
+        message = _("This name is written another way elsewhere in the article.")
+    rationale = ngettext(
+        "The name is written %(name)s elsewhere in the article (%(count)s time).",
+        "The name is written %(name)s elsewhere in the article (%(count)s times).",
+        usual,
+    ) % {"name": majority, "count": usual}
+    return {
+        "index": index,
+        "variant": variant,
+        "message": message,
+        "forms": [
+            {
+                "text": f["text"],
+                "count": f.get("count", 0),
+                "usual": f["text"] == majority,
+            }
+            for f in forms
+        ],
+        "suggested": suggested if suggested in Verdict.values and here else "",
+        "rationale": rationale,
+    }
+
+
+def _suggestion(assist: dict, wanted: str) -> tuple[str, str] | None:
+    """(verdict, rationale) of the hint ?suggest= names, if it suggests one."""
+    if not (wanted.isascii() and wanted.isdigit()):
+        return None
+    for hint in assist["names"]:
+        if hint["index"] == int(wanted) and hint["suggested"]:
+            return hint["suggested"], hint["rationale"]
+    return None
+
+
+def _with_line(text: str, line: str) -> str:
+    """``text`` with ``line`` added on a line of its own (unless already there)."""
+    if line in text:
+        return text
+    return f"{text.rstrip()}\n{line}" if text.strip() else line
 
 
 def _editing_context(
@@ -814,9 +1101,16 @@ def _editing_context(
     claim_form: ClaimForm | None,
     source_form: SourceForm | None,
     source_for: Source | None,
+    suggestion: tuple[str, str] | None = None,
 ) -> dict:
-    """The forms that change a verdict, its sources and the claim's extent."""
-    following = queries.neighbour(claim, 1)
+    """The forms that change a verdict, its sources and the claim's extent.
+
+    A suggestion (from a hint) fills the verdict form; the editor still saves.
+    Orphans (no longer in the text) cannot be split or merged.
+    """
+    verdict, rationale = claim.verdict, claim.rationale
+    if suggestion is not None:
+        verdict, rationale = suggestion[0], _with_line(claim.rationale, suggestion[1])
     source_forms = [
         (
             source,
@@ -829,12 +1123,15 @@ def _editing_context(
         )
         for source in claim.sources.all()
     ]
+    following = None if claim.orphaned else queries.neighbour(claim, 1)
     return {
+        "suggested": verdict if suggestion is not None else "",
+        "form_verdict": verdict,
         "claim_form": claim_form
         or ClaimForm(
             initial={
-                "verdict": claim.verdict,
-                "rationale": claim.rationale,
+                "verdict": verdict,
+                "rationale": rationale,
                 "kind": claim.kind,
                 "version": claim.version,
             }
@@ -846,7 +1143,9 @@ def _editing_context(
         else SourceForm(auto_id="src-new-%s"),
         "source_forms": source_forms,
         "edit_source": source_for,
-        "split_form": SplitForm(initial={"version": claim.version}),
+        "split_form": None
+        if claim.orphaned
+        else SplitForm(initial={"version": claim.version}),
         "following": following
         if following is not None and queries.on_same_line(claim, following)
         else None,
@@ -877,7 +1176,8 @@ def _panel_response(
     span and the progress counter); without, the workspace or a redirect."""
     if not request.htmx:
         if status >= 400:
-            context = _workspace_context(request, claim.article, claim, **panel)
+            article = _article_or_404(claim.article_id)
+            context = _workspace_context(request, article, claim, **panel)
             return render(request, "annotations/workspace.html", context, status=status)
         if panel.get("notice"):
             messages.success(request, panel["notice"])

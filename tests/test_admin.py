@@ -1,6 +1,9 @@
 """The admin: every change through the services, refusals as messages."""
 
+import re
+
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -10,9 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import reviewing, services
+from annotations import assisting, reviewing, services, versions
 from annotations.models import (
     Article,
+    ArticleVersion,
     Claim,
     Comment,
     CommentKind,
@@ -246,6 +250,8 @@ def test_article_text_cannot_be_edited_in_the_admin(admin_client_):
             "text": "Replaced text.",
             "claims-TOTAL_FORMS": "0",
             "claims-INITIAL_FORMS": "0",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
         },
     )
     article.refresh_from_db()
@@ -796,3 +802,255 @@ def test_the_admin_gives_roles_by_moving_users_between_groups(admin_client_):
     assert list(ana.groups.values_list("name", flat=True)) == ["reviewer"]
     assert not ana.is_superuser
     assert ana.has_perm("annotations.review_claim")
+
+
+# Assistance and versions
+
+
+JIAO_WRONG = "\u7126\u5efa\u6d9b"  # 焦建涛
+JIAO_RIGHT = "\u7126\u5251\u6d9b"  # 焦剑涛
+# Seed claim 9 gets another word in version 2; claim 35 is removed.
+CHANGED = ("属于全球稀缺的高端人才", "属于世界稀缺的高端人才")
+REMOVED = "反观国内,很多教授的专利写完就锁抽屉了,转化率连美国的十分之一都不到。\n"
+
+
+@pytest.fixture
+def seed(seed_text) -> Article:
+    return services.import_article(text=seed_text, title="Seed")
+
+
+@pytest.fixture
+def reimported(seed, seed_text) -> Article:
+    """The seed with a changed and a removed sentence, as version 2."""
+    judge(claim_of(seed, 9), Verdict.MISSTATED, "Wrong field.")
+    judge(seed.claims.get(text=REMOVED.strip()), Verdict.DISPUTED, "No data.")
+    text = seed_text.replace(*CHANGED).replace(REMOVED, "")
+    versions.import_new_version(article=seed, text=text, imported_by=None)
+    return seed
+
+
+def changelist(client, **params):
+    response = client.get(reverse("admin:annotations_claim_changelist"), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_claim_change_page_shows_hints_and_checkworthiness(staff_client, seed):
+    claim = claim_of(seed, 5)
+    response = staff_client.get(
+        reverse("admin:annotations_claim_change", args=[claim.pk])
+    )
+    body = response.content.decode()
+    (hint,) = claim.hints
+    span = hint["spans"][0]
+    assert "Name variant" in body
+    assert f"“{JIAO_WRONG}” ({span['start']}–{span['end']})" in body
+    assert f"probably a misspelling of “{JIAO_RIGHT}”" in body
+    assert f"<strong>{claim.worth:.2f}</strong>" in body
+    for reason in claim.worth_reasons:
+        assert reason in body
+    form = response.context["adminform"].form
+    assert not {"hints", "worth", "worth_reasons", "orphaned"} & set(form.fields)
+
+
+def test_checked_before_hints_link_to_the_earlier_claim(staff_client, writer):
+    market = "英伟达占据全球80%以上的AI芯片市场份额。"
+    earlier = ArticleFactory(text=f"Opening line.\n{market}", analyse=True)
+    add_source(claim_of(earlier, 2), added_by=writer)
+    judge(claim_of(earlier, 2), Verdict.DISPUTED, "Near 70%.", editor=writer)
+    later = ArticleFactory(text=f"{market}\nAnother line here.", analyse=True)
+    response = staff_client.get(
+        reverse("admin:annotations_claim_change", args=[claim_of(later, 1).pk])
+    )
+    body = response.content.decode()
+    assert "Checked before" in body
+    earlier_url = reverse(
+        "admin:annotations_claim_change", args=[claim_of(earlier, 2).pk]
+    )
+    assert f'href="{earlier_url}"' in body
+
+
+def test_hints_cannot_be_changed_in_the_admin(reviewer_client, seed):
+    claim = claim_of(seed, 5)
+    hints, worth = claim.hints, claim.worth
+    reviewer_client.post(
+        reverse("admin:annotations_claim_change", args=[claim.pk]),
+        claim_form(claim, hints="[]", worth="1", orphaned="on", text_changed="on"),
+    )
+    stored = fresh(claim)
+    assert (stored.hints, stored.worth) == (hints, worth)
+    assert not stored.orphaned and not stored.text_changed
+
+
+def worth_column() -> str:
+    """The changelist's ``o`` index of the check-worthiness column."""
+    columns = ["action_checkbox", *admin.site._registry[Claim].list_display]
+    return str(columns.index("worth_score"))
+
+
+def test_claim_changelist_shows_checkworthiness_and_sorts_by_it(admin_client_, seed):
+    response = changelist(admin_client_, o=f"-{worth_column()}")
+    results = list(response.context["cl"].result_list)
+    assert [c.worth for c in results] == sorted(
+        (c.worth for c in results), reverse=True
+    )
+    top = results[0]
+    assert f'<td class="field-worth_score">{top.worth:.2f}</td>' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (assisting.NAME_VARIANT, [5]),
+        (assisting.CONTRADICTION, []),
+        (assisting.CHECKED_BEFORE, []),
+    ],
+)
+def test_claim_changelist_filters_by_hint_type(admin_client_, seed, value, expected):
+    response = changelist(admin_client_, hint=value)
+    assert [c.position for c in response.context["cl"].result_list] == expected
+
+
+def test_claim_changelist_filters_claims_with_and_without_hints(admin_client_, seed):
+    hinted = {c.pk for c in seed.claims.all() if c.hints}
+    figures = {
+        c.pk for c in seed.claims.all() if any(h["type"] == "number" for h in c.hints)
+    }
+    assert 0 < len(figures) < len(hinted) < 55
+
+    def found(**params) -> set[int]:
+        response = changelist(admin_client_, **params)
+        assert response.context["cl"].result_count < 100
+        return {c.pk for c in response.context["cl"].result_list}
+
+    assert found(hint="any") == hinted
+    assert found(hint="number") == figures
+    assert found(hint="none") == set(seed.claims.values_list("pk", flat=True)) - hinted
+
+
+def test_claim_changelist_filters_changed_and_orphaned_claims(
+    admin_client_, reimported
+):
+    changed = changelist(admin_client_, text_changed__exact="1")
+    assert [c.position for c in changed.context["cl"].result_list] == [9]
+    orphans = changelist(admin_client_, orphaned__exact="1")
+    (orphan,) = orphans.context["cl"].result_list
+    assert orphan.text == REMOVED.strip()
+    assert orphan.verdict == Verdict.DISPUTED
+    page = admin_client_.get(
+        reverse("admin:annotations_claim_change", args=[orphan.pk])
+    )
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "hint=number&text_changed__exact=0",
+        "hint=any&orphaned__exact=0&o=-{worth}",
+    ],
+)
+def test_claim_changelist_with_assistance_filters_keeps_its_queries(
+    admin_client_, writer, query
+):
+    url = reverse("admin:annotations_claim_changelist")
+    url += "?" + query.format(worth=worth_column())
+    ArticleFactory(text=sentences(8), analyse=True)
+    few = queries_for(admin_client_, url)
+    article = ArticleFactory(text=sentences(150, start=5000), analyse=True)
+    for claim in article.claims.all()[:30:3]:
+        add_source(claim, added_by=writer)
+        judge(claim, Verdict.VERIFIED, editor=writer)
+    response = admin_client_.get(url)
+    assert response.context["cl"].result_count > 100
+    assert queries_for(admin_client_, url) == few
+
+
+def test_article_change_page_lists_earlier_versions_read_only(
+    admin_client_, reimported, seed_text
+):
+    url = reverse("admin:annotations_article_change", args=[reimported.pk])
+    response = admin_client_.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Earlier versions" in body
+    assert re.search(rf'field-length">\s*<p>{len(seed_text)}</p>', body)
+    assert 'name="versions-0-number"' not in body
+    assert 'name="versions-TOTAL_FORMS" value="1"' in body
+    version = ArticleVersion.objects.get()
+    assert reverse("admin:annotations_articleversion_change", args=[version.pk]) in (
+        body
+    )
+
+
+def test_article_changelist_counts_orphans(admin_client_, reimported):
+    response = admin_client_.get(reverse("admin:annotations_article_changelist"))
+    assert '<td class="field-orphans">1</td>' in response.content.decode()
+
+
+def test_the_reanalyse_action_recomputes_hints(client, writer):
+    article = ArticleFactory(
+        text="Nexusflow was founded in 2023.\n"
+        "Nexusflow, founded in 2021, raised $10.6M."
+    )
+    assert not any(c.hints for c in article.claims.all())
+    response = signed_in(client, writer).post(
+        reverse("admin:annotations_article_changelist"),
+        {"action": "reanalyse", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    claims = list(article.claims.order_by("position"))
+    kinds = [sorted({h["type"] for h in c.hints}) for c in claims]
+    assert kinds == [["contradiction", "number"], ["contradiction", "number"]]
+    total = sum(len(c.hints) for c in claims)
+    assert f"Analysed 1 articles again: {total} hints." in shown(response)
+    assert all(c.worth > 0 for c in claims)
+
+
+def test_viewers_are_not_offered_the_reanalyse_action(client):
+    viewer = UserFactory(username="looker", role="viewer", is_staff=True)
+    ArticleFactory()
+    response = signed_in(client, viewer).get(
+        reverse("admin:annotations_article_changelist")
+    )
+    assert "reanalyse" not in action_names(response)
+
+
+def test_article_versions_are_listed_and_shown_but_never_changed(
+    admin_client_, reimported, seed_text
+):
+    version = ArticleVersion.objects.get()
+    changelist_ = admin_client_.get(
+        reverse("admin:annotations_articleversion_changelist")
+    )
+    assert changelist_.status_code == 200
+    body = changelist_.content.decode()
+    assert f'<td class="field-length">{len(seed_text)}</td>' in body
+    url = reverse("admin:annotations_articleversion_change", args=[version.pk])
+    page = admin_client_.get(url)
+    assert page.status_code == 200
+    assert REMOVED.strip() in page.content.decode()  # the old text, shown
+    assert 'type="submit"' not in page.content.decode().split('id="content"')[1]
+    assert admin_client_.post(url, {"number": "9"}).status_code == 403
+    add = reverse("admin:annotations_articleversion_add")
+    assert admin_client_.get(add).status_code == 403
+    delete = reverse("admin:annotations_articleversion_delete", args=[version.pk])
+    assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
+    assert ArticleVersion.objects.get().number == 1
+
+
+def test_article_versions_changelist_keeps_its_queries(admin_client_):
+    url = reverse("admin:annotations_articleversion_changelist")
+    article = ArticleFactory(text=sentences(3))
+    versions.import_new_version(article=article, text=sentences(4), imported_by=None)
+    few = queries_for(admin_client_, url)
+    for n in range(2, 30):
+        other = ArticleFactory(text=sentences(3, start=n * 100))
+        versions.import_new_version(
+            article=other, text=sentences(4, start=n * 100), imported_by=None
+        )
+    assert ArticleVersion.objects.count() == 29
+    assert queries_for(admin_client_, url) == few

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -21,7 +23,10 @@ PRODUCTION = {
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
-    clean.pop("PYTEST_CURRENT_TEST", None)
+    # The browser tests allow sync database calls inside Playwright's event
+    # loop for this process; a production check must not inherit that.
+    for name in ("PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        clean.pop(name, None)
     return subprocess.run(  # noqa: S603 (our interpreter and manage.py)
         [sys.executable, str(ROOT / "manage.py"), *args],
         env={**clean, **env},
@@ -43,3 +48,29 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/api/v1/export/verdicts.json", "/admin/login/"]
+)
+def test_every_response_carries_the_security_headers(client, url):
+    response = client.get(url)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_the_api_docs_run_without_inline_scripts(client):
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<script>" not in body.replace(" ", "")
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.content.decode()

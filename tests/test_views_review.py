@@ -43,21 +43,6 @@ _texts = itertools.count(1)
 
 
 @pytest.fixture
-def editor():
-    return UserFactory(username="editor", role="editor")
-
-
-@pytest.fixture
-def reviewer():
-    return UserFactory(username="reviewer", role="reviewer")
-
-
-@pytest.fixture
-def viewer():
-    return UserFactory(username="viewer", role="viewer")
-
-
-@pytest.fixture
 def nobody():
     """Signed in, but with no role on the desk."""
     return UserFactory(username="nobody", role="")

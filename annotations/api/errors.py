@@ -31,6 +31,7 @@ FIELD_CODES = frozenset(
         "text",
         "assignee",
         "sources",
+        "original",
     }
 )
 

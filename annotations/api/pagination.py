@@ -2,6 +2,17 @@
 
 from rest_framework.pagination import CursorPagination
 
+# The claim list's ``ordering`` values. The cursor keeps its place by the
+# first field; ties (many claims share a score) are stepped over by offset,
+# in id order.
+CLAIM_ORDERINGS = {
+    "updated_at": ("updated_at", "id"),
+    "-checkworthiness": ("-worth", "id"),
+    "checkworthiness": ("worth", "id"),
+    "-worth": ("-worth", "id"),
+    "worth": ("worth", "id"),
+}
+
 
 class Cursor(CursorPagination):
     """Oldest change first, so ``updated_since`` plus the cursor syncs in order."""
@@ -14,3 +25,19 @@ class Cursor(CursorPagination):
 
 class NewestFirst(Cursor):
     ordering = ("-imported_at", "-id")
+
+
+class ClaimCursor(Cursor):
+    """Cursor in the order the claim list's ``ordering`` asks for (validated by
+    the filter set before the page is read)."""
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        return CLAIM_ORDERINGS.get(
+            request.query_params.get("ordering", ""), self.ordering
+        )
+
+
+class SearchCursor(Cursor):
+    """Most recently changed first, as queries.search_claims orders."""
+
+    ordering = ("-updated_at", "-id")

@@ -4,10 +4,12 @@ and the views hand what they parsed to the services."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
     Article,
+    ArticleVersion,
     Claim,
     Comment,
     Correction,
@@ -84,11 +86,111 @@ def username_field(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
 
 
+HINT_TYPES = (
+    ("name_variant", "A name written more than one way in the article."),
+    ("number", "A figure (date, money, percent, number) to check."),
+    ("contradiction", "The article gives two figures for the same fact."),
+    ("checked_before", "The desk gave a verdict to the same words elsewhere."),
+)
+
+
+class SpanSerializer(serializers.Serializer):
+    start = serializers.IntegerField(help_text="Offset in the article text.")
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class FormSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class HintSerializer(serializers.Serializer):
+    """One hint, as stored: ``type``, ``message`` and ``spans`` always; the
+    other fields depend on the type. Documentation only: hints are shown as
+    they are stored."""
+
+    type = serializers.CharField(
+        help_text="name_variant, number, contradiction or checked_before."
+    )
+    message = serializers.CharField(help_text="In English; the figure for number.")
+    spans = SpanSerializer(many=True, help_text="Where, in article offsets.")
+    variant = serializers.CharField(
+        required=False,
+        help_text="name_variant: misspelling, homophone, spelling, order or script.",
+    )
+    forms = FormSerializer(
+        many=True, required=False, help_text="name_variant: each spelling and count."
+    )
+    majority = serializers.CharField(
+        required=False, help_text="name_variant: the usual spelling."
+    )
+    elsewhere = SpanSerializer(
+        many=True,
+        required=False,
+        help_text="name_variant: the other mentions in the article.",
+    )
+    suggested_verdict = serializers.CharField(
+        required=False,
+        help_text="name_variant: misstated, on the sentence with the odd spelling.",
+    )
+    kind = serializers.CharField(
+        required=False, help_text="number: date, money, percent or number."
+    )
+    claim = serializers.IntegerField(
+        required=False, help_text="checked_before: the earlier claim's id."
+    )
+    article = serializers.IntegerField(
+        required=False, help_text="checked_before: the earlier claim's article id."
+    )
+    verdict = serializers.CharField(
+        required=False, help_text="checked_before: the earlier verdict."
+    )
+    verdict_at = serializers.DateTimeField(required=False, allow_null=True)
+    similarity = serializers.IntegerField(
+        required=False, help_text="checked_before: how alike, 0-100."
+    )
+    sources = serializers.IntegerField(
+        required=False, help_text="checked_before: the earlier claim's source count."
+    )
+
+
+@extend_schema_field(HintSerializer(many=True))
+class HintsField(serializers.JSONField):
+    """The claim's stored hints, unchanged."""
+
+
+class CheckworthinessSerializer(serializers.Serializer):
+    score = serializers.FloatField(
+        source="worth", help_text="0 (nothing to check) to 1 (check first)."
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        source="worth_reasons",
+        help_text='What raised or lowered the score, e.g. "+money 1060万美元".',
+    )
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     verdict_by = username_field()
     approved_by = username_field()
     assignee = username_field(help_text="The editor whose queue holds the claim.")
     sources = SourceSerializer(many=True, read_only=True)
+    hints = HintsField(read_only=True, help_text="Found when the article was analysed.")
+    checkworthiness = CheckworthinessSerializer(source="*", read_only=True)
+    text_changed = serializers.BooleanField(
+        read_only=True,
+        help_text="A new version of the article changed these words: check again.",
+    )
+    orphaned = serializers.BooleanField(
+        read_only=True,
+        help_text="Not in the article's current version; kept with its verdict.",
+    )
+    reused_from = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The claim whose verdict was reused here, if any.",
+    )
 
     class Meta:
         model = Claim
@@ -113,6 +215,11 @@ class ClaimSerializer(serializers.ModelSerializer):
             "version",
             "updated_at",
             "sources",
+            "hints",
+            "checkworthiness",
+            "text_changed",
+            "orphaned",
+            "reused_from",
         )
         read_only_fields = fields
 
@@ -153,6 +260,13 @@ class VerdictCounts(serializers.Serializer):
 class ArticleSerializer(serializers.ModelSerializer):
     imported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     counts = VerdictCounts(source="*", read_only=True)
+    version = serializers.IntegerField(
+        read_only=True, help_text="The current version's number (1 until re-imported)."
+    )
+    orphan_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Claims no longer in the current version (claims/?orphaned=true).",
+    )
 
     class Meta:
         model = Article
@@ -167,6 +281,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "imported_by",
             "imported_at",
             "counts",
+            "version",
+            "orphan_count",
         )
         read_only_fields = fields
 
@@ -198,13 +314,99 @@ class ArticleImportInput(StrictInput):
     )
 
     def validate(self, attrs: dict) -> dict:
-        attrs = super().validate(attrs)
-        # Blank text goes on to the importer, which says the article is empty.
-        if ("text" in attrs) == bool(attrs.get("file")):
-            raise serializers.ValidationError(
-                {"text": ["Send the article as `text` or as `file`, one of the two."]}
-            )
-        return attrs
+        return text_or_file(super().validate(attrs))
+
+
+def text_or_file(attrs: dict) -> dict:
+    """Refuses a body with both ``text`` and ``file``, or neither."""
+    # Blank text goes on to the importer, which says the article is empty.
+    if ("text" in attrs) == bool(attrs.get("file")):
+        raise serializers.ValidationError(
+            {"text": ["Send the article as `text` or as `file`, one of the two."]}
+        )
+    return attrs
+
+
+class VersionInput(StrictInput):
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The new text (JSON body), or send `file` instead.",
+    )
+    file = serializers.FileField(
+        required=False, help_text=".txt, .md or .html (multipart body)."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        return text_or_file(super().validate(attrs))
+
+
+class VersionOutcomeSerializer(serializers.Serializer):
+    """What a new version did to the article's claims (versions.Outcome)."""
+
+    version = serializers.IntegerField(help_text="The new current version's number.")
+    kept = serializers.IntegerField(help_text="Claims found with the same words.")
+    changed = serializers.IntegerField(
+        help_text="Claims found with other words: flagged text_changed, back to draft."
+    )
+    orphaned = serializers.IntegerField(
+        help_text="Claims not found: kept with their verdicts, listed as orphans."
+    )
+    added = serializers.IntegerField(help_text="New sentences, as new claims.")
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    """One version of an article, without its text (the current version is
+    the article itself, annotated with its number and length)."""
+
+    imported_by = username_field()
+    length = serializers.IntegerField(read_only=True, help_text="In characters.")
+
+    class Meta:
+        model = ArticleVersion
+        fields = ("number", "imported_at", "imported_by", "sha256", "length")
+        read_only_fields = fields
+
+
+class VersionTextSerializer(VersionSerializer):
+    text = serializers.CharField(help_text="The version's text, as imported.")
+
+    class Meta(VersionSerializer.Meta):
+        fields = (*VersionSerializer.Meta.fields, "text")
+        read_only_fields = fields
+
+
+class PieceSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
+    text = serializers.CharField(trim_whitespace=False)
+
+
+class VersionDiffSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    against = serializers.IntegerField(help_text="The next version's number.")
+    diff = PieceSerializer(
+        many=True,
+        help_text="The text of version `number` turned into version `against`: "
+        "equal runs, deletions and insertions in order.",
+    )
+
+
+class VersionQuery(serializers.Serializer):
+    diff = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="1 for the changes to the next version instead of the text.",
+    )
+
+
+class HintCountsSerializer(serializers.Serializer):
+    """How many hints of each type the article's claims carry."""
+
+    name_variant = serializers.IntegerField(default=0)
+    number = serializers.IntegerField(default=0)
+    contradiction = serializers.IntegerField(default=0)
+    checked_before = serializers.IntegerField(default=0)
 
 
 class ExportQuery(serializers.Serializer):
@@ -342,3 +544,96 @@ class PublishedCount(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class MatchSerializer(serializers.Serializer):
+    """A verdict the desk gave to the same words in another article."""
+
+    claim = serializers.IntegerField(source="claim.pk", help_text="Its id.")
+    article = ArticleRefSerializer(source="claim.article")
+    position = serializers.IntegerField(source="claim.position")
+    text = serializers.CharField(source="claim.text")
+    verdict = serializers.CharField(source="claim.verdict", help_text=VERDICT_TEXT)
+    status = serializers.CharField(source="claim.status")
+    rationale = serializers.CharField(source="claim.rationale")
+    verdict_at = serializers.DateTimeField(source="claim.verdict_at", allow_null=True)
+    similarity = serializers.IntegerField(help_text="How alike, 0-100.")
+    sources = SourceSerializer(source="claim.sources.all", many=True)
+    url = serializers.HyperlinkedRelatedField(
+        source="claim",
+        view_name="claim-detail",
+        read_only=True,
+        help_text="The earlier claim in this API.",
+    )
+
+
+class ReuseInput(StrictInput):
+    original = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The id of the claim whose verdict, rationale and sources to copy.",
+    )
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=VERSION_HELP
+    )
+
+
+class SearchQuery(serializers.Serializer):
+    """The search's parameters (``from`` is a Python keyword: see get_fields)."""
+
+    q = serializers.CharField(
+        max_length=200,
+        help_text="Words that must all appear in the claim, its rationale or a "
+        "source title (substrings: Chinese needs no spaces).",
+    )
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, help_text="Checked on or after (YYYY-MM-DD)."
+        )
+        fields["until"] = serializers.DateField(
+            required=False, help_text="Checked on or before (YYYY-MM-DD)."
+        )
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        if not attrs["q"].split():
+            raise serializers.ValidationError({"q": ["Give at least one word."]})
+        start, end = attrs.get("from"), attrs.get("until")
+        if start and end and start > end:
+            raise serializers.ValidationError({"until": ["`until` is before `from`."]})
+        return attrs
+
+
+STATUS_TEXT = "unreviewed, draft, rejected, approved or published."
+
+
+class SearchResultSerializer(serializers.ModelSerializer):
+    article = ArticleRefSerializer(read_only=True)
+    verdict_by = username_field()
+    # A string, not a second use of the claim's status enum (see VERDICT_TEXT).
+    status = serializers.CharField(read_only=True, help_text=STATUS_TEXT)
+
+    class Meta:
+        model = Claim
+        fields = (
+            "id",
+            "article",
+            "position",
+            "text",
+            "kind",
+            "verdict",
+            "rationale",
+            "status",
+            "verdict_by",
+            "verdict_at",
+            "updated_at",
+        )
+        read_only_fields = fields

@@ -10,6 +10,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("export/verdicts.json", views.JsonExport.as_view(), name="export-json"),
     path("export/verdicts.csv", views.CsvExport.as_view(), name="export-csv"),
     path(

@@ -14,21 +14,32 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import exporters, history, importing, queries, reviewing, roles, services
+from .. import (
+    assisting,
+    exporters,
+    history,
+    importing,
+    queries,
+    reviewing,
+    roles,
+    services,
+    versions,
+)
 from ..models import Article, Claim, Kind, Status, Verdict
 from . import serializers as api
-from .pagination import NewestFirst
+from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
 from .serializers import MAX_ID
 
 PRECONDITION_REQUIRED = (
@@ -36,6 +47,9 @@ PRECONDITION_REQUIRED = (
     "so a change made meanwhile is not overwritten."
 )
 BAD_IF_MATCH = 'If-Match must be the claim\'s ETag, such as "3".'
+NO_ORIGINAL = "No claim {id} to reuse: the original must be a claim in a live article."
+NO_VERSION = "The article has no version {number}: the current one is {current}."
+NOTHING_NEWER = "Version {number} is the current one: there is no newer one to compare."
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: field-level messages."),
@@ -85,6 +99,36 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
+class ScoreFilter(filters.NumberFilter):
+    """A number from 0 to 1."""
+
+    field_class = forms.FloatField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=0, max_value=1, **kwargs)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is refused, not taken as "any"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError("Send true or false.", code="invalid")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, widget=forms.TextInput, **kwargs)
+
+
 class ArticleFilter(StrictFilterSet):
     q = filters.CharFilter(
         field_name="title", lookup_expr="icontains", label="Title contains"
@@ -113,6 +157,29 @@ class ClaimFilter(StrictFilterSet):
         error_messages={"invalid_choice": "No user is named %(value)s."},
     )
     q = filters.CharFilter(method="search", label="Text or rationale contains")
+    min_checkworthiness = ScoreFilter(
+        field_name="worth",
+        lookup_expr="gte",
+        label="Check-worthiness at least (0 to 1)",
+    )
+    hint = filters.ChoiceFilter(
+        choices=api.HINT_TYPES,
+        method="with_hint",
+        label="Has at least one hint of this type",
+    )
+    text_changed = BooleanFilter(
+        field_name="text_changed", label="Words changed by a new version"
+    )
+    orphaned = BooleanFilter(
+        field_name="orphaned",
+        label="Not in the article's current version (left out unless true)",
+    )
+    ordering = filters.ChoiceFilter(
+        choices=[(name, name) for name in CLAIM_ORDERINGS],
+        method="ordered",
+        label="updated_at (the default, for syncing), -checkworthiness (most "
+        "check-worthy first), checkworthiness; worth and -worth are the same",
+    )
 
     class Meta:
         model = Claim
@@ -124,10 +191,27 @@ class ClaimFilter(StrictFilterSet):
             "assignee",
             "updated_since",
             "q",
+            "min_checkworthiness",
+            "hint",
+            "text_changed",
+            "orphaned",
+            "ordering",
         )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Orphans are listed only when asked for.
+        if self.form.cleaned_data.get("orphaned") is None:
+            queryset = queryset.filter(orphaned=False)
+        return super().filter_queryset(queryset)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(text__icontains=value) | Q(rationale__icontains=value))
+
+    def with_hint(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queries.with_hint(queryset, value)
+
+    def ordered(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # the pagination orders (ClaimCursor), so its cursor agrees
 
 
 @extend_schema_view(
@@ -160,13 +244,15 @@ class ArticleViewSet(
     serializer_class = api.ArticleSerializer
     filterset_class = ArticleFilter
     pagination_class = NewestFirst
-    write_permissions = {"publish": roles.REVIEW}
+    write_permissions = {"publish": roles.REVIEW, "version_list": roles.IMPORT}
 
     def get_queryset(self) -> QuerySet[Article]:
-        articles = queries.articles_with_counts()
+        if self.action == "list":
+            return queries.articles_for_api()
         if self.action == "retrieve":
-            articles = articles.defer(None)  # the text is part of the detail
-        return articles
+            # The text is part of the detail.
+            return queries.articles_for_api().defer(None)
+        return queries.live_articles().defer("text")  # actions read what they need
 
     def get_serializer_class(self):
         return (
@@ -216,16 +302,9 @@ class ArticleViewSet(
         data = api.ArticleImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        upload = values.get("file")
-        field = "file" if upload else "text"
+        field = "file" if values.get("file") else "text"
         try:
-            if upload:
-                importing.check_size(upload.size, settings.IMPORT_MAX_BYTES)
-                extracted = importing.read_file(
-                    upload.read(), upload.name, limit=settings.IMPORT_MAX_BYTES
-                )
-            else:
-                extracted = importing.ExtractedText(text=values["text"])
+            extracted = _extracted(values)
             article = services.import_article(
                 text=extracted.text,
                 title=values.get("title") or extracted.title,
@@ -240,9 +319,163 @@ class ArticleViewSet(
             raise ValidationError(
                 {where: [str(error.message)], "code": error.code}
             ) from None
-        created = queries.articles_with_counts().defer(None).get(pk=article.pk)
+        created = queries.articles_for_api().defer(None).get(pk=article.pk)
         body = api.ArticleDetailSerializer(created, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="An article's versions",
+        description=(
+            "Newest first, the current version (the article's text) included: "
+            "its number is one more than the number of earlier versions."
+        ),
+        request=None,
+        responses={
+            200: api.VersionSerializer(many=True),
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Import a new version of an article",
+        description=(
+            "Editors. The new text (JSON `text`, or multipart `file` decoded as "
+            "on import) becomes the article's text and the old one an earlier "
+            "version. Every claim is looked for in the new text: found with "
+            "the same words, it keeps its verdict, sources and history (new "
+            "offsets); found with other words, it is flagged `text_changed` "
+            "and its verdict goes back to draft; not found, it becomes an "
+            "orphan (kept, listed with `claims/?orphaned=true`). New sentences "
+            "become new claims. Refused with 400 and nothing changed when the "
+            "text is the current one, another article's, empty or too large."
+        ),
+        request={
+            "application/json": api.VersionInput,
+            "multipart/form-data": api.VersionInput,
+        },
+        responses={201: api.VersionOutcomeSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Unchanged refused",
+                value={
+                    "text": [str(versions.UNCHANGED)],
+                    "code": "unchanged",
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="versions",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def version_list(self, request: Request, pk: str | None = None) -> Response:
+        article = self.get_object()
+        if request.method == "GET":
+            rows = [
+                queries.current_version(article),
+                *queries.versions_with_length(article),
+            ]
+            return Response(api.VersionSerializer(rows, many=True).data)
+        values = _parsed(api.VersionInput, request)
+        field = "file" if values.get("file") else "text"
+        try:
+            extracted = _extracted(values)
+            outcome = versions.import_new_version(
+                article=article,
+                text=extracted.text,
+                imported_by=request.user,
+                heading_lines=extracted.heading_lines,
+            )
+        except importing.ImportRefused as error:
+            raise ValidationError(
+                {field: [str(error.message)], "code": error.code}
+            ) from None
+        return Response(
+            api.VersionOutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="One version's text, or what the next version changed",
+        description=(
+            "Version `number` of the article with its text; the current "
+            "version's number is one more than the count of earlier ones. With "
+            "`diff=1`, the changes from this version to the next instead: "
+            "`equal`, `delete` and `insert` runs in order (400 for the current "
+            "version, which has no next)."
+        ),
+        parameters=[
+            OpenApiParameter("number", int, OpenApiParameter.PATH),
+            api.VersionQuery,
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="VersionTextOrDiff",
+                serializers=[api.VersionTextSerializer, api.VersionDiffSerializer],
+                resource_type_field_name=None,
+            ),
+            **ERRORS,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]{1,9})",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def version_detail(
+        self, request: Request, pk: str | None = None, number: str = ""
+    ) -> Response:
+        article = self.get_object()
+        show_diff = _query(api.VersionQuery, request)["diff"]
+        wanted = int(number)
+        current = queries.current_version(article)
+        if not 1 <= wanted <= current.number:
+            raise NotFound(NO_VERSION.format(number=wanted, current=current.number))
+        if show_diff:
+            if wanted == current.number:
+                raise ValidationError({"diff": [NOTHING_NEWER.format(number=wanted)]})
+            pieces = versions.diff(
+                queries.version_text(article, wanted),
+                queries.version_text(article, wanted + 1),
+            )
+            body = {"number": wanted, "against": wanted + 1, "diff": pieces}
+            return Response(api.VersionDiffSerializer(body).data)
+        row = (
+            current
+            if wanted == current.number
+            else queries.versions_with_length(article).get(number=wanted)
+        )
+        body = {
+            **api.VersionSerializer(row).data,
+            "text": queries.version_text(article, wanted),
+        }
+        return Response(body)
+
+    @extend_schema(
+        summary="Analyse an article again",
+        description=(
+            "Editors. Recomputes every claim's hints (name variants, figures, "
+            'contradictions), check-worthiness and "checked before" matches '
+            "against the verdicts given since. Answers how many hints of each "
+            "type the article's claims now carry."
+        ),
+        request=None,
+        responses={200: api.HintCountsSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def analyse(self, request: Request, pk: str | None = None) -> Response:
+        article = self.get_object()
+        assisting.analyse_article(article)
+        return Response(api.HintCountsSerializer(queries.hint_counts(article)).data)
 
     @extend_schema(
         summary="Publish an article's approved verdicts",
@@ -296,6 +529,30 @@ def _parsed(serializer_class: type[api.StrictInput], request: Request) -> dict:
     return dict(data.validated_data)
 
 
+def _query(
+    serializer_class: type, request: Request, also: frozenset[str] = frozenset()
+) -> dict:
+    """Query parameters parsed by ``serializer_class``; unknown ones refused
+    (``also`` names those others read, such as the pagination's)."""
+    data = serializer_class(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    unknown = sorted(set(request.query_params) - set(data.fields) - {"format", *also})
+    if unknown:
+        raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+    return dict(data.validated_data)
+
+
+def _extracted(values: dict) -> importing.ExtractedText:
+    """The text sent as ``text``, or the uploaded ``file`` decoded as on import."""
+    upload = values.get("file")
+    if not upload:
+        return importing.ExtractedText(text=values["text"])
+    importing.check_size(upload.size, settings.IMPORT_MAX_BYTES)
+    return importing.read_file(
+        upload.read(), upload.name, limit=settings.IMPORT_MAX_BYTES
+    )
+
+
 # One claim's actions: the claim list's filters must not apply to finding it,
 # and what they list is short and unpaged.
 CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
@@ -319,9 +576,15 @@ CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
         ],
         description=(
             "Filter by article, verdict, kind, review `status`, `assignee` "
-            "(a username, or `null`), `updated_since` (ISO 8601) and text search "
-            "`q`. Ordered by last change, cursor-paginated: keep the newest "
-            "`updated_at` you saw and pass it as `updated_since` next time to sync."
+            "(a username, or `null`), `updated_since` (ISO 8601), text search "
+            "`q`, `min_checkworthiness` (0 to 1), `hint` (claims with at least "
+            "one hint of that type), `text_changed` and `orphaned` (true/false). "
+            "Claims a new version of their article no longer contains "
+            "(orphans) are left out unless `orphaned=true`. Ordered by last "
+            "change, cursor-paginated: keep the newest `updated_at` you saw and "
+            "pass it as `updated_since` next time to sync. `ordering="
+            "-checkworthiness` (or `-worth`) lists the most check-worthy "
+            "claims first, `checkworthiness` (or `worth`) the least."
         ),
         responses={
             200: api.ClaimSerializer(many=True),
@@ -347,6 +610,7 @@ class ClaimViewSet(
 ):
     serializer_class = api.ClaimSerializer
     filterset_class = ClaimFilter
+    pagination_class = ClaimCursor
     http_method_names = ["get", "patch", "post", "head", "options"]
     # The first gate (EditorOrReadOnly); the services check again.
     write_permissions = {
@@ -357,9 +621,19 @@ class ClaimViewSet(
     }
 
     def get_queryset(self) -> QuerySet[Claim]:
+        # Orphans (no longer in their article's text) can be read, not changed.
         if self.action in ("list", "retrieve"):
-            return queries.claims_for_api()
-        return queries.live_claims()  # the action reads what it needs itself
+            return queries.api_claims_with_orphans()
+        # The action reads what it needs itself.
+        if self.request.method in SAFE_METHODS:
+            return queries.live_claims_with_orphans()
+        return queries.live_claims()
+
+    def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        # The list's filters must not decide whether one claim is found.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         claim = self.get_object()
@@ -671,6 +945,113 @@ class ClaimViewSet(
         claim = self.get_object()
         entries = history.claim_history(claim.pk)
         return Response(api.HistoryEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        summary="Have we checked this before?",
+        description=(
+            "Verdicts this desk gave to the same words (after normalising "
+            "width, traditional/simplified script, case and punctuation) in "
+            "other articles, most alike first, looked up now. Each names the "
+            "earlier claim and its article, verdict, date, sources and how "
+            "alike it is (0-100). Reuse one with POST .../reuse/."
+        ),
+        responses={
+            200: api.MatchSerializer(many=True),
+            401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
+        },
+    )
+    @action(detail=True, methods=["get"], **CLAIM_ACTION)
+    def matches(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        found = assisting.past_verdicts([claim]).get(claim.pk, [])
+        queries.prefetch_sources([match.claim for match in found])
+        context = {"request": request}
+        return Response(api.MatchSerializer(found, many=True, context=context).data)
+
+    @extend_schema(
+        summary="Reuse a verdict given to the same claim elsewhere",
+        description=(
+            "Editors. Copies the `original` claim's verdict, rationale (with a "
+            "line crediting it) and sources to this claim as a **draft**: a "
+            "reviewer still approves and publishes it. 400 when the original "
+            "has no verdict or is this claim; 404 when there is no such live "
+            "claim; 412 when this claim changed meanwhile."
+        ),
+        parameters=[IF_MATCH],
+        request=api.ReuseInput,
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
+        examples=[
+            OpenApiExample(
+                "Reuse", value={"original": 5, "version": 1}, request_only=True
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], **CLAIM_ACTION)
+    def reuse(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        values = _parsed(api.ReuseInput, request)
+        expected = expected_version(request, values.get("version"))
+        try:
+            original = queries.claim_to_reuse(values["original"])
+        except Claim.DoesNotExist:
+            raise NotFound(
+                {"original": [NO_ORIGINAL.format(id=values["original"])]}
+            ) from None
+        claim = assisting.reuse_verdict(
+            claim=claim,
+            original=original,
+            editor=request.user,
+            expected_version=expected,
+        )
+        return claim_response(claim)
+
+
+@extend_schema(
+    summary="Search the desk's claims",
+    description=(
+        "Claims whose text, rationale or a source's title contains every word "
+        "of `q` (substring matching, so Chinese needs no spaces between "
+        "words), most recently changed first, cursor-paginated. Narrow with "
+        "`verdict` and the dates the verdict was given (`from`, `until`, "
+        "YYYY-MM-DD). Orphans and deleted articles are left out."
+    ),
+    parameters=[
+        api.SearchQuery,
+        OpenApiParameter(
+            "q",
+            str,
+            required=True,
+            examples=[
+                OpenApiExample("Chinese", value="焦剑涛 清华"),
+                OpenApiExample("English", value="Nexusflow"),
+            ],
+        ),
+    ],
+    responses={
+        200: api.SearchResultSerializer(many=True),
+        400: ERRORS[400],
+        401: ERRORS[401],
+        403: ERRORS[403],
+    },
+)
+class SearchView(generics.GenericAPIView):
+    serializer_class = api.SearchResultSerializer
+    pagination_class = SearchCursor
+    filter_backends: list = []
+    paging = frozenset({"cursor", "page_size"})
+
+    def get(self, request: Request) -> Response:
+        params = _query(api.SearchQuery, request, also=self.paging)
+        claims = queries.search_claims(
+            params["q"],
+            verdict=params.get("verdict"),
+            checked_from=params.get("from"),
+            checked_until=params.get("until"),
+        )
+        page = self.paginate_queryset(claims)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class PreconditionRequired(APIException):

@@ -1,8 +1,9 @@
-"""Template helpers for the editor pages: bars, labels, roles and history."""
+"""Template helpers for the editor pages: bars, labels, roles, history, hints."""
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django import template
@@ -15,10 +16,11 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import queries, roles
+from .. import assisting, queries, roles
 from ..history import Change, Entry
 from ..layout import Piece
 from ..models import Claim, Kind, Source, Stance, Status, Verdict
+from ..versions import Piece as DiffPiece
 
 register = template.Library()
 
@@ -136,6 +138,7 @@ def article_units(
     Python: a 5,000-claim article took a second through template tags.
     """
     labels = _verdict_labels()
+    notes = _span_notes()
     public = {
         verdict: labels.get((verdict, Status.PUBLISHED), "") for verdict in Verdict
     }
@@ -148,7 +151,7 @@ def article_units(
             if claim is None or (reviewed is not None and claim.pk not in reviewed):
                 html.append(escape(piece.text))
             elif reviewed is None:
-                html.append(_workspace_span(claim, labels, selected_pk, show))
+                html.append(_workspace_span(claim, labels, notes, selected_pk, show))
             else:
                 html.append(
                     f'<a href="#claim-{claim.position}" class="unit v-{claim.verdict}">'
@@ -162,7 +165,7 @@ def article_units(
 def claim_span(claim: Claim, *, selected: Claim | None = None, show: str = "all"):
     """One unit's span, for swapping it alone after a save."""
     selected_pk = selected.pk if selected else None
-    span = _workspace_span(claim, _verdict_labels(), selected_pk, show)
+    span = _workspace_span(claim, _verdict_labels(), _span_notes(), selected_pk, show)
     # Marked for htmx's out-of-band swap of the element with the same id.
     return mark_safe(span.replace("<a ", '<a hx-swap-oob="true" ', 1))  # noqa: S308
 
@@ -170,6 +173,7 @@ def claim_span(claim: Claim, *, selected: Claim | None = None, show: str = "all"
 def _workspace_span(
     claim: Claim,
     labels: dict[tuple[str, str], str],
+    notes: dict[str, str],
     selected_pk: int | None,
     show: str,
 ) -> str:
@@ -178,12 +182,90 @@ def _workspace_span(
         classes += " selected"
     if _dimmed(claim, show):
         classes += " dim"
+    # Claims read without their hints (the public report's) get no marks.
+    hints = [] if "hints" in claim.get_deferred_fields() else claim.hints or []
+    other = sorted({h.get("type") for h in hints} - {assisting.NUMBER, None})
+    after = ""
+    if other:
+        classes += " has-hints"
+        after += notes["hints"].format(
+            names=escape(", ".join(str(HINT_LABELS.get(t, t)) for t in other))
+        )
+    if claim.text_changed:
+        classes += " text-changed"
+        after += notes["changed"]
     anchor = f"claim-{claim.position}"
     return (
         f'<a id="{anchor}" href="?claim={claim.pk}#{anchor}" class="{classes}"'
-        f' data-claim="{claim.pk}">{escape(claim.text)}'
+        f' data-claim="{claim.pk}">{_marked_text(claim, hints)}{after}'
         f"{labels.get((claim.verdict, claim.status), '')}</a>"
     )
+
+
+def _marked_text(claim: Claim, hints: list[dict]) -> str:
+    """The claim's text, escaped, with its figures (and a likely misspelt name)
+    marked at their exact offsets."""
+    text = claim.text
+    conflicts = {
+        (span.get("start"), span.get("end"))
+        for hint in hints
+        if hint.get("type") == assisting.CONTRADICTION
+        for span in hint.get("spans", [])
+    }
+    marks = []
+    for hint in hints:
+        if hint.get("type") == assisting.NUMBER:
+            kind = hint.get("kind")
+            css = f"fig fig-{kind if kind in FIGURE_LABELS else 'number'}"
+            spans = hint.get("spans", [])
+        elif hint.get("type") == assisting.NAME_VARIANT and hint.get(
+            "suggested_verdict"
+        ):
+            css = "name-variant"
+            majority = hint.get("majority")
+            spans = [s for s in hint.get("spans", []) if s.get("text") != majority]
+        else:
+            continue
+        for span in spans:
+            start, end = span.get("start", -1), span.get("end", -1)
+            local = (start - claim.start, end - claim.start)
+            # A hint older than the text (or malformed) marks nothing.
+            if 0 <= local[0] < local[1] <= len(text) and (
+                text[local[0] : local[1]] == span.get("text")
+            ):
+                extra = " fig-conflict" if (start, end) in conflicts else ""
+                marks.append((*local, css + extra, start))
+    html, cursor = [], 0
+    for start, end, css, offset in sorted(marks):
+        if start < cursor:
+            continue  # overlapping marks: the first one wins
+        html.append(escape(text[cursor:start]))
+        html.append(
+            f'<mark class="{css}" data-fig="{offset}">{escape(text[start:end])}</mark>'
+        )
+        cursor = end
+    html.append(escape(text[cursor:]))
+    return "".join(html)
+
+
+def _span_notes() -> dict[str, str]:
+    """The marks after a unit's text: it has hints; its text changed."""
+    hints = escape(_("hints"))
+    changed = escape(_("Text changed since verified"))
+    short = escape(pgettext_lazy("badge", "changed"))
+    return {
+        # {names} is filled per unit (escaped), the rest once per page.
+        "hints": (
+            '<span class="hint-mark" title="{names}"><span aria-hidden="true">'
+            "\u25c6</span>"
+            f'<span class="visually-hidden"> ({hints}: {{names}})</span></span>'
+        ),
+        "changed": (
+            f'<span class="changed-badge" title="{changed}">'
+            f'<span aria-hidden="true">{short}</span>'
+            f'<span class="visually-hidden"> ({changed})</span></span>'
+        ),
+    }
 
 
 def _dimmed(claim: Claim, show: str) -> bool:
@@ -361,3 +443,168 @@ def history_value(change: Change, which: str) -> SafeString:
         Truncator(text).chars(HISTORY_PREVIEW),
         text,
     )
+
+
+# Assistance: figures, hints, check-worthiness, search, versions
+
+FIGURE_LABELS = {
+    "money": _("money"),
+    "date": _("date"),
+    "percent": _("percentage"),
+    "number": _("number"),
+}
+HINT_LABELS = {
+    assisting.NAME_VARIANT: _("name variant"),
+    assisting.CONTRADICTION: _("contradiction"),
+    assisting.CHECKED_BEFORE: _("checked before"),
+}
+# The features of the check-worthiness score (annotations/triage.py).
+REASON_LABELS = {
+    "money": pgettext_lazy("worth", "money"),
+    "percent": pgettext_lazy("worth", "percentage"),
+    "date": pgettext_lazy("worth", "date"),
+    "number": pgettext_lazy("worth", "number"),
+    "person": pgettext_lazy("worth", "person"),
+    "name": pgettext_lazy("worth", "named thing"),
+    "comparison": pgettext_lazy("worth", "comparison"),
+    "event": pgettext_lazy("worth", "event"),
+    "attribution": pgettext_lazy("worth", "attribution"),
+    "opinion": pgettext_lazy("worth", "opinion"),
+    "hedging": pgettext_lazy("worth", "hedging"),
+    "advice": pgettext_lazy("worth", "advice"),
+    "question": pgettext_lazy("worth", "question"),
+    "heading": pgettext_lazy("worth", "heading"),
+    "boilerplate": pgettext_lazy("worth", "boilerplate"),
+}
+# Figures and diffs: context kept either side of a change on the diff page.
+DIFF_CONTEXT = 160
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for a check-worthiness score: "+money 1060万美元"."""
+
+    plus: bool
+    label: str
+    evidence: str
+
+
+@register.filter
+def worth_reasons(reasons: list[str]) -> list[Reason]:
+    """The score's reasons, their feature names translated."""
+    shown = []
+    for reason in reasons or []:
+        sign, rest = reason[:1], reason[1:]
+        feature, _space, evidence = rest.partition(" ")
+        label = REASON_LABELS.get(feature, feature)
+        shown.append(Reason(sign == "+", str(label), evidence))
+    return shown
+
+
+@register.filter
+def figure_label(kind: str) -> str:
+    """The translated name of a figure's kind (money, date...)."""
+    return str(FIGURE_LABELS.get(kind, FIGURE_LABELS["number"]))
+
+
+@register.filter
+def figure_css(kind: str) -> str:
+    return kind if kind in FIGURE_LABELS else "number"
+
+
+@register.filter
+def percent(value: float) -> str:
+    """0.45 -> "45" (for SVG widths and labels)."""
+    try:
+        return f"{max(0.0, min(1.0, float(value))) * 100:.0f}"
+    except (TypeError, ValueError):
+        return "0"
+
+
+@register.filter
+def worth_level(value: float) -> str:
+    """high, medium or low: the colour of a check-worthiness bar."""
+    value = value or 0
+    return "high" if value >= 0.5 else "medium" if value >= 0.3 else "low"
+
+
+@register.filter
+def iso_date(value: str | None):
+    """A stored ISO timestamp (from a hint) as a datetime, for |date."""
+    try:
+        return datetime.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@register.simple_tag
+def highlight(text: str, terms: list[str], limit: int = 0) -> SafeString:
+    """``text`` escaped, each search term in it marked (case-insensitive).
+
+    With ``limit``, only about that many characters around the first match.
+    """
+    text = text or ""
+    terms = [t for t in terms if t]
+    if not terms:
+        return escape(Truncator(text).chars(limit) if limit else text)
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    if limit and len(text) > limit:
+        first = pattern.search(text)
+        begin = max(0, (first.start() if first else 0) - limit // 3)
+        end = begin + limit
+        text = (
+            ("\u2026" if begin else "")
+            + text[begin:end]
+            + ("\u2026" if end < len(text) else "")
+        )
+    html, cursor = [], 0
+    for match in pattern.finditer(text):
+        html.append(escape(text[cursor : match.start()]))
+        html.append(f"<mark>{escape(match.group(0))}</mark>")
+        cursor = match.end()
+    html.append(escape(text[cursor:]))
+    return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
+
+
+@register.filter
+def matches_any(text: str, terms: list[str]) -> bool:
+    """Whether ``text`` contains one of the search terms."""
+    lowered = (text or "").lower()
+    return any(term.lower() in lowered for term in terms)
+
+
+@register.simple_tag
+def diff_html(pieces: list[DiffPiece], context: int = DIFF_CONTEXT) -> SafeString:
+    """A diff as HTML: insertions in <ins>, deletions in <del>, and long
+    unchanged stretches cut to ``context`` characters around each change."""
+    html = []
+    last = len(pieces) - 1
+    for n, piece in enumerate(pieces):
+        text = piece.text
+        if piece.op == "insert":
+            html.append(f'<ins class="diff-ins">{escape(text)}</ins>')
+        elif piece.op == "delete":
+            html.append(f'<del class="diff-del">{escape(text)}</del>')
+        elif len(text) <= 2 * context + 40 or last == 0:
+            html.append(escape(text))
+        else:
+            skip = '<span class="diff-skip" aria-hidden="true">\u2026</span>'
+            head = escape(_to_line_end(text, context)) if n else ""
+            tail = escape(_from_line_start(text, context)) if n < last else ""
+            html.append(f"{head}{skip}{tail}")
+    return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
+
+
+def _to_line_end(text: str, context: int) -> str:
+    """The first ``context`` characters, up to the end of their line if near."""
+    end = text.find("\n", context, context * 2)
+    return text[: end if end != -1 else context]
+
+
+def _from_line_start(text: str, context: int) -> str:
+    """The last ``context`` characters, from the start of their line if near."""
+    start = text.rfind("\n", len(text) - context * 2, len(text) - context)
+    return text[start + 1 if start != -1 else len(text) - context :]

@@ -32,7 +32,23 @@
     });
   }
 
+  // The triage view lists claims instead of the text: j/k move through it.
+  function triageMove(step) {
+    const links = Array.from(document.querySelectorAll("#triage .triage-claim"));
+    if (!links.length) return false;
+    let current = links.indexOf(document.activeElement);
+    if (current === -1) {
+      current = links.indexOf(document.querySelector("#triage .selected .triage-claim"));
+    }
+    let next = current === -1 ? (step > 0 ? 0 : links.length - 1) : current + step;
+    next = Math.max(0, Math.min(links.length - 1, next));
+    links[next].focus();
+    links[next].scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
   function move(step) {
+    if (!document.getElementById("article") && triageMove(step)) return;
     const list = units();
     if (!list.length) return;
     const current = list.indexOf(selectedUnit());
@@ -87,8 +103,63 @@
     box.focus();
   }
 
+  // m: the hint's suggested verdict (fills the form; saving stays a choice).
+  function applySuggestion() {
+    const button = document.querySelector("#panel [data-suggest]");
+    if (button) button.click();
+  }
+
+  // After a suggestion filled a form, the cursor waits in it.
+  function focusSuggestion() {
+    if (!document.querySelector("#panel #suggestion-note")) return;
+    const box = document.querySelector("#verdict-form textarea[name=rationale]") ||
+      document.getElementById("correction-reason");
+    if (box) {
+      box.scrollIntoView({ block: "nearest" });
+      box.focus();
+    }
+  }
+
+  // t: the text or the triage list.
+  function switchView() {
+    const text = document.getElementById("view-text");
+    const triage = document.getElementById("view-triage");
+    const target = triage && triage.getAttribute("aria-current") === "page" ? text : triage;
+    if (target) window.location.href = target.href;
+  }
+
+  // /: the search box in the top bar, on every page.
+  function focusSearch() {
+    const box = document.querySelector("[data-search-key]");
+    if (!box) return false;
+    box.focus();
+    box.select();
+    return true;
+  }
+
+  // Orphans and triage rows show which one the panel has open.
+  function markSelected() {
+    const panel = document.querySelector("#panel[data-claim-pk]");
+    if (!panel) return;
+    document.querySelectorAll("#orphans .orphan, #triage .triage-row").forEach((row) => {
+      row.classList.toggle("selected", row.dataset.claim === panel.dataset.claimPk);
+    });
+  }
+
+  // A click anywhere on a triage row opens its claim, as its link does.
+  document.addEventListener("click", function (event) {
+    const row = event.target.closest("#triage .triage-row");
+    if (!row || event.target.closest("a, button, input, select, textarea")) return;
+    const link = row.querySelector(".triage-claim");
+    if (link) link.click();
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "panel") focusLater();
+    if (event.detail.target && event.detail.target.id === "panel") {
+      focusLater();
+      focusSuggestion();
+      markSelected();
+    }
   });
 
   function toggleShortcuts() {
@@ -104,6 +175,10 @@
       if (event.key === "Escape") event.target.blur();
       return;
     }
+    if (event.key === "/" && focusSearch()) {
+      event.preventDefault();
+      return;
+    }
     if (!workspace()) return;
     const dialog = document.getElementById("shortcuts");
     if (dialog && dialog.open && event.key !== "?") return;
@@ -113,6 +188,7 @@
       1: () => press("1"), 2: () => press("2"), 3: () => press("3"), 0: () => press("0"),
       e: focusRationale, s: addSource, "?": toggleShortcuts,
       d: () => openTab("d"), c: () => openTab("c"), h: () => openTab("h"), a: focusReview,
+      m: applySuggestion, t: switchView,
     };
     const action = actions[event.key];
     if (!action) return;
@@ -190,7 +266,18 @@
   document.addEventListener("DOMContentLoaded", function () {
     const unit = selectedUnit();
     if (unit) unit.scrollIntoView({ block: "center" });
+    focusSuggestion();
   });
+
+  // A figure chip in the panel lights its figure in the text.
+  function lightFigure(event, on) {
+    const chip = event.target.closest && event.target.closest("#panel [data-fig]");
+    if (!chip) return;
+    document.querySelectorAll('#article mark[data-fig="' + chip.dataset.fig + '"]')
+      .forEach((mark) => mark.classList.toggle("lit", on));
+  }
+  document.addEventListener("mouseover", (event) => lightFigure(event, true));
+  document.addEventListener("mouseout", (event) => lightFigure(event, false));
 
   // The language menu applies its choice at once.
   document.addEventListener("change", function (event) {
