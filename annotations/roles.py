@@ -11,6 +11,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 VIEWER = "viewer"
@@ -50,6 +51,7 @@ _VIEWER = [
     "annotations.add_comment",
     "annotations.view_historicalclaim",
     "annotations.view_historicalsource",
+    "annotations.view_articleversion",
 ]
 _EDITOR = [
     *_VIEWER,
@@ -115,8 +117,10 @@ def install_roles(apps=django_apps) -> None:
     Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        codes = [name.split(".") for name in names]
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in codes
-        )
+        wanted = Q()
+        for name in names:
+            app, codename = name.split(".")
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        # A migration before a model exists installs the rest; a later one
+        # (0005) completes the set.
+        group.permissions.set(Permission.objects.filter(wanted))

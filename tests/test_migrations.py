@@ -49,3 +49,19 @@ def test_existing_verdicts_become_drafts_with_a_first_history_entry():
     assert new.get_model("annotations", "HistoricalSource").objects.count() == 1
     groups = new.get_model("auth", "Group").objects.values_list("name", flat=True)
     assert set(groups) >= {"viewer", "editor", "reviewer", "admin"}
+
+
+@pytest.mark.django_db
+def test_every_role_holds_every_permission_it_names():
+    from django.contrib.auth.models import Group
+
+    from annotations import roles
+
+    for role, names in roles.ROLE_PERMISSIONS.items():
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=role).permissions.select_related(
+                "content_type"
+            )
+        }
+        assert granted == set(names), role
