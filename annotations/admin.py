@@ -590,7 +590,11 @@ class ClaimAdmin(HistoryAdmin):
     inlines = (SourceInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
-        return queries.claims_with_article(include_deleted=True)
+        # The source count's GROUP BY drops the model's ordering; autocomplete
+        # pages need a fixed one.
+        return queries.claims_with_article(include_deleted=True).order_by(
+            "article", "position"
+        )
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         history = super().get_history_queryset(
@@ -991,6 +995,19 @@ class DeskUserAdmin(UserAdmin):
             return fields
         # Only a superuser makes superusers or grants permissions outside a role.
         return (*fields, "is_superuser", "user_permissions")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Only a superuser changes a superuser (its password included, which
+        # UserAdmin checks with this): the admin role must not be able to take
+        # over a stronger account.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

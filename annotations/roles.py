@@ -73,9 +73,6 @@ _ADMIN = [
     "auth.add_user",
     "auth.change_user",
     "auth.view_group",
-    "authtoken.view_tokenproxy",
-    "authtoken.add_tokenproxy",
-    "authtoken.delete_tokenproxy",
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
 ]
