@@ -17,3 +17,5 @@ urlpatterns = [
     ),
     path("", include("annotations.urls")),
 ]
+
+handler500 = "factcheck.errors.server_error"

@@ -1,0 +1,54 @@
+"""Server errors: 503 with a clear message while the database is away."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from annotations import views
+from annotations.api import views as api_views
+
+
+@pytest.fixture
+def raising_client():
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+def test_a_lost_database_answers_503_with_a_message_not_a_trace(
+    raising_client, monkeypatch, editor
+):
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views.queries, "articles_for_dashboard", down)
+    raising_client.force_login(editor)
+    page = raising_client.get("/")
+    assert page.status_code == 503
+    assert page["Retry-After"] == "5"
+    body = page.content.decode()
+    assert "database is not reachable" in body
+    assert "Traceback" not in body and "server closed" not in body
+
+
+@pytest.mark.django_db
+def test_the_api_answers_503_in_json(raising_client, monkeypatch, editor):
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(api_views.queries, "articles_with_counts", down)
+    raising_client.force_login(editor)
+    response = raising_client.get("/api/v1/articles/")
+    assert response.status_code == 503
+    assert "database is not reachable" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_other_errors_are_a_plain_500(raising_client, monkeypatch, editor):
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(views.queries, "articles_for_dashboard", broken)
+    raising_client.force_login(editor)
+    page = raising_client.get("/")
+    assert page.status_code == 500
+    assert "secret internal detail" not in page.content.decode()
