@@ -16,6 +16,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -180,12 +181,19 @@ def _name_hints(group: names.NameGroup, unit_at):
             "variant": group.kind,
             "message": _name_message(group, minority, counts),
             "spans": [_span(m.start, m.end, m.text) for _f, m in found],
-            "elsewhere": [
-                _span(m.start, m.end, m.text)
-                for f in group.forms
-                for m in f.mentions
-                if (m.start, m.end) not in here
-            ],
+            # The first few other mentions: enough to jump to, and no hint
+            # that grows with the square of a long article's mentions.
+            "elsewhere": list(
+                islice(
+                    (
+                        _span(m.start, m.end, m.text)
+                        for f in group.forms
+                        for m in f.mentions
+                        if (m.start, m.end) not in here
+                    ),
+                    MAX_ELSEWHERE,
+                )
+            ),
             "forms": [{"text": f.text, "count": len(f.mentions)} for f in group.forms],
             "majority": majority.text,
         }
@@ -212,6 +220,10 @@ def _name_message(group: names.NameGroup, minority: list, counts: str) -> str:
     return f"This name is also written another way: {counts}."
 
 
+MAX_CONFLICTING = 3
+MAX_ELSEWHERE = 20
+
+
 def _contradictions(units: list[Unit], figures: dict[int, list]):
     """The same named thing given two different years or amounts for one event."""
     facts: dict[tuple[str, str, str], list[tuple[Unit, quantities.Quantity]]] = (
@@ -230,17 +242,24 @@ def _contradictions(units: list[Unit], figures: dict[int, list]):
                 elif q.kind == quantities.MONEY:
                     facts[(subject, event, "money")].append((unit, q))
     for (subject, event, what), stated in facts.items():
-        values = {_value(q, what) for _u, q in stated}
-        if len(values) < 2:
+        first: dict[str, tuple[Unit, quantities.Quantity]] = {}
+        for unit, q in stated:
+            first.setdefault(_value(q, what), (unit, q))
+        # Two or three figures for one event is a contradiction; many are a
+        # series of different events (a company raising money every year).
+        if not 2 <= len(first) <= MAX_CONFLICTING:
             continue
-        spans = [_span(u.start + q.start, u.start + q.end, q.text) for u, q in stated]
+        spans = [
+            _span(u.start + q.start, u.start + q.end, q.text) for u, q in first.values()
+        ]
         message = (
-            "The article gives {subject} two different figures for the same "
+            "The article gives {subject} {count} different figures for the same "
             "event ({event}): {values}."
         ).format(
             subject=subject,
+            count=len(first),
             event=event,
-            values=", ".join(q.text for _u, q in stated),
+            values=", ".join(q.text for _u, q in first.values()),
         )
         for unit in {u.pk for u, _q in stated}:
             yield unit, {"type": CONTRADICTION, "message": message, "spans": spans}

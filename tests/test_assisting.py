@@ -205,3 +205,11 @@ def test_only_checkable_claims_are_sketched(seed):
     sketched = set(ClaimSketch.objects.values_list("claim_id", flat=True))
     kinds = set(Claim.objects.filter(pk__in=sketched).values_list("kind", flat=True))
     assert kinds == {Kind.CLAIM}
+
+
+def test_a_series_of_different_events_is_not_a_contradiction():
+    article = ArticleFactory(
+        text="\n".join(f"Acme raised ${n}M in {2000 + n}." for n in range(1, 9)),
+        analyse=True,
+    )
+    assert not any(hints_of(c, assisting.CONTRADICTION) for c in article.claims.all())
