@@ -123,7 +123,8 @@ def import_article(
     """Store ``text`` as a new article with one claim per segmented unit.
 
     With ``analyse``, each claim then gets its hints, check-worthiness and
-    past-verdict matches (annotations/assisting.py).
+    past-verdict matches (annotations/assisting.py), for articles up to
+    settings.ANALYSE_INLINE_MAX_CHARS characters.
     """
     roles.require(imported_by, roles.IMPORT)
     plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
@@ -152,7 +153,10 @@ def import_article(
         # Someone imported the same text between our check and our insert.
         refuse_duplicate(plan.digest)
         raise
-    if analyse:
+    if analyse and len(plan.text) <= settings.ANALYSE_INLINE_MAX_CHARS:
+        # Longer articles would keep the request past any web server's
+        # timeout (jieba tags about 60,000 characters a second): their hints
+        # come from `manage.py analyse_articles`.
         assisting.analyse_article(article)
     return article
 

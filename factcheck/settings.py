@@ -204,8 +204,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {
+        "database_unavailable": {"()": "factcheck.errors.DatabaseUnavailableFilter"}
+    },
     # django-axes logs every successful sign-in at INFO; lock-outs are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["database_unavailable"]},
+    },
 }
 
 REST_FRAMEWORK = {
@@ -239,7 +245,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema states what the server refuses (annotations/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "annotations.api.schema.forbid_nul",
+        "annotations.api.schema.require_bodies",
+    ],
 }
+
+# Imports up to this many characters get their hints and triage at once (a
+# few seconds); longer ones from `manage.py analyse_articles`.
+ANALYSE_INLINE_MAX_CHARS = int(os.environ.get("ANALYSE_INLINE_MAX_CHARS", "300000"))
 
 # Shown as the fact-checking organisation in exports.
 FACTCHECK_ORGANISATION = os.environ.get("FACTCHECK_ORGANISATION", "factcheck desk")

@@ -52,3 +52,29 @@ def test_other_errors_are_a_plain_500(raising_client, monkeypatch, editor):
     page = raising_client.get("/")
     assert page.status_code == 500
     assert "secret internal detail" not in page.content.decode()
+
+
+def test_a_lost_database_is_logged_in_one_line():
+    import logging
+    import sys
+
+    from factcheck.errors import DatabaseUnavailableFilter
+
+    try:
+        raise OperationalError("server closed the connection unexpectedly\nmore")
+    except OperationalError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            "",
+            0,
+            "Service Unavailable: %s",
+            ("/api/v1/claims/",),
+            sys.exc_info(),
+        )
+    assert DatabaseUnavailableFilter().filter(record)
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        "Service Unavailable: /api/v1/claims/ "
+        "(database unavailable: server closed the connection unexpectedly)"
+    )
