@@ -31,7 +31,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
         status = 503
     else:
-        message = _("Something went wrong on our side. Nothing was changed.")
+        message = _(
+            "Something went wrong on our side. Reload to see where things stand."
+        )
         status = 500
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=status)
