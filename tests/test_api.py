@@ -1266,3 +1266,14 @@ def test_docs_page_uses_only_local_assets(anon):
     for attribute in ("src", "href"):
         for scheme in ("http://", "https://", "//"):
             assert f'{attribute}="{scheme}' not in page
+
+
+def test_paging_reaches_every_claim_of_a_large_fresh_article(editor_api):
+    article = ArticleFactory(text=" ".join(f"Unit {n}." for n in range(2500)))
+    seen, url = [], f"/api/v1/claims/?article={article.pk}&page_size=1000"
+    while url:
+        page = editor_api.get(url).json()
+        seen += [claim["id"] for claim in page["results"]]
+        url = page["next"]
+        assert len(seen) <= 2500, "the pages repeat"
+    assert sorted(seen) == sorted(article.claims.values_list("pk", flat=True))

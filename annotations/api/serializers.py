@@ -3,6 +3,9 @@ and the views hand what they parsed to the services."""
 
 from __future__ import annotations
 
+import re
+from typing import ClassVar
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -23,9 +26,88 @@ from ..models import (
 # Ids are 64-bit signed integers in every supported database.
 MAX_ID = 2**63 - 1
 
+# Patterns the schema states for rules the services enforce after stripping
+# the value (they refuse what is left empty). Django refuses NUL characters in
+# every string (schema.forbid_nul says so of the other strings). Spaces are
+# spelt out: what str.strip() strips, which is not what "\s" means to every
+# regular expression engine reading the schema.
+_SPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+_IPV4_PART = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?"
+# The addresses models.HTTP_URL_VALIDATOR accepts, less some rare ones (IPv6,
+# user:password@, internationalised names, more than five labels: those keep
+# the host under the validator's 253 characters), with the spaces the
+# services strip.
+HTTP_URL = (
+    rf"^[{_SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://"
+    rf"(?:localhost|{_IPV4_PART}(?:\.{_IPV4_PART}){{3}}"
+    rf"|{_LABEL}(?:\.{_LABEL}){{0,3}}\.[A-Za-z]{{2,49}})"
+    rf"(?::[0-9]{{1,5}})?(?:[/?#][^\x00{_SPACE}]*)?[{_SPACE}]*$"
+)
+HTTP_URL_OR_BLANK = rf"^[{_SPACE}]*$|" + HTTP_URL
+# Plain strings rather than enums in the schema: the same choices under a
+# second name, or other choices under the same name ("kind"), make enum
+# components collide.
+VERDICT_TEXT = "verified, disputed, misstated or unreviewed."
+STATUS_TEXT = "unreviewed, draft, rejected, approved or published."
+NOT_A_STRING = "Must be a string."
+NO_ASSIGNEE = "Give a username, or null to unassign."
+NOT_A_WHOLE_NUMBER = "Must be a whole number."
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer as JSON writes it, or digits in a query string (DRF's own
+    also takes 1.0, "1.0" and " 1")."""
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, str):
+            if not re.fullmatch(r"-?[0-9]+", data):
+                raise serializers.ValidationError(NOT_A_WHOLE_NUMBER, code="invalid")
+        elif isinstance(data, bool) or not isinstance(data, int):
+            raise serializers.ValidationError(NOT_A_WHOLE_NUMBER, code="invalid")
+        return super().to_internal_value(data)
+
 
 class StrictInput(serializers.Serializer):
     """Refuses fields it does not know, rather than silently dropping them."""
+
+    # The schema says so (additionalProperties: false), and states what the
+    # services refuse beyond the fields' own checks: schema_fields adds to a
+    # field's schema (a pattern, fewer choices), schema_rules to the body's
+    # (required, oneOf); see schema.StrictInputSchema.
+    schema_fields: ClassVar[dict[str, dict]] = {}
+    schema_rules: ClassVar[dict] = {}
+
+    def to_internal_value(self, data) -> dict:
+        if isinstance(data, dict):
+            wrong = {
+                name: [message]
+                for name, value in data.items()
+                if (message := self._schema_error(self.fields.get(name), value))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)
+
+    def _schema_error(self, field: serializers.Field | None, value) -> str | None:
+        """What DRF lets through that the schema refuses: a number for a text
+        field, "5" for a number (in JSON: a form's values are all text, as the
+        view's context says), and text too long before DRF trims its spaces."""
+        typed = not self.context.get("form") and value is not None
+        if typed and (error := _json_type_error(field, value)):
+            return error
+        limit = getattr(field, "max_length", None)
+        if (
+            isinstance(field, serializers.CharField)
+            and limit is not None
+            and isinstance(value, str)
+            and len(value) > limit
+        ):
+            return field.error_messages["max_length"].format(max_length=limit)
+        return None
 
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -39,8 +121,34 @@ class StrictInput(serializers.Serializer):
         return attrs
 
 
+def _json_type_error(field: serializers.Field | None, value: object) -> str | None:
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return NOT_A_STRING
+    if isinstance(field, serializers.IntegerField) and (
+        isinstance(value, bool) or not isinstance(value, int)
+    ):
+        return NOT_A_WHOLE_NUMBER
+    return None
+
+
+def username_field(**kwargs) -> serializers.SlugRelatedField:
+    """A user shown by username (null when there is none, or the user is gone)."""
+    return serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, **kwargs
+    )
+
+
+def version_field(help_text: str) -> serializers.IntegerField:
+    """The claim's version, as a request states it."""
+    return WholeNumberField(
+        min_value=1, max_value=MAX_ID, required=False, help_text=help_text
+    )
+
+
 class SourceSerializer(serializers.ModelSerializer):
-    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    added_by = username_field()
+    # Not format "uri": the path may hold any character but spaces (an IRI).
+    url = serializers.CharField(read_only=True, help_text="An http(s) address.")
 
     class Meta:
         model = Source
@@ -68,10 +176,16 @@ class SourceInput(StrictInput):
     )
     stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.SUPPORTS)
     accessed_on = serializers.DateField(required=False, allow_null=True)
-    version = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        help_text="The claim's version; if given, a stale one is refused (412).",
+    version = version_field(
+        "The claim's version; if given, a stale one is refused (412)."
+    )
+
+    schema_fields = {"url": {"pattern": HTTP_URL}, "title": {"pattern": NOT_BLANK}}
+
+
+class SourceDeleteQuery(serializers.Serializer):
+    version = version_field(
+        "The claim's version; if given, a stale one is refused (412)."
     )
 
 
@@ -79,11 +193,6 @@ class SourcePatchInput(SourceInput):
     url = serializers.CharField(max_length=2000, required=False)
     title = serializers.CharField(max_length=500, required=False)
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
-
-
-def username_field(**kwargs) -> serializers.SlugRelatedField:
-    """A user shown by username (null when there is none)."""
-    return serializers.SlugRelatedField(slug_field="username", read_only=True, **kwargs)
 
 
 HINT_TYPES = (
@@ -237,11 +346,7 @@ class ClaimPatchInput(StrictInput):
         default="",
         help_text="Why, for the claim's history.",
     )
-    version = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        help_text="The version you started from, when not sending If-Match.",
-    )
+    version = version_field("The version you started from, when not sending If-Match.")
 
 
 class VerdictCounts(serializers.Serializer):
@@ -258,7 +363,8 @@ class VerdictCounts(serializers.Serializer):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    imported_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    imported_by = username_field()
+    url = serializers.CharField(read_only=True, help_text="Empty when not known.")
     counts = VerdictCounts(source="*", read_only=True)
     version = serializers.IntegerField(
         read_only=True, help_text="The current version's number (1 until re-imported)."
@@ -294,6 +400,8 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 
 class ArticleImportInput(StrictInput):
+    """The multipart body: the article as ``text`` or as a ``file``."""
+
     title = serializers.CharField(
         max_length=300,
         required=False,
@@ -302,7 +410,8 @@ class ArticleImportInput(StrictInput):
     )
     url = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    published_on = serializers.DateField(required=False, allow_null=True)
+    # A form has no null: leave the field out.
+    published_on = serializers.DateField(required=False)
     text = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -313,8 +422,28 @@ class ArticleImportInput(StrictInput):
         required=False, help_text=".txt, .md or .html (multipart body)."
     )
 
+    # Not stated: "text (with a title) or file, one of the two" (text_or_file);
+    # schemathesis cannot generate files against such a oneOf.
+    schema_fields = {
+        "url": {"pattern": HTTP_URL_OR_BLANK},
+        "text": {"pattern": NOT_BLANK},
+    }
+
     def validate(self, attrs: dict) -> dict:
         return text_or_file(super().validate(attrs))
+
+
+class ArticleTextImportInput(ArticleImportInput):
+    """The JSON body: the article's ``text`` (a file needs multipart)."""
+
+    published_on = serializers.DateField(required=False, allow_null=True)
+    file = None
+
+    schema_fields = {
+        **ArticleImportInput.schema_fields,
+        "title": {"pattern": NOT_BLANK},
+    }
+    schema_rules = {"required": ["title", "text"]}
 
 
 def text_or_file(attrs: dict) -> dict:
@@ -328,6 +457,8 @@ def text_or_file(attrs: dict) -> dict:
 
 
 class VersionInput(StrictInput):
+    """The multipart body: the new text as ``text`` or as a ``file``."""
+
     text = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -338,8 +469,18 @@ class VersionInput(StrictInput):
         required=False, help_text=".txt, .md or .html (multipart body)."
     )
 
+    schema_fields = {"text": {"pattern": NOT_BLANK}}  # or a file (text_or_file)
+
     def validate(self, attrs: dict) -> dict:
         return text_or_file(super().validate(attrs))
+
+
+class VersionTextInput(VersionInput):
+    """The JSON body: the new ``text`` (a file needs multipart)."""
+
+    file = None
+
+    schema_rules = {"required": ["text"]}
 
 
 class VersionOutcomeSerializer(serializers.Serializer):
@@ -412,10 +553,45 @@ class HintCountsSerializer(serializers.Serializer):
 class ExportQuery(serializers.Serializer):
     """Filters every export accepts."""
 
-    article = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    article = WholeNumberField(min_value=1, max_value=MAX_ID, required=False)
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     updated_since = serializers.DateTimeField(required=False)
+
+
+class ExportSourceSerializer(serializers.Serializer):
+    """One source of an exported claim (exporters._source_dict)."""
+
+    url = serializers.CharField()
+    title = serializers.CharField()
+    publisher = serializers.CharField(allow_blank=True)
+    quote = serializers.CharField(allow_blank=True)
+    stance = serializers.CharField(help_text="supports, refutes or context.")
+    accessed_on = serializers.DateField(allow_null=True)
+
+
+class ExportRowSerializer(serializers.Serializer):
+    """One claim of the JSON export (exporters._flat); the CSV has the same
+    columns. Documentation only: the exporters write the rows."""
+
+    article_id = serializers.IntegerField()
+    article_title = serializers.CharField()
+    article_url = serializers.CharField(allow_blank=True)
+    claim_id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    kind = serializers.CharField(help_text="claim, opinion, heading or boilerplate.")
+    verdict = serializers.CharField(help_text=VERDICT_TEXT)
+    status = serializers.CharField(help_text=STATUS_TEXT)
+    rationale = serializers.CharField(allow_blank=True)
+    verdict_by = serializers.CharField(allow_null=True, help_text="A username.")
+    verdict_at = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
+    sources = ExportSourceSerializer(many=True)
 
 
 VERSION_HELP = "The claim's version, when not sending If-Match."
@@ -429,15 +605,25 @@ class ReviewInput(StrictInput):
         default="",
         help_text="Why; required to reject.",
     )
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text=VERSION_HELP
+    version = version_field(VERSION_HELP)
+
+
+class RejectInput(ReviewInput):
+    """A rejection says why (reviewing.reject refuses it otherwise)."""
+
+    comment = serializers.CharField(
+        max_length=10_000,
+        required=False,
+        allow_blank=True,
+        help_text="Why: required, and shown to the verdict's editor.",
     )
+
+    schema_fields = {"comment": {"pattern": NOT_BLANK}}
+    schema_rules = {"required": ["comment"]}
 
 
 class PublishInput(StrictInput):
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text=VERSION_HELP
-    )
+    version = version_field(VERSION_HELP)
 
 
 class CorrectionInput(StrictInput):
@@ -448,9 +634,13 @@ class CorrectionInput(StrictInput):
     )
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     rationale = serializers.CharField(max_length=10_000, allow_blank=True)
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text=VERSION_HELP
-    )
+    version = version_field(VERSION_HELP)
+
+    # reviewing.propose_correction: a reason, and a verdict other than unreviewed.
+    schema_fields = {
+        "reason": {"pattern": NOT_BLANK},
+        "verdict": {"not": {"enum": [Verdict.UNREVIEWED.value]}},
+    }
 
 
 class AssignInput(StrictInput):
@@ -461,19 +651,19 @@ class AssignInput(StrictInput):
         help_text="An editor's username, or null to take the claim out of any queue.",
         error_messages={"does_not_exist": "No user is named {value}."},
     )
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text=VERSION_HELP
-    )
+    version = version_field(VERSION_HELP)
+
+    def validate(self, attrs: dict) -> dict:
+        # DRF takes "" for null in a related field; null is how to unassign.
+        if self.initial_data.get("assignee") == "":
+            raise serializers.ValidationError({"assignee": [NO_ASSIGNEE]})
+        return super().validate(attrs)
 
 
 class CommentInput(StrictInput):
     text = serializers.CharField(max_length=10_000, allow_blank=True)
 
-
-# Plain strings rather than enums in the schema: the same choices under a
-# second name, or other choices under the same name ("kind"), make enum
-# components collide.
-VERDICT_TEXT = "verified, disputed, misstated or unreviewed."
+    schema_fields = {"text": {"pattern": NOT_BLANK}}  # services.add_comment
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -573,14 +763,12 @@ class MatchSerializer(serializers.Serializer):
 
 
 class ReuseInput(StrictInput):
-    original = serializers.IntegerField(
+    original = WholeNumberField(
         min_value=1,
         max_value=MAX_ID,
         help_text="The id of the claim whose verdict, rationale and sources to copy.",
     )
-    version = serializers.IntegerField(
-        min_value=1, required=False, help_text=VERSION_HELP
-    )
+    version = version_field(VERSION_HELP)
 
 
 class SearchQuery(serializers.Serializer):
@@ -588,6 +776,7 @@ class SearchQuery(serializers.Serializer):
 
     q = serializers.CharField(
         max_length=200,
+        trim_whitespace=False,  # as long as the schema says, spaces included
         help_text="Words that must all appear in the claim, its rationale or a "
         "source title (substrings: Chinese needs no spaces).",
     )
@@ -610,9 +799,6 @@ class SearchQuery(serializers.Serializer):
         if start and end and start > end:
             raise serializers.ValidationError({"until": ["`until` is before `from`."]})
         return attrs
-
-
-STATUS_TEXT = "unreviewed, draft, rejected, approved or published."
 
 
 class SearchResultSerializer(serializers.ModelSerializer):

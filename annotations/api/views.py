@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,6 +24,7 @@ from drf_spectacular.utils import (
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +42,7 @@ from .. import (
     versions,
 )
 from ..models import Article, Claim, Kind, Status, Verdict
+from . import schema as _schema  # noqa: F401 (registers the schema extension)
 from . import serializers as api
 from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
 from .serializers import MAX_ID
@@ -47,6 +52,9 @@ PRECONDITION_REQUIRED = (
     "so a change made meanwhile is not overwritten."
 )
 BAD_IF_MATCH = 'If-Match must be the claim\'s ETag, such as "3".'
+# An ETag as the claim's answers carry it ("3"), weak or bare also taken.
+IF_MATCH_PATTERN = r'^(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})$'
+BLANK_FILTER = "Give a value, or leave the parameter out."
 NO_ORIGINAL = "No claim {id} to reuse: the original must be a claim in a live article."
 NO_VERSION = "The article has no version {number}: the current one is {current}."
 NOTHING_NEWER = "Version {number} is the current one: there is no newer one to compare."
@@ -60,9 +68,16 @@ ERRORS = {
     ),
     404: OpenApiResponse(description="No such object."),
 }
+# Answers of every read of one object, and of every list.
+READ_ERRORS = {code: ERRORS[code] for code in (401, 403, 404)}
+LIST_ERRORS = {
+    **ERRORS,
+    400: OpenApiResponse(description="Unknown or invalid query parameters."),
+    404: OpenApiResponse(description="Invalid cursor."),
+}
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": IF_MATCH_PATTERN},
     OpenApiParameter.HEADER,
     description='The claim\'s ETag, e.g. "3".',
 )
@@ -76,7 +91,9 @@ VERSIONED = {
 
 
 class StrictFilterSet(filters.FilterSet):
-    """Refuses query parameters it does not know (a typo must not widen a sync)."""
+    """Refuses query parameters it does not know (a typo must not widen a sync),
+    and blank values of filters other than text (an empty ``status=`` is no
+    status, not "any")."""
 
     allowed_extra = frozenset({"cursor", "page_size", "format"})
 
@@ -87,7 +104,16 @@ class StrictFilterSet(filters.FilterSet):
             self.form.errors[name] = ErrorList(
                 [f"Unknown filter. Known: {', '.join(self.filters)}."]
             )
-        return valid and not unknown
+        blank = [
+            name
+            for name, value in self.data.items()
+            if value == ""
+            and name in self.filters
+            and not isinstance(self.filters[name], filters.CharFilter)
+        ]
+        for name in blank:
+            self.form.errors[name] = ErrorList([BLANK_FILTER])
+        return valid and not unknown and not blank
 
 
 class IdFilter(filters.NumberFilter):
@@ -223,16 +249,12 @@ class ClaimFilter(StrictFilterSet):
                 "q", str, examples=[OpenApiExample("Title", value="英伟达")]
             )
         ],
-        responses={200: api.ArticleSerializer(many=True), 401: ERRORS[401]},
+        responses={200: api.ArticleSerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="An article with its full text",
         description="`text` is the stored text every claim offset refers to.",
-        responses={
-            200: api.ArticleDetailSerializer,
-            401: ERRORS[401],
-            404: ERRORS[404],
-        },
+        responses={200: api.ArticleDetailSerializer, **READ_ERRORS},
     ),
 )
 class ArticleViewSet(
@@ -244,6 +266,8 @@ class ArticleViewSet(
     serializer_class = api.ArticleSerializer
     filterset_class = ArticleFilter
     pagination_class = NewestFirst
+    # JSON; multipart only for the text sent as a file.
+    parser_classes = [JSONParser, MultiPartParser]
     write_permissions = {"publish": roles.REVIEW, "version_list": roles.IMPORT}
 
     def get_queryset(self) -> QuerySet[Article]:
@@ -271,7 +295,7 @@ class ArticleViewSet(
             "already imported (the message names the existing article)."
         ),
         request={
-            "application/json": api.ArticleImportInput,
+            "application/json": api.ArticleTextImportInput,
             "multipart/form-data": api.ArticleImportInput,
         },
         responses={201: api.ArticleDetailSerializer, **ERRORS},
@@ -299,9 +323,10 @@ class ArticleViewSet(
         ],
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = api.ArticleImportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = _parsed(
+            api.ArticleImportInput if _is_form(request) else api.ArticleTextImportInput,
+            request,
+        )
         field = "file" if values.get("file") else "text"
         try:
             extracted = _extracted(values)
@@ -331,12 +356,7 @@ class ArticleViewSet(
             "its number is one more than the number of earlier versions."
         ),
         request=None,
-        responses={
-            200: api.VersionSerializer(many=True),
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: api.VersionSerializer(many=True), **READ_ERRORS},
     )
     @extend_schema(
         methods=["POST"],
@@ -353,7 +373,7 @@ class ArticleViewSet(
             "text is the current one, another article's, empty or too large."
         ),
         request={
-            "application/json": api.VersionInput,
+            "application/json": api.VersionTextInput,
             "multipart/form-data": api.VersionInput,
         },
         responses={201: api.VersionOutcomeSerializer, **ERRORS},
@@ -384,7 +404,9 @@ class ArticleViewSet(
                 *queries.versions_with_length(article),
             ]
             return Response(api.VersionSerializer(rows, many=True).data)
-        values = _parsed(api.VersionInput, request)
+        values = _parsed(
+            api.VersionInput if _is_form(request) else api.VersionTextInput, request
+        )
         field = "file" if values.get("file") else "text"
         try:
             extracted = _extracted(values)
@@ -412,7 +434,11 @@ class ArticleViewSet(
             "version, which has no next)."
         ),
         parameters=[
-            OpenApiParameter("number", int, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "number",
+                {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+                OpenApiParameter.PATH,
+            ),
             api.VersionQuery,
         ],
         responses={
@@ -517,14 +543,28 @@ def expected_version(request: Request, body_version: int | None) -> int:
         if body_version is None:
             raise PreconditionRequired()
         return body_version
-    tag = header.strip().removeprefix("W/").strip('"')
-    if not tag.isascii() or not tag.isdigit():
+    tag = header.strip()
+    if not re.fullmatch(IF_MATCH_PATTERN, tag):
         raise ValidationError({"If-Match": [BAD_IF_MATCH]})
-    return int(tag)
+    return int(tag.removeprefix("W/").strip('"'))
+
+
+def _is_form(request: Request) -> bool:
+    return request.content_type.startswith("multipart/")
+
+
+def _plain(data):
+    """A form's or a query string's fields as a plain dict, so an empty value
+    is checked like any other (DRF skips an optional field sent empty in a
+    form, so ``?status=`` would mean no status, and ``published_on=`` no
+    date)."""
+    return data.dict() if isinstance(data, QueryDict) else data
 
 
 def _parsed(serializer_class: type[api.StrictInput], request: Request) -> dict:
-    data = serializer_class(data=request.data)
+    data = serializer_class(
+        data=_plain(request.data), context={"form": _is_form(request)}
+    )
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
 
@@ -534,7 +574,7 @@ def _query(
 ) -> dict:
     """Query parameters parsed by ``serializer_class``; unknown ones refused
     (``also`` names those others read, such as the pagination's)."""
-    data = serializer_class(data=request.query_params)
+    data = serializer_class(data=_plain(request.query_params))
     data.is_valid(raise_exception=True)
     unknown = sorted(set(request.query_params) - set(data.fields) - {"format", *also})
     if unknown:
@@ -571,7 +611,19 @@ CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
                 "q", str, examples=[OpenApiExample("Name", value="焦建涛")]
             ),
             OpenApiParameter(
-                "assignee", str, examples=[OpenApiExample("Mine", value="editor")]
+                "assignee",
+                {"type": "string", "minLength": 1},
+                examples=[OpenApiExample("Mine", value="editor")],
+            ),
+            OpenApiParameter(
+                "article",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                description="Article id",
+            ),
+            OpenApiParameter(
+                "min_checkworthiness",
+                {"type": "number", "minimum": 0, "maximum": 1},
+                description="Check-worthiness at least (0 to 1)",
             ),
         ],
         description=(
@@ -586,12 +638,7 @@ CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
             "-checkworthiness` (or `-worth`) lists the most check-worthy "
             "claims first, `checkworthiness` (or `worth`) the least."
         ),
-        responses={
-            200: api.ClaimSerializer(many=True),
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: ERRORS[403],
-        },
+        responses={200: api.ClaimSerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="A claim with its sources",
@@ -611,6 +658,7 @@ class ClaimViewSet(
     serializer_class = api.ClaimSerializer
     filterset_class = ClaimFilter
     pagination_class = ClaimCursor
+    parser_classes = [JSONParser]
     http_method_names = ["get", "patch", "post", "head", "options"]
     # The first gate (EditorOrReadOnly); the services check again.
     write_permissions = {
@@ -763,7 +811,7 @@ class ClaimViewSet(
             "it makes it a draft again."
         ),
         parameters=[IF_MATCH],
-        request=api.ReviewInput,
+        request=api.RejectInput,
         responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
         examples=[
             OpenApiExample(
@@ -776,12 +824,12 @@ class ClaimViewSet(
     @action(detail=True, methods=["post"], **CLAIM_ACTION)
     def reject(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
-        values = _parsed(api.ReviewInput, request)
+        values = _parsed(api.RejectInput, request)
         claim = reviewing.reject(
             claim=claim,
             reviewer=request.user,
             expected_version=expected_version(request, values.get("version")),
-            comment=values["comment"],
+            comment=values.get("comment", ""),
         )
         return claim_response(claim)
 
@@ -840,12 +888,7 @@ class ClaimViewSet(
         summary="A claim's corrections",
         description="Every correction proposed, oldest first, with its outcome.",
         request=None,
-        responses={
-            200: api.CorrectionSerializer(many=True),
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: api.CorrectionSerializer(many=True), **READ_ERRORS},
     )
     @extend_schema(
         methods=["POST"],
@@ -897,12 +940,7 @@ class ClaimViewSet(
         summary="A claim's internal discussion",
         description="Comments and rejection notes, oldest first. Never public.",
         request=None,
-        responses={
-            200: api.CommentSerializer(many=True),
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: api.CommentSerializer(many=True), **READ_ERRORS},
     )
     @extend_schema(
         methods=["POST"],
@@ -933,12 +971,7 @@ class ClaimViewSet(
             "and new value of every field that changed, who made it and their "
             "comment, and the corrections proposed and decided."
         ),
-        responses={
-            200: api.HistoryEntrySerializer(many=True),
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: api.HistoryEntrySerializer(many=True), **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], url_path="history", **CLAIM_ACTION)
     def claim_history(self, request: Request, pk: str | None = None) -> Response:
@@ -955,12 +988,7 @@ class ClaimViewSet(
             "earlier claim and its article, verdict, date, sources and how "
             "alike it is (0-100). Reuse one with POST .../reuse/."
         ),
-        responses={
-            200: api.MatchSerializer(many=True),
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: api.MatchSerializer(many=True), **READ_ERRORS},
     )
     @action(detail=True, methods=["get"], **CLAIM_ACTION)
     def matches(self, request: Request, pk: str | None = None) -> Response:
@@ -1021,7 +1049,8 @@ class ClaimViewSet(
         api.SearchQuery,
         OpenApiParameter(
             "q",
-            str,
+            # At least one word (SearchQuery.validate).
+            {"type": "string", "maxLength": 200, "pattern": api.NOT_BLANK},
             required=True,
             examples=[
                 OpenApiExample("Chinese", value="焦剑涛 清华"),
@@ -1029,12 +1058,7 @@ class ClaimViewSet(
             ],
         ),
     ],
-    responses={
-        200: api.SearchResultSerializer(many=True),
-        400: ERRORS[400],
-        401: ERRORS[401],
-        403: ERRORS[403],
-    },
+    responses={200: api.SearchResultSerializer(many=True), **LIST_ERRORS},
 )
 class SearchView(generics.GenericAPIView):
     serializer_class = api.SearchResultSerializer
@@ -1065,30 +1089,18 @@ class PreconditionRequired(APIException):
 @extend_schema_view(
     retrieve=extend_schema(
         summary="A source",
-        responses={
-            200: api.SourceSerializer,
-            401: ERRORS[401],
-            403: ERRORS[403],
-            404: ERRORS[404],
-        },
+        responses={200: api.SourceSerializer, **READ_ERRORS},
     ),
     destroy=extend_schema(
         summary="Remove a source",
-        parameters=[
-            OpenApiParameter(
-                "version",
-                int,
-                description=(
-                    "The claim's version; if given, a stale one is refused (412)."
-                ),
-            )
-        ],
+        parameters=[api.SourceDeleteQuery],
         responses={204: None, **ERRORS, 412: VERSIONED[412]},
     ),
 )
 class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = api.SourceSerializer
     queryset = queries.sources_with_claim()
+    parser_classes = [JSONParser]
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     @extend_schema(
@@ -1098,9 +1110,7 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     )
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         source = self.get_object()
-        data = api.SourcePatchInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = _parsed(api.SourcePatchInput, request)
         expected = values.pop("version", None)
         current = {
             field: getattr(source, field)
@@ -1116,13 +1126,9 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         source = self.get_object()
-        version = request.query_params.get("version")
-        if version is not None and not (version.isascii() and version.isdigit()):
-            raise ValidationError({"version": ["A whole number."]})
+        params = _query(api.SourceDeleteQuery, request)
         services.remove_source(
-            source=source,
-            editor=request.user,
-            expected_version=int(version) if version else None,
+            source=source, editor=request.user, expected_version=params.get("version")
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -1130,7 +1136,7 @@ class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 EXPORT_PARAMETERS = [
     OpenApiParameter(
         "article",
-        int,
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         description="Only this article's claims.",
         examples=[OpenApiExample("The demo article", value=1)],
     ),
@@ -1189,6 +1195,104 @@ EXPORT_ROW_EXAMPLE = OpenApiExample(
     ],
     response_only=True,
 )
+_STRING = {"type": "string"}
+_TYPED = {"type": "object", "required": ["@type"], "properties": {"@type": _STRING}}
+CLAIM_REVIEW_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "description": "A schema.org ClaimReview.",
+        "required": [
+            "@context",
+            "@type",
+            "url",
+            "claimReviewed",
+            "author",
+            "datePublished",
+            "dateModified",
+            "creativeWorkStatus",
+            "reviewRating",
+            "itemReviewed",
+            "inLanguage",
+        ],
+        "properties": {
+            "@context": _STRING,
+            "@type": {"type": "string", "enum": ["ClaimReview"]},
+            "url": _STRING,
+            "claimReviewed": _STRING,
+            "author": _TYPED,
+            "datePublished": {"type": "string", "format": "date"},
+            "dateModified": {"type": "string", "format": "date-time"},
+            "creativeWorkStatus": _STRING,
+            "reviewRating": {
+                **_TYPED,
+                "properties": {
+                    "@type": _STRING,
+                    "ratingValue": {"type": "integer", "minimum": 1, "maximum": 3},
+                    "bestRating": {"type": "integer"},
+                    "worstRating": {"type": "integer"},
+                    "alternateName": _STRING,
+                },
+            },
+            "itemReviewed": _TYPED,
+            "inLanguage": _STRING,
+            "reviewBody": _STRING,
+        },
+    },
+}
+W3C_SCHEMA = {
+    "type": "object",
+    "description": "A W3C AnnotationCollection whose first page embeds every item.",
+    "required": ["@context", "id", "type", "total", "first"],
+    "properties": {
+        "@context": _STRING,
+        "id": _STRING,
+        "type": {"type": "string", "enum": ["AnnotationCollection"]},
+        "label": _STRING,
+        "total": {"type": "integer", "minimum": 0},
+        "last": _STRING,
+        "first": {
+            "type": "object",
+            "required": ["id", "type", "items"],
+            "properties": {
+                "id": _STRING,
+                "type": {"type": "string", "enum": ["AnnotationPage"]},
+                "startIndex": {"type": "integer"},
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "description": "An assessing Web Annotation.",
+                        "required": ["id", "type", "motivation", "body", "target"],
+                        "properties": {
+                            "id": _STRING,
+                            "type": {"type": "string", "enum": ["Annotation"]},
+                            "motivation": {"type": "string", "enum": ["assessing"]},
+                            "body": {"type": "array", "items": {"type": "object"}},
+                            "target": {"type": "object"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def export_schema(media_type: str, body, **kwargs) -> Callable:
+    """An export's parameters and answers: the body in its media type."""
+    return extend_schema(
+        parameters=EXPORT_PARAMETERS,
+        responses={
+            (200, media_type): OpenApiResponse(
+                body, description="The export, streamed.", **kwargs
+            ),
+            400: LIST_ERRORS[400],
+            429: OpenApiResponse(
+                description="Too many anonymous requests: retry after a while."
+            ),
+        },
+    )
 
 
 class ExportView(APIView):
@@ -1203,19 +1307,8 @@ class ExportView(APIView):
     format_name = "json"
     filename = "verdicts.json"
 
-    @extend_schema(
-        parameters=EXPORT_PARAMETERS,
-        responses={
-            (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="The export, streamed.",
-                examples=[EXPORT_ROW_EXAMPLE],
-            ),
-            400: ERRORS[400],
-        },
-    )
     def get(self, request: Request) -> StreamingHttpResponse:
-        query = api.ExportQuery(data=request.query_params)
+        query = api.ExportQuery(data=_plain(request.query_params))
         query.is_valid(raise_exception=True)
         unknown = sorted(set(request.query_params) - set(query.fields) - {"format"})
         if unknown:
@@ -1238,6 +1331,11 @@ class ExportView(APIView):
         return response
 
 
+@export_schema(
+    "application/json",
+    api.ExportRowSerializer(many=True),
+    examples=[EXPORT_ROW_EXAMPLE],
+)
 @extend_schema(
     summary="Export verdicts as JSON",
     description=(
@@ -1251,6 +1349,7 @@ class JsonExport(ExportView):
     pass
 
 
+@export_schema("text/csv", OpenApiTypes.STR)
 @extend_schema(
     summary="Export verdicts as CSV",
     description=(
@@ -1264,6 +1363,7 @@ class CsvExport(ExportView):
     filename = "verdicts.csv"
 
 
+@export_schema("application/ld+json", CLAIM_REVIEW_SCHEMA)
 @extend_schema(
     summary="Export schema.org ClaimReview JSON-LD",
     description=(
@@ -1279,6 +1379,7 @@ class ClaimReviewExport(ExportView):
     filename = "claimreview.jsonld"
 
 
+@export_schema("application/ld+json", W3C_SCHEMA)
 @extend_schema(
     summary="Export W3C Web Annotations",
     description=(

@@ -1,0 +1,86 @@
+"""What the OpenAPI schema says beyond what drf-spectacular reads from the code.
+
+The API is fuzzed from its schema (.ci/fuzz_api.sh), so the schema must state
+what the server refuses: request bodies refuse unknown fields and carry the
+services' rules (serializers.StrictInput), and no string may hold a NUL.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiSerializerExtension
+
+# Django (forms and DRF fields alike) refuses NUL characters in every string.
+NO_NUL = r"^[^\x00]*$"
+
+
+class StrictInputSchema(OpenApiSerializerExtension):
+    """A StrictInput body: no other fields, plus its ``schema_fields`` and
+    ``schema_rules``."""
+
+    target_class = "annotations.api.serializers.StrictInput"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        schema["additionalProperties"] = False
+        properties = schema.get("properties", {})
+        for name, extra in self.target.schema_fields.items():
+            properties[name].update(extra)
+        rules = dict(self.target.schema_rules)
+        required = rules.pop("required", [])
+        if required:
+            schema["required"] = sorted({*schema.get("required", []), *required})
+        schema.update(rules)
+        return schema
+
+
+def forbid_nul(result: dict, generator, request, public) -> dict:
+    """Say of every string a client sends (body, query, header) that it holds
+    no NUL, unless its schema already constrains it (pattern, enum, format)."""
+    components = result.get("components", {}).get("schemas", {})
+    for name, component in components.items():
+        if name.endswith("Request"):
+            _forbid_nul(component)
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                _forbid_nul(parameter.get("schema", {}))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _forbid_nul(media.get("schema", {}))
+    return result
+
+
+def _forbid_nul(schema: dict) -> None:
+    if schema.get("type") == "string" and not (
+        {"pattern", "enum", "format"} & set(schema)
+    ):
+        schema["pattern"] = NO_NUL
+    for value in schema.get("properties", {}).values():
+        _forbid_nul(value)
+    if isinstance(schema.get("items"), dict):
+        _forbid_nul(schema["items"])
+    for key in ("oneOf", "anyOf", "allOf"):
+        for value in schema.get(key, []):
+            _forbid_nul(value)
+
+
+def require_bodies(result: dict, generator, request, public) -> dict:
+    """Mark a request body required when any of its forms has required fields.
+
+    drf-spectacular requires it only when every form does; an import's form
+    body (a text or a file) has no one field to require, but it cannot be left
+    out any more than the JSON body's text.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            body = operation.get("requestBody")
+            if not body:
+                continue
+            for media in body["content"].values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if components.get(ref.rpartition("/")[2], {}).get("required"):
+                    body["required"] = True
+    return result
