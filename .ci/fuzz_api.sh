@@ -49,12 +49,12 @@ FILE_CODES = {"unsupported", "binary", "undecodable", "empty", "title", "too_lar
 
 def foreseen(operation: str, status: int, body, case) -> bool:
     """Whether ``body`` (``status``) is one of the refusals above."""
-    if VERSIONED.fullmatch(operation):
-        # 412: a stale version (the answer is the claim as it now is).
-        # 428: no version; If-Match is a header, `version` a body field.
-        # 400 "published": the demo's verdicts are published, so frozen.
-        if status in (412, 428) or body.get("code") == "published":
-            return True
+    # Claim writes: 412, a stale version (the answer is the claim as it now
+    # is); 428, no version (If-Match is a header, `version` a body field);
+    # 400 "published", the demo's verdicts are published, so frozen.
+    versioned = VERSIONED.fullmatch(operation)
+    if versioned and (status in (412, 428) or body.get("code") == "published"):
+        return True
     if status != 400:
         return False
     keys = set(body) - {"code"}
