@@ -73,6 +73,16 @@ def refusal(error: Exception) -> str:
     return str(error)
 
 
+def article_link(article: Article, chars: int) -> str:
+    """A link to the article's admin page, its title cut, marked if deleted."""
+    return format_html(
+        '<a href="{}">{}{}</a>',
+        reverse("admin:annotations_article_change", args=[article.pk]),
+        deleted_mark(article),
+        Truncator(article.title).chars(chars),
+    )
+
+
 def deleted_mark(article: Article) -> str:
     """A "deleted" badge for a soft-deleted article, else nothing."""
     if article.deleted_at is None:
@@ -621,12 +631,7 @@ class ClaimAdmin(HistoryAdmin):
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_title(self, claim: Claim) -> str:
-        return format_html(
-            '<a href="{}">{}{}</a>',
-            reverse("admin:annotations_article_change", args=[claim.article_id]),
-            deleted_mark(claim.article),
-            Truncator(claim.article.title).chars(40),
-        )
+        return article_link(claim.article, 40)
 
     @admin.display(description=_("sources"), ordering="source_count")
     def sources(self, claim: Claim) -> int:
@@ -888,12 +893,7 @@ class ArticleVersionAdmin(ReadsWithArticles, admin.ModelAdmin):
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_ref(self, version: ArticleVersion) -> str:
-        return format_html(
-            '<a href="{}">{}{}</a>',
-            reverse("admin:annotations_article_change", args=[version.article_id]),
-            deleted_mark(version.article),
-            Truncator(version.article.title).chars(60),
-        )
+        return article_link(version.article, 60)
 
     @admin.display(description=_("length (characters)"), ordering="length")
     def length(self, version: ArticleVersion) -> int:

@@ -5,7 +5,7 @@
 
 DATABASE_URL names the PostgreSQL server (on a loopback address or a local
 socket); the bench creates its own database there (``factcheck_apibench`` by
-default), migrates it, creates an editor with the change_claim permission and
+default), migrates it, creates a user with the editor role and
 an API token, and imports one article of about 2,000 claims. It then serves
 the project with gunicorn (4 workers, 127.0.0.1, a free port) and runs 4
 client threads (``--clients``), each on its own 50 claims: GET a claim once
@@ -26,7 +26,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,10 +52,11 @@ warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 import psycopg2
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.db import connection
+from serving import free_port, percentile, start_gunicorn, stop_gunicorn
 
-from annotations import services
+from annotations import roles, services
 from annotations.models import Claim, Verdict
 
 CLIENTS = 4
@@ -100,12 +100,6 @@ def article_text(claims: int, seed: int = 11) -> str:
     return "\n".join(paragraphs)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
-
-
 def server_connection():
     """A connection to the ``postgres`` database of the configured server."""
     config = connection.settings_dict
@@ -145,37 +139,6 @@ def manage(*args: str, env: dict[str, str]) -> str:
     if result.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
     return result.stdout
-
-
-def start_gunicorn(port: int, env: dict[str, str], log) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "factcheck.wsgi",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"{LOOPBACK}:{port}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        # Our own session: Ctrl-C reaches only this script, whose finally
-        # block stops gunicorn in order.
-        start_new_session=True,
-    )
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
 
 
 class Client:
@@ -366,11 +329,6 @@ def wait_until_ready(port: int, token: str, server: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def report(stats: Stats, durations: dict[str, float]) -> None:
     print(
         f"{'request':>16} {'count':>7} {'errors':>7} {'req/s':>8} "
@@ -511,11 +469,7 @@ def run(
     recreate_database(name, create=True)
     manage("migrate", "--noinput", env=env)
     editor = get_user_model().objects.create_user(EDITOR)
-    editor.user_permissions.add(
-        Permission.objects.get(
-            codename="change_claim", content_type__app_label="annotations"
-        )
-    )
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
     token = manage("create_api_token", EDITOR, env=env).strip()
     article = services.import_article(
         text=article_text(args.claims),
@@ -528,7 +482,7 @@ def run(
         .values_list("id", flat=True)
     )
     port = free_port()
-    server = start_gunicorn(port, env, log)
+    server = start_gunicorn(port, env, log, WORKERS)
     servers.append(server)
     wait_until_ready(port, token, server)
     # Each worker loads the app on its first request: warm them all up.

@@ -85,6 +85,7 @@ django.setup()
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 import psycopg2
+import serving
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -93,6 +94,7 @@ from django.db import connection
 from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext, override_settings
 from rest_framework.authtoken.models import Token
+from serving import free_port, percentile, stop_gunicorn
 
 from annotations import history, roles, services
 from annotations.models import Claim, Source, Verdict
@@ -270,13 +272,8 @@ def editors(count: int) -> list[tuple[str, str]]:
 # --- gunicorn ----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
-
-
 def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
+    """gunicorn on the bench cluster, its output appended to ``log``."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
@@ -287,34 +284,7 @@ def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
         "API_ANON_RATE": "1000000/second",
     }
     with log.open("ab") as output:
-        return subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "factcheck.wsgi",
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"{LOOPBACK}:{port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            # Our own session: Ctrl-C reaches only this script, whose finally
-            # block stops gunicorn in order.
-            start_new_session=True,
-        )
-
-
-def stop_gunicorn(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=5)
+        return serving.start_gunicorn(port, env, output, WORKERS)
 
 
 def workers_of(server: subprocess.Popen) -> list[int]:
@@ -654,11 +624,6 @@ def _start(outage: Outage) -> None:
 
 
 # --- reporting ---------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def status_name(status: int) -> str:

@@ -1,0 +1,53 @@
+"""Serving the project for the benches: gunicorn on a free loopback port."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port: int, env: dict[str, str], output, workers: int):
+    """gunicorn with ``workers`` sync workers, its output to ``output``."""
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "factcheck.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{LOOPBACK}:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        # Our own session: Ctrl-C reaches only the bench, whose finally block
+        # stops gunicorn in order.
+        start_new_session=True,
+    )
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
