@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 EMPTY = _("The article is empty: there is no text to import.")
 TOO_LARGE = _("The file is {size} bytes; the largest accepted is {limit} bytes.")
+TEXT_TOO_LARGE = _(
+    "The text is {size} bytes in UTF-8; the largest accepted is {limit} bytes."
+)
 BINARY = _(
     "This is a binary file ({what}), not text. Save the article as .txt, .md or .html."
 )
@@ -67,10 +70,14 @@ class ExtractedText:
     heading_lines: frozenset[str] = field(default_factory=frozenset)
 
 
-def check_size(size: int, limit: int) -> None:
-    """Refuse inputs over ``limit`` bytes before anything reads them."""
+def check_size(size: int, limit: int, *, text: bool = False) -> None:
+    """Refuse inputs over ``limit`` bytes before anything reads them.
+
+    ``text``: the input is text sent as such, not a file.
+    """
     if size > limit:
-        raise ImportRefused(TOO_LARGE.format(size=size, limit=limit), code="too_large")
+        message = TEXT_TOO_LARGE if text else TOO_LARGE
+        raise ImportRefused(message.format(size=size, limit=limit), code="too_large")
 
 
 def read_file(data: bytes, filename: str, *, limit: int) -> ExtractedText:

@@ -93,7 +93,9 @@ def plan_import(
 ) -> ImportPlan:
     """Check and segment an import without storing anything (the preview)."""
     text = importing.normalise(text)
-    importing.check_size(len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES)
+    importing.check_size(
+        len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES, text=True
+    )
     if not text.strip():
         raise ImportRefused(importing.EMPTY, code="empty")
     title = title.strip()

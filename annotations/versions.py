@@ -59,7 +59,9 @@ def import_new_version(
     """Make ``text`` the article's current version, keeping the old one."""
     roles.require(imported_by, roles.IMPORT)
     text = importing.normalise(text)
-    importing.check_size(len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES)
+    importing.check_size(
+        len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES, text=True
+    )
     if not text.strip():
         raise ImportRefused(importing.EMPTY, code="empty")
     digest = importing.text_sha256(text)

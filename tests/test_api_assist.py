@@ -724,6 +724,7 @@ def test_a_new_version_over_the_size_limit_is_refused(editor_api, import_limit):
         editor_api, article, {"text": "很长的句子。" * 200}, format="json"
     )
     assert body["code"] == "too_large"
+    assert body["text"][0].startswith("The text is ")
     upload = SimpleUploadedFile("big.txt", ("很长的句子。" * 200).encode())
     body = refused_version(editor_api, article, {"file": upload}, format="multipart")
     assert (list(body), body["code"]) == (["file", "code"], "too_large")

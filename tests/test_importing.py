@@ -171,6 +171,13 @@ def test_check_size_refuses_over_limit() -> None:
     assert "10 bytes" in error.message
 
 
+def test_check_size_names_text_sent_as_text_not_a_file() -> None:
+    error = refused(check_size, 11, 10, text=True)
+
+    assert error.message.startswith("The text is 11 bytes in UTF-8")
+    assert refused(check_size, 11, 10).message.startswith("The file is 11 bytes")
+
+
 def test_check_size_accepts_exactly_the_limit() -> None:
     check_size(10, 10)
 
