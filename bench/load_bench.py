@@ -126,6 +126,18 @@ VERDICTS = (Verdict.VERIFIED, Verdict.DISPUTED, Verdict.MISSTATED)
 # A stack trace, or internals, in an answer's body.
 LEAKS = ("Traceback", 'File "', "psycopg", "OperationalError", "/work/", ".py")
 NO_ANSWER = 0  # status recorded when the request got no response at all
+# Status recorded when the answer began (status line, headers) but its body
+# broke off: a streamed export under way when the database went. The chunked
+# transfer never ends, so the client can tell it is incomplete.
+CUT_SHORT = 1
+
+
+class CutShort(Exception):
+    """The answer's body broke off before its end."""
+
+    def __init__(self, status: int, error: Exception) -> None:
+        super().__init__(f"{status} then {error!r}")
+        self.status = status
 
 
 # --- the bench's own cluster -------------------------------------------------
@@ -346,6 +358,9 @@ class Client:
             self.http.request(method, path, body=data, headers=sent)
             response = self.http.getresponse()
             content = response.read()
+        except http.client.IncompleteRead as error:
+            self.http.close()
+            raise CutShort(response.status, error) from error
         except Exception:
             self.http.close()
             raise
@@ -365,7 +380,7 @@ class Call:
     client: int
     started: float
     ended: float
-    status: int  # NO_ANSWER when there was no response
+    status: int  # NO_ANSWER when there was no response, CUT_SHORT
     error: str = ""  # the exception, when there was no response
     body: str = ""  # an excerpt, for answers other than 2xx
     content_type: str = ""
@@ -377,7 +392,7 @@ class Call:
     @property
     def failed(self) -> bool:
         """A server-side failure or no answer (not a refusal such as 412)."""
-        return self.status == NO_ANSWER or self.status >= 500
+        return self.status in (NO_ANSWER, CUT_SHORT) or self.status >= 500
 
 
 @dataclass(frozen=True)
@@ -411,15 +426,17 @@ class Editor:
 def call(
     editor: Editor, client: Client, kind: str, method: str, path: str, body=None, **h
 ) -> tuple[int, dict[str, str], bytes]:
-    """Make one request and record it; (NO_ANSWER, {}, b"") when none came."""
+    """Make one request and record it; (NO_ANSWER, {}, b"") when none came,
+    (CUT_SHORT, {}, b"") when its body broke off."""
     started = time.monotonic()
     try:
         status, headers, content = client.request(method, path, body, **h)
     except Exception as error:  # a reset or timeout is an outcome to report
+        status = CUT_SHORT if isinstance(error, CutShort) else NO_ANSWER
         editor.calls.append(
-            Call(kind, editor.number, started, time.monotonic(), NO_ANSWER, repr(error))
+            Call(kind, editor.number, started, time.monotonic(), status, repr(error))
         )
-        return NO_ANSWER, {}, b""
+        return status, {}, b""
     ended = time.monotonic()
     editor.calls.append(
         Call(
@@ -461,7 +478,7 @@ def editor_loop(
             turn += 1
             action = rng.choices(actions, weights)[0]
             status = _act(editor, client, action, article, claims, rng, turn)
-            if status == NO_ANSWER or status >= 500:
+            if status in (NO_ANSWER, CUT_SHORT) or status >= 500:
                 time.sleep(ERROR_PAUSE)
     finally:
         client.close()
@@ -627,13 +644,14 @@ def _start(outage: Outage) -> None:
 
 
 def status_name(status: int) -> str:
-    return "no answer" if status == NO_ANSWER else str(status)
+    names = {NO_ANSWER: "no answer", CUT_SHORT: "cut short"}
+    return names.get(status, str(status))
 
 
 def report_load(calls: list[Call], seconds: float, window: tuple[float, float]):
     """Throughput, latency per request type, answers other than expected."""
     outside = [c for c in calls if not window[0] <= c.ended <= window[1]]
-    answered = sum(c.status != NO_ANSWER for c in calls)
+    answered = sum(c.status not in (NO_ANSWER, CUT_SHORT) for c in calls)
     print(
         f"\n{len(calls)} requests in {seconds:.1f} s: {len(calls) / seconds:.1f}/s "
         f"({answered} answered); latency outside the outage window:"
@@ -732,15 +750,26 @@ def analyse_outage(calls: list[Call], outage: Outage, t0: float) -> OutageFindin
         + f"; successes in that window: {sum(c.ok for c in in_window)}"
     )
     failed_statuses = Counter(c.status for c in in_window if c.failed)
-    unexpected = {s: n for s, n in failed_statuses.items() if s != 503}
+    # A streamed export under way when the database went breaks off: its
+    # client sees an unfinished transfer, never a complete-looking file.
+    cut_exports = sum(c.status == CUT_SHORT and c.kind == GET_EXPORT for c in in_window)
+    unexpected = {
+        s: n - (cut_exports if s == CUT_SHORT else 0)
+        for s, n in failed_statuses.items()
+        if s != 503
+    }
+    unexpected = {s: n for s, n in unexpected.items() if n}
     if unexpected:
         lines.append(
             "outage answers: "
             + ", ".join(f"{status_name(s)} x{n}" for s, n in sorted(unexpected.items()))
-            + " (expected 503)"
+            + " (expected 503, or an export cut short)"
         )
     else:
-        lines.append(f"outage answers: 503 x{failed_statuses[503]} (as expected)")
+        lines.append(
+            f"outage answers: 503 x{failed_statuses[503]}, exports cut short "
+            f"x{cut_exports} (as expected)"
+        )
     # What the bodies said: one example per status and content type.
     leaks = 0
     seen = set()
@@ -833,7 +862,8 @@ def verify(writes: list[Write], claims: list[int]) -> Check:
     unclear = {
         (w.claim, w.value): w
         for w in writes
-        if not w.acknowledged and (w.status == NO_ANSWER or w.status >= 500)
+        if not w.acknowledged
+        and (w.status in (NO_ANSWER, CUT_SHORT) or w.status >= 500)
     }
     rows = list(
         Claim.history.filter(id__in=claims)
@@ -1051,7 +1081,7 @@ def large_inputs(
     body, kind = multipart({"title": "Five megabytes"}, "five.txt", text.encode())
     print(f"5 MB article: {len(text.encode()):,} bytes, {len(text):,} characters")
     del text
-    label = "5 MB import (multipart, analysed)"
+    label = "5 MB import (multipart; over ANALYSE_INLINE_MAX_CHARS, not analysed)"
     status, _ = timed_large(
         server,
         port,
