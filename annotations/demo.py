@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
-from . import importing, reviewing, roles, services
+from . import assisting, importing, reviewing, roles, services
 from .models import Article, Verdict
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -61,12 +61,14 @@ def load_demo_article(
             publisher=meta.get("publisher", ""),
             published_on=_date(meta.get("published")),
             imported_by=editor,
+            analyse=False,  # once below, with the researched kinds
         )
         claims = list(article.claims.order_by("position"))
         if len(claims) != len(data["units"]):
             raise DemoDataMismatch(MISMATCH.format(position=len(claims)))
         for claim, unit in zip(claims, data["units"], strict=True):
             _apply_unit(claim, unit, data["sources"], editor, reviewer)
+        assisting.analyse_article(article)
     return article, True
 
 
@@ -97,6 +99,7 @@ def _apply_unit(
             kind=unit["kind"],
             editor=editor,
             expected_version=claim.version,
+            analyse=False,
         )
     if unit["verdict"] != Verdict.UNREVIEWED or unit["rationale"]:
         claim = services.set_verdict(

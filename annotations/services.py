@@ -264,13 +264,16 @@ def edit_claim(
     rationale: str | None = None,
     kind: str | None = None,
     comment: str = "",
+    analyse: bool = True,
 ) -> Claim:
     """Change a claim's verdict, rationale and/or kind (None leaves a field as is).
 
     Refused with StaleVersion if the claim changed since ``expected_version``,
     and for published verdicts, which change only through a correction. A new
     verdict or rationale makes ``editor`` its author and the claim a draft
-    again: an earlier approval was for other words.
+    again: an earlier approval was for other words. A new kind re-analyses
+    the article, unless ``analyse`` is off (a caller changing many kinds
+    analyses once at the end).
     """
     roles.require(editor, roles.EDIT)
     if kind is not None and kind not in Kind.values:
@@ -297,7 +300,7 @@ def edit_claim(
         if (verdict, rationale) != (current.verdict, current.rationale):
             changes.update(rationale=rationale, **new_verdict(verdict, editor, now))
     write_claim(claim, expected_version, editor=editor, comment=comment, **changes)
-    if kind is not None and kind != current.kind:
+    if analyse and kind is not None and kind != current.kind:
         # A unit that becomes a claim is scored and indexed as one (and one
         # that stops being a claim leaves the "checked before" index).
         assisting.analyse_article(Article(pk=current.article_id))
@@ -374,11 +377,20 @@ def set_verdict(
 
 
 def set_kind(
-    *, claim: Claim, kind: str, editor: User | None, expected_version: int
+    *,
+    claim: Claim,
+    kind: str,
+    editor: User | None,
+    expected_version: int,
+    analyse: bool = True,
 ) -> Claim:
     """Change what sort of unit a claim is (claim, opinion, heading, boilerplate)."""
     return edit_claim(
-        claim=claim, editor=editor, expected_version=expected_version, kind=kind
+        claim=claim,
+        editor=editor,
+        expected_version=expected_version,
+        kind=kind,
+        analyse=analyse,
     )
 
 
