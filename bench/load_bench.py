@@ -749,16 +749,15 @@ def analyse_outage(calls: list[Call], outage: Outage, t0: float) -> OutageFindin
         + ", ".join(f"{status_name(s)} x{n}" for s, n in sorted(statuses.items()))
         + f"; successes in that window: {sum(c.ok for c in in_window)}"
     )
-    failed_statuses = Counter(c.status for c in in_window if c.failed)
     # A streamed export under way when the database went breaks off: its
     # client sees an unfinished transfer, never a complete-looking file.
-    cut_exports = sum(c.status == CUT_SHORT and c.kind == GET_EXPORT for c in in_window)
-    unexpected = {
-        s: n - (cut_exports if s == CUT_SHORT else 0)
-        for s, n in failed_statuses.items()
-        if s != 503
-    }
-    unexpected = {s: n for s, n in unexpected.items() if n}
+    cut_exports = [
+        c for c in in_window if c.status == CUT_SHORT and c.kind == GET_EXPORT
+    ]
+    failed_statuses = Counter(
+        c.status for c in in_window if c.failed and c not in cut_exports
+    )
+    unexpected = {s: n for s, n in failed_statuses.items() if s != 503}
     if unexpected:
         lines.append(
             "outage answers: "
@@ -768,7 +767,7 @@ def analyse_outage(calls: list[Call], outage: Outage, t0: float) -> OutageFindin
     else:
         lines.append(
             f"outage answers: 503 x{failed_statuses[503]}, exports cut short "
-            f"x{cut_exports} (as expected)"
+            f"x{len(cut_exports)} (as expected)"
         )
     # What the bodies said: one example per status and content type.
     leaks = 0

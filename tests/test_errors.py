@@ -6,6 +6,9 @@ from django.test import Client
 
 from annotations import views
 from annotations.api import views as api_views
+from annotations.models import Claim
+
+from .factories import ArticleFactory
 
 
 @pytest.fixture
@@ -78,3 +81,27 @@ def test_a_lost_database_is_logged_in_one_line():
         "Service Unavailable: /api/v1/claims/ "
         "(database unavailable: server closed the connection unexpectedly)"
     )
+
+
+@pytest.mark.django_db
+def test_a_write_whose_answer_cannot_be_read_is_not_saved(
+    raising_client, monkeypatch, editor
+):
+    """The database going away after a write but before its answer is read
+    answers 503, and then the write was not saved: both share a transaction."""
+    claim = ArticleFactory().claims.order_by("position").first()
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(api_views.queries, "claims_for_api", down)
+    raising_client.force_login(editor)
+    response = raising_client.patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"verdict": "disputed", "rationale": "Not so.", "version": claim.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 503
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.version, stored.verdict) == (claim.version, claim.verdict)
+    assert stored.history.count() == claim.history.count()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
 from django.http import QueryDict, StreamingHttpResponse
@@ -240,6 +241,24 @@ class ClaimFilter(StrictFilterSet):
         return queryset  # the pagination orders (ClaimCursor), so its cursor agrees
 
 
+class AnswerInTheWriteTransaction:
+    """A write and the answer read back after it share one transaction.
+
+    The services commit each write in its own transaction; the answer (the
+    claim as it now is, its sources) is read after that. Were the database
+    to go away in between, the client would get a 503 for a write that was
+    saved. Inside one transaction, a failed read rolls the write back too:
+    a 503 then means nothing was saved. (Each service's own transaction
+    becomes a savepoint, so a refused write still leaves nothing behind.)
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List articles",
@@ -258,6 +277,7 @@ class ClaimFilter(StrictFilterSet):
     ),
 )
 class ArticleViewSet(
+    AnswerInTheWriteTransaction,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -653,7 +673,10 @@ CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
     ),
 )
 class ClaimViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    AnswerInTheWriteTransaction,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = api.ClaimSerializer
     filterset_class = ClaimFilter
@@ -1097,7 +1120,9 @@ class PreconditionRequired(APIException):
         responses={204: None, **ERRORS, 412: VERSIONED[412]},
     ),
 )
-class SourceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SourceViewSet(
+    AnswerInTheWriteTransaction, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = api.SourceSerializer
     queryset = queries.sources_with_claim()
     parser_classes = [JSONParser]
