@@ -54,11 +54,13 @@ def read_accepted(path: Path) -> dict[str, str]:
 
 
 def read_pins(path: str) -> dict[str, str]:
-    """``{canonical name: pinned version}`` of the requirements file."""
+    """``{canonical name: pinned version}`` of the file and those it includes."""
     pins = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         line = line.partition("#")[0].strip()
-        if line:
+        if line.startswith("-r "):  # requirements-dev.txt includes the runtime pins
+            pins |= read_pins(str(Path(path).parent / line[3:].strip()))
+        elif line:
             requirement = Requirement(line)
             (specifier,) = requirement.specifier  # every line pins with ==
             pins[canonicalize_name(requirement.name)] = specifier.version
