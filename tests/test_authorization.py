@@ -502,22 +502,6 @@ ROWS = [
         "/accounts/password_change/done/",
         (LOGIN, *[200] * 5),
     ),
-    Row("password_reset", "GET", "/accounts/password_reset/", everyone(200)),
-    Row(
-        "password_reset",
-        "POST",
-        "/accounts/password_reset/",
-        everyone(302),
-        lambda o: {"email": "nobody@example.org"},
-    ),
-    Row("password_reset_done", "GET", "/accounts/password_reset/done/", everyone(200)),
-    Row(
-        "password_reset_confirm",
-        "GET",
-        "/accounts/reset/MQ/bad-token/",
-        everyone(200),
-    ),
-    Row("password_reset_complete", "GET", "/accounts/reset/done/", everyone(200)),
     Row(
         "set_language",
         "POST",

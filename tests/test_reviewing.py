@@ -155,8 +155,56 @@ def test_the_article_exception_needs_a_verified_verdict_and_a_real_quote(
 
 def test_chinese_quotes_of_the_article_count_as_citing_it():
     article = ArticleFactory(text="公司在2011年成立。它融资了1060万美元。")
-    assert reviewing.cites_article(article.pk, "原文写道「公司在2011年成立」。")
-    assert not reviewing.cites_article(article.pk, "原文写道「公司在2012年成立」。")
+    claim = claim_of(article, 2)
+    assert reviewing.cites_article(claim, "原文写道「公司在2011年成立」。")
+    assert not reviewing.cites_article(claim, "原文写道「公司在2012年成立」。")
+
+
+def test_four_chinese_characters_are_a_long_enough_quote():
+    claim = claim_of(ArticleFactory(text="公司成立于2011年。它融资了1060万美元。"))
+    assert reviewing.cites_article(claim, "原文写道「公司成立」。")
+    # Three CJK characters and two digits: neither rule's length.
+    assert not reviewing.cites_article(claim, "原文写道「成立于20」。")
+
+
+@pytest.mark.parametrize(
+    "rationale",
+    [
+        # The reported bypass: a short word found anywhere in the article.
+        'Confirmed: "test".',
+        # Seven characters, in the claim's own sentence.
+        "It says “opened”, “in 2019”.",
+        # Long enough, but from another paragraph of the article.
+        "The article says “It employs 300 people”.",
+    ],
+)
+def test_the_article_is_its_own_evidence_only_by_a_long_quote_of_its_paragraph(
+    editor, reviewer, rationale
+):
+    article = ArticleFactory(
+        text="A test of the plant.\nThe plant opened in 2019.\nIt employs 300 people."
+    )
+    claim = judge(claim_of(article, 2), Verdict.VERIFIED, rationale, editor=editor)
+    with pytest.raises(ValidationError, match="at least one source"):
+        approve(claim, reviewer)
+    assert fresh(claim).status == Status.DRAFT
+
+
+def test_an_eight_character_quote_of_the_claims_sentence_is_its_own_evidence(
+    editor, reviewer
+):
+    article = ArticleFactory(
+        text="A test of the plant.\nThe plant opened in 2019.\nIt employs 300 people."
+    )
+    claim = claim_of(article, 2)
+    rationale = "It says “opened i”, which matches."
+    assert reviewing.long_enough("opened i")
+    assert (
+        approve(
+            judge(claim, Verdict.VERIFIED, rationale, editor=editor), reviewer
+        ).status
+        == Status.APPROVED
+    )
 
 
 def test_reject_needs_a_comment_and_sends_the_draft_back(draft, reviewer, editor):
