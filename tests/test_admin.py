@@ -13,8 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import assisting, reviewing, services, versions
+from annotations import assisting, reviewing, services, tokens, versions
 from annotations.models import (
+    ApiToken,
     Article,
     ArticleVersion,
     Claim,
@@ -1054,3 +1055,42 @@ def test_article_versions_changelist_keeps_its_queries(admin_client_):
         )
     assert ArticleVersion.objects.count() == 29
     assert queries_for(admin_client_, url) == few
+
+
+def test_a_superuser_creates_a_token_whose_key_is_shown_once(staff_client, writer):
+    response = staff_client.post(
+        reverse("admin:annotations_apitoken_add"), {"user": writer.pk}, follow=True
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    shown += re.findall(r"[0-9a-f]{40}", response.content.decode())
+    keys = {k for text in shown for k in re.findall(r"\b[0-9a-f]{40}\b", text)}
+    assert len(keys) == 1
+    key = keys.pop()
+    token = ApiToken.objects.get(user=writer)
+    assert token.digest == tokens.digest(key)
+    # Neither the list nor the token's own page shows it again.
+    for url in (
+        reverse("admin:annotations_apitoken_changelist"),
+        reverse("admin:annotations_apitoken_change", args=[token.pk]),
+    ):
+        page = staff_client.get(url)
+        assert page.status_code == 200
+        assert token.prefix in page.content.decode()
+        assert key not in page.content.decode()
+        assert token.digest not in page.content.decode()
+
+
+def test_api_token_changelist_keeps_its_queries(staff_client):
+    url = reverse("admin:annotations_apitoken_changelist")
+    tokens.create_token(user=UserFactory(username="first"))
+    few = queries_for(staff_client, url)
+    for n in range(20):
+        tokens.create_token(user=UserFactory(username=f"user{n}"))
+    assert queries_for(staff_client, url) == few
+
+
+def test_the_admin_role_cannot_see_tokens(admin_client_, writer):
+    tokens.create_token(user=writer)
+    url = reverse("admin:annotations_apitoken_changelist")
+    assert admin_client_.get(url).status_code == 403
