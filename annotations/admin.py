@@ -414,16 +414,22 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     def restore(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         deleted = [article for article in queryset if article.deleted_at is not None]
+        restored = 0
         for article in deleted:
-            services.restore_article(article=article, by=request.user)
+            try:
+                services.restore_article(article=article, by=request.user)
+            except REFUSALS as error:
+                self.message_user(request, refusal(error), messages.ERROR)
+            else:
+                restored += 1
         self.message_user(
             request,
             ngettext(
                 "Restored %(count)d article.",
                 "Restored %(count)d articles.",
-                len(deleted),
+                restored,
             )
-            % {"count": len(deleted)},
+            % {"count": restored},
             messages.SUCCESS,
         )
 

@@ -61,6 +61,15 @@ PUBLISHED_FROZEN = _(
 )
 COMMENT_REQUIRED = _("Write a comment first.")
 NOT_AN_EDITOR = _("{name} cannot be assigned work: they do not have the editor role.")
+DUPLICATE_DELETED = _(
+    'This text was imported as article {id} ("{title}"), which is deleted: '
+    "restore it in the admin (Articles, action “Restore the selected deleted "
+    "articles”) instead of importing it again."
+)
+RESTORE_DUPLICATE = _(
+    'Article {id} ("{title}") has the same text and is not deleted: delete it '
+    "before restoring this one."
+)
 
 User = AbstractBaseUser
 
@@ -89,7 +98,12 @@ class ImportPlan:
 
 
 def plan_import(
-    *, text: str, title: str, url: str = "", heading_lines: Iterable[str] = ()
+    *,
+    text: str,
+    title: str,
+    url: str = "",
+    heading_lines: Iterable[str] = (),
+    imported_by: User | None = None,
 ) -> ImportPlan:
     """Check and segment an import without storing anything (the preview)."""
     text = importing.normalise(text)
@@ -106,7 +120,7 @@ def plan_import(
     except ValidationError as error:
         raise ImportRefused(error.messages[0], code="url") from None
     digest = importing.text_sha256(text)
-    refuse_duplicate(digest)
+    refuse_duplicate(digest, user=imported_by)
     units = segmentation.split_units(text, heading_lines=heading_lines)
     return ImportPlan(text=text, title=title, url=url, digest=digest, units=units)
 
@@ -129,7 +143,13 @@ def import_article(
     settings.ANALYSE_INLINE_MAX_CHARS characters.
     """
     roles.require(imported_by, roles.IMPORT)
-    plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
+    plan = plan_import(
+        text=text,
+        title=title,
+        url=url,
+        heading_lines=heading_lines,
+        imported_by=imported_by,
+    )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -153,7 +173,7 @@ def import_article(
             )
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
-        refuse_duplicate(plan.digest)
+        refuse_duplicate(plan.digest, user=imported_by)
         raise
     if analyse and len(plan.text) <= settings.ANALYSE_INLINE_MAX_CHARS:
         # Longer articles would keep the request past any web server's
@@ -249,10 +269,26 @@ def _after(text: str, unit: segmentation.Unit) -> str:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def refuse_duplicate(digest: str) -> None:
-    existing = Article.objects.filter(sha256=digest).values("id", "title").first()
-    if existing:
-        raise ImportRefused(importing.DUPLICATE.format(**existing), code="duplicate")
+def refuse_duplicate(digest: str, *, user: User | None) -> None:
+    """Refuse text the desk already has.
+
+    A live article with the same text is named. A deleted one is named only to
+    those who may restore it (admins), and the import is refused in favour of
+    restoring; for anyone else deleted means gone: the text imports as new.
+    """
+    existing = (
+        Article.objects.filter(sha256=digest)
+        .order_by(F("deleted_at").asc(nulls_first=True))
+        .values("id", "title", "deleted_at")
+        .first()
+    )
+    if existing is None:
+        return
+    names = {"id": existing["id"], "title": existing["title"]}
+    if existing["deleted_at"] is None:
+        raise ImportRefused(importing.DUPLICATE.format(**names), code="duplicate")
+    if roles.can(user, roles.DELETE_ARTICLE):
+        raise ImportRefused(DUPLICATE_DELETED.format(**names), code="duplicate")
 
 
 def edit_claim(
@@ -759,14 +795,39 @@ def add_comment(
 
 
 def delete_article(*, article: Article, by: User | None) -> None:
-    """Hide an article from every list, page and export; restorable."""
+    """Hide an article from every list, page and export; restorable.
+
+    Other claims' "checked before" hints stop naming it.
+    """
     roles.require(by, roles.DELETE_ARTICLE)
-    Article.objects.filter(pk=article.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), deleted_by=by
-    )
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), deleted_by=by
+        )
+        assisting.forget_article(article.pk)
 
 
 def restore_article(*, article: Article, by: User | None) -> None:
-    """Undo delete_article."""
+    """Undo delete_article, unless its text was imported again meanwhile."""
     roles.require(by, roles.DELETE_ARTICLE)
-    Article.objects.filter(pk=article.pk).update(deleted_at=None, deleted_by=None)
+    _refuse_live_twin(article)
+    try:
+        with transaction.atomic():
+            Article.objects.filter(pk=article.pk).update(
+                deleted_at=None, deleted_by=None
+            )
+    except IntegrityError:
+        # The same text was imported between our check and our update.
+        _refuse_live_twin(article)
+        raise
+
+
+def _refuse_live_twin(article: Article) -> None:
+    live = (
+        Article.objects.filter(sha256=article.sha256, deleted_at__isnull=True)
+        .exclude(pk=article.pk)
+        .values("id", "title")
+        .first()
+    )
+    if live:
+        raise ValidationError(RESTORE_DUPLICATE.format(**live), code="duplicate")

@@ -871,6 +871,45 @@ def test_checked_before_hints_link_to_the_earlier_claim(staff_client, writer):
     assert f'href="{earlier_url}"' in body
 
 
+def test_checked_before_hints_of_a_deleted_article_leave_the_admin(
+    staff_client, writer
+):
+    market = "英伟达占据全球80%以上的AI芯片市场份额。"
+    earlier = ArticleFactory(
+        title="Gone article", text=f"Opening line.\n{market}", analyse=True
+    )
+    add_source(claim_of(earlier, 2), added_by=writer)
+    judge(claim_of(earlier, 2), Verdict.DISPUTED, "Near 70%.", editor=writer)
+    later = ArticleFactory(text=f"{market}\nAnother line here.", analyse=True)
+    url = reverse("admin:annotations_claim_change", args=[claim_of(later, 1).pk])
+    assert "Gone article" in staff_client.get(url).content.decode()
+    services.delete_article(article=earlier, by=None)
+    body = staff_client.get(url).content.decode()
+    assert "Checked before" not in body
+    assert "Gone article" not in body
+
+
+def test_restoring_an_article_whose_text_is_live_again_is_refused(
+    admin_client_, desk_admin
+):
+    article = ArticleFactory(title="Old one", text="Same words. Twice over.")
+    services.delete_article(article=article, by=desk_admin)
+    editor = UserFactory(role="editor")
+    live = services.import_article(
+        text="Same words. Twice over.", title="New one", imported_by=editor
+    )
+    response = admin_client_.post(
+        reverse("admin:annotations_article_changelist"),
+        {"action": "restore", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert shown(response) == [
+        services.RESTORE_DUPLICATE.format(id=live.pk, title="New one"),
+        "Restored 0 articles.",
+    ]
+    assert Article.objects.get(pk=article.pk).deleted_at is not None
+
+
 def test_hints_cannot_be_changed_in_the_admin(reviewer_client, seed):
     claim = claim_of(seed, 5)
     hints, worth = claim.hints, claim.worth
