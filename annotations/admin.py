@@ -289,8 +289,16 @@ class ArticleVersionInline(ReadsWithArticles, admin.TabularInline):
         return version.length
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The article's fields, its address checked as the importer checks it."""
+
+    def clean_url(self) -> str:
+        return services.clean_url(self.cleaned_data.get("url", ""), blank=True)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     Media = DeskMedia
     list_display = (
         "display_title",

@@ -30,6 +30,7 @@ from .models import (
     CommentKind,
     Correction,
     CorrectionStatus,
+    Kind,
     Source,
     Status,
     Verdict,
@@ -50,6 +51,10 @@ SOURCE_REQUIRED = _(
     "Add at least one source before approving. (A verified verdict may go "
     "without one when its rationale quotes, in quotation marks, at least 8 "
     "characters (or 4 Chinese characters) of the claim's own paragraph.)"
+)
+NOT_A_CLAIM = _(
+    "Unit {position} is marked {kind}, not a claim: only claims are approved "
+    "and published. Change its kind to claim first if it states a fact."
 )
 REJECTION_COMMENT_REQUIRED = _("Say why you reject it: the comment is required.")
 NOT_APPROVED = _("Claim {position} is {status}: only approved verdicts are published.")
@@ -89,6 +94,7 @@ def approve(
             return _approve_correction(current, pending, reviewer, comment)
         if current.status != Status.DRAFT:
             raise _not_awaiting(current)
+        _refuse_non_claim(current)
         if reviewer is not None and current.verdict_by_id == reviewer.pk:
             raise PermissionDenied(OWN_VERDICT)
         _check_sources(current, current.verdict, current.rationale)
@@ -152,6 +158,7 @@ def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Cl
                 ),
                 code="status",
             )
+        _refuse_non_claim(current)
         now = timezone.now()
         services.write_claim(
             current,
@@ -171,7 +178,7 @@ def publish_article(*, article: Article, reviewer: User | None) -> int:
     with transaction.atomic():
         ids = list(
             Claim.objects.select_for_update()
-            .filter(article=article, status=Status.APPROVED)
+            .filter(article=article, status=Status.APPROVED, kind=Kind.CLAIM)
             .values_list("pk", flat=True)
         )
         rows = Claim.objects.filter(pk__in=ids)
@@ -267,6 +274,14 @@ def _pending_correction(claim: Claim) -> Correction | None:
     return Correction.objects.filter(
         claim=claim, status=CorrectionStatus.PENDING
     ).first()
+
+
+def _refuse_non_claim(claim: Claim) -> None:
+    if claim.kind != Kind.CLAIM:
+        raise ValidationError(
+            NOT_A_CLAIM.format(position=claim.position, kind=claim.get_kind_display()),
+            code="kind",
+        )
 
 
 def _not_awaiting(claim: Claim) -> ValidationError:

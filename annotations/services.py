@@ -43,6 +43,14 @@ UNKNOWN_VERDICT = _("Unknown verdict '{value}'. Use one of: {allowed}.")
 UNKNOWN_KIND = _("Unknown kind '{value}'. Use one of: {allowed}.")
 UNKNOWN_STANCE = _("Unknown stance '{value}'. Use one of: {allowed}.")
 BAD_URL = _("Enter a full http:// or https:// address (got '{value}').")
+URL_CREDENTIALS = _(
+    "Leave the user name and password out of the address (the part before "
+    "'@'): links are shared and exported."
+)
+URL_BIDI = _(
+    "The address contains an invisible direction-control character (U+{code:04X}) "
+    "that can disguise where it leads: type the address again."
+)
 TITLE_REQUIRED = _("A title is required.")
 SPLIT_OUTSIDE = _("Choose a split point inside the claim (1 to {length} characters).")
 SPLIT_EMPTY = _("Both parts of a split must contain text, not only spaces.")
@@ -116,7 +124,7 @@ def plan_import(
     if not title:
         raise ImportRefused(TITLE_REQUIRED, code="title")
     try:
-        url = _clean_url(url, blank=True)
+        url = clean_url(url, blank=True)
     except ValidationError as error:
         raise ImportRefused(error.messages[0], code="url") from None
     digest = importing.text_sha256(text)
@@ -732,15 +740,29 @@ def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]
             UNKNOWN_STANCE.format(value=stance, allowed=", ".join(Stance.values)),
             code="stance",
         )
-    return {"url": _clean_url(url, blank=False), "title": title[:500], "stance": stance}
+    return {"url": clean_url(url, blank=False), "title": title[:500], "stance": stance}
 
 
-def _clean_url(url: str, *, blank: bool) -> str:
+# Bidirectional controls (LRM, RLM, ALM, embeddings, overrides, isolates): they
+# reorder how an address is shown, not where it leads.
+_BIDI_CONTROLS = frozenset(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def clean_url(url: str, *, blank: bool) -> str:
+    """An http(s) address, stripped; ValidationError naming what is wrong."""
     url = url.strip()
     if not url and blank:
         return ""
+    bidi = next((ord(ch) for ch in url if ord(ch) in _BIDI_CONTROLS), None)
+    if bidi is not None:
+        raise ValidationError(URL_BIDI.format(code=bidi), code="url")
     scheme, sep, rest = url.partition("://")
     url = f"{scheme.lower()}{sep}{rest}"
+    if sep and "@" in rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        # Checked first, and not echoed: it may hold a password.
+        raise ValidationError(URL_CREDENTIALS, code="url")
     try:
         HTTP_URL_VALIDATOR(url)
     except ValidationError:

@@ -471,22 +471,57 @@ def test_adding_a_source_to_a_published_verdict_is_refused_with_a_message(
     assert fresh(claim).version == claim.version
 
 
-def test_source_with_javascript_url_is_refused_in_the_admin(reviewer_client):
-    claim = claim_of(ArticleFactory())
-    response = reviewer_client.post(
+def post_source(client, claim, url: str, **kwargs):
+    """Add a source through the claim's admin page."""
+    return client.post(
         reverse("admin:annotations_claim_change", args=[claim.pk]),
         claim_form(
             claim,
             **{
                 "sources-TOTAL_FORMS": "1",
-                "sources-0-url": "javascript:alert(1)",
+                "sources-0-url": url,
                 "sources-0-title": "Bad",
                 "sources-0-stance": "supports",
             },
         ),
+        **kwargs,
+    )
+
+
+def test_source_with_javascript_url_is_refused_in_the_admin(reviewer_client):
+    response = post_source(
+        reviewer_client, claim_of(ArticleFactory()), "javascript:alert(1)"
     )
     assert response.status_code == 200
     assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user:secret@example.org/", "https://example.org/\u2066x"]
+)
+def test_source_with_credentials_or_bidi_is_refused_in_the_admin(reviewer_client, url):
+    claim = claim_of(ArticleFactory())
+    response = post_source(reviewer_client, claim, url, follow=True)
+    assert response.status_code == 200
+    (message,) = shown(response)
+    assert message.startswith("Nothing was saved: ")
+    assert "secret" not in message
+    assert not Source.objects.exists()
+
+
+def test_article_address_with_credentials_is_refused_in_the_admin(admin_client_):
+    article = ArticleFactory(url="https://example.org/a")
+    url = reverse("admin:annotations_article_change", args=[article.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(url="https://user:secret@example.org/a", assignee="")
+    data.pop("imported_by", None)
+    response = admin_client_.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"] == [
+        str(services.URL_CREDENTIALS)
+    ]
+    assert Article.objects.get(pk=article.pk).url == "https://example.org/a"
 
 
 def test_claims_cannot_be_added_or_deleted_in_the_admin(staff_client):

@@ -864,16 +864,27 @@ def test_adding_a_source_stores_it_and_raises_the_claim_version(
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://x", "example.org/page", "https://"]
+    ("url", "message"),
+    [
+        *[
+            (url, "Enter a full http:// or https:// address")
+            for url in ("javascript:alert(1)", "ftp://x", "example.org/page")
+        ],
+        ("https://", "Enter a full http:// or https:// address"),
+        ("https://ann:secret@example.org/x", services.URL_CREDENTIALS),
+        ("https://example.org/\u202egpj.exe", services.URL_BIDI.format(code=0x202E)),
+    ],
 )
-def test_adding_a_source_with_a_non_http_url_is_refused(editor_api, url):
+def test_adding_a_source_with_a_bad_url_is_refused_naming_why(editor_api, url, message):
     claim = claim_of(ArticleFactory(text=ON_A_LINE))
     response = editor_api.post(
         f"{claim_url(claim)}sources/", source_body(url=url), format="json"
     )
     assert response.status_code == 400
     assert list(response.json()) == ["url"]
-    assert "http://" in response.json()["url"][0]
+    (refusal,) = response.json()["url"]
+    assert refusal.startswith(str(message))
+    assert "secret" not in refusal
     assert not Source.objects.exists()
     assert fresh(claim).version == 1
 

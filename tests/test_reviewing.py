@@ -11,6 +11,7 @@ from annotations.models import (
     CommentKind,
     Correction,
     CorrectionStatus,
+    Kind,
     Status,
     Verdict,
 )
@@ -420,3 +421,31 @@ def test_viewers_cannot_import_articles():
     with pytest.raises(PermissionDenied, match="import"):
         ArticleFactory(imported_by=UserFactory(role="viewer"))
     assert not Article.objects.exists()
+
+
+def set_kind(claim: Claim, kind: str, editor) -> Claim:
+    current = fresh(claim)
+    return services.set_kind(
+        claim=current, kind=kind, editor=editor, expected_version=current.version
+    )
+
+
+@pytest.mark.parametrize("kind", [Kind.BOILERPLATE, Kind.HEADING, Kind.OPINION])
+def test_a_unit_that_is_not_a_claim_is_not_approved(draft, editor, reviewer, kind):
+    unit = set_kind(draft, kind, editor)
+    with pytest.raises(ValidationError, match="not a claim") as refused:
+        approve(unit, reviewer)
+    assert refused.value.code == "kind"
+    assert fresh(unit).status == Status.DRAFT
+
+
+def test_an_approved_claim_made_boilerplate_is_not_published(draft, editor, reviewer):
+    approve(draft, reviewer)
+    current = set_kind(draft, Kind.BOILERPLATE, editor)
+    assert current.status == Status.APPROVED
+    with pytest.raises(ValidationError, match="only claims are approved and pub"):
+        reviewing.publish(
+            claim=current, reviewer=reviewer, expected_version=current.version
+        )
+    assert reviewing.publish_article(article=current.article, reviewer=reviewer) == 0
+    assert fresh(current).status == Status.APPROVED

@@ -988,3 +988,48 @@ def test_the_database_allows_one_live_article_per_text(deleted_article):
     Article.objects.create(**row)
     with pytest.raises(IntegrityError), transaction.atomic():
         Article.objects.create(**row)
+
+
+CREDENTIALS = [
+    "https://user:secret@example.org/report",
+    "https://user@example.org/report",
+    "http://:secret@example.org/",
+]
+# Each bidi control hidden in an otherwise good address.
+BIDI = [
+    f"https://example.org/{chr(code)}gpj.exe"
+    for code in (0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2069, 0x061C)
+]
+
+
+@pytest.mark.parametrize("url", CREDENTIALS)
+def test_add_source_refuses_addresses_with_credentials(url):
+    claim = claim_of(ArticleFactory())
+    with pytest.raises(ValidationError) as refused:
+        add_source(claim, url=url)
+    assert refused.value.messages == [services.URL_CREDENTIALS]
+    assert "secret" not in refused.value.messages[0]
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("url", BIDI)
+def test_add_source_refuses_addresses_with_bidi_controls(url):
+    claim = claim_of(ArticleFactory())
+    with pytest.raises(ValidationError, match="direction-control character") as no:
+        add_source(claim, url=url)
+    assert f"U+{ord(url[20]):04X}" in no.value.messages[0]
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("url", [CREDENTIALS[0], BIDI[3]])
+def test_import_refuses_article_addresses_with_credentials_or_bidi(url):
+    with pytest.raises(ImportRefused) as refused:
+        services.import_article(text="A sentence.", title="T", url=url)
+    assert refused.value.code == "url"
+    assert not Article.objects.exists()
+
+
+def test_an_at_sign_in_the_path_is_not_a_credential():
+    claim = claim_of(ArticleFactory())
+    source = add_source(claim, url="https://example.org/@desk/report?by=a@b.org")
+    assert source.url == "https://example.org/@desk/report?by=a@b.org"
