@@ -451,6 +451,29 @@ def forget_article(article_id: int) -> int:
     return len(changed)
 
 
+def recall_article(article_id: int) -> int:
+    """Give back the "checked before" hints an article's verdicts make (restored).
+
+    Re-matches each live article with a claim that shares a sketch band with
+    one of this article's checked claims; returns how many articles that was.
+    """
+    checked = ClaimSketch.objects.filter(claim__article_id=article_id).exclude(
+        claim__verdict=Verdict.UNREVIEWED
+    )
+    affected = list(
+        Article.objects.filter(
+            deleted_at__isnull=True,
+            claims__sketch__value__in=checked.values("value"),
+        )
+        .exclude(pk=article_id)
+        .distinct()
+        .only("id")
+    )
+    for article in affected:
+        add_past_verdicts(article)
+    return len(affected)
+
+
 def _store_hints(claims: list[Claim]) -> None:
     if not claims:
         return

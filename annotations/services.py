@@ -830,7 +830,10 @@ def delete_article(*, article: Article, by: User | None) -> None:
 
 
 def restore_article(*, article: Article, by: User | None) -> None:
-    """Undo delete_article, unless its text was imported again meanwhile."""
+    """Undo delete_article, unless its text was imported again meanwhile.
+
+    Claims elsewhere worded like its checked ones get their hints back.
+    """
     roles.require(by, roles.DELETE_ARTICLE)
     _refuse_live_twin(article)
     try:
@@ -838,6 +841,7 @@ def restore_article(*, article: Article, by: User | None) -> None:
             Article.objects.filter(pk=article.pk).update(
                 deleted_at=None, deleted_by=None
             )
+            assisting.recall_article(article.pk)
     except IntegrityError:
         # The same text was imported between our check and our update.
         _refuse_live_twin(article)

@@ -237,6 +237,16 @@ def test_deleting_an_article_drops_the_hints_that_name_it(checked):
     assert assisting.past_verdicts([fresh(claim)]) == {}
 
 
+def test_restoring_an_article_gives_its_hints_back(checked):
+    later = ArticleFactory(text=f"{REPEATED}\nSomething else entirely.", analyse=True)
+    claim = claim_of(later, 1)
+    before = fresh(claim).hints
+    services.delete_article(article=checked.article, by=None)
+    services.restore_article(article=checked.article, by=None)
+    assert fresh(claim).hints == before
+    assert assisting.recall_article(checked.article_id) == 1
+
+
 def test_deleting_keeps_hints_that_name_other_articles(checked, editor, reviewer):
     second = ArticleFactory(text=f"Another opening.\n{CHECKED}", analyse=True)
     add_source(claim_of(second, 2), added_by=editor)
