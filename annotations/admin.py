@@ -26,11 +26,20 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import assisting, importing, queries, reviewing, roles, services
+from . import assisting, importing, queries, reviewing, roles, services, tokens
 from .forms import ArticleImportForm
-from .models import Article, ArticleVersion, Claim, Comment, Correction, Source
+from .models import (
+    ApiToken,
+    Article,
+    ArticleVersion,
+    Claim,
+    Comment,
+    Correction,
+    Source,
+)
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
@@ -51,6 +60,11 @@ HINT_NAMES = {
     assisting.CONTRADICTION: _("Contradiction"),
     assisting.CHECKED_BEFORE: _("Checked before"),
 }
+TOKEN_ONCE = _(
+    "The new API token of %(user)s is %(key)s. Copy it now: only its hash is "
+    "stored, so it cannot be shown again. Any earlier token of theirs no longer "
+    "works."
+)
 REVERT_DISABLED = _("Reverting from the history is turned off: edit the current row.")
 
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
@@ -275,8 +289,16 @@ class ArticleVersionInline(ReadsWithArticles, admin.TabularInline):
         return version.length
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The article's fields, its address checked as the importer checks it."""
+
+    def clean_url(self) -> str:
+        return services.clean_url(self.cleaned_data.get("url", ""), blank=True)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     Media = DeskMedia
     list_display = (
         "display_title",
@@ -400,16 +422,22 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     def restore(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         deleted = [article for article in queryset if article.deleted_at is not None]
+        restored = 0
         for article in deleted:
-            services.restore_article(article=article, by=request.user)
+            try:
+                services.restore_article(article=article, by=request.user)
+            except REFUSALS as error:
+                self.message_user(request, refusal(error), messages.ERROR)
+            else:
+                restored += 1
         self.message_user(
             request,
             ngettext(
                 "Restored %(count)d article.",
                 "Restored %(count)d articles.",
-                len(deleted),
+                restored,
             )
-            % {"count": len(deleted)},
+            % {"count": restored},
             messages.SUCCESS,
         )
 
@@ -1039,6 +1067,35 @@ class RoleAdmin(GroupAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def members(self, group: Group) -> int:
         return group.member_count
+
+
+# Plain-text keys are gone (migration 0006): DRF's token admin would show none.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens (superusers only): a new key is shown once, then only its hash."""
+
+    list_display = ("user", "prefix", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "prefix")
+    fields = ("user",)
+    readonly_fields = ("prefix", "created_at")
+
+    def get_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
+        return ("user",) if obj is None else ("user", "prefix", "created_at")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change) -> None:
+        token, key = tokens.create_token(user=obj.user)
+        obj.pk, obj.prefix, obj.digest = token.pk, token.prefix, token.digest
+        obj.created_at = token.created_at
+        self.message_user(
+            request, TOKEN_ONCE % {"user": obj.user, "key": key}, messages.WARNING
+        )
 
 
 # Shown in the admin's header and the import page.

@@ -20,7 +20,8 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -421,15 +422,69 @@ def add_past_verdicts(
         if new or len(kept) != len(claim.hints):
             claim.hints = kept + new
             changed.append(claim)
-    if changed:
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {quote(Claim._meta.db_table)} SET {quote('hints')} = %s "
-                f"WHERE {quote('id')} = %s",
-                [(json.dumps(c.hints, ensure_ascii=False), c.pk) for c in changed],
-            )
+    _store_hints(changed)
     return sum(len(found.get(c.pk, [])) for c in claims)
+
+
+def forget_article(article_id: int) -> int:
+    """Drop every stored "checked before" hint naming an article (it was deleted).
+
+    Returns how many claims lost a hint. Two queries however many claims.
+    """
+    candidates = (
+        Claim.objects.annotate(hints_text=Cast("hints", TextField()))
+        .filter(hints_text__contains=CHECKED_BEFORE)
+        .exclude(article_id=article_id)
+        .only("id", "hints")
+    )
+    changed = []
+    for claim in candidates:
+        kept = [
+            h
+            for h in claim.hints
+            if not (h.get("type") == CHECKED_BEFORE and h.get("article") == article_id)
+        ]
+        if len(kept) != len(claim.hints):
+            claim.hints = kept
+            changed.append(claim)
+    _store_hints(changed)
+    return len(changed)
+
+
+def recall_article(article_id: int) -> int:
+    """Give back the "checked before" hints an article's verdicts make (restored).
+
+    Re-matches each live article with a claim that shares a sketch band with
+    one of this article's checked claims; returns how many articles that was.
+    """
+    checked = ClaimSketch.objects.filter(claim__article_id=article_id).exclude(
+        claim__verdict=Verdict.UNREVIEWED
+    )
+    affected = list(
+        Article.objects.filter(
+            deleted_at__isnull=True,
+            claims__sketch__value__in=checked.values("value"),
+        )
+        .exclude(pk=article_id)
+        .distinct()
+        .only("id")
+    )
+    for article in affected:
+        add_past_verdicts(article)
+    return len(affected)
+
+
+def _store_hints(claims: list[Claim]) -> None:
+    if not claims:
+        return
+    quote = connection.ops.quote_name
+    # Only our own table and column names are formatted into the SQL.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(Claim._meta.db_table)} SET {quote('hints')} = %s "
+            f"WHERE {quote('id')} = %s",
+            [(json.dumps(c.hints, ensure_ascii=False), c.pk) for c in claims],
+        )
 
 
 def checked_before_hint(match: Match) -> dict:

@@ -26,13 +26,14 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 FORMAT = "factcheck-backup"
-VERSION = 2
+# 3: API tokens are stored hashed (annotations.apitoken, not authtoken.token).
+VERSION = 3
 CHUNK = 2000
 # What a backup holds: the desk's data, its users and their roles and tokens.
 MODELS = [
     "auth.group",
     "auth.user",
-    "authtoken.token",
+    "annotations.apitoken",
     "annotations.article",
     "annotations.articleversion",
     "annotations.claim",

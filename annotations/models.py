@@ -112,8 +112,13 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
-            # Also the index behind duplicate detection at import.
-            models.UniqueConstraint(fields=["sha256"], name="article_unique_text"),
+            # Also the index behind duplicate detection at import. Deleted
+            # articles leave it: their text may be imported again as new.
+            models.UniqueConstraint(
+                fields=["sha256"],
+                condition=Q(deleted_at__isnull=True),
+                name="article_unique_text",
+            ),
             models.CheckConstraint(
                 condition=Q(language__in=Language.values), name="article_language_valid"
             ),
@@ -129,6 +134,8 @@ class Article(models.Model):
         indexes = [
             # Newest-first article lists.
             models.Index(fields=["-imported_at"], name="article_imported_idx"),
+            # Duplicate detection at import, deleted articles included.
+            models.Index(fields=["sha256"], name="article_sha256_idx"),
         ]
 
     def __str__(self) -> str:
@@ -521,3 +528,31 @@ class ClaimSketch(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class ApiToken(models.Model):
+    """A user's API key, stored only as its SHA-256: the key is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The key's first characters, to tell tokens apart without revealing them.
+    prefix = models.CharField(_("key starts with"), max_length=8)
+    digest = models.CharField(_("SHA-256 of key"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        constraints = [
+            # Also the index that authenticates each API request.
+            models.UniqueConstraint(fields=["digest"], name="apitoken_unique_digest"),
+            # A new token replaces the old one (annotations/tokens.py).
+            models.UniqueConstraint(fields=["user"], name="apitoken_one_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

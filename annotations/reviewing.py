@@ -6,8 +6,9 @@ verdicts are frozen: they change only through a correction, which needs a
 reason and a second person's approval, and which the public report lists.
 
 Source rule: a draft is approved only with at least one source, except a
-``verified`` verdict whose rationale cites the article itself, by quoting a
-passage of it in quotation marks ("...", “...”, 「...」 or 『...』).
+``verified`` verdict whose rationale cites the article itself, by quoting in
+quotation marks ("...", “...”, 「...」 or 『...』) a passage of the claim's own
+sentence or paragraph at least 8 characters (or 4 CJK characters) long.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .models import (
     CommentKind,
     Correction,
     CorrectionStatus,
+    Kind,
     Source,
     Status,
     Verdict,
@@ -47,7 +49,12 @@ OWN_CORRECTION = _(
 )
 SOURCE_REQUIRED = _(
     "Add at least one source before approving. (A verified verdict may go "
-    "without one when its rationale quotes the article, in quotation marks.)"
+    "without one when its rationale quotes, in quotation marks, at least 8 "
+    "characters (or 4 Chinese characters) of the claim's own paragraph.)"
+)
+NOT_A_CLAIM = _(
+    "Unit {position} is marked {kind}, not a claim: only claims are approved "
+    "and published. Change its kind to claim first if it states a fact."
 )
 REJECTION_COMMENT_REQUIRED = _("Say why you reject it: the comment is required.")
 NOT_APPROVED = _("Claim {position} is {status}: only approved verdicts are published.")
@@ -68,6 +75,11 @@ CORRECTION_PENDING = _(
 _QUOTED = re.compile(
     r'"([^"]{4,})"|“([^”]{4,})”|‘([^’]{4,})’|「([^」]{4,})」|『([^』]{4,})』'
 )
+# A quote that makes the article its own evidence: long enough to be a real
+# passage rather than a word found anywhere ("test").
+MIN_QUOTE_CHARS = 8
+MIN_QUOTE_CJK = 4
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
 
 def approve(
@@ -82,6 +94,7 @@ def approve(
             return _approve_correction(current, pending, reviewer, comment)
         if current.status != Status.DRAFT:
             raise _not_awaiting(current)
+        _refuse_non_claim(current)
         if reviewer is not None and current.verdict_by_id == reviewer.pk:
             raise PermissionDenied(OWN_VERDICT)
         _check_sources(current, current.verdict, current.rationale)
@@ -145,6 +158,7 @@ def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Cl
                 ),
                 code="status",
             )
+        _refuse_non_claim(current)
         now = timezone.now()
         services.write_claim(
             current,
@@ -164,7 +178,7 @@ def publish_article(*, article: Article, reviewer: User | None) -> int:
     with transaction.atomic():
         ids = list(
             Claim.objects.select_for_update()
-            .filter(article=article, status=Status.APPROVED)
+            .filter(article=article, status=Status.APPROVED, kind=Kind.CLAIM)
             .values_list("pk", flat=True)
         )
         rows = Claim.objects.filter(pk__in=ids)
@@ -262,6 +276,14 @@ def _pending_correction(claim: Claim) -> Correction | None:
     ).first()
 
 
+def _refuse_non_claim(claim: Claim) -> None:
+    if claim.kind != Kind.CLAIM:
+        raise ValidationError(
+            NOT_A_CLAIM.format(position=claim.position, kind=claim.get_kind_display()),
+            code="kind",
+        )
+
+
 def _not_awaiting(claim: Claim) -> ValidationError:
     return ValidationError(
         NOT_AWAITING_REVIEW.format(
@@ -274,19 +296,34 @@ def _not_awaiting(claim: Claim) -> ValidationError:
 def _check_sources(claim: Claim, verdict: str, rationale: str) -> None:
     if Source.objects.filter(claim=claim).exists():
         return
-    if verdict == Verdict.VERIFIED and cites_article(claim.article_id, rationale):
+    if verdict == Verdict.VERIFIED and cites_article(claim, rationale):
         return
     raise ValidationError(SOURCE_REQUIRED, code="sources")
 
 
-def cites_article(article_id: int, rationale: str) -> bool:
-    """Whether the rationale quotes, in quotation marks, a passage of the article."""
+def cites_article(claim: Claim, rationale: str) -> bool:
+    """Whether the rationale quotes, in quotation marks, the claim's own paragraph.
+
+    The quote must lie in the line (paragraph) holding the claim and be at
+    least MIN_QUOTE_CHARS characters, or MIN_QUOTE_CJK CJK characters, long.
+    """
     quotes = [
         next(group for group in match.groups() if group).strip()
         for match in _QUOTED.finditer(rationale)
     ]
-    return any(
-        Article.objects.filter(pk=article_id, text__contains=quote).exists()
-        for quote in quotes
-        if len(quote) >= 4
-    )
+    quotes = [quote for quote in quotes if long_enough(quote)]
+    if not quotes:
+        return False
+    text = Article.objects.values_list("text", flat=True).get(pk=claim.article_id)
+    paragraph = text[text.rfind("\n", 0, claim.start) + 1 : _line_end(text, claim.end)]
+    return any(quote in paragraph for quote in quotes)
+
+
+def long_enough(quote: str) -> bool:
+    """Whether a quote is long enough to cite the article as evidence."""
+    return len(quote) >= MIN_QUOTE_CHARS or len(_CJK.findall(quote)) >= MIN_QUOTE_CJK
+
+
+def _line_end(text: str, offset: int) -> int:
+    end = text.find("\n", offset)
+    return len(text) if end == -1 else end

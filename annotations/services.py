@@ -43,6 +43,14 @@ UNKNOWN_VERDICT = _("Unknown verdict '{value}'. Use one of: {allowed}.")
 UNKNOWN_KIND = _("Unknown kind '{value}'. Use one of: {allowed}.")
 UNKNOWN_STANCE = _("Unknown stance '{value}'. Use one of: {allowed}.")
 BAD_URL = _("Enter a full http:// or https:// address (got '{value}').")
+URL_CREDENTIALS = _(
+    "Leave the user name and password out of the address (the part before "
+    "'@'): links are shared and exported."
+)
+URL_BIDI = _(
+    "The address contains an invisible direction-control character (U+{code:04X}) "
+    "that can disguise where it leads: type the address again."
+)
 TITLE_REQUIRED = _("A title is required.")
 SPLIT_OUTSIDE = _("Choose a split point inside the claim (1 to {length} characters).")
 SPLIT_EMPTY = _("Both parts of a split must contain text, not only spaces.")
@@ -61,6 +69,15 @@ PUBLISHED_FROZEN = _(
 )
 COMMENT_REQUIRED = _("Write a comment first.")
 NOT_AN_EDITOR = _("{name} cannot be assigned work: they do not have the editor role.")
+DUPLICATE_DELETED = _(
+    'This text was imported as article {id} ("{title}"), which is deleted: '
+    "restore it in the admin (Articles, action “Restore the selected deleted "
+    "articles”) instead of importing it again."
+)
+RESTORE_DUPLICATE = _(
+    'Article {id} ("{title}") has the same text and is not deleted: delete it '
+    "before restoring this one."
+)
 
 User = AbstractBaseUser
 
@@ -89,7 +106,12 @@ class ImportPlan:
 
 
 def plan_import(
-    *, text: str, title: str, url: str = "", heading_lines: Iterable[str] = ()
+    *,
+    text: str,
+    title: str,
+    url: str = "",
+    heading_lines: Iterable[str] = (),
+    imported_by: User | None = None,
 ) -> ImportPlan:
     """Check and segment an import without storing anything (the preview)."""
     text = importing.normalise(text)
@@ -102,11 +124,11 @@ def plan_import(
     if not title:
         raise ImportRefused(TITLE_REQUIRED, code="title")
     try:
-        url = _clean_url(url, blank=True)
+        url = clean_url(url, blank=True)
     except ValidationError as error:
         raise ImportRefused(error.messages[0], code="url") from None
     digest = importing.text_sha256(text)
-    refuse_duplicate(digest)
+    refuse_duplicate(digest, user=imported_by)
     units = segmentation.split_units(text, heading_lines=heading_lines)
     return ImportPlan(text=text, title=title, url=url, digest=digest, units=units)
 
@@ -129,7 +151,13 @@ def import_article(
     settings.ANALYSE_INLINE_MAX_CHARS characters.
     """
     roles.require(imported_by, roles.IMPORT)
-    plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
+    plan = plan_import(
+        text=text,
+        title=title,
+        url=url,
+        heading_lines=heading_lines,
+        imported_by=imported_by,
+    )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -153,7 +181,7 @@ def import_article(
             )
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
-        refuse_duplicate(plan.digest)
+        refuse_duplicate(plan.digest, user=imported_by)
         raise
     if analyse and len(plan.text) <= settings.ANALYSE_INLINE_MAX_CHARS:
         # Longer articles would keep the request past any web server's
@@ -249,10 +277,26 @@ def _after(text: str, unit: segmentation.Unit) -> str:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def refuse_duplicate(digest: str) -> None:
-    existing = Article.objects.filter(sha256=digest).values("id", "title").first()
-    if existing:
-        raise ImportRefused(importing.DUPLICATE.format(**existing), code="duplicate")
+def refuse_duplicate(digest: str, *, user: User | None) -> None:
+    """Refuse text the desk already has.
+
+    A live article with the same text is named. A deleted one is named only to
+    those who may restore it (admins), and the import is refused in favour of
+    restoring; for anyone else deleted means gone: the text imports as new.
+    """
+    existing = (
+        Article.objects.filter(sha256=digest)
+        .order_by(F("deleted_at").asc(nulls_first=True))
+        .values("id", "title", "deleted_at")
+        .first()
+    )
+    if existing is None:
+        return
+    names = {"id": existing["id"], "title": existing["title"]}
+    if existing["deleted_at"] is None:
+        raise ImportRefused(importing.DUPLICATE.format(**names), code="duplicate")
+    if roles.can(user, roles.DELETE_ARTICLE):
+        raise ImportRefused(DUPLICATE_DELETED.format(**names), code="duplicate")
 
 
 def edit_claim(
@@ -696,15 +740,29 @@ def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]
             UNKNOWN_STANCE.format(value=stance, allowed=", ".join(Stance.values)),
             code="stance",
         )
-    return {"url": _clean_url(url, blank=False), "title": title[:500], "stance": stance}
+    return {"url": clean_url(url, blank=False), "title": title[:500], "stance": stance}
 
 
-def _clean_url(url: str, *, blank: bool) -> str:
+# Bidirectional controls (LRM, RLM, ALM, embeddings, overrides, isolates): they
+# reorder how an address is shown, not where it leads.
+_BIDI_CONTROLS = frozenset(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def clean_url(url: str, *, blank: bool) -> str:
+    """An http(s) address, stripped; ValidationError naming what is wrong."""
     url = url.strip()
     if not url and blank:
         return ""
+    bidi = next((ord(ch) for ch in url if ord(ch) in _BIDI_CONTROLS), None)
+    if bidi is not None:
+        raise ValidationError(URL_BIDI.format(code=bidi), code="url")
     scheme, sep, rest = url.partition("://")
     url = f"{scheme.lower()}{sep}{rest}"
+    if sep and "@" in rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        # Checked first, and not echoed: it may hold a password.
+        raise ValidationError(URL_CREDENTIALS, code="url")
     try:
         HTTP_URL_VALIDATOR(url)
     except ValidationError:
@@ -759,14 +817,43 @@ def add_comment(
 
 
 def delete_article(*, article: Article, by: User | None) -> None:
-    """Hide an article from every list, page and export; restorable."""
+    """Hide an article from every list, page and export; restorable.
+
+    Other claims' "checked before" hints stop naming it.
+    """
     roles.require(by, roles.DELETE_ARTICLE)
-    Article.objects.filter(pk=article.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), deleted_by=by
-    )
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), deleted_by=by
+        )
+        assisting.forget_article(article.pk)
 
 
 def restore_article(*, article: Article, by: User | None) -> None:
-    """Undo delete_article."""
+    """Undo delete_article, unless its text was imported again meanwhile.
+
+    Claims elsewhere worded like its checked ones get their hints back.
+    """
     roles.require(by, roles.DELETE_ARTICLE)
-    Article.objects.filter(pk=article.pk).update(deleted_at=None, deleted_by=None)
+    _refuse_live_twin(article)
+    try:
+        with transaction.atomic():
+            Article.objects.filter(pk=article.pk).update(
+                deleted_at=None, deleted_by=None
+            )
+            assisting.recall_article(article.pk)
+    except IntegrityError:
+        # The same text was imported between our check and our update.
+        _refuse_live_twin(article)
+        raise
+
+
+def _refuse_live_twin(article: Article) -> None:
+    live = (
+        Article.objects.filter(sha256=article.sha256, deleted_at__isnull=True)
+        .exclude(pk=article.pk)
+        .values("id", "title")
+        .first()
+    )
+    if live:
+        raise ValidationError(RESTORE_DUPLICATE.format(**live), code="duplicate")

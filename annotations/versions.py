@@ -70,7 +70,7 @@ def import_new_version(
         current = Article.objects.select_for_update().get(pk=article.pk)
         if digest == current.sha256:
             raise ImportRefused(UNCHANGED, code="unchanged")
-        services.refuse_duplicate(digest)
+        services.refuse_duplicate(digest, user=imported_by)
         number = current.versions.count() + 1
         ArticleVersion.objects.create(
             article=current,

@@ -145,6 +145,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
                     title=arguments["title"],
                     url=arguments["url"],
                     heading_lines=arguments["heading_lines"],
+                    imported_by=request.user,
                 ).units
             else:
                 article = services.import_article(imported_by=request.user, **arguments)

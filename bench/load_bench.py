@@ -93,10 +93,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext, override_settings
-from rest_framework.authtoken.models import Token
 from serving import free_port, percentile, stop_gunicorn
 
-from annotations import history, roles, services
+from annotations import history, roles, services, tokens
 from annotations.models import Claim, Source, Verdict
 
 CLIENTS = 8
@@ -277,7 +276,7 @@ def editors(count: int) -> list[tuple[str, str]]:
     for n in range(count):
         user = get_user_model().objects.create_user(f"load-editor-{n}")
         user.groups.add(group)
-        made.append((user.username, Token.objects.create(user=user).key))
+        made.append((user.username, tokens.create_token(user=user)[1]))
     return made
 
 

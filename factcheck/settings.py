@@ -5,6 +5,9 @@ SECRET_KEY     required unless DEBUG is on or the tests are running
 DEBUG          "1"/"true" turns debug mode on; off by default
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 IMPORT_MAX_BYTES  largest article file or text accepted by the importer
+TRUSTED_PROXIES   how many reverse proxies (that append X-Forwarded-For) stand
+                  in front of the app (default 0: the header is ignored)
+REDIS_URL      a Redis server for the shared cache (default: a database table)
 """
 
 import datetime
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    # Kept for its migrations (0003 depends on them); its table is emptied by
+    # 0006, and keys live hashed in annotations.ApiToken.
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
@@ -111,6 +116,24 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every worker process, so throttle counts hold across them: a
+# database table by default (created by migration 0006 and by
+# `manage.py createcachetable`), Redis when REDIS_URL is set.
+CACHE_TABLE = "factcheck_cache"
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    )
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (
@@ -126,6 +149,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# How many reverse proxies we run in front of the app, each appending the
+# address it received from to X-Forwarded-For (factcheck/proxies.py). With 0
+# the header is ignored: a client could write anything in it.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+# Lock-outs count the client's address, not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "factcheck.proxies.client_address"
 # Five wrong passwords for one account from one address lock that pair out
 # for 15 minutes; other editors and addresses are unaffected.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -217,14 +246,16 @@ LOGGING = {
 REST_FRAMEWORK = {
     # Token first: anonymous API clients get 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["annotations.api.permissions.EditorOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.Cursor",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["annotations.api.throttling.AnonThrottle"],
+    # DRF's own idea of the client address agrees with factcheck/proxies.py.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

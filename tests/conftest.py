@@ -42,9 +42,20 @@ def import_limit(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """Anonymous API throttling counts requests in the cache; tests start at zero."""
-    cache.clear()
+def _fresh_throttle_counts(request, django_db_blocker):
+    """Anonymous API throttling counts requests in the cache; tests start at zero.
+
+    The cache is a database table, so only tests that use the database touch it.
+    """
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_database:
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            cache.clear()
     yield
 
 

@@ -13,8 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import assisting, reviewing, services, versions
+from annotations import assisting, reviewing, services, tokens, versions
 from annotations.models import (
+    ApiToken,
     Article,
     ArticleVersion,
     Claim,
@@ -470,22 +471,57 @@ def test_adding_a_source_to_a_published_verdict_is_refused_with_a_message(
     assert fresh(claim).version == claim.version
 
 
-def test_source_with_javascript_url_is_refused_in_the_admin(reviewer_client):
-    claim = claim_of(ArticleFactory())
-    response = reviewer_client.post(
+def post_source(client, claim, url: str, **kwargs):
+    """Add a source through the claim's admin page."""
+    return client.post(
         reverse("admin:annotations_claim_change", args=[claim.pk]),
         claim_form(
             claim,
             **{
                 "sources-TOTAL_FORMS": "1",
-                "sources-0-url": "javascript:alert(1)",
+                "sources-0-url": url,
                 "sources-0-title": "Bad",
                 "sources-0-stance": "supports",
             },
         ),
+        **kwargs,
+    )
+
+
+def test_source_with_javascript_url_is_refused_in_the_admin(reviewer_client):
+    response = post_source(
+        reviewer_client, claim_of(ArticleFactory()), "javascript:alert(1)"
     )
     assert response.status_code == 200
     assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user:secret@example.org/", "https://example.org/\u2066x"]
+)
+def test_source_with_credentials_or_bidi_is_refused_in_the_admin(reviewer_client, url):
+    claim = claim_of(ArticleFactory())
+    response = post_source(reviewer_client, claim, url, follow=True)
+    assert response.status_code == 200
+    (message,) = shown(response)
+    assert message.startswith("Nothing was saved: ")
+    assert "secret" not in message
+    assert not Source.objects.exists()
+
+
+def test_article_address_with_credentials_is_refused_in_the_admin(admin_client_):
+    article = ArticleFactory(url="https://example.org/a")
+    url = reverse("admin:annotations_article_change", args=[article.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(url="https://user:secret@example.org/a", assignee="")
+    data.pop("imported_by", None)
+    response = admin_client_.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"] == [
+        str(services.URL_CREDENTIALS)
+    ]
+    assert Article.objects.get(pk=article.pk).url == "https://example.org/a"
 
 
 def test_claims_cannot_be_added_or_deleted_in_the_admin(staff_client):
@@ -870,6 +906,45 @@ def test_checked_before_hints_link_to_the_earlier_claim(staff_client, writer):
     assert f'href="{earlier_url}"' in body
 
 
+def test_checked_before_hints_of_a_deleted_article_leave_the_admin(
+    staff_client, writer
+):
+    market = "英伟达占据全球80%以上的AI芯片市场份额。"
+    earlier = ArticleFactory(
+        title="Gone article", text=f"Opening line.\n{market}", analyse=True
+    )
+    add_source(claim_of(earlier, 2), added_by=writer)
+    judge(claim_of(earlier, 2), Verdict.DISPUTED, "Near 70%.", editor=writer)
+    later = ArticleFactory(text=f"{market}\nAnother line here.", analyse=True)
+    url = reverse("admin:annotations_claim_change", args=[claim_of(later, 1).pk])
+    assert "Gone article" in staff_client.get(url).content.decode()
+    services.delete_article(article=earlier, by=None)
+    body = staff_client.get(url).content.decode()
+    assert "Checked before" not in body
+    assert "Gone article" not in body
+
+
+def test_restoring_an_article_whose_text_is_live_again_is_refused(
+    admin_client_, desk_admin
+):
+    article = ArticleFactory(title="Old one", text="Same words. Twice over.")
+    services.delete_article(article=article, by=desk_admin)
+    editor = UserFactory(role="editor")
+    live = services.import_article(
+        text="Same words. Twice over.", title="New one", imported_by=editor
+    )
+    response = admin_client_.post(
+        reverse("admin:annotations_article_changelist"),
+        {"action": "restore", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert shown(response) == [
+        services.RESTORE_DUPLICATE.format(id=live.pk, title="New one"),
+        "Restored 0 articles.",
+    ]
+    assert Article.objects.get(pk=article.pk).deleted_at is not None
+
+
 def test_hints_cannot_be_changed_in_the_admin(reviewer_client, seed):
     claim = claim_of(seed, 5)
     hints, worth = claim.hints, claim.worth
@@ -1054,3 +1129,42 @@ def test_article_versions_changelist_keeps_its_queries(admin_client_):
         )
     assert ArticleVersion.objects.count() == 29
     assert queries_for(admin_client_, url) == few
+
+
+def test_a_superuser_creates_a_token_whose_key_is_shown_once(staff_client, writer):
+    response = staff_client.post(
+        reverse("admin:annotations_apitoken_add"), {"user": writer.pk}, follow=True
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    shown += re.findall(r"[0-9a-f]{40}", response.content.decode())
+    keys = {k for text in shown for k in re.findall(r"\b[0-9a-f]{40}\b", text)}
+    assert len(keys) == 1
+    key = keys.pop()
+    token = ApiToken.objects.get(user=writer)
+    assert token.digest == tokens.digest(key)
+    # Neither the list nor the token's own page shows it again.
+    for url in (
+        reverse("admin:annotations_apitoken_changelist"),
+        reverse("admin:annotations_apitoken_change", args=[token.pk]),
+    ):
+        page = staff_client.get(url)
+        assert page.status_code == 200
+        assert token.prefix in page.content.decode()
+        assert key not in page.content.decode()
+        assert token.digest not in page.content.decode()
+
+
+def test_api_token_changelist_keeps_its_queries(staff_client):
+    url = reverse("admin:annotations_apitoken_changelist")
+    tokens.create_token(user=UserFactory(username="first"))
+    few = queries_for(staff_client, url)
+    for n in range(20):
+        tokens.create_token(user=UserFactory(username=f"user{n}"))
+    assert queries_for(staff_client, url) == few
+
+
+def test_the_admin_role_cannot_see_tokens(admin_client_, writer):
+    tokens.create_token(user=writer)
+    url = reverse("admin:annotations_apitoken_changelist")
+    assert admin_client_.get(url).status_code == 403

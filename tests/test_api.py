@@ -1,6 +1,7 @@
 """The REST API (/api/v1/) as a client sees it: status, body, and what is stored."""
 
 import base64
+import hashlib
 import json
 from io import StringIO
 
@@ -13,13 +14,20 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotations import importing, roles, services
 from annotations.api.permissions import EditorOrReadOnly
 from annotations.api.views import BAD_IF_MATCH, PRECONDITION_REQUIRED
-from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
+from annotations.models import (
+    ApiToken,
+    Article,
+    Claim,
+    Kind,
+    Source,
+    Stance,
+    Verdict,
+)
 
 from .factories import (
     ArticleFactory,
@@ -241,17 +249,40 @@ def api_token(username: str) -> str:
     return out.getvalue().strip()
 
 
-def test_create_api_token_prints_the_same_key_each_time(editor):
+def test_create_api_token_prints_a_new_key_and_stores_only_its_hash(editor):
     key = api_token("editor")
-    assert key == api_token("editor")
-    assert Token.objects.get(user=editor).key == key
     assert len(key) == 40
+    stored_token = ApiToken.objects.get(user=editor)
+    assert stored_token.digest == hashlib.sha256(key.encode()).hexdigest()
+    assert stored_token.prefix == key[:8]
+    assert key not in {stored_token.digest, stored_token.prefix}
+
+
+def test_a_new_token_replaces_the_old_one(world, editor):
+    old, new = api_token("editor"), api_token("editor")
+    assert old != new
+    assert ApiToken.objects.filter(user=editor).count() == 1
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert client.get(f"{API}/claims/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {new}")
+    assert client.get(f"{API}/claims/").status_code == 200
+
+
+def test_an_inactive_users_token_is_refused_with_401(world, editor):
+    key = api_token("editor")
+    type(editor).objects.filter(pk=editor.pk).update(is_active=False)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.get(f"{API}/claims/")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User inactive or deleted."}
 
 
 def test_create_api_token_refuses_an_unknown_user():
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         api_token("nobody")
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_authentication_reads_and_writes(world, editor):
@@ -833,16 +864,27 @@ def test_adding_a_source_stores_it_and_raises_the_claim_version(
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "ftp://x", "example.org/page", "https://"]
+    ("url", "message"),
+    [
+        *[
+            (url, "Enter a full http:// or https:// address")
+            for url in ("javascript:alert(1)", "ftp://x", "example.org/page")
+        ],
+        ("https://", "Enter a full http:// or https:// address"),
+        ("https://ann:secret@example.org/x", services.URL_CREDENTIALS),
+        ("https://example.org/\u202egpj.exe", services.URL_BIDI.format(code=0x202E)),
+    ],
 )
-def test_adding_a_source_with_a_non_http_url_is_refused(editor_api, url):
+def test_adding_a_source_with_a_bad_url_is_refused_naming_why(editor_api, url, message):
     claim = claim_of(ArticleFactory(text=ON_A_LINE))
     response = editor_api.post(
         f"{claim_url(claim)}sources/", source_body(url=url), format="json"
     )
     assert response.status_code == 400
     assert list(response.json()) == ["url"]
-    assert "http://" in response.json()["url"][0]
+    (refusal,) = response.json()["url"]
+    assert refusal.startswith(str(message))
+    assert "secret" not in refusal
     assert not Source.objects.exists()
     assert fresh(claim).version == 1
 

@@ -291,6 +291,31 @@ def test_a_repeated_claim_gets_a_checked_before_hint(repeat, viewer_api, seed):
     assert [item["id"] for item in found] == [claim.pk]
 
 
+def test_a_deleted_articles_verdicts_leave_stored_hints_and_matches(
+    repeat, viewer_api, seed
+):
+    claim = repeat.claims.get(text=REPEATED)
+    services.delete_article(article=seed, by=None)
+    body = viewer_api.get(claim_url(claim)).json()
+    assert hints_of(body, assisting.CHECKED_BEFORE) == []
+    assert seed.title not in json.dumps(body, ensure_ascii=False)
+    assert listed(viewer_api, hint=assisting.CHECKED_BEFORE) == []
+    response = viewer_api.get(claim_url(claim, "matches"))
+    assert (response.status_code, response.json()) == (200, [])
+
+
+def test_an_editor_reimporting_a_deleted_articles_text_gets_a_new_article(
+    seed, editor_api, seed_text
+):
+    services.delete_article(article=seed, by=None)
+    response = editor_api.post(
+        f"{API}/articles/", {"title": "Again", "text": seed_text}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["id"] != seed.pk
+    assert seed.title not in response.content.decode()
+
+
 def test_matches_give_the_earlier_verdict_with_its_sources(repeat, viewer_api, seed):
     original = claim_of(seed, 17)
     claim = repeat.claims.get(text=REPEATED)

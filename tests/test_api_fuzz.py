@@ -390,6 +390,10 @@ ADDRESSES = [
     ("http://-bad.example.org/", False),
     ("https://example.org/a b", False),
     ("http://256.1.1.1/", False),
+    ("https://user:secret@example.org/", False),
+    ("https://example.org/\u202egpj.exe", False),
+    ("https://example.org/\u2067x", False),
+    ("https://example.org/?by=a@b.org", True),
 ]
 
 

@@ -222,3 +222,51 @@ def test_long_imports_leave_the_analysis_to_the_command(settings, seed_text):
     settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) + 100
     second = services.import_article(text=seed_text + "\nMore.", title="Short")
     assert any(c.hints for c in second.claims.all())
+
+
+def test_deleting_an_article_drops_the_hints_that_name_it(checked):
+    later = ArticleFactory(text=f"{REPEATED}\nSomething else entirely.", analyse=True)
+    claim = claim_of(later, 1)
+    assert hints_of(claim, assisting.CHECKED_BEFORE)
+    other_hints = [h for h in claim.hints if h["type"] != assisting.CHECKED_BEFORE]
+    services.delete_article(article=checked.article, by=None)
+    assert fresh(claim).hints == other_hints
+    # Analysing again does not bring it back: matching ignores deleted articles.
+    assisting.analyse_article(later)
+    assert not hints_of(fresh(claim), assisting.CHECKED_BEFORE)
+    assert assisting.past_verdicts([fresh(claim)]) == {}
+
+
+def test_restoring_an_article_gives_its_hints_back(checked):
+    later = ArticleFactory(text=f"{REPEATED}\nSomething else entirely.", analyse=True)
+    claim = claim_of(later, 1)
+    before = fresh(claim).hints
+    services.delete_article(article=checked.article, by=None)
+    services.restore_article(article=checked.article, by=None)
+    assert fresh(claim).hints == before
+    assert assisting.recall_article(checked.article_id) == 1
+
+
+def test_deleting_keeps_hints_that_name_other_articles(checked, editor, reviewer):
+    second = ArticleFactory(text=f"Another opening.\n{CHECKED}", analyse=True)
+    add_source(claim_of(second, 2), added_by=editor)
+    publish(judge(claim_of(second, 2), Verdict.DISPUTED, editor=editor), reviewer)
+    later = ArticleFactory(text=REPEATED, analyse=True)
+    named = {h["article"] for h in hints_of(claim_of(later, 1), "checked_before")}
+    assert named == {checked.article_id, second.pk}
+    services.delete_article(article=second, by=None)
+    kept = hints_of(fresh(claim_of(later, 1)), assisting.CHECKED_BEFORE)
+    assert [h["article"] for h in kept] == [checked.article_id]
+
+
+def test_forgetting_an_article_takes_the_same_queries_however_many_hints(
+    checked, django_assert_num_queries
+):
+    for n in range(3):
+        ArticleFactory(text=f"{REPEATED}\nLine {n}.", analyse=True)
+    with django_assert_num_queries(2):
+        assert assisting.forget_article(checked.article_id) == 3
+    for n in range(3, 12):
+        ArticleFactory(text=f"{REPEATED}\nLine {n}.", analyse=True)
+    with django_assert_num_queries(2):
+        assert assisting.forget_article(checked.article_id) == 9

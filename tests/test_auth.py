@@ -108,3 +108,34 @@ def test_a_password_like_the_username_is_refused():
 
 def test_a_long_uncommon_password_is_accepted():
     password_validation.validate_password("walnut-harbour-lantern-42")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/password_reset/",
+        "/accounts/password_reset/done/",
+        "/accounts/reset/MQ/set-password/",
+        "/accounts/reset/done/",
+    ],
+)
+def test_password_reset_by_email_is_off(client, path):
+    # The desk sends no mail: an admin sets a new password instead.
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"email": "ana@example.org"}).status_code == 404
+
+
+def test_signed_in_people_still_change_their_own_password(client):
+    ana = UserFactory(username="ana")
+    client.force_login(ana)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "walnut-harbour-lantern-42",
+            "new_password2": "walnut-harbour-lantern-42",
+        },
+    )
+    assert response.status_code == 302
+    ana.refresh_from_db()
+    assert ana.check_password("walnut-harbour-lantern-42")

@@ -29,9 +29,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
-from rest_framework.authtoken.models import Token
 
-from annotations import reviewing, services, versions
+from annotations import reviewing, services, tokens, versions
 from annotations.models import (
     Article,
     ArticleVersion,
@@ -502,22 +501,6 @@ ROWS = [
         "/accounts/password_change/done/",
         (LOGIN, *[200] * 5),
     ),
-    Row("password_reset", "GET", "/accounts/password_reset/", everyone(200)),
-    Row(
-        "password_reset",
-        "POST",
-        "/accounts/password_reset/",
-        everyone(302),
-        lambda o: {"email": "nobody@example.org"},
-    ),
-    Row("password_reset_done", "GET", "/accounts/password_reset/done/", everyone(200)),
-    Row(
-        "password_reset_confirm",
-        "GET",
-        "/accounts/reset/MQ/bad-token/",
-        everyone(200),
-    ),
-    Row("password_reset_complete", "GET", "/accounts/reset/done/", everyone(200)),
     Row(
         "set_language",
         "POST",
@@ -659,7 +642,7 @@ ADMIN_MODELS = {
     "auth/user/{writer}": (ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
     "auth/group/{group}": (ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
     # API tokens are keys to other people's accounts: superusers only.
-    "authtoken/tokenproxy/{token}": (NOBODY,) * 5,
+    "annotations/apitoken/{token}": (NOBODY,) * 5,
     "axes/accessattempt/{attempt}": (
         ADMIN_ONLY,
         NOBODY,
@@ -764,7 +747,7 @@ def objects() -> SimpleNamespace:
             username="root", role="", is_staff=True, is_superuser=True
         ).pk,
         group=Group.objects.get(name="viewer").pk,
-        token=Token.objects.create(user=writer).user_id,
+        token=tokens.create_token(user=writer)[0].pk,
         attempt=AccessAttempt.objects.create(
             **log, get_data="", post_data="", failures_since_start=1
         ).pk,

@@ -65,3 +65,31 @@ def test_every_role_holds_every_permission_it_names():
             )
         }
         assert granted == set(names), role
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_plain_tokens_are_hashed_and_keep_working():
+    from rest_framework.test import APIClient
+
+    before = [("annotations", "0005_roles_see_versions")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="client")
+    user.groups.add(old.get_model("auth", "Group").objects.get(name="viewer"))
+    key = "a1" * 20
+    old.get_model("authtoken", "Token").objects.create(key=key, user=user)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from rest_framework.authtoken.models import Token
+
+    from annotations.models import ApiToken
+
+    assert not Token.objects.exists()  # no plain key is left
+    token = ApiToken.objects.get()
+    assert (token.user_id, token.prefix) == (user.pk, key[:8])
+    assert key not in token.digest
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/claims/").status_code == 200

@@ -11,6 +11,7 @@ from annotations.models import (
     CommentKind,
     Correction,
     CorrectionStatus,
+    Kind,
     Status,
     Verdict,
 )
@@ -155,8 +156,56 @@ def test_the_article_exception_needs_a_verified_verdict_and_a_real_quote(
 
 def test_chinese_quotes_of_the_article_count_as_citing_it():
     article = ArticleFactory(text="公司在2011年成立。它融资了1060万美元。")
-    assert reviewing.cites_article(article.pk, "原文写道「公司在2011年成立」。")
-    assert not reviewing.cites_article(article.pk, "原文写道「公司在2012年成立」。")
+    claim = claim_of(article, 2)
+    assert reviewing.cites_article(claim, "原文写道「公司在2011年成立」。")
+    assert not reviewing.cites_article(claim, "原文写道「公司在2012年成立」。")
+
+
+def test_four_chinese_characters_are_a_long_enough_quote():
+    claim = claim_of(ArticleFactory(text="公司成立于2011年。它融资了1060万美元。"))
+    assert reviewing.cites_article(claim, "原文写道「公司成立」。")
+    # Three CJK characters and two digits: neither rule's length.
+    assert not reviewing.cites_article(claim, "原文写道「成立于20」。")
+
+
+@pytest.mark.parametrize(
+    "rationale",
+    [
+        # The reported bypass: a short word found anywhere in the article.
+        'Confirmed: "test".',
+        # Seven characters, in the claim's own sentence.
+        "It says “opened”, “in 2019”.",
+        # Long enough, but from another paragraph of the article.
+        "The article says “It employs 300 people”.",
+    ],
+)
+def test_the_article_is_its_own_evidence_only_by_a_long_quote_of_its_paragraph(
+    editor, reviewer, rationale
+):
+    article = ArticleFactory(
+        text="A test of the plant.\nThe plant opened in 2019.\nIt employs 300 people."
+    )
+    claim = judge(claim_of(article, 2), Verdict.VERIFIED, rationale, editor=editor)
+    with pytest.raises(ValidationError, match="at least one source"):
+        approve(claim, reviewer)
+    assert fresh(claim).status == Status.DRAFT
+
+
+def test_an_eight_character_quote_of_the_claims_sentence_is_its_own_evidence(
+    editor, reviewer
+):
+    article = ArticleFactory(
+        text="A test of the plant.\nThe plant opened in 2019.\nIt employs 300 people."
+    )
+    claim = claim_of(article, 2)
+    rationale = "It says “opened i”, which matches."
+    assert reviewing.long_enough("opened i")
+    assert (
+        approve(
+            judge(claim, Verdict.VERIFIED, rationale, editor=editor), reviewer
+        ).status
+        == Status.APPROVED
+    )
 
 
 def test_reject_needs_a_comment_and_sends_the_draft_back(draft, reviewer, editor):
@@ -372,3 +421,31 @@ def test_viewers_cannot_import_articles():
     with pytest.raises(PermissionDenied, match="import"):
         ArticleFactory(imported_by=UserFactory(role="viewer"))
     assert not Article.objects.exists()
+
+
+def set_kind(claim: Claim, kind: str, editor) -> Claim:
+    current = fresh(claim)
+    return services.set_kind(
+        claim=current, kind=kind, editor=editor, expected_version=current.version
+    )
+
+
+@pytest.mark.parametrize("kind", [Kind.BOILERPLATE, Kind.HEADING, Kind.OPINION])
+def test_a_unit_that_is_not_a_claim_is_not_approved(draft, editor, reviewer, kind):
+    unit = set_kind(draft, kind, editor)
+    with pytest.raises(ValidationError, match="not a claim") as refused:
+        approve(unit, reviewer)
+    assert refused.value.code == "kind"
+    assert fresh(unit).status == Status.DRAFT
+
+
+def test_an_approved_claim_made_boilerplate_is_not_published(draft, editor, reviewer):
+    approve(draft, reviewer)
+    current = set_kind(draft, Kind.BOILERPLATE, editor)
+    assert current.status == Status.APPROVED
+    with pytest.raises(ValidationError, match="only claims are approved and pub"):
+        reviewing.publish(
+            claim=current, reviewer=reviewer, expected_version=current.version
+        )
+    assert reviewing.publish_article(article=current.article, reviewer=reviewer) == 0
+    assert fresh(current).status == Status.APPROVED

@@ -916,3 +916,120 @@ def test_merge_with_next_queries_do_not_grow_with_later_claims(
         return len(context)
 
     assert queries_for(30, 1000) == queries_for(300, 2000)
+
+
+TWICE = "Already here. Twice."
+
+
+@pytest.fixture
+def deleted_article():
+    article = ArticleFactory(title="Secret draft", text=TWICE)
+    services.delete_article(article=article, by=None)
+    return article
+
+
+def test_a_deleted_articles_text_imports_as_new_without_naming_it(deleted_article):
+    editor = UserFactory(role="editor")
+    article = services.import_article(text=TWICE, title="Fresh", imported_by=editor)
+    assert article.pk != deleted_article.pk
+    assert (article.title, article.deleted_at) == ("Fresh", None)
+    assert Article.objects.filter(sha256=article.sha256).count() == 2
+    # Now the live copy is the one a third import is refused for.
+    with pytest.raises(ImportRefused) as refused:
+        services.import_article(text=TWICE, title="Third", imported_by=editor)
+    assert f"article {article.pk}" in refused.value.message
+    assert "Secret draft" not in refused.value.message
+
+
+def test_an_admin_importing_a_deleted_articles_text_is_offered_its_restore(
+    deleted_article,
+):
+    admin = UserFactory(role="admin")
+    with pytest.raises(ImportRefused) as refused:
+        services.plan_import(text=TWICE, title="Again", imported_by=admin)
+    assert refused.value.code == "duplicate"
+    assert refused.value.message == services.DUPLICATE_DELETED.format(
+        id=deleted_article.pk, title="Secret draft"
+    )
+    assert "restore it" in refused.value.message
+    assert Article.objects.count() == 1
+
+
+def test_a_new_version_may_take_a_deleted_articles_text(deleted_article):
+    from annotations import versions
+
+    editor = UserFactory(role="editor")
+    article = ArticleFactory(text="Something else. Entirely.")
+    versions.import_new_version(article=article, text=TWICE, imported_by=editor)
+    assert Article.objects.get(pk=article.pk).text == TWICE
+
+
+def test_restoring_is_refused_while_a_live_article_has_the_same_text(
+    deleted_article,
+):
+    admin = UserFactory(role="admin")
+    live = services.import_article(
+        text=TWICE, title="Fresh", imported_by=UserFactory(role="editor")
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.restore_article(article=deleted_article, by=admin)
+    assert refused.value.messages == [
+        services.RESTORE_DUPLICATE.format(id=live.pk, title="Fresh")
+    ]
+    assert Article.objects.get(pk=deleted_article.pk).deleted_at is not None
+    services.delete_article(article=live, by=admin)
+    services.restore_article(article=deleted_article, by=admin)
+    assert Article.objects.get(pk=deleted_article.pk).deleted_at is None
+
+
+def test_the_database_allows_one_live_article_per_text(deleted_article):
+    row = {"title": "Copy", "language": "en", "text": TWICE}
+    row["sha256"] = deleted_article.sha256
+    Article.objects.create(**row)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.create(**row)
+
+
+CREDENTIALS = [
+    "https://user:secret@example.org/report",
+    "https://user@example.org/report",
+    "http://:secret@example.org/",
+]
+# Each bidi control hidden in an otherwise good address.
+BIDI = [
+    f"https://example.org/{chr(code)}gpj.exe"
+    for code in (0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2069, 0x061C)
+]
+
+
+@pytest.mark.parametrize("url", CREDENTIALS)
+def test_add_source_refuses_addresses_with_credentials(url):
+    claim = claim_of(ArticleFactory())
+    with pytest.raises(ValidationError) as refused:
+        add_source(claim, url=url)
+    assert refused.value.messages == [services.URL_CREDENTIALS]
+    assert "secret" not in refused.value.messages[0]
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("url", BIDI)
+def test_add_source_refuses_addresses_with_bidi_controls(url):
+    claim = claim_of(ArticleFactory())
+    with pytest.raises(ValidationError, match="direction-control character") as no:
+        add_source(claim, url=url)
+    assert f"U+{ord(url[20]):04X}" in no.value.messages[0]
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("url", [CREDENTIALS[0], BIDI[3]])
+def test_import_refuses_article_addresses_with_credentials_or_bidi(url):
+    with pytest.raises(ImportRefused) as refused:
+        services.import_article(text="A sentence.", title="T", url=url)
+    assert refused.value.code == "url"
+    assert not Article.objects.exists()
+
+
+def test_an_at_sign_in_the_path_is_not_a_credential():
+    claim = claim_of(ArticleFactory())
+    source = add_source(claim, url="https://example.org/@desk/report?by=a@b.org")
+    assert source.url == "https://example.org/@desk/report?by=a@b.org"

@@ -74,3 +74,11 @@ def test_the_api_docs_run_without_inline_scripts(client):
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_readme_names_every_setting_production_needs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Production\n")[1].split("\n## ")[0]
+    # What check --deploy needs (the test above), and running behind a proxy.
+    for name in [*PRODUCTION, "TRUSTED_PROXIES", "REDIS_URL"]:
+        assert f"`{name}`" in section, name

@@ -482,6 +482,14 @@ def test_import_refuses_a_javascript_url(editor_client):
     assert "Enter a full http:// or https:// address" in field_error(body, "url")
 
 
+def test_import_refuses_an_address_with_credentials(editor_client):
+    body = import_refused(
+        editor_client,
+        {"title": "Tricky", "text": "One. Two.", "url": "https://a:b@example.org/"},
+    )
+    assert field_error(body, "url") == services.URL_CREDENTIALS
+
+
 def test_import_without_a_title_asks_for_one(editor_client):
     body = import_refused(editor_client, {"title": "", "text": "One. Two."})
     assert field_error(body, "title") == services.TITLE_REQUIRED

@@ -37,15 +37,17 @@ _SPACE = (
 NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
 _IPV4_PART = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?"
+# The bidirectional controls services.clean_url refuses.
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # The addresses models.HTTP_URL_VALIDATOR accepts, less some rare ones (IPv6,
-# user:password@, internationalised names, more than five labels: those keep
-# the host under the validator's 253 characters), with the spaces the
-# services strip.
+# internationalised names, more than five labels: those keep the host under
+# the validator's 253 characters) and those the services refuse (user:password@,
+# bidi controls), with the spaces the services strip.
 HTTP_URL = (
     rf"^[{_SPACE}]*[Hh][Tt][Tt][Pp][Ss]?://"
     rf"(?:localhost|{_IPV4_PART}(?:\.{_IPV4_PART}){{3}}"
     rf"|{_LABEL}(?:\.{_LABEL}){{0,3}}\.[A-Za-z]{{2,49}})"
-    rf"(?::[0-9]{{1,5}})?(?:[/?#][^\x00{_SPACE}]*)?[{_SPACE}]*$"
+    rf"(?::[0-9]{{1,5}})?(?:[/?#][^\x00{_SPACE}{_BIDI}]*)?[{_SPACE}]*$"
 )
 HTTP_URL_OR_BLANK = rf"^[{_SPACE}]*$|" + HTTP_URL
 # Plain strings rather than enums in the schema: the same choices under a

@@ -1,10 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rest_framework.authtoken.models import Token
+
+from annotations import tokens
 
 
 class Command(BaseCommand):
-    help = "Print the API token of a user (created on first use)."
+    help = (
+        "Print a new API token for a user, replacing their old one. Only a hash "
+        "is stored: copy the key now, it cannot be shown again."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -13,5 +17,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user named '{options['username']}'.")
-        token, _ = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        _token, key = tokens.create_token(user=user)
+        self.stdout.write(key)
