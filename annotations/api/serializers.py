@@ -305,6 +305,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = (
             "id",
+            "public_id",
             "article",
             "position",
             "start",
@@ -811,6 +812,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
         model = Claim
         fields = (
             "id",
+            "public_id",
             "article",
             "position",
             "text",
