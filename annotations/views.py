@@ -56,6 +56,7 @@ from .forms import (
     VersionForm,
 )
 from .models import (
+    PUBLIC_ID_LENGTH,
     Article,
     ArticleVersion,
     Claim,
@@ -236,7 +237,9 @@ def _selected(request: HttpRequest, article: Article) -> Claim | None:
     """The claim ?claim= names (by public id), if it is one of the article's
     (orphans too)."""
     wanted = request.GET.get("claim", "")
-    if not wanted:
+    # Nothing else can name a claim (and a NUL or an overlong number would
+    # upset the database).
+    if not (wanted.isascii() and wanted.isalnum()) or len(wanted) > PUBLIC_ID_LENGTH:
         return None
     try:
         if wanted.isascii() and wanted.isdigit():

@@ -746,6 +746,9 @@ class MatchSerializer(serializers.Serializer):
     """A verdict the desk gave to the same words in another article."""
 
     claim = serializers.IntegerField(source="claim.pk", help_text="Its id.")
+    public_id = serializers.CharField(
+        source="claim.public_id", help_text="Its permanent public id."
+    )
     article = ArticleRefSerializer(source="claim.article")
     position = serializers.IntegerField(source="claim.position")
     text = serializers.CharField(source="claim.text")
