@@ -573,12 +573,13 @@ class ClaimAdmin(HistoryAdmin):
         ArticleFilter,
     )
     list_select_related = ("article", "verdict_by", "approved_by", "assignee")
-    search_fields = ("text", "rationale", "article__title")
+    search_fields = ("=public_id", "text", "rationale", "article__title")
     list_per_page = 100
     actions = ("approve", "reject", "publish")
     history_list_display = ("version", "status", "verdict")
     fields = (
         "article",
+        "public_id",
         "position",
         "start",
         "end",
@@ -605,6 +606,7 @@ class ClaimAdmin(HistoryAdmin):
     )
     readonly_fields = (
         "article",
+        "public_id",
         "position",
         "start",
         "end",

@@ -54,6 +54,7 @@ CSV_COLUMNS = (
     "article_title",
     "article_url",
     "claim_id",
+    "public_id",
     "position",
     "start",
     "end",
@@ -141,6 +142,7 @@ def export_rows(claims: QuerySet[Claim]) -> Iterator[dict]:
     claims = claims.order_by("id")
     values = claims.values(
         "article_id",
+        "public_id",
         "position",
         "start",
         "end",
@@ -219,13 +221,26 @@ def claimreview_chunks(
             continue
         review = claim_review(
             row,
-            url=report_url.format(article=row["article_id"])
-            + f"#claim-{row['position']}",
+            url=finding_url(report_url.format(article=row["article_id"]), row),
             organisation=organisation,
         )
         yield ("" if first else ",") + "\n" + json.dumps(review, ensure_ascii=False)
         first = False
     yield "\n]\n"
+
+
+def claim_anchor(public_id: str) -> str:
+    """The fragment that names a claim on its report and in the workspace.
+
+    Its permanent public id, never its position: positions move with every
+    split, merge and new version, and published links must not.
+    """
+    return f"claim-{public_id}"
+
+
+def finding_url(report_url: str, row: dict) -> str:
+    """The address of one claim row's finding on its article's public report."""
+    return f"{report_url}#{claim_anchor(row['public_id'])}"
 
 
 def claim_review(row: dict, *, url: str, organisation: str) -> dict:
@@ -351,7 +366,8 @@ def web_annotation(
         quote["suffix"] = row["suffix"]
     annotation = {
         "@context": W3C_CONTEXT,
-        "id": claim_url.format(id=row["claim_id"]),
+        # The API answers to the public id too (annotations/api/views.py).
+        "id": claim_url.format(id=row["public_id"]),
         "type": "Annotation",
         "motivation": "assessing",
         "created": _utc(row["verdict_at"] or row["updated_at"]),
@@ -386,6 +402,7 @@ def _flat(row: dict) -> dict:
         "article_title": row["article_title"],
         "article_url": row["article_url"],
         "claim_id": row["claim_id"],
+        "public_id": row["public_id"],
         "position": row["position"],
         "start": row["start"],
         "end": row["end"],

@@ -1,5 +1,8 @@
 """Articles, the claims cut from them, and the sources behind each verdict."""
 
+import base64
+import secrets
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
@@ -11,6 +14,19 @@ from simple_history.models import HistoricalRecords
 HTTP_URL_VALIDATOR = URLValidator(schemes=["http", "https"])
 # Characters of article text kept on each side of a claim.
 CONTEXT_CHARS = 32
+# Characters of a claim's public id: 60 random bits, so ids never collide in
+# practice and cannot be guessed from one another.
+PUBLIC_ID_LENGTH = 12
+
+
+def new_public_id() -> str:
+    """A fresh random public id for a claim: lower-case base32, never all digits."""
+    while True:
+        # All digits would read as a database id where both are accepted.
+        candidate = base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+        candidate = candidate[:PUBLIC_ID_LENGTH].lower()
+        if not candidate.isdigit():
+            return candidate
 
 
 class Language(models.TextChoices):
@@ -150,6 +166,15 @@ class Claim(models.Model):
         related_name="claims",
     )
     position = models.PositiveIntegerField(_("position"))
+    # What public addresses name the claim by (report anchors, ClaimReview and
+    # W3C ids, exports, ?claim=): set at creation and never changed, while the
+    # position moves with every split, merge and new version.
+    public_id = models.CharField(
+        _("public id"),
+        max_length=PUBLIC_ID_LENGTH,
+        default=new_public_id,
+        editable=False,
+    )
     start = models.PositiveIntegerField(_("start offset"))
     end = models.PositiveIntegerField(_("end offset"))
     # A copy of article.text[start:end], kept equal by the services.
@@ -226,6 +251,7 @@ class Claim(models.Model):
     # there (annotations/history.py), not by save() signals alone.
     history = HistoricalRecords(
         excluded_fields=[
+            "public_id",  # never changes, so the claim's id says it
             "prefix",
             "suffix",
             "hints",
@@ -247,6 +273,13 @@ class Claim(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "position"], name="claim_unique_position"
+            ),
+            # Also the index behind looking a claim up by its public id.
+            models.UniqueConstraint(
+                fields=["public_id"], name="claim_unique_public_id"
+            ),
+            models.CheckConstraint(
+                condition=~Q(public_id=""), name="claim_public_id_present"
             ),
             models.CheckConstraint(
                 condition=Q(position__gte=1), name="claim_position_min"

@@ -105,6 +105,7 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
         Claim.objects.filter(IN_TEXT, article=article)
         .only(
             "id",
+            "public_id",
             "position",
             "start",
             "end",
@@ -132,8 +133,10 @@ def progress(article: Article) -> dict[str, int]:
     return counts
 
 
-def claim_for_panel(pk: int) -> Claim:
-    """One claim (an orphan too) with its people, sources, comments, corrections."""
+def claim_for_panel(pk: int | None = None, *, public_id: str = "") -> Claim:
+    """One claim (an orphan too) with its people, sources, comments, corrections,
+    found by its id or its public id."""
+    found = Q(pk=pk) if pk is not None else Q(public_id=public_id)
     return (
         Claim.objects.filter(LIVE_CLAIM)
         .select_related("article", "verdict_by", "approved_by", "assignee")
@@ -146,7 +149,7 @@ def claim_for_panel(pk: int) -> Claim:
                 queryset=Correction.objects.select_related("proposed_by", "decided_by"),
             ),
         )
-        .get(pk=pk)
+        .get(found)
     )
 
 
@@ -169,9 +172,11 @@ def published_claims(article: Article) -> QuerySet[Claim]:
 def public_corrections(article: Article) -> QuerySet[Correction]:
     """Approved corrections of an article's verdicts, oldest first."""
     return (
+        # An orphan leaves the report, and its corrections with it.
         Correction.objects.filter(
             claim__article=article,
             claim__status=Status.PUBLISHED,
+            claim__orphaned=False,
             status=CorrectionStatus.APPROVED,
         )
         .select_related("claim")
@@ -184,6 +189,7 @@ def public_corrections(article: Article) -> QuerySet[Correction]:
             "reason",
             "decided_at",
             "claim__id",
+            "claim__public_id",
             "claim__position",
             "claim__text",
         )
@@ -239,6 +245,7 @@ def _queue_rows(claims: QuerySet[Claim]) -> QuerySet[Claim]:
         claims.select_related("article", "verdict_by")
         .only(
             "id",
+            "public_id",
             "position",
             "text",
             "kind",
@@ -351,7 +358,7 @@ def orphans(article: Article) -> QuerySet[Claim]:
     """Claims the article's current version no longer contains, with verdicts."""
     return (
         Claim.objects.filter(article=article, orphaned=True)
-        .only("id", "position", "text", "verdict", "status", "version")
+        .only("id", "public_id", "position", "text", "verdict", "status", "version")
         .order_by("position")
     )
 
@@ -429,6 +436,7 @@ def triage_claims(
         claims = claims.filter(worth__gte=min_worth)
     return claims.only(
         "id",
+        "public_id",
         "position",
         "text",
         "kind",
@@ -449,6 +457,7 @@ def hinted_claims(pks: list[int]) -> QuerySet[Claim]:
         .select_related("article")
         .only(
             "id",
+            "public_id",
             "position",
             "verdict",
             "verdict_at",

@@ -56,6 +56,7 @@ from .forms import (
     VersionForm,
 )
 from .models import (
+    PUBLIC_ID_LENGTH,
     Article,
     ArticleVersion,
     Claim,
@@ -234,12 +235,19 @@ def _workspace_context(
 
 
 def _selected(request: HttpRequest, article: Article) -> Claim | None:
-    """The claim ?claim= names, if it is one of the article's (orphans too)."""
+    """The claim ?claim= names (by public id), if it is one of the article's
+    (orphans too)."""
     wanted = request.GET.get("claim", "")
-    if not (wanted.isascii() and wanted.isdigit()):
+    # Nothing else can name a claim (and a NUL or an overlong number would
+    # upset the database).
+    if not (wanted.isascii() and wanted.isalnum()) or len(wanted) > PUBLIC_ID_LENGTH:
         return None
     try:
-        claim = queries.claim_for_panel(int(wanted))
+        if wanted.isascii() and wanted.isdigit():
+            # Links made before claims had public ids named their database id.
+            claim = queries.claim_for_panel(int(wanted))
+        else:
+            claim = queries.claim_for_panel(public_id=wanted)
     except Claim.DoesNotExist:
         return None
     return claim if claim.article_id == article.pk else None
@@ -875,7 +883,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         exporters.claim_review_json(
             exporters.claim_review(
                 row,
-                url=f"{report_url}#claim-{row['position']}",
+                url=exporters.finding_url(report_url, row),
                 organisation=settings.FACTCHECK_ORGANISATION,
             )
         )
@@ -910,12 +918,16 @@ def _article_or_404(pk: int) -> Article:
 
 def _workspace_url(claim: Claim, tab: str = "details", suggest: str = "") -> str:
     url = reverse("workspace", args=[claim.article_id])
-    query = {"claim": claim.pk}
+    query = {"claim": claim.public_id}
     if tab != "details":
         query["tab"] = tab
     if suggest:
         query["suggest"] = suggest
-    anchor = f"orphan-{claim.pk}" if claim.orphaned else f"claim-{claim.position}"
+    anchor = (
+        f"orphan-{claim.pk}"
+        if claim.orphaned
+        else exporters.claim_anchor(claim.public_id)
+    )
     return f"{url}?{urlencode(query)}#{anchor}"
 
 

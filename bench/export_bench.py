@@ -238,6 +238,7 @@ def export(format_name: str) -> tuple[int, int]:
 _FLOOR_CLAIM_FIELDS = (
     "id",
     "article_id",
+    "public_id",
     "position",
     "start",
     "end",

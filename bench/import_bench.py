@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations import assisting, importing, names, segmentation, services
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, new_public_id
 
 SIZES = {"10KB": 10_000, "100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
 
@@ -178,6 +178,7 @@ def measure_floor(text: str) -> float:
         (
             article.pk,
             n,
+            new_public_id(),
             u.start,
             u.end,
             u.text,
@@ -200,10 +201,10 @@ def measure_floor(text: str) -> float:
         for n, u in enumerate(units, start=1)
     ]
     sql = (
-        f'INSERT INTO {table} (article_id, position, start, "end", text, prefix, '
-        "suffix, kind, kind_reason, verdict, status, rationale, version, "
-        "updated_at, hints, worth, worth_reasons, normalised, text_changed, "
-        "orphaned) VALUES (" + ", ".join(["%s"] * 20) + ")"
+        f"INSERT INTO {table} (article_id, position, public_id, start, "
+        '"end", text, prefix, suffix, kind, kind_reason, verdict, status, '
+        "rationale, version, updated_at, hints, worth, worth_reasons, "
+        "normalised, text_changed, orphaned) VALUES (" + ", ".join(["%s"] * 21) + ")"
     )
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:

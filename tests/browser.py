@@ -15,6 +15,7 @@ from playwright.sync_api import (
     Browser,
     ConsoleMessage,
     Error,
+    Locator,
     Page,
     Playwright,
     expect,
@@ -134,9 +135,14 @@ def sign_out(page: Page) -> None:
     expect(page.locator(".topbar .who")).to_have_count(0)
 
 
+def unit_of(page: Page, claim: Claim) -> Locator:
+    """The claim's sentence in the article text, found by its public id."""
+    return page.locator(f"#claim-{claim.public_id}")
+
+
 def open_claim(page: Page, claim: Claim) -> None:
     """Click the claim's sentence and wait for the side panel to show it."""
-    page.click(f"#claim-{claim.position}")
+    unit_of(page, claim).click()
     expect(page.locator("#panel")).to_have_attribute("data-claim-pk", str(claim.pk))
     expect(page.locator("#panel h2")).to_have_text(f"Claim {claim.position}")
 

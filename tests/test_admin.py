@@ -225,6 +225,18 @@ def test_claim_changelist_filters_by_verdict_kind_and_article(
     assert admin_client_.get(url, {"article": "abc"}).status_code == 200
 
 
+def test_claim_changelist_finds_a_claim_by_its_public_id(
+    admin_client_, writer, reviewer
+):
+    populate(2, 4, writer, reviewer)
+    claim = Claim.objects.order_by("pk").last()
+    url = reverse("admin:annotations_claim_changelist")
+    response = admin_client_.get(url, {"q": claim.public_id})
+    assert [c.pk for c in response.context["cl"].result_list] == [claim.pk]
+    page = admin_client_.get(reverse("admin:annotations_claim_change", args=[claim.pk]))
+    assert claim.public_id in page.content.decode()
+
+
 # Articles.
 
 

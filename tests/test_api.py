@@ -637,6 +637,23 @@ def test_claim_detail_answers_a_matching_if_none_match_with_304(editor_api, worl
     assert changed.json()["id"] == world["claim"].pk
 
 
+def test_claim_detail_is_found_by_its_public_id_too(editor_api, world):
+    claim = world["claim"]
+    by_id = editor_api.get(claim_url(claim))
+    assert by_id.json()["public_id"] == claim.public_id
+    by_public_id = editor_api.get(f"{API}/claims/{claim.public_id}/")
+    assert by_public_id.status_code == 200
+    assert by_public_id.json() == by_id.json()
+    assert editor_api.get(f"{API}/claims/zzzzzzzzzzzz/").status_code == 404
+    response = editor_api.patch(
+        f"{API}/claims/{claim.public_id}/",
+        {"rationale": "By its public id.", "version": fresh(claim).version},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert fresh(claim).rationale == "By its public id."
+
+
 def test_unknown_claim_is_not_found(editor_api):
     assert editor_api.get(f"{API}/claims/999999/").status_code == 404
     response = editor_api.patch(

@@ -323,6 +323,7 @@ def test_matches_give_the_earlier_verdict_with_its_sources(repeat, viewer_api, s
     assert response.status_code == 200
     (match,) = response.json()
     assert match["claim"] == original.pk
+    assert match["public_id"] == original.public_id
     assert match["article"] == {"id": seed.pk, "title": seed.title}
     assert match["position"] == 17
     assert match["text"] == MARKET_SHARE

@@ -25,7 +25,7 @@ from annotations.models import (
     Verdict,
 )
 
-from .browser import open_claim, screenshot, sign_in
+from .browser import open_claim, screenshot, sign_in, unit_of
 from .factories import UserFactory, add_source, claim_of, fresh, judge, publish
 
 pytest_plugins = ["tests.browser"]
@@ -113,7 +113,7 @@ def test_name_variant_hint_suggests_misstated_and_the_editor_saves_it(
     claim = claim_of(seed, 5)
     assert MISSPELT in claim.text
     desk.goto(f"/articles/{seed.pk}/")
-    span = desk.locator("#claim-5")
+    span = unit_of(desk, claim)
     expect(span.locator("mark.name-variant")).to_have_text(MISSPELT)
     expect(span).to_contain_class("has-hints")
     expect(span.locator(".hint-mark")).to_have_count(1)
@@ -186,7 +186,7 @@ def test_money_figure_shows_as_a_chip_and_is_marked_in_the_text(
     expect(chip).to_contain_text(MONEY)
     expect(desk.locator("#figures .fig-chip")).to_have_count(1)
     mark = desk.locator(
-        f'#claim-{claim.position} mark.fig.fig-money[data-fig="{where["start"]}"]'
+        f'#claim-{claim.public_id} mark.fig.fig-money[data-fig="{where["start"]}"]'
     )
     expect(mark).to_have_text(MONEY)
     expect(desk.locator("#worth-score")).to_have_text(f"{claim.worth:.2f}")
@@ -245,7 +245,7 @@ def test_triage_lists_check_worthy_claims_first_and_opens_them_in_the_text(
 
     expect(panel(desk)).to_have_attribute("data-claim-pk", str(pk))
     expect(panel(desk).locator("h2")).to_have_text(f"Claim {claim.position}")
-    expect(desk.locator(f"#claim-{claim.position}")).to_contain_class("selected")
+    expect(unit_of(desk, claim)).to_contain_class("selected")
     expect(desk.locator("#view-text")).to_have_attribute("aria-current", "page")
 
     with desk.expect_navigation():
@@ -354,7 +354,8 @@ def test_checked_before_box_shows_the_earlier_verdict_and_reuse_copies_it(
         "\u201cNexusflow's first round\u201d"
     )
     expect(box.locator(".checked-before-link")).to_have_attribute(
-        "href", f"/articles/{first.pk}/?claim={original.pk}#claim-1"
+        "href",
+        f"/articles/{first.pk}/?claim={original.public_id}#claim-{original.public_id}",
     )
     expect(box).to_contain_text("100% alike \u00b7 1 source")
     expect(desk.locator("#claim-status")).to_have_text("Unreviewed")
@@ -374,7 +375,7 @@ def test_checked_before_box_shows_the_earlier_verdict_and_reuse_copies_it(
     expect(panel(desk).locator(".sources .source a")).to_have_text(
         "Nexusflow funding announcement"
     )
-    expect(desk.locator(f"#claim-{claim.position}")).to_contain_class("v-verified")
+    expect(unit_of(desk, claim)).to_contain_class("v-verified")
     screenshot(desk, "assist-reuse.png")
 
     claim.refresh_from_db()
@@ -426,7 +427,7 @@ def test_new_version_keeps_verdicts_flags_the_changed_claim_and_lists_orphans(
     expect(banner.locator(".orphan-link")).to_have_text("1 orphaned claim")
     changed = fresh(changed)
     assert changed.text.startswith(CHANGED_TO) and changed.text_changed
-    span = desk.locator(f"#claim-{changed.position}")
+    span = unit_of(desk, changed)
     expect(span).to_contain_class("text-changed")
     expect(span.locator(".changed-badge")).to_have_count(1)
     expect(desk.locator("#article .unit.text-changed")).to_have_count(1)

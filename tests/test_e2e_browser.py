@@ -11,10 +11,10 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Locator, Page, expect
 
-from annotations import services
+from annotations import reviewing, services
 from annotations.models import Article, Claim, Source, Stance, Status, Verdict
 
-from .browser import PASSWORD, SMALL_LAPTOP, open_claim, screenshot, sign_in
+from .browser import PASSWORD, SMALL_LAPTOP, open_claim, screenshot, sign_in, unit_of
 from .factories import (
     ArticleFactory,
     UserFactory,
@@ -134,9 +134,9 @@ def test_import_by_paste_previews_units_then_opens_the_workspace(
     )
     expect(page.locator("h1")).to_have_text("A walk in the park")
     expect(units(page)).to_have_count(4)
-    for n, sentence in enumerate(expected, start=1):
-        expect(page.locator(f"#claim-{n}")).to_have_text(sentence)
     article = Article.objects.get()
+    for n, sentence in enumerate(expected, start=1):
+        expect(unit_of(page, claim_of(article, n))).to_have_text(sentence)
     assert page.url.endswith(f"/articles/{article.pk}/")
     assert article.title == "A walk in the park"
     assert article.text == text
@@ -161,7 +161,7 @@ def test_marking_a_claim_misstated_with_rationale_and_source_survives_reload(
     page.fill("#panel textarea[name=rationale]", "The head office is in Oakland.")
     page.click('#panel button[data-key="3"]')
 
-    span = page.locator("#claim-3")
+    span = unit_of(page, claim)
     expect(span).to_contain_class("v-misstated")
     expect(span).to_contain_class("selected")
     expect(panel.locator(".saved")).to_have_text("Saved")
@@ -193,9 +193,9 @@ def test_marking_a_claim_misstated_with_rationale_and_source_survives_reload(
     expect(panel.locator("#sources-title .count")).to_have_text("1")
     assert page.evaluate("window.__marker") == 1, "the page reloaded"
 
-    page.goto(f"/articles/{article.pk}/?claim={claim.pk}")
+    page.goto(f"/articles/{article.pk}/?claim={claim.public_id}")
     expect(panel).to_have_attribute("data-claim-pk", str(claim.pk))
-    expect(page.locator("#claim-3")).to_contain_class("v-misstated")
+    expect(unit_of(page, claim)).to_contain_class("v-misstated")
     expect(panel.locator('button[data-key="3"]')).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -240,15 +240,15 @@ def test_keyboard_moves_between_claims_sets_verdicts_and_ignores_typing(
     page.keyboard.press("j")
     expect(heading).to_have_text("Claim 1")
     expect(panel).to_have_attribute("data-claim-pk", str(first.pk))
-    expect(page.locator("#claim-1")).to_contain_class("selected")
+    expect(unit_of(page, first)).to_contain_class("selected")
 
     page.keyboard.press("j")
     expect(heading).to_have_text("Claim 2")
-    expect(page.locator("#claim-2")).to_contain_class("selected")
-    expect(page.locator("#claim-1")).not_to_contain_class("selected")
+    expect(unit_of(page, second)).to_contain_class("selected")
+    expect(unit_of(page, first)).not_to_contain_class("selected")
 
     page.keyboard.press("2")
-    expect(page.locator("#claim-2")).to_contain_class("v-disputed")
+    expect(unit_of(page, second)).to_contain_class("v-disputed")
     expect(panel.locator('button[data-key="2"]')).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -257,12 +257,12 @@ def test_keyboard_moves_between_claims_sets_verdicts_and_ignores_typing(
 
     page.keyboard.press("k")
     expect(heading).to_have_text("Claim 1")
-    expect(page.locator("#claim-1")).to_contain_class("selected")
+    expect(unit_of(page, first)).to_contain_class("selected")
 
     page.keyboard.press("j")
     expect(heading).to_have_text("Claim 2")
     page.keyboard.press("0")
-    expect(page.locator("#claim-2")).to_contain_class("v-unreviewed")
+    expect(unit_of(page, second)).to_contain_class("v-unreviewed")
     expect(panel.locator('button[data-key="0"]')).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -279,7 +279,7 @@ def test_keyboard_moves_between_claims_sets_verdicts_and_ignores_typing(
     expect(panel.locator('button[data-key="1"]')).to_have_attribute(
         "aria-pressed", "false"
     )
-    expect(page.locator("#claim-2")).not_to_contain_class("v-verified")
+    expect(unit_of(page, second)).not_to_contain_class("v-verified")
 
     page.keyboard.press("Escape")
     expect(rationale).not_to_be_focused()
@@ -347,8 +347,8 @@ def test_split_at_a_clicked_point_then_merge_back_keeps_exact_offsets(
     expect(message).to_contain_text("Its verdict (Verified) was cleared")
     expect(units(page)).to_have_count(7)
     left, right = original[:at].strip(), original[at:].strip()
-    expect(page.locator("#claim-2")).to_have_text(left)
-    expect(page.locator("#claim-3")).to_have_text(right)
+    expect(unit_of(page, claim)).to_have_text(left)
+    expect(unit_of(page, claim_of(article, 3))).to_have_text(right)
     expect(page.locator("#panel h2")).to_have_text("Claim 2")
     claims = list(article.claims.order_by("position"))
     assert len(claims) == 7
@@ -364,7 +364,7 @@ def test_split_at_a_clicked_point_then_merge_back_keeps_exact_offsets(
     message = page.locator(".message-success")
     expect(message).to_have_text("Merged claims 2 and 3.")
     expect(units(page)).to_have_count(6)
-    expect(page.locator("#claim-2")).to_have_text(original)
+    expect(unit_of(page, claim)).to_have_text(original)
     claims = list(article.claims.order_by("position"))
     assert len(claims) == 6
     assert [c.position for c in claims] == list(range(1, 7))
@@ -387,7 +387,7 @@ def test_merge_with_next_claim_keeps_sources_and_says_the_verdict_was_cleared(
         expected_version=first.version,
     )
     add_source(second, title="Funding announcement")
-    page.goto(f"/articles/{article.pk}/?claim={first.pk}")
+    page.goto(f"/articles/{article.pk}/?claim={first.public_id}")
     expect(page.locator("#panel")).to_contain_text(
         "Splitting or merging clears the verdict."
     )
@@ -401,8 +401,8 @@ def test_merge_with_next_claim_keeps_sources_and_says_the_verdict_was_cleared(
     )
     merged_text = f"{first.text} {second.text}"
     expect(units(page)).to_have_count(5)
-    expect(page.locator("#claim-1")).to_have_text(merged_text)
-    expect(page.locator("#claim-1")).to_contain_class("v-unreviewed")
+    expect(unit_of(page, first)).to_have_text(merged_text)
+    expect(unit_of(page, first)).to_contain_class("v-unreviewed")
     expect(page.locator("#panel .sources .source a")).to_have_text(
         "Funding announcement"
     )
@@ -428,12 +428,12 @@ def test_concurrent_edit_shows_conflict_and_save_mine_overwrites(
     sign_in(first_page, editor.username, PASSWORD)
     sign_in(second_page, other.username, PASSWORD)
     for page in (first_page, second_page):
-        page.goto(f"/articles/{article.pk}/?claim={claim.pk}")
+        page.goto(f"/articles/{article.pk}/?claim={claim.public_id}")
         expect(page.locator("#panel")).to_have_attribute("data-claim-pk", str(claim.pk))
 
     first_page.fill("#panel textarea[name=rationale]", "first")
     first_page.click('#panel button[data-key="1"]')
-    expect(first_page.locator("#claim-4")).to_contain_class("v-verified")
+    expect(unit_of(first_page, claim)).to_contain_class("v-verified")
     claim.refresh_from_db()
     assert (claim.verdict, claim.rationale) == (Verdict.VERIFIED, "first")
 
@@ -451,7 +451,7 @@ def test_concurrent_edit_shows_conflict_and_save_mine_overwrites(
     expect(theirs).to_contain_text("editor")
     expect(mine).to_contain_text("Misstated")
     expect(mine.locator(".rationale-text")).to_have_text("second")
-    expect(second_page.locator("#claim-4")).not_to_contain_class("v-misstated")
+    expect(unit_of(second_page, claim)).not_to_contain_class("v-misstated")
     claim.refresh_from_db()
     assert (claim.verdict, claim.rationale, claim.verdict_by) == (
         Verdict.VERIFIED,
@@ -463,7 +463,7 @@ def test_concurrent_edit_shows_conflict_and_save_mine_overwrites(
 
     expect(second_page.locator("#panel .saved")).to_have_text("Saved")
     expect(second_page.locator("#panel .conflict")).to_have_count(0)
-    expect(second_page.locator("#claim-4")).to_contain_class("v-misstated")
+    expect(unit_of(second_page, claim)).to_contain_class("v-misstated")
     expect(second_page.locator("#panel textarea[name=rationale]")).to_have_value(
         "second"
     )
@@ -498,7 +498,7 @@ def test_chinese_chosen_in_language_menu_or_sent_by_browser_translates_pages(
     )
     assert language == "zh-hans"
 
-    page.goto(f"/articles/{article.pk}/?claim={claim.pk}")
+    page.goto(f"/articles/{article.pk}/?claim={claim.public_id}")
     panel = page.locator("#panel")
     expect(panel.locator("h2")).to_have_text("\u7b2c 1 \u6761\u9648\u8ff0")
     expect(panel.locator('button[data-key="1"]')).to_contain_text(
@@ -569,13 +569,13 @@ def test_public_report_shows_only_published_verdicts_to_anonymous_readers(
     findings = page.locator(".finding")
     expect(findings).to_have_count(2)
     first, second = findings.all()
-    expect(first).to_have_attribute("id", "claim-1")
+    expect(first).to_have_attribute("id", f"claim-{verified.public_id}")
     expect(first.locator(".vchip")).to_contain_text("Verified")
     expect(first.locator("blockquote")).to_have_text(verified.text)
     expect(first.locator(".rationale-text")).to_have_text(
         'The filing says "founded in 2023".'
     )
-    expect(second).to_have_attribute("id", "claim-3")
+    expect(second).to_have_attribute("id", f"claim-{misstated.public_id}")
     expect(second.locator(".vchip")).to_contain_text("Misstated")
     expect(second.locator(".rationale-text")).to_have_text(
         "The head office is in Oakland."
@@ -590,14 +590,17 @@ def test_public_report_shows_only_published_verdicts_to_anonymous_readers(
     expect(scripts).to_have_count(2)
     reviews = [json.loads(text) for text in scripts.all_text_contents()]
     assert [r["claimReviewed"] for r in reviews] == [verified.text, misstated.text]
-    assert [r["url"].rsplit("#", 1)[1] for r in reviews] == ["claim-1", "claim-3"]
+    assert [r["url"].rsplit("#", 1)[1] for r in reviews] == [
+        f"claim-{verified.public_id}",
+        f"claim-{misstated.public_id}",
+    ]
     assert [r["reviewRating"]["alternateName"] for r in reviews] == [
         "Verified",
         "Misstated",
     ]
 
     page.locator(".report-text a.unit").nth(1).click()
-    expect(page).to_have_url(re.compile(r"/r/\d+/#claim-3$"))
+    expect(page).to_have_url(re.compile(rf"/r/\d+/#claim-{misstated.public_id}$"))
     expect(second).to_be_in_viewport()
     screenshot(page, "report.png")
 
@@ -637,7 +640,7 @@ def test_workspace_works_in_a_1024_wide_window(open_page, editor, article, page_
 
     panel.locator('button[data-key="1"]').click()
 
-    expect(page.locator("#claim-5")).to_contain_class("v-verified")
+    expect(unit_of(page, claim)).to_contain_class("v-verified")
     expect(panel.locator('button[data-key="1"]')).to_have_attribute(
         "aria-pressed", "true"
     )
@@ -646,3 +649,120 @@ def test_workspace_works_in_a_1024_wide_window(open_page, editor, article, page_
     assert claim.verdict == Verdict.VERIFIED
     assert claim.verdict_by == editor
     assert page_errors == []
+
+
+def public_links(reader: Page, desk: Page, article: Article) -> dict[str, str]:
+    """Every public link to a finding of ``article``, with the words it leads to.
+
+    The report's anchors (the article text's, the findings' and the
+    corrections log's), each ClaimReview ``url`` and each W3C annotation
+    ``id``, followed as a reader (or, for the API, an editor) would.
+    """
+    report = f"/r/{article.pk}/"
+    reader.goto(report)
+    links: dict[str, str] = {}
+    for finding in reader.locator(".finding").all():
+        anchor = finding.get_attribute("id")
+        words = finding.locator("blockquote").first.inner_text()
+        links[f"anchor #{anchor}"] = words
+    for link in reader.locator(".report-text a.unit").all():
+        finding = reader.locator(link.get_attribute("href"))
+        expect(link).to_contain_text(finding.locator("blockquote").first.inner_text())
+    # "Statement N" in the corrections log.
+    for entry in reader.locator(".correction").all():
+        href = entry.locator(".correction-head a").get_attribute("href")
+        words = entry.locator(".correction-claim").inner_text()
+        expect(reader.locator(href).locator("blockquote").first).to_have_text(words)
+        links[f"correction {href}"] = words
+    scripts = reader.locator('script[type="application/ld+json"]')
+    for review in (json.loads(text) for text in scripts.all_text_contents()):
+        path = review["url"].split("://", 1)[1].split("/", 1)[1]
+        assert f"/{path}".startswith(report + "#")
+        anchor = reader.locator(f"#{review['url'].rsplit('#', 1)[1]}")
+        expect(anchor.locator("blockquote").first).to_have_text(review["claimReviewed"])
+        links[f"ClaimReview {review['url']}"] = review["claimReviewed"]
+    export = desk.request.get("/api/v1/export/annotations.jsonld")
+    for annotation in export.json()["first"]["items"]:
+        claim = desk.request.get(annotation["id"]).json()
+        assert claim["article"] == article.pk
+        assert claim["text"] == annotation["target"]["selector"][0]["exact"]
+        links[f"W3C {annotation['id']}"] = claim["text"]
+    return links
+
+
+def test_published_links_keep_their_words_through_split_merge_and_a_new_version(
+    open_page, editor, article, page_errors
+):
+    reviewer = UserFactory(username="reviewer", role="reviewer")
+    published = [claim_of(article, n) for n in (3, 5, 6)]
+    for claim, verdict in zip(
+        published, [Verdict.MISSTATED, Verdict.VERIFIED, Verdict.DISPUTED], strict=True
+    ):
+        add_source(claim, title=f"Evidence for claim {claim.position}")
+        judge(claim, verdict, f"Checked: {claim.text}", editor)
+        publish(claim, reviewer)
+    # A correction puts "Statement N" links in the report's corrections log.
+    corrected = published[0]
+    current = Claim.objects.get(pk=corrected.pk)
+    reviewing.propose_correction(
+        claim=current,
+        editor=editor,
+        verdict=Verdict.DISPUTED,
+        rationale="Two filings differ.",
+        reason="A reader sent the second filing.",
+        expected_version=current.version,
+    )
+    approve(corrected, UserFactory(username="second-reviewer", role="reviewer"))
+
+    reader, desk = open_page(), open_page()
+    sign_in(desk, editor.username, PASSWORD)
+    before = public_links(reader, desk, article)
+    # Three findings, three reviews, three annotations and one correction.
+    assert len(before) == 10
+    positions = {c.pk: c.position for c in published}
+
+    # Split the unpublished first sentence: everything after it moves down.
+    first = claim_of(article, 1)
+    desk.goto(f"/articles/{article.pk}/")
+    open_claim(desk, first)
+    point = split_point(desk, first.text.index("by two"))
+    desk.mouse.click(point["x"], point["y"])
+    desk.locator(".split-form").get_by_role("button", name="Split").click()
+    expect(desk.locator(".message-success")).to_contain_text("Split claim 1")
+    assert [fresh_position(c) for c in published] == [4, 6, 7]
+    assert public_links(reader, desk, article) == before
+
+    # Merge the two unpublished sentences after it: everything moves back up.
+    second = claim_of(article, 2)
+    desk.goto(f"/articles/{article.pk}/?claim={second.public_id}")
+    desk.get_by_role("button", name="Merge with claim 3").click()
+    expect(desk.locator(".message-success")).to_contain_text("Merged claims 2 and 3")
+    assert public_links(reader, desk, article) == before
+
+    # A new version with sentences inserted before the published ones.
+    inserted = "Editor's note: this story was updated on July 1."
+    new_text = f"{inserted}\n" + ARTICLE_TEXT.replace(
+        "\u516c\u53f8\u603b\u90e8", "\u636e\u62a5\u9053\u3002\u516c\u53f8\u603b\u90e8"
+    )
+    with desk.expect_navigation():
+        desk.click("#new-version-link")
+    desk.fill("#version-form textarea[name=text]", new_text)
+    desk.click("#preview-button")
+    with desk.expect_navigation():
+        desk.click("#import-version-button")
+    expect(desk.locator(".message-success")).to_contain_text("Version 2 imported")
+    moved = [fresh_position(c) for c in published]
+    assert moved != [positions[c.pk] for c in published]
+    assert all(Claim.objects.get(pk=c.pk).status == Status.PUBLISHED for c in published)
+    assert public_links(reader, desk, article) == before
+
+    # The workspace opens each published claim by its public id.
+    for claim in published:
+        desk.goto(f"/articles/{article.pk}/?claim={claim.public_id}")
+        expect(desk.locator("#panel #claim-text")).to_have_text(claim.text)
+        expect(unit_of(desk, claim)).to_contain_class("selected")
+    assert page_errors == []
+
+
+def fresh_position(claim: Claim) -> int:
+    return Claim.objects.values_list("position", flat=True).get(pk=claim.pk)

@@ -75,7 +75,7 @@ def panel(page: Page) -> Locator:
 
 def open_on_claim(page: Page, claim: Claim) -> None:
     """Open the workspace with ``claim`` in the side panel (a link's address)."""
-    page.goto(f"/articles/{claim.article_id}/?claim={claim.pk}")
+    page.goto(f"/articles/{claim.article_id}/?claim={claim.public_id}")
     expect(panel(page)).to_have_attribute("data-claim-pk", str(claim.pk))
 
 
@@ -149,7 +149,7 @@ def test_verdict_is_drafted_approved_published_and_corrected_in_the_open(
     # Readers see it, with its source, and search engines its ClaimReview.
     reader = open_page()
     reader.goto(f"/r/{article.pk}/")
-    finding = reader.locator(f"#claim-{claim.position}")
+    finding = reader.locator(f"#claim-{claim.public_id}")
     expect(reader.locator(".finding")).to_have_count(1)
     expect(finding.locator(":scope > blockquote")).to_have_text(claim.text)
     expect(finding.locator(".vchip")).to_contain_text("Misstated")

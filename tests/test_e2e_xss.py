@@ -29,7 +29,7 @@ from annotations import reviewing, services, versions
 from annotations.importing import ImportRefused
 from annotations.models import Article, Claim, Source, Verdict
 
-from .browser import sign_in
+from .browser import sign_in, unit_of
 from .factories import UserFactory, add_source, approve, claim_of, fresh, judge
 
 pytest_plugins = ["tests.browser"]
@@ -320,8 +320,8 @@ def test_desk_pages_show_hostile_text_as_text(
     original = page.locator(".article-head a", has_text="original")
     expect(original).to_have_attribute("href", ARTICLE_URL)
     for position, text in ((1, S1), (2, S2), (4, S4), (5, S5_NEW), (6, S7)):
-        expect(page.locator(f"#claim-{position}")).to_contain_text(text)
-    draft_span = page.locator(f"#claim-{world.draft.position}")
+        expect(unit_of(page, claim_of(article, position))).to_contain_text(text)
+    draft_span = unit_of(page, world.draft)
     expect(draft_span).to_contain_text(S3)
     expect(draft_span.locator("mark.name-variant")).to_have_text(SVG)
     expect(draft_span.locator("mark.fig-percent")).to_have_text("12%")
@@ -329,7 +329,7 @@ def test_desk_pages_show_hostile_text_as_text(
     watch.hover(".article-head a")
 
     # The rejected draft: its rejection, rationale, source and edit forms.
-    watch.goto(f"/articles/{article.pk}/?claim={world.rejected.pk}")
+    watch.goto(f"/articles/{article.pk}/?claim={world.rejected.public_id}")
     panel = page.locator("#panel")
     expect(panel.locator("#claim-text")).to_have_text(S2)
     expect(panel.locator("#rejection-note .rationale-text")).to_have_text(REJECTION)
@@ -356,7 +356,7 @@ def test_desk_pages_show_hostile_text_as_text(
 
     # The published claim: its corrected verdict, the pending correction and
     # a history with every hostile value and comment.
-    watch.goto(f"/articles/{article.pk}/?claim={world.published.pk}&tab=history")
+    watch.goto(f"/articles/{article.pk}/?claim={world.published.public_id}&tab=history")
     timeline = page.locator("#timeline")
     for text in (RATIONALE, CORRECTED, REASON, PENDING_REASON, APPROVAL, S1):
         expect(timeline).to_contain_text(text)
@@ -368,7 +368,7 @@ def test_desk_pages_show_hostile_text_as_text(
     watch.check()
 
     # Hints and triage reasons on the hostile words.
-    watch.goto(f"/articles/{article.pk}/?claim={world.draft.pk}")
+    watch.goto(f"/articles/{article.pk}/?claim={world.draft.public_id}")
     hints = page.locator("#hints")
     expect(hints.locator(".hint-name .hint-message")).to_have_text(
         f"\u201c{SVG}\u201d is probably a misspelling of \u201c{IMG}\u201d."
@@ -390,7 +390,7 @@ def test_desk_pages_show_hostile_text_as_text(
 
     # The same sentence in another article names the first one's title.
     claim = claim_of(world.other, 1)
-    watch.goto(f"/articles/{world.other.pk}/?claim={claim.pk}")
+    watch.goto(f"/articles/{world.other.pk}/?claim={claim.public_id}")
     box = page.locator(f"#checked-before-{world.published.pk}")
     expect(box.locator(".checked-before-link")).to_have_text(f"\u201c{TITLE}\u201d")
 
@@ -440,7 +440,7 @@ def test_review_queue_and_panel_show_hostile_text_as_text(
     expect(review.locator(f"#review-claim-{world.published.pk}")).to_contain_text(
         S1[:100]
     )
-    watch.goto(f"/articles/{world.article.pk}/?claim={world.published.pk}")
+    watch.goto(f"/articles/{world.article.pk}/?claim={world.published.public_id}")
     expect(page.locator("#approve-button")).to_have_text("Approve correction")
     expect(page.locator("#pending-correction .correction-reason")).to_have_text(
         PENDING_REASON
@@ -448,7 +448,7 @@ def test_review_queue_and_panel_show_hostile_text_as_text(
 
     # Approved with a hostile comment (its rationale quotes the article, so
     # it needs no source), then rejected with another: both shown as text.
-    watch.goto(f"/articles/{world.article.pk}/?claim={world.draft.pk}")
+    watch.goto(f"/articles/{world.article.pk}/?claim={world.draft.public_id}")
     page.fill("#review-comment", TEXTAREA)
     page.click("#approve-button")
     expect(page.locator("#claim-status")).to_have_text("Approved")
@@ -487,7 +487,7 @@ def test_public_report_keeps_hostile_text_inside_its_json_ld(
     expect(page.locator(".report h1")).to_have_text(TITLE)
     expect(page.locator(".report header")).to_contain_text(PUBLISHER)
     expect(page.locator(".report header a")).to_have_attribute("href", ARTICLE_URL)
-    finding = page.locator(f"#claim-{world.published.position}")
+    finding = page.locator(f"#claim-{world.published.public_id}")
     expect(finding.locator(":scope > blockquote")).to_have_text(S1)
     expect(finding.locator(".rationale-text")).to_have_text(CORRECTED)
     link = finding.locator(".report-sources a")
@@ -597,7 +597,7 @@ def test_forms_give_hostile_input_back_as_text(
     watch.check()
 
     # A source address that is not http(s) is refused, the typed values kept.
-    watch.goto(f"/articles/{article.pk}/?claim={world.unreviewed.pk}")
+    watch.goto(f"/articles/{article.pk}/?claim={world.unreviewed.public_id}")
     page.locator("#add-source summary").click()
     page.fill("#src-new-url", "javascript:alert(1)")
     page.fill("#src-new-title", SOURCE["title"])

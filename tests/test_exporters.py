@@ -199,6 +199,7 @@ def expected_row(claim: Claim, article: Article) -> dict:
         "article_title": article.title,
         "article_url": article.url,
         "claim_id": claim.pk,
+        "public_id": claim.public_id,
         "position": claim.position,
         "start": claim.start,
         "end": claim.end,
@@ -412,7 +413,9 @@ def test_claimreview_has_one_review_per_claim_with_a_verdict(
         assert review["@context"] == "https://schema.org"
         assert review["@type"] == "ClaimReview"
         assert review["claimReviewed"] == claim.text
-        assert review["url"] == f"http://testserver/r/{seed.pk}/#claim-{claim.position}"
+        assert (
+            review["url"] == f"http://testserver/r/{seed.pk}/#claim-{claim.public_id}"
+        )
         value, label = RATINGS[claim.verdict]
         assert review["reviewRating"] == {
             "@type": "Rating",
@@ -491,7 +494,7 @@ def test_w3c_annotations_anchor_each_verdict_in_the_article_text(
     claims = reviewed(seed)
     assert len(items) == len(claims)
     for annotation, claim in zip(items, claims, strict=True):
-        assert annotation["id"] == f"http://testserver{API}/claims/{claim.pk}/"
+        assert annotation["id"] == f"http://testserver{API}/claims/{claim.public_id}/"
         assert annotation["type"] == "Annotation"
         assert annotation["motivation"] == "assessing"
         assert annotation["created"] == utc(claim.verdict_at)

@@ -93,3 +93,31 @@ def test_existing_plain_tokens_are_hashed_and_keep_working():
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/claims/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_claims_get_distinct_public_ids():
+    before = [("annotations", "0006_hygiene")]
+    after = [("annotations", "0007_claim_public_id")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    article = old.get_model("annotations", "Article").objects.create(
+        title="Old", language="en", text="One. Two. Three.", sha256="y" * 64
+    )
+    Claim = old.get_model("annotations", "Claim")
+    for position, (start, end) in enumerate([(0, 4), (5, 9), (10, 16)], start=1):
+        Claim.objects.create(
+            article=article, position=position, start=start, end=end, text="x"
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    ids = list(
+        new.get_model("annotations", "Claim").objects.values_list(
+            "public_id", flat=True
+        )
+    )
+    assert len(ids) == len(set(ids)) == 3
+    assert all(len(public_id) == 12 for public_id in ids)

@@ -1033,3 +1033,63 @@ def test_an_at_sign_in_the_path_is_not_a_credential():
     claim = claim_of(ArticleFactory())
     source = add_source(claim, url="https://example.org/@desk/report?by=a@b.org")
     assert source.url == "https://example.org/@desk/report?by=a@b.org"
+
+
+# Public ids: what public links name claims by
+
+
+def _public_ids(article: Article) -> dict[str, str]:
+    """Each claim's text, by its public id."""
+    return dict(article.claims.values_list("public_id", "text"))
+
+
+def test_import_gives_every_claim_its_own_public_id():
+    first = ArticleFactory(text=sentences(6, start=100))
+    second = ArticleFactory(text=sentences(6, start=200))
+    ids = [
+        *first.claims.values_list("public_id", flat=True),
+        *second.claims.values_list("public_id", flat=True),
+    ]
+    assert len(ids) == len(set(ids)) == 12
+    for public_id in ids:
+        assert len(public_id) == 12 and public_id.isalnum() and public_id.islower()
+        assert not public_id.isdigit()
+
+
+def test_two_claims_cannot_share_a_public_id():
+    article = ArticleFactory(text="One. Two.")
+    one, two = claim_of(article, 1), claim_of(article, 2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=two.pk).update(public_id=one.public_id)
+
+
+def test_split_keeps_the_public_id_on_the_first_part_and_gives_the_second_a_new_one():
+    article = ArticleFactory(text="One, and two. Three. Four.")
+    claim, later, last = (claim_of(article, n) for n in (1, 2, 3))
+    before = _public_ids(article)
+    first, second = services.split_claim(
+        claim=claim, at=5, editor=None, expected_version=claim.version
+    )
+    assert first.public_id == claim.public_id
+    assert second.public_id not in before
+    assert _public_ids(article) == {
+        claim.public_id: "One,",
+        second.public_id: "and two.",
+        later.public_id: "Three.",
+        last.public_id: "Four.",
+    }
+
+
+def test_merge_keeps_the_first_claims_public_id_and_the_later_claims_theirs():
+    article = ArticleFactory(text="One. Two. Three. Four.")
+    one, two, three, four = (claim_of(article, n) for n in (1, 2, 3, 4))
+    merged = services.merge_with_next(
+        claim=one, editor=None, expected_version=one.version
+    )
+    assert merged.public_id == one.public_id
+    assert _public_ids(article) == {
+        one.public_id: "One. Two.",
+        three.public_id: "Three.",
+        four.public_id: "Four.",
+    }
+    assert two.public_id not in _public_ids(article)

@@ -124,3 +124,17 @@ def test_the_diff_shows_insertions_and_deletions():
     assert "".join(p.text for p in pieces if p.op != "insert") == (
         "The plant opened in 2019."
     )
+
+
+def test_a_new_version_keeps_every_reanchored_claims_public_id(demo_article):
+    before = dict(demo_article.claims.values_list("pk", "public_id"))
+    assert len(set(before.values())) == len(before) == 55  # demo loading sets them
+    versions.import_new_version(
+        article=demo_article, text=edited(demo_article.text), imported_by=None
+    )
+    after = {c.pk: c for c in Claim.objects.filter(article=demo_article)}
+    for pk, public_id in before.items():
+        assert after[pk].public_id == public_id  # moved, changed and orphaned alike
+    (added,) = (c for pk, c in after.items() if pk not in before)
+    assert added.text == ADDED and added.position == 1
+    assert added.public_id not in before.values()

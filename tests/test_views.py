@@ -82,10 +82,14 @@ def stored() -> tuple[list, list, list]:
 
 
 def unit_html(body: str, position: int) -> str:
-    """The link for the unit at ``position``, its verdict icon included."""
-    match = re.search(rf'<a [^>]*\bid="claim-{position}"[^>]*>.*?</a>', body, re.S)
-    assert match, f"unit {position} is not on the page"
-    return match.group(0)
+    """The link for the unit at ``position`` (of the article on the page), its
+    verdict icon included. Units are named by their public ids."""
+    at_position = Claim.objects.filter(position=position)
+    for public_id in at_position.values_list("public_id", flat=True):
+        found = re.search(rf'<a [^>]*\bid="claim-{public_id}"[^>]*>.*?</a>', body, re.S)
+        if found:
+            return found.group(0)
+    raise AssertionError(f"unit {position} is not on the page")
 
 
 def unit_classes(body: str, position: int) -> set[str]:
@@ -112,7 +116,7 @@ def offsets_are_exact(article: Article) -> None:
 
 def workspace_url(claim: Claim) -> str:
     url = reverse("workspace", args=[claim.article_id])
-    return f"{url}?claim={claim.pk}#claim-{claim.position}"
+    return f"{url}?claim={claim.public_id}#claim-{claim.public_id}"
 
 
 def reviewer_user():
@@ -600,10 +604,25 @@ def test_claim_parameter_opens_the_side_panel(editor_client, editor):
     assert "selected" not in unit_classes(body, 1)
 
 
-def test_claim_parameter_that_is_not_a_number_is_ignored(editor_client):
+def test_claim_parameter_names_the_claim_by_public_id_or_by_database_id(
+    editor_client,
+):
+    article = ArticleFactory(text=sentences(3))
+    claim = claim_of(article, 2)
+    url = reverse("workspace", args=[article.pk])
+    for value in (claim.public_id, str(claim.pk)):
+        body = body_of(editor_client.get(url, {"claim": value}))
+        assert f'data-claim-pk="{claim.pk}"' in body
+        assert "selected" in unit_classes(body, 2)
+    other = claim_of(ArticleFactory(text=sentences(2, start=50)), 1)
+    body = body_of(editor_client.get(url, {"claim": other.public_id}))
+    assert "Select a claim" in body
+
+
+def test_claim_parameter_that_names_no_claim_is_ignored(editor_client):
     article = ArticleFactory(text=sentences(2))
     url = reverse("workspace", args=[article.pk])
-    for value in ("abc", "-1", "1.5", ""):
+    for value in ("abc", "-1", "1.5", "", "a\x00b", "9" * 40, "z" * 13):
         response = editor_client.get(url, {"claim": value})
         assert response.status_code == 200
         assert "Select a claim" in body_of(response)
@@ -990,7 +1009,7 @@ def test_split_without_htmx_redirects_with_a_message_and_exact_offsets(
     body = body_of(editor_client.get(response["Location"]))
     assert "Split claim 1 into 1 and 2." in body
     assert "Its verdict (Misstated) was cleared: check both parts again." in body
-    assert '<a id="claim-4"' in body
+    assert f'<a id="claim-{claim_of(article, 4).public_id}"' in body
 
 
 def test_split_with_htmx_reloads_the_whole_page(editor_client):
@@ -1239,10 +1258,11 @@ def test_report_shows_only_reviewed_claims(client, reviewed_article):
     body = body_of(client.get(reverse("report", args=[reviewed_article.pk])))
     assert "3 statements in this article have been checked." in body
     for position in (1, 3, 4):
-        assert f'id="claim-{position}"' in body
-        assert f'href="#claim-{position}"' in body
-    assert 'id="claim-2"' not in body
-    assert 'id="claim-5"' not in body
+        public_id = claim_of(reviewed_article, position).public_id
+        assert f'id="claim-{public_id}"' in body
+        assert f'href="#claim-{public_id}"' in body
+    for position in (2, 5):
+        assert f"claim-{claim_of(reviewed_article, position).public_id}" not in body
     assert "Draft note nobody outside should read." not in body
     assert "Unpublished lead" not in body
     for shown in ("The table says otherwise.", "Two accounts differ.", "Minutes"):
@@ -1265,11 +1285,12 @@ def test_report_has_one_claim_review_per_reviewed_claim(client, reviewed_article
         for review in reviews
     }
     assert len(reviews) == 3
-    text = {n: claim_of(reviewed_article, n).text for n in (1, 3, 4)}
+    claim = {n: claim_of(reviewed_article, n) for n in (1, 3, 4)}
+    link = {n: f"http://testserver{url}#claim-{c.public_id}" for n, c in claim.items()}
     assert ratings == {
-        f"http://testserver{url}#claim-1": ("Misstated", 1, text[1]),
-        f"http://testserver{url}#claim-3": ("Disputed", 2, text[3]),
-        f"http://testserver{url}#claim-4": ("Verified", 3, text[4]),
+        link[1]: ("Misstated", 1, claim[1].text),
+        link[3]: ("Disputed", 2, claim[3].text),
+        link[4]: ("Verified", 3, claim[4].text),
     }
     assert all(review["@type"] == "ClaimReview" for review in reviews)
 

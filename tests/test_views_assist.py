@@ -161,7 +161,10 @@ def test_mark_misstated_fills_the_verdict_form_and_the_editor_saves(
     button = section(body, "suggest-button")
     assert "Mark misstated" in button
     index = re.search(r"\?suggest=(\d+)", button).group(1)
-    assert f"?claim={claim.pk}&amp;suggest={index}#claim-5" in button
+    assert (
+        f"?claim={claim.public_id}&amp;suggest={index}#claim-{claim.public_id}"
+        in button
+    )
     filled = panel_of(client, claim, suggest=index)
     rationale = f"The name is written {USUAL} elsewhere in the article (6 times)."
     assert rationale in filled
@@ -260,8 +263,8 @@ def test_triage_lists_a_factual_claim_first_with_score_bars(client, editor, seed
     first = section(body, f"triage-{ordered[0].pk}")
     assert 'class="worth-fill worth-high" width="90"' in first
     assert (
-        f'href="/articles/{seed.pk}/?claim={ordered[0].pk}#claim-{ordered[0].position}"'
-        in first
+        f'href="/articles/{seed.pk}/?claim={ordered[0].public_id}'
+        f'#claim-{ordered[0].public_id}"' in first
     )
     assert 'id="article"' not in body  # the list replaces the text
 
@@ -326,7 +329,8 @@ def test_search_finds_chinese_substrings_and_highlights_them(client, viewer, see
     assert f"{expected.distinct().count()} claims found" in body
     result = section(body, f"result-{claim_of(seed, 8).pk}")
     assert f"<mark>{USUAL}</mark>更狠" in result
-    assert f'href="/articles/{seed.pk}/?claim={claim_of(seed, 8).pk}#claim-8"' in result
+    public_id = claim_of(seed, 8).public_id
+    assert f'href="/articles/{seed.pk}/?claim={public_id}#claim-{public_id}"' in result
     assert html.escape(seed.title) in result
     assert '<span class="vchip v-unreviewed">' in result
 
@@ -422,7 +426,8 @@ def test_checked_before_hint_offers_to_reuse_the_verdict(client, editor, seed):
     hint = section(body, f"checked-before-{original.pk}")
     assert '<span class="vchip v-verified">' in hint
     assert html.escape(seed.title) in hint
-    assert f"/articles/{seed.pk}/?claim={original.pk}#claim-1" in hint
+    link = f"/articles/{seed.pk}/?claim={original.public_id}#claim-{original.public_id}"
+    assert link in hint
     assert "100% alike" in hint
     assert f"{original.sources.count()} sources" in hint
     assert f'id="reuse-{original.pk}"' in hint

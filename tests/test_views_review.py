@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from annotations import reviewing, roles, services
+from annotations import reviewing, roles, services, versions
 from annotations.models import (
     Article,
     Claim,
@@ -33,7 +33,7 @@ from .factories import (
     publish,
     sentences,
 )
-from .test_views import HTMX, body_of, ld_json_blocks, unit_classes
+from .test_views import HTMX, body_of, ld_json_blocks, unit_classes, unit_html
 
 pytestmark = pytest.mark.django_db
 _texts = itertools.count(1)
@@ -76,7 +76,7 @@ def panel_url(claim, name="claim_panel") -> str:
 def workspace_url(claim, tab: str = "") -> str:
     url = reverse("workspace", args=[claim.article_id])
     extra = f"&tab={tab}" if tab else ""
-    return f"{url}?claim={claim.pk}{extra}#claim-{claim.position}"
+    return f"{url}?claim={claim.public_id}{extra}#claim-{claim.public_id}"
 
 
 def post(client, name, claim, data=None, **headers):
@@ -556,6 +556,35 @@ def test_a_rejected_correction_is_not_public(client, editor, reviewer, live):
     assert 'id="corrections"' not in body
 
 
+def test_corrections_of_an_orphaned_claim_leave_the_report_with_it(
+    client, editor, reviewer
+):
+    claim = publish(drafted(editor), reviewer)
+    kept = claim_of(Article.objects.get(pk=claim.article_id), 2)
+    add_source(kept, added_by=editor)
+    publish(judge(kept, Verdict.VERIFIED, "Matches.", editor=editor), reviewer)
+    propose(client, editor, claim, reason="A reader sent the filing.")
+    other = UserFactory(username="second-reviewer", role="reviewer")
+    post(signed_in(client, other), "claim_approve", claim)
+    article = Article.objects.get(pk=claim.article_id)
+    report_url = reverse("report", args=[article.pk])
+    assert "A reader sent the filing." in text_of(client.get(report_url))
+
+    # The new version no longer has the corrected sentence: it is orphaned.
+    text = article.text.replace(claim.text + "\n", "")
+    versions.import_new_version(article=article, text=text, imported_by=editor)
+    assert fresh(claim).orphaned
+    client.logout()
+    body = body_of(client.get(report_url))
+    assert "A reader sent the filing." not in body
+    assert 'id="corrections"' not in body
+    assert f"claim-{claim.public_id}" not in body
+    # Every link within the report leads to something on it.
+    for target in re.findall(r'href="#([^"]+)"', body):
+        assert has_id(body, target), target
+    assert has_id(body, f"claim-{kept.public_id}")
+
+
 # Discussion
 
 
@@ -845,9 +874,7 @@ def test_units_carry_their_review_status(client, editor, reviewer):
     assert "s-draft" in unit_classes(body, 2)
     assert "s-unreviewed" in unit_classes(body, 3)
     # A draft says so to screen readers too; a published verdict is named alone.
-    assert '<span class="visually-hidden">, Draft</span>' in re.search(
-        r'<a [^>]*id="claim-2".*?</a>', body, re.S
-    ).group(0)
+    assert '<span class="visually-hidden">, Draft</span>' in unit_html(body, 2)
     assert ", Published" not in body
 
 
@@ -926,7 +953,7 @@ def test_unpublished_verdicts_never_reach_the_report(client, editor, reviewer, s
     assert "Secret rationale." not in body
     assert "Hidden lead" not in body
     assert "Internal comment." not in body
-    assert not has_id(body, f"claim-{hidden.position}")
+    assert not has_id(body, f"claim-{hidden.public_id}")
     reviews = ld_json_blocks(body_of(response))
     assert [review["claimReviewed"] for review in reviews] == [shown.text]
     assert "1 statement in this article has been checked." in body

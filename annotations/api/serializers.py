@@ -307,6 +307,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = (
             "id",
+            "public_id",
             "article",
             "position",
             "start",
@@ -747,6 +748,9 @@ class MatchSerializer(serializers.Serializer):
     """A verdict the desk gave to the same words in another article."""
 
     claim = serializers.IntegerField(source="claim.pk", help_text="Its id.")
+    public_id = serializers.CharField(
+        source="claim.public_id", help_text="Its permanent public id."
+    )
     article = ArticleRefSerializer(source="claim.article")
     position = serializers.IntegerField(source="claim.position")
     text = serializers.CharField(source="claim.text")
@@ -813,6 +817,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
         model = Claim
         fields = (
             "id",
+            "public_id",
             "article",
             "position",
             "text",

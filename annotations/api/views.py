@@ -662,7 +662,8 @@ CLAIM_ACTION = {"filter_backends": [], "pagination_class": None}
     ),
     retrieve=extend_schema(
         summary="A claim with its sources",
-        description="The `ETag` header carries the claim's version for `If-Match`.",
+        description="The `ETag` header carries the claim's version for `If-Match`. "
+        "`{id}` may also be the claim's `public_id` (what W3C annotation ids use).",
         responses={
             200: api.ClaimSerializer,
             304: OpenApiResponse(description="Not modified (If-None-Match matched)."),
@@ -699,6 +700,15 @@ class ClaimViewSet(
         if self.request.method in SAFE_METHODS:
             return queries.live_claims_with_orphans()
         return queries.live_claims()
+
+    def get_object(self) -> Claim:
+        # W3C annotation ids name a claim by its public id, the API's own
+        # links by its database id: either finds it (a public id is never
+        # all digits).
+        key = self.kwargs["pk"]
+        if not (key.isascii() and key.isdigit()):
+            self.lookup_field, self.lookup_url_kwarg = "public_id", "pk"
+        return super().get_object()
 
     def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         # The list's filters must not decide whether one claim is found.
@@ -1193,6 +1203,7 @@ EXPORT_ROW_EXAMPLE = OpenApiExample(
             "article_title": "两位清华AI科学家朱邦华、焦剑涛加入英伟达",
             "article_url": "http://uucenter.cn/jingupeiziwang/26241.html",
             "claim_id": 5,
+            "public_id": "k3xq7m2vdn4a",
             "position": 5,
             "start": 144,
             "end": 173,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django import template
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import assisting, queries, roles
+from ..exporters import claim_anchor
 from ..history import Change, Entry
 from ..layout import Piece
 from ..models import Claim, Kind, Source, Stance, Status, Verdict
@@ -90,6 +92,13 @@ def _bar(styles: list[tuple[str, str, str, int]], label: str) -> dict:
 
 
 @register.filter
+def workspace_link(claim: Claim) -> str:
+    """The workspace address that opens ``claim`` in the panel, scrolled to it."""
+    url = reverse("workspace", args=[claim.article_id])
+    return f"{url}?claim={claim.public_id}#{claim_anchor(claim.public_id)}"
+
+
+@register.filter
 def verdict_icon(verdict: str) -> str:
     return VERDICT_STYLE.get(verdict, ("", ""))[1]
 
@@ -154,7 +163,8 @@ def article_units(
                 html.append(_workspace_span(claim, labels, notes, selected_pk, show))
             else:
                 html.append(
-                    f'<a href="#claim-{claim.position}" class="unit v-{claim.verdict}">'
+                    f'<a href="#{claim_anchor(claim.public_id)}" '
+                    f'class="unit v-{claim.verdict}">'
                     f"{escape(claim.text)}{public[claim.verdict]}</a>"
                 )
         html.append("</p>\n")
@@ -194,9 +204,9 @@ def _workspace_span(
     if claim.text_changed:
         classes += " text-changed"
         after += notes["changed"]
-    anchor = f"claim-{claim.position}"
+    anchor = claim_anchor(claim.public_id)
     return (
-        f'<a id="{anchor}" href="?claim={claim.pk}#{anchor}" class="{classes}"'
+        f'<a id="{anchor}" href="?claim={claim.public_id}#{anchor}" class="{classes}"'
         f' data-claim="{claim.pk}">{_marked_text(claim, hints)}{after}'
         f"{labels.get((claim.verdict, claim.status), '')}</a>"
     )
