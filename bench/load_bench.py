@@ -1,7 +1,7 @@
 """Load: simulated editors through gunicorn, the database restarted mid-run.
 
     .venv/bin/python bench/load_bench.py [--seconds 60] [--clients 8]
-        [--no-restart] [--outage 3] [--large] [--keep-log FILE]
+        [--no-restart] [--outage 3] [--large] [--keep-log FILE] [--smoke]
 
 Runs on its own PostgreSQL 15 cluster, ``loadbench`` on 127.0.0.1:5433,
 created on first use (``pg_createcluster``, trust authentication, started by
@@ -37,6 +37,12 @@ for an article of 20,000 claims, the claims list through gunicorn and the
 workspace page and the list in-process, with their query counts. gunicorn
 workers' peak RSS is read from /proc around each large request.
 
+``--smoke`` is a short run of the same: 4 editors on 2 articles for 8 seconds
+with a 1-second outage, then the large inputs at 1 MB and 2,000 claims. Any
+failed check (a lost or unacknowledged write, an outage answer other than
+503, a stack trace in an answer, a large input refused or paged wrongly,
+queries varying with size) makes the bench exit 1.
+
 gunicorn is always stopped, the bench database dropped and the cluster left
 stopped, also on errors and Ctrl-C.
 """
@@ -45,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -1046,10 +1053,39 @@ def measure_in_process(
     return status, queries, text
 
 
+def panel_claim(article: int) -> int:
+    """A claim in the middle of ``article`` that no client wrote to and that
+    ends where its next claim starts.
+
+    The panel's queries depend on the claim (an unreviewed one with text
+    between it and the next also reads that text, for merging); only their
+    growth with the article's size is sought, so both sizes open alike claims.
+    """
+    rows = list(
+        Claim.objects.filter(article_id=article)
+        .order_by("position")
+        .values_list("id", "version", "start", "end")
+    )
+    alike = [
+        pk
+        for (pk, version, _start, end), following in itertools.pairwise(rows)
+        if version == 1 and following[2] == end
+    ]
+    return alike[len(alike) // 2]
+
+
 def large_inputs(
-    server: subprocess.Popen, port: int, token: str, username: str, small: int
+    server: subprocess.Popen,
+    port: int,
+    token: str,
+    username: str,
+    small: int,
+    *,
+    upload_mb: float,
+    big_claims: int,
 ) -> list[str]:
-    """Refused uploads, a 5 MB import, and a 20,000-claim article; the problems."""
+    """Refused uploads, an import of ``upload_mb`` MB, and an article of
+    ``big_claims`` claims; the problems."""
     problems = []
     limit = settings.IMPORT_MAX_BYTES
     print(f"\nlarge inputs (import limit {limit:,} bytes):")
@@ -1076,11 +1112,20 @@ def large_inputs(
         if status not in (400, 413) or time.perf_counter() - began > 5:
             problems.append(f"{label}: {status_name(status)}, expected a quick 400/413")
     del refusals
-    text = text_of_bytes(5 * 1024 * 1024, seed=500)
-    body, kind = multipart({"title": "Five megabytes"}, "five.txt", text.encode())
-    print(f"5 MB article: {len(text.encode()):,} bytes, {len(text):,} characters")
+    text = text_of_bytes(int(upload_mb * 1024 * 1024), seed=500)
+    title = f"{upload_mb:g} megabytes"
+    body, kind = multipart({"title": title}, "upload.txt", text.encode())
+    print(
+        f"{upload_mb:g} MB article: {len(text.encode()):,} bytes, "
+        f"{len(text):,} characters"
+    )
+    analysed = (
+        "over ANALYSE_INLINE_MAX_CHARS, not analysed"
+        if len(text) > settings.ANALYSE_INLINE_MAX_CHARS
+        else "analysed inline"
+    )
     del text
-    label = "5 MB import (multipart; over ANALYSE_INLINE_MAX_CHARS, not analysed)"
+    label = f"{upload_mb:g} MB import (multipart; {analysed})"
     status, _ = timed_large(
         server,
         port,
@@ -1092,7 +1137,7 @@ def large_inputs(
         **{"Content-Type": kind},
     )
     connection.close()  # gunicorn's workers wrote meanwhile; read afresh
-    stored = Claim.objects.filter(article__title="Five megabytes").count()
+    stored = Claim.objects.filter(article__title=title).count()
     print(f"  claims stored for it: {stored:,}")
     if status != 201:
         problems.append(
@@ -1112,7 +1157,9 @@ def large_inputs(
     del body
     began = time.perf_counter()
     big = services.import_article(
-        text=article_text(20_000, seed=900), title="20,000 claims", analyse=False
+        text=article_text(big_claims, seed=900),
+        title=f"{big_claims:,} claims",
+        analyse=False,
     )
     count = big.claims.count()
     print(
@@ -1174,11 +1221,7 @@ def large_inputs(
         print("in-process (best of 2): status, queries, size, time")
         queries: dict[str, set[int]] = defaultdict(set)
         for article, claims in ((small, CLAIMS_PER_ARTICLE), (big.pk, count)):
-            middle = (
-                Claim.objects.filter(article_id=article)
-                .order_by("position")
-                .values_list("id", flat=True)[claims // 2]
-            )
+            middle = panel_claim(article)
             for label, who, url in (
                 ("workspace", browser, f"/articles/{article}/"),
                 ("workspace + panel", browser, f"/articles/{article}/?claim={middle}"),
@@ -1223,7 +1266,12 @@ def main() -> None:
     )
     parser.add_argument("--large", action="store_true", help="also the large inputs")
     parser.add_argument("--keep-log", type=Path, help="copy gunicorn's log here")
+    parser.add_argument("--smoke", action="store_true", help="a short, small run")
     args = parser.parse_args()
+    args.upload_mb, args.big_claims = 5.0, 20_000
+    if args.smoke:
+        args.seconds, args.clients, args.articles, args.outage = 8.0, 4, 2, 1.0
+        args.large, args.upload_mb, args.big_claims = True, 1.0, 2_000
     if not (1 <= args.clients <= 64 and 1 <= args.articles <= 32):
         raise SystemExit("--clients 1..64, --articles 1..32")
     if not 1 <= args.seconds <= 600 or not 0 <= args.outage <= 60:
@@ -1386,7 +1434,13 @@ def run(
         ok = ok and findings.ok
     if args.large:
         problems = large_inputs(
-            server, port, people[0][1], people[0][0], articles[0][0]
+            server,
+            port,
+            people[0][1],
+            people[0][0],
+            articles[0][0],
+            upload_mb=args.upload_mb,
+            big_claims=args.big_claims,
         )
         large_log = gunicorn_lines(log, log_start)[len(log_lines) :]
         for line in summarise_log(large_log, limit=8):
