@@ -64,7 +64,7 @@ from annotations import exporters, queries, roles, services
 from annotations.models import Article, Claim, Source, Stance, Status, Verdict
 
 SIZES = (1_000, 10_000, 100_000)
-SMOKE_SIZES = (200, 2_000)
+SMOKE_SIZES = (100, 1_000)
 # The documented bound: claims and sources in two ordered queries, and W3C's
 # count of its total in one more, whatever the number of rows.
 MAX_QUERIES = {"floor": 2, "json": 2, "csv": 2, "claimreview": 2, "w3c": 3}
