@@ -49,11 +49,10 @@ class Bench:
     full: tuple[str, ...] = ()
 
 
-# Full size is what fits in about a quarter of an hour on a shared 2-core
-# machine: three sizes growing 10x, or two where a third would take the rest
-# of the quarter (exports and lookups at 100,000 claims, the 10 MB import).
-# Run those by hand: export_bench.py and matching_bench.py with their default
-# sizes, import_bench.py --sizes 10MB.
+# Full size is three sizes growing 10x, or two where the third would add
+# many minutes on a 2-core machine (exports and lookups at 100,000 claims,
+# the 10 MB import with its analysis). Run those by hand: export_bench.py and
+# matching_bench.py with their default sizes, import_bench.py --sizes 10MB.
 BENCHES = (
     Bench("import_bench.py", (SQLITE, POSTGRESQL), ("--sizes", "10KB,100KB,1MB")),
     Bench("export_bench.py", (SQLITE, POSTGRESQL), ("--sizes", "1000,10000")),
