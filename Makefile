@@ -1,4 +1,5 @@
 # The two commands: `make run` and `make test`. Both create .venv when needed.
+# `make bench` runs every bench at full size and writes bench/RESULTS.md.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ INSTALLED_DEV := $(VENV)/.installed-requirements-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format migrate demo clean
+.PHONY: run test bench install install-dev lint format migrate demo clean
 
 run: install
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -19,6 +20,11 @@ run: install
 test: install-dev lint
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests will be SKIPPED (apt-get install chromium)."
 	$(VENV)/bin/pytest
+
+# Every bench in bench/ at full size (PostgreSQL on 127.0.0.1:5432, or
+# BENCH_POSTGRES_URL); writes bench/RESULTS.md, which the README links.
+bench: install-dev
+	$(PY) bench/run_all.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

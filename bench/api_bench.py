@@ -1,7 +1,7 @@
 """API write latency: 4 clients PATCHing verdicts through gunicorn on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \
-        .venv/bin/python bench/api_bench.py [--seconds 30]
+        .venv/bin/python bench/api_bench.py [--seconds 30] [--smoke]
 
 DATABASE_URL names the PostgreSQL server (on a loopback address or a local
 socket); the bench creates its own database there (``factcheck_apibench`` by
@@ -14,8 +14,9 @@ into the next PATCH of that claim. After ``--seconds`` the threads list claims
 through a few cursor pages. It prints requests/s, latency percentiles and
 errors per request type, then checks in the database that every claim's
 version is 1 + the PATCHes acknowledged on it (no lost or phantom writes), and
-that its verdict is the last one acknowledged. gunicorn is always stopped and
-the bench database dropped, also on errors and Ctrl-C.
+that its verdict is the last one acknowledged. Any error or failed check
+makes it exit 1. ``--smoke`` is a 3-second run on 200 claims. gunicorn is
+always stopped and the bench database dropped, also on errors and Ctrl-C.
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ django.setup()
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 import psycopg2
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
+from people import user_with_role
+from selfcheck import Checks
 from serving import free_port, percentile, start_gunicorn, stop_gunicorn
 
 from annotations import roles, services
@@ -408,7 +409,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5, help="list pages per client")
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--database", default="factcheck_apibench")
+    parser.add_argument(
+        "--smoke", action="store_true", help="3 seconds on 200 claims, 2 pages"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.claims, args.pages = 3.0, 200, 2
     url = os.environ.get("DATABASE_URL", "")
     config = connection.settings_dict
     if connection.vendor != "postgresql":
@@ -439,9 +445,10 @@ def main() -> None:
     config["NAME"] = name
     servers: list[subprocess.Popen] = []
     stop = threading.Event()
+    checks = Checks()
     with tempfile.TemporaryFile(mode="w+") as log:
         try:
-            run(args, name, env, log, servers, stop)
+            run(args, name, env, log, servers, stop, checks)
         except BaseException:
             log.seek(0)
             tail = log.read()[-3000:]
@@ -454,6 +461,7 @@ def main() -> None:
                 stop_gunicorn(server)
             connection.close()
             recreate_database(name, create=False)
+    checks.finish()
 
 
 def run(
@@ -463,13 +471,13 @@ def run(
     log,
     servers: list[subprocess.Popen],
     stop: threading.Event,
+    checks: Checks,
 ) -> None:
     """Set up the bench database, start gunicorn, load it, report and verify."""
     started = time.perf_counter()
     recreate_database(name, create=True)
     manage("migrate", "--noinput", env=env)
-    editor = get_user_model().objects.create_user(EDITOR)
-    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    editor = user_with_role(EDITOR, roles.EDITOR)
     token = manage("create_api_token", EDITOR, env=env).strip()
     article = services.import_article(
         text=article_text(args.claims),
@@ -532,6 +540,11 @@ def run(
     report(stats, durations)
     ok = verify(article.pk, ledgers)
     patches = stats.latencies.get("PATCH claim", [])
+    checks.expect(ok, "verification failed: lost, phantom or unexpected writes")
+    checks.expect(bool(patches), "no PATCH was made")
+    for kind, counter in stats.errors.items():
+        errors = sum(counter.values())
+        checks.expect(not errors, f"{kind}: {errors} errors")
     median = percentile(patches, 0.5) * 1000 if patches else float("nan")
     print(
         "\nFor scale: Label Studio 1.23 needs a median of "

@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
         .venv/bin/python bench/concurrency_bench.py              # 100, 1000, 10000
     ... bench/concurrency_bench.py --writes 1000 --threads 8     # one size
+    ... bench/concurrency_bench.py --smoke                       # 100 and 1000
 
 PostgreSQL only: DATABASE_URL names the server, and the bench creates its own
 database there (``factcheck_bench_concurrency``), migrates it and drops it at
@@ -53,6 +54,7 @@ from annotations import history, roles, services
 from annotations.models import Claim, Source, Verdict
 
 SIZES = (100, 1000, 10000)
+SMOKE_SIZES = (100, 1000)
 THREADS = 8
 CLAIMS = 3
 DATABASE = "factcheck_bench_concurrency"
@@ -362,7 +364,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--claims", type=int, default=CLAIMS)
     parser.add_argument("--database", default=DATABASE)
+    parser.add_argument("--smoke", action="store_true", help="100 and 1000 writes")
     args = parser.parse_args()
+    sizes = [args.writes] if args.writes else SIZES
+    if args.smoke:
+        sizes = SMOKE_SIZES
     config = connection.settings_dict
     if connection.vendor != "postgresql":
         raise SystemExit(
@@ -384,7 +390,7 @@ def main() -> None:
         )
         print(f"database: postgresql ({args.database}); nothing is retried")
         print(HEADER)
-        for seed, size in enumerate([args.writes] if args.writes else SIZES, start=1):
+        for seed, size in enumerate(sizes, start=1):
             result = run(
                 writes=size, threads=args.threads, claims=args.claims, seed=seed
             )

@@ -2,19 +2,24 @@
 
     .venv/bin/python bench/export_bench.py                     # SQLite
     .venv/bin/python bench/export_bench.py --sizes 1000,10000  # smaller
+    .venv/bin/python bench/export_bench.py --smoke             # a few seconds
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \
         .venv/bin/python bench/export_bench.py                 # PostgreSQL
 
 For each size it imports ten mixed Chinese/English articles through the import
-service, gives about half the claims a verdict and about a third one or two
-sources (in bulk: setup is timed separately and not what is measured), then
+service, gives about half the claims a verdict (a third of those draft, a
+third approved, a third published) and about a third one or two sources (in
+bulk: setup is timed separately and not what is measured), then
 consumes the whole ``exporters.export_chunks`` output of each format into a
 null sink. It prints seconds, records written per second, MB written, queries,
 and peak Python memory (tracemalloc, in a second untimed run), next to the
 floor: the same claim rows and sources dumped raw with ``values_list`` and one
 ``json.dumps`` per row, with no formatting logic. ``--profile`` adds cProfile's
-top functions for each format at the largest size. Runs in a throwaway test
-database, which it creates and destroys.
+top functions for each format at the largest size. It checks that every
+format wrote one record per claim (per claim with a verdict for ClaimReview
+and W3C) and that its queries are the same at every size and within
+MAX_QUERIES, and exits 1 otherwise. Runs in a throwaway test database, which
+it creates and destroys.
 """
 
 from __future__ import annotations
@@ -49,14 +54,20 @@ django.setup()
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
+from people import user_with_role
+from selfcheck import Checks
 
-from annotations import exporters, queries, services
-from annotations.models import Article, Claim, Source, Stance, Verdict
+from annotations import exporters, queries, roles, services
+from annotations.models import Article, Claim, Source, Stance, Status, Verdict
 
 SIZES = (1_000, 10_000, 100_000)
+SMOKE_SIZES = (100, 1_000)
+# The documented bound: claims and sources in two ordered queries, and W3C's
+# count of its total in one more, whatever the number of rows.
+MAX_QUERIES = {"floor": 2, "json": 2, "csv": 2, "claimreview": 2, "w3c": 3}
 ARTICLES = 10
 BASE_URL = "http://127.0.0.1:8000"
 # Label Studio 1.23 exported 10,000 annotations in 20 s on this kind of machine.
@@ -150,11 +161,26 @@ def article_text(claims: int, rng: random.Random, first: int) -> str:
 
 
 def clear() -> None:
-    """Empty the claim tables between sizes (raw DELETEs: no cascade collection)."""
+    """Empty the article tables between sizes (raw DELETEs: no cascade collection).
+
+    Every table that refers to an article, a claim, and so on down, is emptied
+    first, so a model added later is not left holding a foreign key.
+    """
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (Source, Claim, Article):
+        for model in reversed(_dependents(Article)):
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
+
+
+def _dependents(model: type[Model]) -> list[type[Model]]:
+    """``model`` and the models that cascade from it, each after its parents."""
+    ordered = [model]
+    for related in model._meta.related_objects:
+        for child in _dependents(related.related_model):
+            if child in ordered:
+                ordered.remove(child)
+            ordered.append(child)
+    return ordered
 
 
 def populate(size: int, user) -> dict:
@@ -177,6 +203,17 @@ def populate(size: int, user) -> dict:
     ids = list(Claim.objects.order_by("id").values_list("id", flat=True))
     now = timezone.now()
     verdicts = [Verdict.VERIFIED, Verdict.DISPUTED, Verdict.MISSTATED]
+    # Each verdict's review stage, with the dates the constraints ask of it.
+    stages = [
+        {"status": Status.DRAFT},
+        {"status": Status.APPROVED, "approved_by": user, "approved_at": now},
+        {
+            "status": Status.PUBLISHED,
+            "approved_by": user,
+            "approved_at": now,
+            "published_at": now,
+        },
+    ]
     reviewed = ids[::2]
     batch = 500
     with transaction.atomic():
@@ -190,6 +227,7 @@ def populate(size: int, user) -> dict:
                     verdict_at=now,
                     version=2,
                     updated_at=now,
+                    **stages[k],
                 )
     stances = list(Stance)
     sources = [
@@ -362,15 +400,21 @@ def main() -> None:
     parser.add_argument(
         "--formats", default=",".join(exporters.FORMATS), help="e.g. json,csv"
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="small sizes, one timed round"
+    )
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
+    if args.smoke:
+        sizes, args.repeats = list(SMOKE_SIZES), 1
+    checks = Checks()
     formats = [name for name in exporters.FORMATS if name in args.formats.split(",")]
     settings.IMPORT_MAX_BYTES = 100 * 1024 * 1024
     vendor = connection.vendor
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     results: dict[tuple[int, str], dict] = {}
     try:
-        user = get_user_model().objects.create_user("bench", password="bench-pass-1")
+        user = user_with_role("bench-editor", roles.EDITOR)
         print(f"database: {vendor}; formats: {', '.join(formats)}")
         header = (
             f"{'size':>7} {'format':>11} {'records':>8} {'seconds':>8} "
@@ -391,8 +435,15 @@ def main() -> None:
             for name, result in measure(runs, rounds).items():
                 results[size, name] = result
                 expected = setup["reviewed" if name in LINKED_DATA else "claims"]
-                if result["records"] != expected:
-                    print(f"! {name} wrote {result['records']} records, not {expected}")
+                checks.expect(
+                    result["records"] == expected,
+                    f"{name} at {size}: {result['records']} records, not {expected}",
+                )
+                checks.expect(
+                    result["queries"] <= MAX_QUERIES[name],
+                    f"{name} at {size}: {result['queries']} queries, more than "
+                    f"{MAX_QUERIES[name]}",
+                )
                 print(
                     f"{size:>7} {name:>11} {result['records']:>8} "
                     f"{result['seconds']:>8.3f} "
@@ -405,8 +456,12 @@ def main() -> None:
                 for name, run in runs.items():
                     profile(run, f"{name} at {size} claims", args.top)
         footer(results, sizes, formats)
+        for name in ("floor", *formats):
+            counts = sorted({results[size, name]["queries"] for size in sizes})
+            checks.expect(len(counts) == 1, f"{name}: queries vary with rows: {counts}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    checks.finish()
 
 
 def footer(

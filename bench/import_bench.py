@@ -1,6 +1,7 @@
 """Import throughput: generated mixed Chinese/English articles of growing size.
 
     .venv/bin/python bench/import_bench.py                 # SQLite
+    .venv/bin/python bench/import_bench.py --smoke         # 10KB and 100KB
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \
         .venv/bin/python bench/import_bench.py             # PostgreSQL
 
@@ -9,8 +10,10 @@ memory of the import (decode, segment, classify, store, first history
 entries), next to a raw ``executemany`` of the same claim rows with no ORM:
 the floor. Then it times the editor assistance that a real import runs next
 (names, figures, contradictions, triage, past-verdict sketches: jieba's
-tagger dominates), and the units per second of both together. Runs in a
-throwaway test database, which it creates and destroys.
+tagger dominates), and the units per second of both together. It checks
+that every import stored one claim per segmented unit, with the same number
+of queries at every size and at most MAX_QUERIES, and exits 1 otherwise.
+Runs in a throwaway test database, which it creates and destroys.
 """
 
 from __future__ import annotations
@@ -36,11 +39,17 @@ django.setup()
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from selfcheck import Checks
 
 from annotations import assisting, importing, names, segmentation, services
 from annotations.models import Article, Claim, new_public_id
 
 SIZES = {"10KB": 10_000, "100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
+SMOKE_SIZES = "10KB,100KB"
+# The documented bound, whatever the size: one INSERT streams every claim
+# (COPY on PostgreSQL, one executemany on SQLite) and one INSERT ... SELECT
+# writes their first history rows, next to the article and its duplicate check.
+MAX_QUERIES = {"sqlite": 5, "postgresql": 3}
 
 _ZH_SUBJECTS = [
     "英伟达",
@@ -215,7 +224,12 @@ def measure_floor(text: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="e.g. 10KB,100KB")
+    parser.add_argument("--smoke", action="store_true", help=f"--sizes {SMOKE_SIZES}")
     args = parser.parse_args()
+    if args.smoke:
+        args.sizes = SMOKE_SIZES
+    checks = Checks()
+    queries: set[int] = set()
     settings.IMPORT_MAX_BYTES = 100 * 1024 * 1024
     vendor = connection.vendor
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -233,6 +247,17 @@ def main() -> None:
         for label in args.sizes.split(","):
             text = generate(SIZES[label])
             result = measure_import(text, label)
+            units = len(segmentation.split_units(text))
+            checks.expect(
+                result["units"] == units,
+                f"{label}: {result['units']} claims stored for {units} units",
+            )
+            checks.expect(
+                result["queries"] <= MAX_QUERIES[vendor],
+                f"{label}: {result['queries']} queries, more than "
+                f"{MAX_QUERIES[vendor]}",
+            )
+            queries.add(result["queries"])
             floor = measure_floor(text)
             print(
                 f"{label:>6} {result['units']:>8} {result['seconds']:>9.3f} "
@@ -243,8 +268,10 @@ def main() -> None:
                 f"{result['units'] / (result['seconds'] + result['analysis']):>11.0f}",
                 flush=True,
             )
+        checks.expect(len(queries) == 1, f"queries vary with size: {sorted(queries)}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    checks.finish()
 
 
 if __name__ == "__main__":

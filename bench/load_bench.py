@@ -1,7 +1,7 @@
 """Load: simulated editors through gunicorn, the database restarted mid-run.
 
     .venv/bin/python bench/load_bench.py [--seconds 60] [--clients 8]
-        [--no-restart] [--outage 3] [--large] [--keep-log FILE]
+        [--no-restart] [--outage 3] [--large] [--keep-log FILE] [--smoke]
 
 Runs on its own PostgreSQL 15 cluster, ``loadbench`` on 127.0.0.1:5433,
 created on first use (``pg_createcluster``, trust authentication, started by
@@ -20,9 +20,10 @@ value written and the version it made. It prints throughput, latency
 percentiles per request type and the answers other than the expected one.
 
 With ``--restart`` (the default), halfway through, the bench's cluster is
-stopped (fast shutdown) for ``--outage`` seconds and started again. It
-prints what clients were answered meanwhile (503 with a message and no stack
-trace is expected), the gap from the first failed request to the first
+stopped (fast shutdown) for ``--outage`` seconds and started again; the
+editors work on until at least 2 seconds after it is back. It prints what
+clients were answered meanwhile (503 with a message and no stack trace is
+expected), the gap from the first failed request to the first
 success, how long after the database was back the app answered again, and
 the gunicorn log lines of the outage.
 
@@ -37,6 +38,12 @@ for an article of 20,000 claims, the claims list through gunicorn and the
 workspace page and the list in-process, with their query counts. gunicorn
 workers' peak RSS is read from /proc around each large request.
 
+``--smoke`` is a short run of the same: 4 editors on 2 articles for 8 seconds
+with a 1-second outage, then the large inputs at 0.5 MB and 2,000 claims. Any
+failed check (a lost or unacknowledged write, an outage answer other than
+503, a stack trace in an answer, a large input refused or paged wrongly,
+queries varying with size) makes the bench exit 1.
+
 gunicorn is always stopped, the bench database dropped and the cluster left
 stopped, also on errors and Ctrl-C.
 """
@@ -45,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -58,6 +66,7 @@ import threading
 import time
 import warnings
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -108,6 +117,8 @@ LARGE_TIMEOUT = 300.0
 # request, as a real one would, instead of spinning on a dead server.
 ERROR_PAUSE = 0.1
 LIST_PAGE = 50
+# Seconds the editors keep working after the database is back, at least.
+RECOVERY = 2.0
 
 LIST, READ, VERDICT, SOURCE, EXPORT = "list", "read", "verdict", "source", "export"
 # What an editor does next, and how often.
@@ -464,16 +475,16 @@ def editor_loop(
     token: str,
     article: int,
     claims: list[int],
-    deadline: float,
+    deadline: Callable[[], float],
     stop: threading.Event,
 ) -> None:
-    """Work on ``article`` until ``deadline``: read, judge, cite, export."""
+    """Work on ``article`` until ``deadline()``: read, judge, cite, export."""
     rng = random.Random(editor.number)
     client = Client(port, token)
     actions, weights = zip(*ACTIONS.items(), strict=True)
     turn = 0
     try:
-        while time.monotonic() < deadline and not stop.is_set():
+        while time.monotonic() < deadline() and not stop.is_set():
             turn += 1
             action = rng.choices(actions, weights)[0]
             status = _act(editor, client, action, article, claims, rng, turn)
@@ -1045,10 +1056,39 @@ def measure_in_process(
     return status, queries, text
 
 
+def panel_claim(article: int) -> int:
+    """A claim in the middle of ``article`` that no client wrote to and that
+    ends where its next claim starts.
+
+    The panel's queries depend on the claim (an unreviewed one with text
+    between it and the next also reads that text, for merging); only their
+    growth with the article's size is sought, so both sizes open alike claims.
+    """
+    rows = list(
+        Claim.objects.filter(article_id=article)
+        .order_by("position")
+        .values_list("id", "version", "start", "end")
+    )
+    alike = [
+        pk
+        for (pk, version, _start, end), following in itertools.pairwise(rows)
+        if version == 1 and following[2] == end
+    ]
+    return alike[len(alike) // 2]
+
+
 def large_inputs(
-    server: subprocess.Popen, port: int, token: str, username: str, small: int
+    server: subprocess.Popen,
+    port: int,
+    token: str,
+    username: str,
+    small: int,
+    *,
+    upload_mb: float,
+    big_claims: int,
 ) -> list[str]:
-    """Refused uploads, a 5 MB import, and a 20,000-claim article; the problems."""
+    """Refused uploads, an import of ``upload_mb`` MB, and an article of
+    ``big_claims`` claims; the problems."""
     problems = []
     limit = settings.IMPORT_MAX_BYTES
     print(f"\nlarge inputs (import limit {limit:,} bytes):")
@@ -1075,11 +1115,20 @@ def large_inputs(
         if status not in (400, 413) or time.perf_counter() - began > 5:
             problems.append(f"{label}: {status_name(status)}, expected a quick 400/413")
     del refusals
-    text = text_of_bytes(5 * 1024 * 1024, seed=500)
-    body, kind = multipart({"title": "Five megabytes"}, "five.txt", text.encode())
-    print(f"5 MB article: {len(text.encode()):,} bytes, {len(text):,} characters")
+    text = text_of_bytes(int(upload_mb * 1024 * 1024), seed=500)
+    title = f"{upload_mb:g} megabytes"
+    body, kind = multipart({"title": title}, "upload.txt", text.encode())
+    print(
+        f"{upload_mb:g} MB article: {len(text.encode()):,} bytes, "
+        f"{len(text):,} characters"
+    )
+    analysed = (
+        "over ANALYSE_INLINE_MAX_CHARS, not analysed"
+        if len(text) > settings.ANALYSE_INLINE_MAX_CHARS
+        else "analysed inline"
+    )
     del text
-    label = "5 MB import (multipart; over ANALYSE_INLINE_MAX_CHARS, not analysed)"
+    label = f"{upload_mb:g} MB import (multipart; {analysed})"
     status, _ = timed_large(
         server,
         port,
@@ -1091,7 +1140,7 @@ def large_inputs(
         **{"Content-Type": kind},
     )
     connection.close()  # gunicorn's workers wrote meanwhile; read afresh
-    stored = Claim.objects.filter(article__title="Five megabytes").count()
+    stored = Claim.objects.filter(article__title=title).count()
     print(f"  claims stored for it: {stored:,}")
     if status != 201:
         problems.append(
@@ -1111,7 +1160,9 @@ def large_inputs(
     del body
     began = time.perf_counter()
     big = services.import_article(
-        text=article_text(20_000, seed=900), title="20,000 claims", analyse=False
+        text=article_text(big_claims, seed=900),
+        title=f"{big_claims:,} claims",
+        analyse=False,
     )
     count = big.claims.count()
     print(
@@ -1173,11 +1224,7 @@ def large_inputs(
         print("in-process (best of 2): status, queries, size, time")
         queries: dict[str, set[int]] = defaultdict(set)
         for article, claims in ((small, CLAIMS_PER_ARTICLE), (big.pk, count)):
-            middle = (
-                Claim.objects.filter(article_id=article)
-                .order_by("position")
-                .values_list("id", flat=True)[claims // 2]
-            )
+            middle = panel_claim(article)
             for label, who, url in (
                 ("workspace", browser, f"/articles/{article}/"),
                 ("workspace + panel", browser, f"/articles/{article}/?claim={middle}"),
@@ -1222,7 +1269,12 @@ def main() -> None:
     )
     parser.add_argument("--large", action="store_true", help="also the large inputs")
     parser.add_argument("--keep-log", type=Path, help="copy gunicorn's log here")
+    parser.add_argument("--smoke", action="store_true", help="a short, small run")
     args = parser.parse_args()
+    args.upload_mb, args.big_claims = 5.0, 20_000
+    if args.smoke:
+        args.seconds, args.clients, args.articles, args.outage = 8.0, 4, 2, 1.0
+        args.large, args.upload_mb, args.big_claims = True, 0.5, 2_000
     if not (1 <= args.clients <= 64 and 1 <= args.articles <= 32):
         raise SystemExit("--clients 1..64, --articles 1..32")
     if not 1 <= args.seconds <= 600 or not 0 <= args.outage <= 60:
@@ -1320,8 +1372,18 @@ def run(
     log_start = log.stat().st_size
     crew = [Editor(n) for n in range(args.clients)]
     t0 = time.monotonic()
-    deadline = t0 + args.seconds
     outage = Outage()
+
+    def deadline() -> float:
+        """``--seconds`` on, and with a restart at least RECOVERY seconds past
+        the database's return, so recovery is seen however slow the restart."""
+        end = t0 + args.seconds
+        if not args.restart:
+            return end
+        if not outage.up:  # not back yet
+            return max(end, time.monotonic() + 1)
+        return max(end, outage.up + RECOVERY)
+
     targets = [
         lambda n=n: editor_loop(
             crew[n],
@@ -1385,7 +1447,13 @@ def run(
         ok = ok and findings.ok
     if args.large:
         problems = large_inputs(
-            server, port, people[0][1], people[0][0], articles[0][0]
+            server,
+            port,
+            people[0][1],
+            people[0][0],
+            articles[0][0],
+            upload_mb=args.upload_mb,
+            big_claims=args.big_claims,
         )
         large_log = gunicorn_lines(log, log_start)[len(log_lines) :]
         for line in summarise_log(large_log, limit=8):

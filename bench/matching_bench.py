@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching_bench.py                      # SQLite
     .venv/bin/python bench/matching_bench.py --sizes 1000,10000   # smaller
+    .venv/bin/python bench/matching_bench.py --smoke              # 100, 1000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \\
         .venv/bin/python bench/matching_bench.py                  # PostgreSQL
 
@@ -12,13 +13,16 @@ workspace's "checked before?" does) and one 55-claim article at once (what an
 import does). Half the probes are near-copies of a checked claim (traditional
 characters, full-width punctuation, a changed word); half are new sentences.
 It prints per-claim latency percentiles, queries per lookup, the share of
-near-copies found (recall) and of new sentences wrongly matched. Runs in a
-throwaway test database, which it creates and destroys.
+near-copies found (recall) and of new sentences wrongly matched. It checks
+that a lookup takes at most MAX_QUERIES queries, recall is at least
+MIN_RECALL and wrong matches at most MAX_WRONG, and exits 1 otherwise. Runs in
+a throwaway test database, which it creates and destroys.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import statistics
@@ -40,11 +44,18 @@ warnings.filterwarnings("ignore", "No directory at", UserWarning)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from selfcheck import Checks
 
 from annotations import assisting, matching, services
 from annotations.models import Article, Claim, ClaimSketch, Status, Verdict
 
 SIZES = (1_000, 10_000, 100_000)
+SMOKE_SIZES = (100, 1_000)
+# The documented bounds: the claims sharing a sketch band, then their rows;
+# every near-copy found so far, and no new sentence matched.
+MAX_QUERIES = 2
+MIN_RECALL = 0.95
+MAX_WRONG = 0.05
 PER_ARTICLE = 1_000
 PROBES = 200
 
@@ -90,11 +101,16 @@ def sentence(rng: random.Random) -> str:
     )
 
 
-def near_copy(text: str, rng: random.Random) -> str:
-    """The same claim as another outlet might print it."""
+@functools.cache
+def _to_traditional():
     import opencc
 
-    copy = opencc.OpenCC("s2t").convert(text).replace(",", "\uff0c")
+    return opencc.OpenCC("s2t")
+
+
+def near_copy(text: str, rng: random.Random) -> str:
+    """The same claim as another outlet might print it."""
+    copy = _to_traditional().convert(text).replace(",", "\uff0c")
     copy = copy.replace(".", "\u3002") if rng.random() < 0.5 else copy
     if rng.random() < 0.5:  # one word changed
         copy = copy.replace("\u8868\u793a", "\u79f0").replace(" said", " says")
@@ -180,8 +196,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="sizes 100 and 1000")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
+    if args.smoke:
+        sizes = list(SMOKE_SIZES)
+    checks = Checks()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {connection.vendor}; {PROBES} probes per size")
@@ -198,8 +218,23 @@ def main() -> None:
                 f"{r['wrong']:>6.0%} {r['batch']:>13.1f} {r['sketch_rows']:>11,}",
                 flush=True,
             )
+            checks.expect(
+                r["queries"] <= MAX_QUERIES,
+                f"{size}: {r['queries']} queries per lookup, more than {MAX_QUERIES}",
+            )
+            checks.expect(
+                r["recall"] >= MIN_RECALL,
+                f"{size}: {r['recall']:.0%} of near-copies found, under "
+                f"{MIN_RECALL:.0%}",
+            )
+            checks.expect(
+                r["wrong"] <= MAX_WRONG,
+                f"{size}: {r['wrong']:.0%} of new sentences matched, over "
+                f"{MAX_WRONG:.0%}",
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    checks.finish()
 
 
 if __name__ == "__main__":

@@ -1,18 +1,25 @@
 """Workspace rendering cost: articles of 50 to 5,000 claims, measured server-side.
 
     .venv/bin/python bench/workspace_bench.py            # SQLite
+    .venv/bin/python bench/workspace_bench.py --smoke    # small, a few seconds
     DATABASE_URL=postgres://... .venv/bin/python bench/workspace_bench.py
 
-For each size it renders the workspace (with a claim's panel open) and the
-public report through Django's test client, signed in, and prints the
-queries issued, the HTML size and the latency percentiles over repeated
-requests. Runs in a throwaway test database.
+For each size it imports an article as an editor, gives every third claim a
+verdict through the services, with a source, approved by a reviewer and
+published (the report shows only published verdicts). Then it renders the
+workspace (with a claim's panel open) and the public report through Django's
+test client, signed in, and prints the queries issued, the HTML size and the
+latency percentiles over repeated requests. It checks that every claim is on
+the workspace, every published verdict on the report, and that the queries
+are the same at every size and within MAX_QUERIES; it exits 1 otherwise.
+Runs in a throwaway test database.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -32,15 +39,22 @@ django.setup()
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
+from django.utils import timezone
+from people import user_with_role
+from selfcheck import Checks
 
-from annotations import services
-from annotations.models import Verdict
+from annotations import reviewing, roles, services
+from annotations.models import Claim, Source, Status, Verdict
 
 SIZES = (50, 500, 5000)
+SMOKE_SIZES = (20, 200)
+# The documented bound: the same queries at every size, at most these.
+MAX_QUERIES = {"workspace": 14, "report": 10}
+CLAIM_SPAN = re.compile(rb'data-claim="(\d+)"')
+FINDING = b'<div class="finding '
 
 
 def article_text(claims: int, seed: int) -> str:
@@ -81,6 +95,7 @@ def measure(client: Client, url: str, repeats: int) -> dict:
             timings.append(elapsed)
     return {
         "queries": len(queries),
+        "content": response.content,
         "kb": len(response.content) / 1024,
         "p50": statistics.median(timings) * 1000,
         "p95": percentile(timings, 0.95) * 1000,
@@ -88,11 +103,49 @@ def measure(client: Client, url: str, repeats: int) -> dict:
     }
 
 
+def publish_every_third(claims: list[Claim], editor, reviewer) -> int:
+    """Verdicts on every third claim, sourced, approved and published.
+
+    The verdicts go through the services; sources and approvals are written in
+    bulk (with the fields approval sets), since setup time is not measured and
+    one approval per claim would take minutes at 5,000 claims.
+    """
+    checked = claims[::3]
+    for claim in checked:
+        services.set_verdict(
+            claim=claim,
+            verdict=Verdict.DISPUTED,
+            rationale="Checked.",
+            editor=editor,
+            expected_version=claim.version,
+        )
+    Source.objects.bulk_create(
+        Source(
+            claim=claim,
+            url=f"https://sources.example.org/{claim.pk}",
+            title=f"Source for claim {claim.position}",
+            added_by=editor,
+        )
+        for claim in checked
+    )
+    now = timezone.now()
+    Claim.objects.filter(pk__in=[claim.pk for claim in checked]).update(
+        status=Status.APPROVED, approved_by=reviewer, approved_at=now
+    )
+    return reviewing.publish_article(article=claims[0].article, reviewer=reviewer)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument(
+        "--smoke", action="store_true", help="small sizes, 3 requests per row"
+    )
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    if args.smoke:
+        sizes, args.repeats = list(SMOKE_SIZES), 3
     settings.ALLOWED_HOSTS = ["testserver"]
     # Static files are not collected for the bench; plain names suffice.
     settings.STORAGES = {
@@ -102,30 +155,27 @@ def main() -> None:
         },
     }
     setup_test_environment()
+    checks = Checks()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        user = get_user_model().objects.create_user("bench", password="bench-pass-1")
+        editor = user_with_role("bench-editor", roles.EDITOR)
+        reviewer = user_with_role("bench-reviewer", roles.REVIEWER)
         client = Client()
-        client.force_login(user)
+        client.force_login(editor)
         print(f"database: {connection.vendor}; {args.repeats} requests per row")
         print(
             f"{'claims':>7} {'page':>10} {'queries':>8} {'KB':>8} "
             f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
         )
-        for size in map(int, args.sizes.split(",")):
+        queries: dict[str, set[int]] = {name: set() for name in MAX_QUERIES}
+        for size in sizes:
             article = services.import_article(
-                text=article_text(size, size), title=f"{size} claims"
+                text=article_text(size, size),
+                title=f"{size} claims",
+                imported_by=editor,
             )
             claims = list(article.claims.order_by("position"))
-            # A third of the claims carry verdicts, so every style is drawn.
-            for claim in claims[::3]:
-                services.set_verdict(
-                    claim=claim,
-                    verdict=Verdict.DISPUTED,
-                    rationale="Checked.",
-                    editor=user,
-                    expected_version=claim.version,
-                )
+            published = publish_every_third(claims, editor, reviewer)
             middle = claims[len(claims) // 2]
             pages = {
                 "workspace": f"/articles/{article.pk}/?claim={middle.pk}",
@@ -139,8 +189,34 @@ def main() -> None:
                     f"{result['p95']:>8.1f} {result['max']:>8.1f}",
                     flush=True,
                 )
+                queries[name].add(result["queries"])
+                checks.expect(
+                    result["queries"] <= MAX_QUERIES[name],
+                    f"{name} of {len(claims)} claims: {result['queries']} queries, "
+                    f"more than {MAX_QUERIES[name]}",
+                )
+                content = result["content"]
+                if name == "workspace":
+                    shown = {int(pk) for pk in CLAIM_SPAN.findall(content)}
+                    missing = {claim.pk for claim in claims} - shown
+                    checks.expect(
+                        not missing,
+                        f"workspace of {len(claims)} claims lacks {len(missing)}",
+                    )
+                else:
+                    findings = content.count(FINDING)
+                    checks.expect(
+                        findings == published == len(claims[::3]),
+                        f"report: {findings} findings, {published} published, "
+                        f"{len(claims[::3])} verdicts",
+                    )
+        for name, counts in queries.items():
+            checks.expect(
+                len(counts) == 1, f"{name}: queries vary with size: {sorted(counts)}"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    checks.finish()
 
 
 if __name__ == "__main__":
