@@ -5,6 +5,7 @@ SECRET_KEY     required unless DEBUG is on or the tests are running
 DEBUG          "1"/"true" turns debug mode on; off by default
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 IMPORT_MAX_BYTES  largest article file or text accepted by the importer
+SQLITE_TIMEOUT seconds a SQLite write waits for another one to finish (20)
 """
 
 import datetime
@@ -108,6 +109,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real default: with WAL, readers and the one writer do not
+    # block each other; IMMEDIATE takes the write lock when a transaction
+    # begins, so a second writer waits for it (up to the timeout, in
+    # seconds) instead of failing at once with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
