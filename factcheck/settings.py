@@ -177,9 +177,11 @@ STORAGES = {
 
 # Uploads above this are refused by the importer before they are decoded.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-# Let Django accept a request body a little above the import limit, so the
-# importer (not a generic 400) explains the refusal.
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# A JSON body carries the text escaped: \uXXXX is 6 bytes for a Chinese
+# character's 3 in UTF-8, a surrogate pair 12 for 4, \n or \" 2 for 1. So
+# bodies up to three times the import limit (plus room for the other fields)
+# are read, and the importer, not a generic refusal, judges the text itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Production hardening, on whenever DEBUG is off; each can be turned off for a
