@@ -1127,6 +1127,9 @@ class SearchView(generics.GenericAPIView):
     serializer_class = api.SearchResultSerializer
     pagination_class = SearchCursor
     filter_backends: list = []
+    # Asked for only by the browsable API's filter form, which has none here:
+    # get() builds the search itself.
+    queryset = Claim.objects.none()
     paging = frozenset({"cursor", "page_size"})
 
     def get(self, request: Request) -> Response:
