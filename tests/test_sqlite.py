@@ -3,6 +3,7 @@
 The run is bench/sqlite_bench.py's, in a subprocess on its own file-backed
 database (the tests' own SQLite database lives in memory, where neither WAL
 nor the write lock apply); the bench prints the same figures at larger sizes.
+Deselected on PostgreSQL (tests/conftest.py).
 """
 
 import json
@@ -11,13 +12,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from annotations import queries
 
 from .factories import ArticleFactory, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The bench makes its own SQLite database whatever the tests run on, so once
+# is enough: in the SQLite run.
+pytestmark = pytest.mark.sqlite
 
 
 def test_writers_and_a_long_import_at_once_all_succeed_and_a_long_read_is_fast():
@@ -55,7 +59,6 @@ def test_writers_and_a_long_import_at_once_all_succeed_and_a_long_read_is_fast()
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 def test_article_detail_counts_claims_without_grouping_by_the_text():
     article = ArticleFactory(text=sentences(20))
     detail = queries.articles_for_api().defer(None).filter(pk=article.pk)
