@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from annotations.api.errors import BODY_TOO_LARGE
+from annotations.api.errors import BODY_TOO_LARGE, TOO_MANY_PARTS
 from annotations.api.views import TOO_LONG_TO_ANALYSE
 from annotations.importing import MAX_HTML_DEPTH, TOO_DEEP
 from annotations.models import Article, Claim
@@ -70,6 +70,24 @@ def test_a_body_over_djangos_limit_gets_413_json_naming_the_limit(editor_api, se
         "code": "too_large",
     }
     assert not Article.objects.exists()
+
+
+def test_a_form_with_more_fields_than_django_reads_gets_400_json_naming_it(
+    editor_api, settings
+):
+    fields = {f"field{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
+
+    response = editor_api.post(
+        f"{API}/articles/", {**fields, "text": ZH}, format="multipart"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": TOO_MANY_PARTS.format(
+            limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, what="fields"
+        ),
+        "code": "too_many",
+    }
 
 
 def test_djangos_limit_leaves_room_for_any_text_the_importer_takes(settings):

@@ -4,13 +4,17 @@ ValidationError -> 400 (keyed by the request field its code names, else
 ``detail`` and ``code``), PermissionDenied -> 403 with its message (DRF's own
 handler would replace it with a generic one), StaleVersion -> 412 with the
 claim as it now is. A body larger than Django reads
-(DATA_UPLOAD_MAX_MEMORY_SIZE) -> 413 naming the limit, not Django's bare
-HTML "Bad Request".
+(DATA_UPLOAD_MAX_MEMORY_SIZE) -> 413 naming the limit, and a form with too
+many fields or files -> 400 naming it, not Django's bare HTML "Bad Request".
 """
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
@@ -24,6 +28,10 @@ BODY_TOO_LARGE = (
     "The request body is {size:,} bytes; the largest accepted is {limit:,} "
     "bytes, room for an article text of up to {text_limit:,} bytes in UTF-8 "
     "however JSON escapes it. Nothing was stored."
+)
+TOO_MANY_PARTS = (
+    "The request has more than {limit:,} {what}; send only the ones the "
+    "endpoint takes. Nothing was stored."
 )
 # Where an import refusal belongs in a request body.
 IMPORT_FIELDS = {"title": "title", "url": "url"}
@@ -55,6 +63,18 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, RequestDataTooBig):
         return body_too_large(context["request"])
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        files = isinstance(exc, TooManyFilesSent)
+        message = TOO_MANY_PARTS.format(
+            limit=settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            if files
+            else settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            what="files" if files else "fields",
+        )
+        return Response(
+            {"detail": message, "code": "too_many"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied) and exc.args:
