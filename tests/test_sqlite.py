@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from rest_framework.parsers import JSONParser
 
-from annotations import queries
+from annotations import assisting, queries, services
 
 from .factories import ArticleFactory, sentences
 
@@ -67,3 +69,59 @@ def test_article_detail_counts_claims_without_grouping_by_the_text():
 
     assert "TEMP B-TREE" not in plan
     assert detail.get().unit_count == 20
+
+
+def recording_depth(monkeypatch, target, name: str, seen: dict) -> None:
+    """Wrap ``target.name`` to note how many atomic blocks are open when called."""
+    original = getattr(target, name)
+
+    def wrapper(*args, **kwargs):
+        seen[name] = len(connection.atomic_blocks)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, wrapper)
+
+
+@pytest.mark.django_db
+def test_an_api_write_takes_the_write_lock_only_after_parsing_its_body(
+    editor_api, monkeypatch
+):
+    claim = ArticleFactory(text=sentences(2)).claims.first()
+    seen: dict = {}
+    recording_depth(monkeypatch, JSONParser, "parse", seen)
+    recording_depth(monkeypatch, services, "edit_claim", seen)
+    outside = len(connection.atomic_blocks)  # the test's own transaction
+
+    response = editor_api.patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"rationale": "Parsed first."},
+        format="json",
+        headers={"If-Match": f'"{claim.version}"'},
+    )
+
+    assert response.status_code == 200
+    assert seen == {"parse": outside, "edit_claim": outside + 1}
+
+
+@pytest.mark.django_db
+def test_an_api_import_segments_and_analyses_outside_the_write_transaction(
+    editor_api, monkeypatch
+):
+    seen: dict = {}
+    recording_depth(monkeypatch, services, "plan_import", seen)
+    recording_depth(monkeypatch, services, "store_import", seen)
+    recording_depth(monkeypatch, assisting, "analyse_in_request", seen)
+    outside = len(connection.atomic_blocks)
+
+    response = editor_api.post(
+        "/api/v1/articles/",
+        {"title": "Outside", "text": sentences(3)},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert seen == {
+        "plan_import": outside,
+        "store_import": outside + 1,
+        "analyse_in_request": outside,
+    }
