@@ -180,3 +180,44 @@ def test_the_browsable_api_shows_every_page_in_a_browser(editor_api, path):
     assert response.status_code in (200, 400)
     assert response["Content-Type"].startswith("text/html")
     assert b"factcheck" in response.content or b"Django REST" in response.content
+
+
+def text_of_bytes(size: int) -> str:
+    """Sentences, one a line, exactly ``size`` bytes in UTF-8."""
+    cut = sentences(size // 40 + 1).encode()[:size].decode("utf-8", "ignore")
+    return cut + "." * (size - len(cut.encode()))
+
+
+def test_an_article_exactly_at_the_import_limit_is_imported(editor_api, import_limit):
+    text = text_of_bytes(import_limit)
+    assert len(text.encode()) == import_limit
+
+    response = editor_api.post(
+        f"{API}/articles/", {"title": "At the limit", "text": text}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert len(Article.objects.get().text.encode()) == import_limit
+
+
+def test_a_file_exactly_at_the_import_limit_is_imported(editor_api, import_limit):
+    upload = SimpleUploadedFile("story.txt", text_of_bytes(import_limit).encode())
+
+    response = editor_api.post(
+        f"{API}/articles/", {"file": upload, "title": "File"}, format="multipart"
+    )
+
+    assert response.status_code == 201
+
+
+def test_a_new_version_exactly_at_the_import_limit_is_taken(editor_api, import_limit):
+    article = ArticleFactory(text=sentences(3))
+
+    response = editor_api.post(
+        f"{API}/articles/{article.pk}/versions/",
+        {"text": text_of_bytes(import_limit)},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert len(Article.objects.get().text.encode()) == import_limit
