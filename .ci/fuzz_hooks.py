@@ -4,10 +4,29 @@ why: what a request names must exist, or be in some state, in the database
 text not imported yet), or a rule joins two values (If-Match or `version`;
 `from` before `until`)."""
 
+import ast
 import json
 import re
+import threading
 
 import schemathesis
+
+# With --workers, hypothesis describes strategies' lambdas from several
+# threads at once, each parsing source with ast.parse; Python 3.11's AST
+# conversion keeps its recursion depth per interpreter, not per thread, so
+# two parses at once fail with "SystemError: AST constructor recursion depth
+# mismatch" (a runtime error of schemathesis, never a request). One parse at
+# a time avoids it.
+_parse = ast.parse
+_parsing = threading.Lock()
+
+
+def _one_parse_at_a_time(*args, **kwargs):
+    with _parsing:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _one_parse_at_a_time
 
 # Claim writes that take the claim's version (If-Match, or `version`).
 VERSIONED = re.compile(

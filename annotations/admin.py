@@ -54,6 +54,11 @@ REVIEWED = {
 }
 DELETED_MARK = _("deleted")
 ANALYSED = _("Analysed %(count)d articles again: %(hints)d hints.")
+TOO_LONG_TO_ANALYSE = _(
+    "Not analysed, longer than the %(limit)s characters analysed during a "
+    "request: %(titles)s. Run `python manage.py analyse_articles %(ids)s` on "
+    "the server."
+)
 HINT_NAMES = {
     assisting.NAME_VARIANT: _("Name variant"),
     assisting.NUMBER: _("Figure"),
@@ -446,16 +451,30 @@ class ArticleAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def reanalyse(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        articles = list(queryset)
+        analysed, too_long = [], []
         hints = 0
-        for article in articles:
-            assisting.analyse_article(article)
-            hints += sum(queries.hint_counts(article).values())
+        for article in queryset:
+            if assisting.analyse_in_request(article):
+                analysed.append(article)
+                hints += sum(queries.hint_counts(article).values())
+            else:
+                too_long.append(article)
         self.message_user(
             request,
-            ANALYSED % {"count": len(articles), "hints": hints},
+            ANALYSED % {"count": len(analysed), "hints": hints},
             messages.SUCCESS,
         )
+        if too_long:
+            self.message_user(
+                request,
+                TOO_LONG_TO_ANALYSE
+                % {
+                    "limit": f"{settings.ANALYSE_INLINE_MAX_CHARS:,}",
+                    "titles": ", ".join(a.title for a in too_long),
+                    "ids": " ".join(str(a.pk) for a in too_long),
+                },
+                messages.WARNING,
+            )
 
     def get_urls(self):
         urls = super().get_urls()

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q, TextField
@@ -58,13 +59,16 @@ class Unit:
     kind: str
 
 
-def analyse_article(article: Article) -> None:
-    """Compute and store every claim's hints, triage score and match sketch.
+def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
+    """Compute and store every claim's hints, triage score and match sketch;
+    whether it did (not when the text is longer than ``max_chars``).
 
     A fixed number of queries whatever the article's size: rows are written
     with executemany.
     """
     text = Article.objects.values_list("text", flat=True).get(pk=article.pk)
+    if max_chars is not None and len(text) > max_chars:
+        return False
     units = [
         Unit(*row)
         for row in Claim.objects.filter(article=article, orphaned=False)
@@ -115,6 +119,18 @@ def analyse_article(article: Article) -> None:
             [(pk, value) for pk, values in sketches.items() for value in values],
         )
     add_past_verdicts(article, sketches=sketches)
+    return True
+
+
+def analyse_in_request(article: Article) -> bool:
+    """analyse_article() if the article is short enough to analyse during a
+    request (settings.ANALYSE_INLINE_MAX_CHARS); whether it was analysed.
+
+    Longer ones would keep the request past any web server's timeout (jieba
+    tags about 60,000 characters a second): `manage.py analyse_articles`
+    analyses them.
+    """
+    return analyse_article(article, max_chars=settings.ANALYSE_INLINE_MAX_CHARS)
 
 
 def hints_for(

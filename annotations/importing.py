@@ -10,10 +10,11 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import PurePath
 
-from bs4 import BeautifulSoup
 from django.utils.translation import gettext_lazy as _
 
 EMPTY = _("The article is empty: there is no text to import.")
@@ -199,33 +200,179 @@ _SPACES_RE = re.compile(r"[ \t\f\v\u00a0]+")
 _HTML_SPACE_RE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 
 
+# Bounds on the work one HTML page may cause (a few seconds): a long news
+# page has tens of thousands of tags and runs of text, nested a few dozen
+# deep.
+MAX_HTML_PARTS = 300_000
+MAX_HTML_DEPTH = 500
+TOO_MANY_PARTS = _(
+    "The page has more than {limit:,} HTML tags, attributes and runs of text, "
+    "more than any article needs. Save the article's text as .txt and import "
+    "that."
+)
+TOO_DEEP = _(
+    "The page nests HTML tags more than {limit:,} deep, more than any article "
+    "needs. Save the article's text as .txt and import that."
+)
+# Elements that never hold content, so never stay open.
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+# A second one of these closes the first when it is still the innermost
+# element, as browsers do: sloppy pages leave <p> and <li> open.
+_SELF_CLOSING_SIBLINGS = frozenset("p li dt dd tr td th option".split())
+# Where the article is: the first <article>, else the first <main>, else the
+# first <body>, else the whole page.
+_ROOTS = ("article", "main", "body")
+
+
 def extract_html(html: str) -> ExtractedText:
     """The visible text of an HTML page's article, one block per line."""
-    soup = BeautifulSoup(html, "html.parser")
-    title_tag = soup.find("title")
-    title = title_tag.get_text(" ", strip=True) if title_tag else ""
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    headings = frozenset(
-        _SPACES_RE.sub(" ", h.get_text(" ", strip=True))
-        for h in root.find_all(_HEADING_TAGS)
-    )
-    # Line breaks inside HTML source are spaces to a reader; only blocks
-    # (and <pre>) break lines.
-    for string in root.find_all(string=True):
-        if string.find_parent("pre") is None and _HTML_SPACE_RE.search(string):
-            string.replace_with(_HTML_SPACE_RE.sub(" ", string))
-    for tag in root.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in root.get_text().split("\n"))
+    page = _PageText()
+    page.feed(html)
+    page.close()
+    root = next((bit for bit in (1, 2, 4) if page.seen & bit), 0)
+    text = "".join(piece for piece, where in page.pieces if where & root == root)
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
     text = "\n".join(line for line in lines if line)
     if not text:
         raise ImportRefused(EMPTY, code="empty")
+    headings = frozenset(
+        _SPACES_RE.sub(" ", heading)
+        for heading, where in page.headings
+        if where & root == root and heading
+    )
+    title = page.title or ""
     if not title and headings:
         title = min(headings, key=text.find)
     return ExtractedText(text=text, title=title, heading_lines=headings)
+
+
+class _PageText(HTMLParser):
+    """One pass over a page: its text pieces, each with the roots it is in
+    (a bit per _ROOTS), its title and its headings. Every tag costs the same
+    whatever the nesting, and the number of tags and the depth are capped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[tuple[str, int]] = []
+        self.headings: list[tuple[str, int]] = []
+        self.title: str | None = None
+        self.seen = 0  # the roots found
+        self._open: list[str] = []
+        self._open_count: Counter[str] = Counter()
+        self._inside = 0  # the roots the current position is in
+        self._root_depth: dict[int, int] = {}
+        self._drop_depth: int | None = None
+        self._pre = 0
+        self._parts = 0
+        self._title: list[str] | None = None
+        self._heading: list[tuple[list[str], int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._count(1 + len(attrs))
+        if tag in _SELF_CLOSING_SIBLINGS and self._open and self._open[-1] == tag:
+            self._close_to(len(self._open) - 1)
+        if tag in _BLOCK_TAGS:
+            self._text("\n")
+        if tag in _VOID_TAGS:
+            if tag in _BLOCK_TAGS:
+                self._text("\n")
+            return
+        if len(self._open) >= MAX_HTML_DEPTH:
+            raise ImportRefused(
+                TOO_DEEP.format(limit=MAX_HTML_DEPTH), code="too_complex"
+            )
+        self._open.append(tag)
+        self._open_count[tag] += 1
+        depth = len(self._open)
+        if tag == "title" and self.title is None and self._title is None:
+            self._title = []
+        if self._drop_depth is not None:
+            return
+        if tag in _DROP_TAGS:
+            self._drop_depth = depth
+        elif tag == "pre":
+            self._pre += 1
+        elif tag in _HEADING_TAGS:
+            self._heading.append(([], self._inside, depth))
+        elif tag in _ROOTS:
+            bit = 1 << _ROOTS.index(tag)
+            if not self.seen & bit:
+                self.seen |= bit
+                self._inside |= bit
+                self._root_depth[bit] = depth
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        # The innermost open element of that name closes, with every element
+        # inside it; an end tag with nothing to close is ignored.
+        self._count(1)
+        if not self._open_count[tag]:
+            return
+        for depth in range(len(self._open) - 1, -1, -1):
+            if self._open[depth] == tag:
+                self._close_to(depth)
+                return
+
+    def handle_data(self, data: str) -> None:
+        self._count(1)
+        if self._title is not None:
+            self._title.append(data)
+        if self._drop_depth is not None:
+            return
+        for strings, _where, _depth in self._heading:
+            strings.append(data)
+        # Line breaks inside HTML source are spaces to a reader; only blocks
+        # (and <pre>) break lines.
+        self._text(data if self._pre else _HTML_SPACE_RE.sub(" ", data))
+
+    def close(self) -> None:
+        super().close()
+        self._close_to(0)
+
+    def _count(self, parts: int) -> None:
+        self._parts += parts
+        if self._parts > MAX_HTML_PARTS:
+            raise ImportRefused(
+                TOO_MANY_PARTS.format(limit=MAX_HTML_PARTS), code="too_complex"
+            )
+
+    def _text(self, piece: str) -> None:
+        if self._drop_depth is None:
+            self.pieces.append((piece, self._inside))
+
+    def _close_to(self, depth: int) -> None:
+        """Close the open elements from ``depth`` (0-based) inward."""
+        while len(self._open) > depth:
+            level = len(self._open)
+            tag = self._open.pop()
+            self._open_count[tag] -= 1
+            if tag == "title" and self._title is not None:
+                self.title = " ".join(s.strip() for s in self._title if s.strip())
+                self._title = None
+            if self._drop_depth is not None:
+                if level == self._drop_depth:
+                    self._drop_depth = None
+                continue
+            if tag in _BLOCK_TAGS:
+                self._text("\n")
+            if tag == "pre":
+                self._pre -= 1
+            elif (
+                tag in _HEADING_TAGS and self._heading and self._heading[-1][2] == level
+            ):
+                strings, where, _depth = self._heading.pop()
+                heading = " ".join(s.strip() for s in strings if s.strip())
+                self.headings.append((heading, where))
+            for bit, root_depth in list(self._root_depth.items()):
+                if root_depth == level:
+                    self._inside &= ~bit
+                    del self._root_depth[bit]
 
 
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")

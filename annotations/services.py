@@ -159,6 +159,30 @@ def import_article(
         heading_lines=heading_lines,
         imported_by=imported_by,
     )
+    article = store_import(
+        plan=plan,
+        publisher=publisher,
+        published_on=published_on,
+        imported_by=imported_by,
+    )
+    if analyse:
+        assisting.analyse_in_request(article)
+    return article
+
+
+def store_import(
+    *,
+    plan: ImportPlan,
+    publisher: str = "",
+    published_on: datetime.date | None = None,
+    imported_by: User | None = None,
+) -> Article:
+    """Store a planned import: the article and its claims, not yet analysed.
+
+    Only this is the write; planning (segmenting) and analysing come before
+    and after it, so a long import holds the database's write lock briefly.
+    """
+    roles.require(imported_by, roles.IMPORT)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -184,11 +208,6 @@ def import_article(
         # Someone imported the same text between our check and our insert.
         refuse_duplicate(plan.digest, user=imported_by)
         raise
-    if analyse and len(plan.text) <= settings.ANALYSE_INLINE_MAX_CHARS:
-        # Longer articles would keep the request past any web server's
-        # timeout (jieba tags about 60,000 characters a second): their hints
-        # come from `manage.py analyse_articles`.
-        assisting.analyse_article(article)
     return article
 
 
@@ -351,7 +370,7 @@ def edit_claim(
     if analyse and kind is not None and kind != current.kind:
         # A unit that becomes a claim is scored and indexed as one (and one
         # that stops being a claim leaves the "checked before" index).
-        assisting.analyse_article(Article(pk=current.article_id))
+        assisting.analyse_in_request(Article(pk=current.article_id))
     return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
 
 
@@ -498,7 +517,7 @@ def split_claim(
             when=now,
         )
     # The parts need their own figures, score and match sketch.
-    assisting.analyse_article(Article(pk=current.article_id))
+    assisting.analyse_in_request(Article(pk=current.article_id))
     return Claim.objects.get(pk=current.pk), second
 
 
@@ -562,7 +581,7 @@ def merge_with_next(
             reason=f"merged with claim {following.pk}",
             when=now,
         )
-    assisting.analyse_article(Article(pk=current.article_id))
+    assisting.analyse_in_request(Article(pk=current.article_id))
     return Claim.objects.get(pk=current.pk)
 
 

@@ -65,6 +65,8 @@ def import_new_version(
     if not text.strip():
         raise ImportRefused(importing.EMPTY, code="empty")
     digest = importing.text_sha256(text)
+    # Segmenting needs no database: done before the write lock is taken.
+    units = segmentation.split_units(text, heading_lines=heading_lines)
     now = timezone.now()
     with transaction.atomic():
         current = Article.objects.select_for_update().get(pk=article.pk)
@@ -85,7 +87,6 @@ def import_new_version(
             .filter(article=current, orphaned=False)
             .order_by("position")
         )
-        units = segmentation.split_units(text, heading_lines=heading_lines)
         plan = anchoring.reanchor(
             [
                 anchoring.OldClaim(c.pk, c.start, c.end, c.text, c.prefix, c.suffix)
@@ -102,7 +103,7 @@ def import_new_version(
             imported_by=imported_by,
             imported_at=now,
         )
-    assisting.analyse_article(current)
+    assisting.analyse_in_request(current)
     return outcome
 
 

@@ -8,6 +8,7 @@ IMPORT_MAX_BYTES  largest article file or text accepted by the importer
 TRUSTED_PROXIES   how many reverse proxies (that append X-Forwarded-For) stand
                   in front of the app (default 0: the header is ignored)
 REDIS_URL      a Redis server for the shared cache (default: a database table)
+SQLITE_TIMEOUT seconds a SQLite write waits for another one to finish (20)
 """
 
 import datetime
@@ -114,6 +115,18 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a real default: with WAL, readers and the one writer do not
+    # block each other; IMMEDIATE takes the write lock when a transaction
+    # begins, so a second writer waits for it (up to the timeout, in
+    # seconds) instead of failing at once with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache for every worker process, so throttle counts hold across them: a
@@ -193,9 +206,11 @@ STORAGES = {
 
 # Uploads above this are refused by the importer before they are decoded.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-# Let Django accept a request body a little above the import limit, so the
-# importer (not a generic 400) explains the refusal.
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# A JSON body carries the text escaped: \uXXXX is 6 bytes for a Chinese
+# character's 3 in UTF-8, a surrogate pair 12 for 4, \n or \" 2 for 1. So
+# bodies up to three times the import limit (plus room for the other fields)
+# are read, and the importer, not a generic refusal, judges the text itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Production hardening, on whenever DEBUG is off; each can be turned off for a

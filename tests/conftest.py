@@ -14,15 +14,18 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "postgres: needs PostgreSQL (deselected on any other database)"
     )
+    config.addinivalue_line(
+        "markers", "sqlite: about SQLite itself (deselected on any other database)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    """Deselect (not skip) PostgreSQL-only tests when the database is another."""
-    if connections["default"].vendor == "postgresql":
-        return
+    """Deselect (not skip) the tests of one database when running on another."""
+    vendor = connections["default"].vendor
+    other = {"postgresql": "sqlite", "sqlite": "postgres"}.get(vendor)
     kept, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres") else kept).append(item)
+        (deselected if other and item.get_closest_marker(other) else kept).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ import pytest
 from annotations.importing import (
     BINARY,
     EMPTY,
+    MAX_HTML_DEPTH,
+    MAX_HTML_PARTS,
+    TOO_DEEP,
+    TOO_MANY_PARTS,
     UNDECODABLE,
     ImportRefused,
     check_size,
@@ -353,6 +358,69 @@ def test_html_headings_become_heading_units_when_segmented() -> None:
         "Main Heading",
         "Sub heading",
     ]
+
+
+def test_html_comments_stay_invisible_even_across_lines() -> None:
+    html = "<p>Kept.<!-- an editor's\n  note --></p><p>Also kept.</p>"
+
+    assert extract_html(html).text == "Kept.\nAlso kept."
+
+
+def test_html_left_open_paragraphs_and_items_close_at_the_next_one() -> None:
+    paragraphs = "".join(f"<p>Paragraph {n}." for n in range(2 * MAX_HTML_DEPTH))
+    items = "".join(f"<li>Item {n}" for n in range(2 * MAX_HTML_DEPTH))
+
+    text = extract_html(f"<body>{paragraphs}<ul>{items}</ul></body>").text
+
+    lines = text.split("\n")
+    assert lines[0] == "Paragraph 0."
+    assert lines[-1] == f"Item {2 * MAX_HTML_DEPTH - 1}"
+    assert len(lines) == 4 * MAX_HTML_DEPTH
+
+
+def test_html_nested_as_deep_as_allowed_is_imported() -> None:
+    depth = MAX_HTML_DEPTH - 2  # inside <html><body>
+    html = f"<html><body>{'<div>' * depth}Deep.{'</div>' * depth}</body></html>"
+
+    assert extract_html(html).text == "Deep."
+
+
+def bomb_refused(html: str, seconds: float = 2) -> ImportRefused:
+    """extract_html's refusal of ``html``, which must come within ``seconds``."""
+    started = time.perf_counter()
+    error = refused(extract_html, html)
+    assert time.perf_counter() - started < seconds
+    assert error.code == "too_complex"
+    return error
+
+
+def test_html_of_100_kb_of_unclosed_tags_is_refused_at_once() -> None:
+    error = bomb_refused("<b>word " * 12_500)
+
+    assert str(error.message) == TOO_DEEP.format(limit=MAX_HTML_DEPTH)
+    assert "Save the article's text as .txt" in str(error.message)
+
+
+def test_html_of_100000_nested_divs_is_refused_at_once() -> None:
+    bomb_refused("<div>" * 100_000 + "x" + "</div>" * 100_000)
+
+
+def test_html_with_more_parts_than_the_limit_is_refused() -> None:
+    # The parser reads every part before the last one, so not at once.
+    error = bomb_refused("<i>x</i>" * (MAX_HTML_PARTS // 3 + 1), seconds=10)
+
+    assert str(error.message) == TOO_MANY_PARTS.format(limit=MAX_HTML_PARTS)
+
+
+def test_html_just_under_the_limit_is_imported_in_time_linear_in_its_size() -> None:
+    # 3 parts each: the tag, its text, its end tag.
+    count = MAX_HTML_PARTS // 3 - 10
+    started = time.perf_counter()
+
+    text = extract_html("<p>Line.</p>" * count).text
+
+    assert time.perf_counter() - started < 10
+    assert text.count("\n") == count - 1
 
 
 # Markdown --------------------------------------------------------------------

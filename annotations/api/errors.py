@@ -3,10 +3,18 @@
 ValidationError -> 400 (keyed by the request field its code names, else
 ``detail`` and ``code``), PermissionDenied -> 403 with its message (DRF's own
 handler would replace it with a generic one), StaleVersion -> 412 with the
-claim as it now is.
+claim as it now is. A body larger than Django reads
+(DATA_UPLOAD_MAX_MEMORY_SIZE) -> 413 naming the limit, and a form with too
+many fields or files -> 400 naming it, not Django's bare HTML "Bad Request".
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.response import Response
@@ -16,6 +24,15 @@ from ..importing import ImportRefused
 from ..services import StaleVersion
 from .views import claim_response
 
+BODY_TOO_LARGE = (
+    "The request body is {size:,} bytes; the largest accepted is {limit:,} "
+    "bytes, room for an article text of up to {text_limit:,} bytes in UTF-8 "
+    "however JSON escapes it. Nothing was stored."
+)
+TOO_MANY_PARTS = (
+    "The request has more than {limit:,} {what}; send only the ones the "
+    "endpoint takes. Nothing was stored."
+)
 # Where an import refusal belongs in a request body.
 IMPORT_FIELDS = {"title": "title", "url": "url"}
 # Service error codes that name the request field at fault.
@@ -44,6 +61,20 @@ def exception_handler(exc, context):
             {field: [str(exc.message)], "code": exc.code},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, RequestDataTooBig):
+        return body_too_large(context["request"])
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        files = isinstance(exc, TooManyFilesSent)
+        message = TOO_MANY_PARTS.format(
+            limit=settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            if files
+            else settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            what="files" if files else "fields",
+        )
+        return Response(
+            {"detail": message, "code": "too_many"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied) and exc.args:
@@ -59,3 +90,16 @@ def validation_body(error: DjangoValidationError) -> dict:
     if code in FIELD_CODES:
         return {code: error.messages}
     return {"detail": " ".join(error.messages), "code": code or "invalid"}
+
+
+def body_too_large(request) -> Response:
+    """413 for a request body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    message = BODY_TOO_LARGE.format(
+        size=int(request.META.get("CONTENT_LENGTH") or 0),
+        limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        text_limit=settings.IMPORT_MAX_BYTES,
+    )
+    return Response(
+        {"detail": message, "code": "too_large"},
+        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    )
