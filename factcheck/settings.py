@@ -5,6 +5,9 @@ SECRET_KEY     required unless DEBUG is on or the tests are running
 DEBUG          "1"/"true" turns debug mode on; off by default
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 IMPORT_MAX_BYTES  largest article file or text accepted by the importer
+FETCH_TIMEOUT  seconds a fetch of a link (import, source archive) may take
+FETCH_ALLOWED_HOSTS  comma-separated hosts fetched even at private addresses
+SOURCE_SNAPSHOT_MAX_BYTES  largest source page kept in an archived copy
 """
 
 import datetime
@@ -168,6 +171,16 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 # importer (not a generic 400) explains the refusal.
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Fetching links (annotations/fetching.py). Private, loopback, link-local and
+# multicast addresses are refused unless their host is listed here: only for
+# a trusted intranet host, or the tests' server on 127.0.0.1.
+FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
+# Source snapshots keep at most this much of the fetched page.
+SOURCE_SNAPSHOT_MAX_BYTES = int(
+    os.environ.get("SOURCE_SNAPSHOT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 
 # Production hardening, on whenever DEBUG is off; each can be turned off for a
 # deployment behind a proxy that already does it.
