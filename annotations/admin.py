@@ -795,8 +795,16 @@ class ClaimAdmin(HistoryAdmin):
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     Media = DeskMedia
-    list_display = ("title", "publisher", "stance", "link", "claim_ref", "added_at")
-    list_filter = ("stance", ArticleFilter)
+    list_display = (
+        "title",
+        "publisher",
+        "stance",
+        "link",
+        "link_state",
+        "claim_ref",
+        "added_at",
+    )
+    list_filter = ("stance", "link_state", ArticleFilter)
     list_select_related = ("claim__article", "added_by")
     search_fields = ("title", "url", "publisher", "quote")
     autocomplete_fields = ("claim",)

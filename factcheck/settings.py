@@ -5,6 +5,7 @@ SECRET_KEY     required unless DEBUG is on or the tests are running
 DEBUG          "1"/"true" turns debug mode on; off by default
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 IMPORT_MAX_BYTES  largest article file or text accepted by the importer
+FETCH_ENABLED  "0" turns fetching links off (imports from links, source archiving)
 FETCH_TIMEOUT  seconds a fetch of a link (import, source archive) may take
 FETCH_ALLOWED_HOSTS  comma-separated hosts fetched even at private addresses
 SOURCE_SNAPSHOT_MAX_BYTES  largest source page kept in an archived copy
@@ -176,6 +177,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # multicast addresses are refused unless their host is listed here: only for
 # a trusted intranet host, or the tests' server on 127.0.0.1.
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
+# Off, nothing is fetched: imports from a link are refused and sources are not
+# archived. Off in the tests unless a test turns it on with its own server.
+FETCH_ENABLED = env_bool("FETCH_ENABLED", not TESTING)
 FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
 # Source snapshots keep at most this much of the fetched page.
 SOURCE_SNAPSHOT_MAX_BYTES = int(

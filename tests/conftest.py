@@ -85,6 +85,7 @@ def editor_api(editor):
 def web(settings):
     """A local HTTP server on 127.0.0.1 that fetches are allowed to reach."""
     server = LocalServer().start()
+    settings.FETCH_ENABLED = True
     settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.FETCH_TIMEOUT = 2
     yield server

@@ -370,7 +370,7 @@ def test_admin_import_shows_refusals_next_to_the_field(admin_client_):
     )
     assert "binary file" in binary.content.decode()
     empty = admin_client_.post(url, {"title": "Nothing", "text": "   "})
-    assert "Paste the article text or choose a file" in empty.content.decode()
+    assert "Paste the article text, choose a file, or give" in empty.content.decode()
     assert Article.objects.count() == 1
 
 
