@@ -30,7 +30,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import assisting, importing, queries, reviewing, roles, services
 from .forms import ArticleImportForm
-from .models import Article, ArticleVersion, Claim, Comment, Correction, Source
+from .models import (
+    Article,
+    ArticleCapture,
+    ArticleVersion,
+    Claim,
+    Comment,
+    Correction,
+    Source,
+    SourceSnapshot,
+)
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
@@ -916,6 +925,40 @@ class ReadOnly:
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class Evidence(ReadOnly):
+    """Fetched pages are evidence: shown, never changed or deleted here."""
+
+    list_per_page = 100
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ArticleCapture)
+class ArticleCaptureAdmin(Evidence, admin.ModelAdmin):
+    Media = DeskMedia
+    list_display = ("article", "final_url", "status", "fetched_at", "author")
+    list_select_related = ("article",)
+    search_fields = ("final_url", "requested_url", "article__title")
+    # The raw page can be megabytes: its SHA-256 identifies it here.
+    exclude = ("html",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleCapture]:
+        return super().get_queryset(request).defer("html", "article__text")
+
+
+@admin.register(SourceSnapshot)
+class SourceSnapshotAdmin(Evidence, admin.ModelAdmin):
+    Media = DeskMedia
+    list_display = ("source", "fetched_at", "status", "final_url", "error")
+    list_filter = ("status",)
+    list_select_related = ("source",)
+    search_fields = ("final_url", "title", "source__title", "source__url")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SourceSnapshot]:
+        return super().get_queryset(request).defer("text")
 
 
 @admin.register(Correction)

@@ -234,6 +234,9 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    # So the Host header leaves out the port when it is https' own.
+    default_port = 443
+
     def __init__(self, host: str, port: int, addresses: list[str], timeout: float):
         super().__init__(host, port, addresses, timeout)
         self._context = ssl.create_default_context()

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations import assisting, reviewing, services, versions
 from annotations.models import (
@@ -22,6 +23,7 @@ from annotations.models import (
     CommentKind,
     Correction,
     Source,
+    SourceSnapshot,
     Status,
     Verdict,
 )
@@ -1054,3 +1056,28 @@ def test_article_versions_changelist_keeps_its_queries(admin_client_):
         )
     assert ArticleVersion.objects.count() == 29
     assert queries_for(admin_client_, url) == few
+
+
+def test_fetched_pages_and_snapshots_are_listed_read_only(admin_client_):
+    article = ArticleFactory()
+    source = add_source(claim_of(article))
+    SourceSnapshot.objects.create(
+        source=source,
+        fetched_at=timezone.now(),
+        error="Could not connect to 'example.org': refused.",
+    )
+    snapshots = reverse("admin:annotations_sourcesnapshot_changelist")
+    captures = reverse("admin:annotations_articlecapture_changelist")
+
+    one = queries_for(admin_client_, snapshots)
+    for _ in range(5):
+        SourceSnapshot.objects.create(
+            source=source, fetched_at=timezone.now(), status=404
+        )
+    many = queries_for(admin_client_, snapshots)
+
+    assert many == one
+    assert "Could not connect" in admin_client_.get(snapshots).content.decode()
+    assert admin_client_.get(captures).status_code == 200
+    add = reverse("admin:annotations_sourcesnapshot_add")
+    assert admin_client_.get(add).status_code == 403

@@ -5,6 +5,13 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from annotations import roles
+
+
+def refresh_roles(apps, schema_editor):
+    # Every role may read fetched pages and source snapshots.
+    roles.install_roles(apps)
+
 
 class Migration(migrations.Migration):
 
@@ -93,4 +100,5 @@ class Migration(migrations.Migration):
             model_name='sourcesnapshot',
             constraint=models.CheckConstraint(condition=models.Q(('status__isnull', False), models.Q(('error', ''), _negated=True), _connector='OR'), name='snapshot_status_or_error'),
         ),
+        migrations.RunPython(refresh_roles, migrations.RunPython.noop),
     ]
