@@ -167,7 +167,8 @@ def page_text(page: FetchResult) -> tuple[str, str]:
         if page.content_type in importing.HTML_TYPES:
             extracted = importing.extract_article(importing.decode_page(page))
         elif page.content_type == "application/pdf" and not page.truncated:
-            extracted = importing.read_pdf(page.body, limit=len(page.body))
+            cap = settings.SOURCE_SNAPSHOT_MAX_BYTES
+            extracted = importing.read_pdf(page.body, limit=cap)
         elif page.content_type in TEXT_TYPES:
             extracted = importing.ExtractedText(text=importing.decode_page(page))
         else:

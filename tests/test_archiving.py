@@ -16,6 +16,7 @@ from annotations import archiving, services
 from annotations.importing import text_sha256
 from annotations.models import LinkState, Source, SourceSnapshot, Verdict
 
+from .documents import make_pdf
 from .factories import ArticleFactory, add_source, claim_of, fresh, judge, publish
 
 pytestmark = pytest.mark.django_db
@@ -356,3 +357,20 @@ def test_the_report_and_exports_link_the_archived_copy(
         "cached": f"http://testserver{archive}",
         "sourceDate": row["sources"][0]["archive"]["fetched_at"],
     }
+
+
+def test_a_pdf_source_is_archived_with_its_text(
+    claim, editor, web, django_capture_on_commit_callbacks
+):
+    pdf = make_pdf([["The Cosmos 1 satellite was launched on Tuesday."]], title="Sail")
+    url = web.route(
+        "/release.pdf", body=pdf, headers={"Content-Type": "application/pdf"}
+    )
+
+    source = attach(claim, editor, url, django_capture_on_commit_callbacks)
+
+    assert (source.archive.title, source.archive.text) == (
+        "Sail",
+        "The Cosmos 1 satellite was launched on Tuesday.",
+    )
+    assert source.archive.content_type == "application/pdf"
