@@ -38,7 +38,6 @@ from .models import (
     Comment,
     Correction,
     Source,
-    SourceSnapshot,
 )
 
 STALE_FORM = _(
@@ -928,7 +927,11 @@ class ReadOnly:
 
 
 class Evidence(ReadOnly):
-    """Fetched pages are evidence: shown, never changed or deleted here."""
+    """Fetched pages are evidence: shown, never changed or deleted here.
+
+    (Source snapshots have no admin page: deleting a source deletes them,
+    which the admin would refuse for a model it shows as undeletable.)
+    """
 
     list_per_page = 100
 
@@ -942,23 +945,12 @@ class ArticleCaptureAdmin(Evidence, admin.ModelAdmin):
     list_display = ("article", "final_url", "status", "fetched_at", "author")
     list_select_related = ("article",)
     search_fields = ("final_url", "requested_url", "article__title")
+    formfield_overrides = URL_FORMFIELD
     # The raw page can be megabytes: its SHA-256 identifies it here.
     exclude = ("html",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleCapture]:
         return super().get_queryset(request).defer("html", "article__text")
-
-
-@admin.register(SourceSnapshot)
-class SourceSnapshotAdmin(Evidence, admin.ModelAdmin):
-    Media = DeskMedia
-    list_display = ("source", "fetched_at", "status", "final_url", "error")
-    list_filter = ("status",)
-    list_select_related = ("source",)
-    search_fields = ("final_url", "title", "source__title", "source__url")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[SourceSnapshot]:
-        return super().get_queryset(request).defer("text")
 
 
 @admin.register(Correction)

@@ -74,6 +74,13 @@ def anon():
 
 
 @pytest.fixture
+def editor_client(client, editor):
+    """A browser-like client signed in as the editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def editor_api(editor):
     """An API client signed in as the editor."""
     client = APIClient()

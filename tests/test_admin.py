@@ -17,6 +17,7 @@ from django.utils import timezone
 from annotations import assisting, reviewing, services, versions
 from annotations.models import (
     Article,
+    ArticleCapture,
     ArticleVersion,
     Claim,
     Comment,
@@ -1058,26 +1059,38 @@ def test_article_versions_changelist_keeps_its_queries(admin_client_):
     assert queries_for(admin_client_, url) == few
 
 
-def test_fetched_pages_and_snapshots_are_listed_read_only(admin_client_):
+def test_fetched_pages_are_listed_read_only(admin_client_):
     article = ArticleFactory()
-    source = add_source(claim_of(article))
-    SourceSnapshot.objects.create(
-        source=source,
+    capture = ArticleCapture.objects.create(
+        article=article,
+        requested_url="https://news.example.org/a",
+        final_url="https://news.example.org/b",
+        status=200,
         fetched_at=timezone.now(),
-        error="Could not connect to 'example.org': refused.",
+        html=b"<p>Page</p>",
+        sha256="0" * 64,
     )
-    snapshots = reverse("admin:annotations_sourcesnapshot_changelist")
     captures = reverse("admin:annotations_articlecapture_changelist")
+    change = reverse("admin:annotations_articlecapture_change", args=[capture.pk])
 
-    one = queries_for(admin_client_, snapshots)
-    for _ in range(5):
-        SourceSnapshot.objects.create(
-            source=source, fetched_at=timezone.now(), status=404
-        )
-    many = queries_for(admin_client_, snapshots)
+    listed = admin_client_.get(captures).content.decode()
 
-    assert many == one
-    assert "Could not connect" in admin_client_.get(snapshots).content.decode()
-    assert admin_client_.get(captures).status_code == 200
-    add = reverse("admin:annotations_sourcesnapshot_add")
-    assert admin_client_.get(add).status_code == 403
+    assert "https://news.example.org/b" in listed
+    assert admin_client_.get(change).status_code == 200
+    assert admin_client_.get(f"{captures}add/").status_code == 403
+    delete = reverse("admin:annotations_articlecapture_delete", args=[capture.pk])
+    assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
+    assert ArticleCapture.objects.filter(pk=capture.pk).exists()
+
+
+def test_deleting_a_source_in_the_admin_deletes_its_snapshots(admin_client_):
+    source = add_source(claim_of(ArticleFactory()))
+    SourceSnapshot.objects.create(
+        source=source, fetched_at=timezone.now(), error="Could not connect."
+    )
+    delete = reverse("admin:annotations_source_delete", args=[source.pk])
+
+    response = admin_client_.post(delete, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not SourceSnapshot.objects.exists()

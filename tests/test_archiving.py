@@ -4,7 +4,6 @@ flags sources whose address breaks or whose text changes."""
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,25 +17,18 @@ from annotations.models import LinkState, Source, SourceSnapshot, Verdict
 
 from .documents import make_pdf
 from .factories import ArticleFactory, add_source, claim_of, fresh, judge, publish
+from .webserver import HTML, NEWS_PAGE
 
 pytestmark = pytest.mark.django_db
 
-PAGE = (Path(__file__).parent / "pages" / "voa-shenzhou7-2008.html").read_bytes()
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 FIRST = "中国第三次载人宇宙飞船的船组成员们为迎接中国历史性的第一次太空行走组装太空服。"
-CHANGED_PAGE = PAGE.replace("4百多万美元".encode(), "5百多万美元".encode())
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+CHANGED_PAGE = NEWS_PAGE.replace("4百多万美元".encode(), "5百多万美元".encode())
 
 
 @pytest.fixture
 def evidence(web):
-    return web.route("/evidence", body=PAGE, headers=HTML)
+    return web.route("/evidence", body=NEWS_PAGE, headers=HTML)
 
 
 @pytest.fixture
@@ -68,7 +60,11 @@ def test_attaching_a_source_archives_its_page(
     assert snapshot.text.startswith(FIRST)
     assert "评论者甲" not in snapshot.text
     assert snapshot.sha256 == text_sha256(snapshot.text)
-    assert (snapshot.size, snapshot.truncated, snapshot.error) == (len(PAGE), False, "")
+    assert (snapshot.size, snapshot.truncated, snapshot.error) == (
+        len(NEWS_PAGE),
+        False,
+        "",
+    )
 
 
 def test_nothing_is_fetched_before_the_commit(claim, editor, evidence, web):
@@ -98,7 +94,7 @@ def test_a_source_at_a_private_address_is_not_fetched(
     claim, editor, web, settings, django_capture_on_commit_callbacks
 ):
     settings.FETCH_ALLOWED_HOSTS = []
-    url = web.route("/evidence", body=PAGE, headers=HTML)
+    url = web.route("/evidence", body=NEWS_PAGE, headers=HTML)
 
     source = attach(claim, editor, url, django_capture_on_commit_callbacks)
 
@@ -127,7 +123,7 @@ def test_a_large_page_is_archived_up_to_the_cap(
     claim, editor, web, settings, django_capture_on_commit_callbacks
 ):
     settings.SOURCE_SNAPSHOT_MAX_BYTES = 3000
-    url = web.route("/long", body=PAGE, headers=HTML, chunked=True)
+    url = web.route("/long", body=NEWS_PAGE, headers=HTML, chunked=True)
 
     source = attach(claim, editor, url, django_capture_on_commit_callbacks)
 
@@ -224,7 +220,7 @@ def test_check_sources_archives_a_source_that_failed_at_first(
         claim, editor, web.url("/later"), django_capture_on_commit_callbacks
     )
     assert source.link_state == LinkState.BROKEN
-    web.route("/later", body=PAGE, headers=HTML)
+    web.route("/later", body=NEWS_PAGE, headers=HTML)
 
     archiving.check_sources()
 
@@ -265,11 +261,11 @@ def test_the_panel_links_the_archived_copy_with_flat_queries(
             )
         return len(context), response.content.decode()
 
-    url = web.route("/evidence/0", body=PAGE, headers=HTML)
+    url = web.route("/evidence/0", body=NEWS_PAGE, headers=HTML)
     source = attach(claim, editor, url, django_capture_on_commit_callbacks)
     one, body = panel_queries()
     for n in range(1, 8):
-        url = web.route(f"/evidence/{n}", body=PAGE, headers=HTML)
+        url = web.route(f"/evidence/{n}", body=NEWS_PAGE, headers=HTML)
         attach(claim, editor, url, django_capture_on_commit_callbacks)
     many, _body = panel_queries()
 

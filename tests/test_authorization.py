@@ -29,15 +29,18 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from annotations import reviewing, services, versions
 from annotations.models import (
     Article,
+    ArticleCapture,
     ArticleVersion,
     Claim,
     Comment,
     Source,
+    SourceSnapshot,
     Status,
     Verdict,
 )
@@ -321,6 +324,15 @@ ROWS = [
         "/sources/{source}/delete/",
         edit(302),
         lambda o: {"version": o.draft_version},
+    ),
+    # A source's archived copy: public once its verdict is published.
+    Row("source_archive", "GET", "/sources/{public_source}/archive/", everyone(200)),
+    Row("source_archive", "GET", "/sources/{source}/archive/", PAGE),
+    Row(
+        "source_archive",
+        "GET",
+        "/sources/{unarchived_source}/archive/",
+        (LOGIN, 403, 404, 404, 404, 404),
     ),
     Row("report", "GET", "/r/{article}/", everyone(200)),
     Row("report", "GET", "/r/{unpublished}/", everyone(404)),
@@ -654,6 +666,8 @@ ADMIN_MODELS = {
         STAFF,
     ),
     "annotations/articleversion/{version}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
+    # Fetched pages are evidence: read by every role, changed by nobody.
+    "annotations/articlecapture/{capture}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/correction/{correction}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/comment/{comment}": (STAFF, NOBODY, STAFF, ADMIN_ONLY, STAFF),
     "auth/user/{writer}": (ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
@@ -711,12 +725,14 @@ def objects() -> SimpleNamespace:
         claim_of(article, n) for n in range(1, 6)
     )
     source = add_source(draft, added_by=writer)
+    archived(source)
     judge(draft, Verdict.DISPUTED, "The filing says 30 offices.", editor=writer)
     services.add_comment(claim=draft, author=writer, text="The 2021 one.")
-    add_source(approved, added_by=writer)
+    unarchived_source = add_source(approved, added_by=writer)
     judge(approved, Verdict.VERIFIED, "The registry lists the sale.", editor=writer)
     approve(approved, checker)
-    add_source(published, added_by=writer)
+    public_source = add_source(published, added_by=writer)
+    archived(public_source)
     judge(published, Verdict.MISSTATED, "The loss was $3 million.", editor=writer)
     publish(published, checker)
     current = fresh(published)
@@ -731,6 +747,15 @@ def objects() -> SimpleNamespace:
     approve(published, checker)  # the correction, now public
 
     unpublished = ArticleFactory(title="Nothing published", imported_by=writer)
+    capture = ArticleCapture.objects.create(
+        article=unpublished,
+        requested_url="https://news.example.org/a",
+        final_url="https://news.example.org/a",
+        status=200,
+        fetched_at=timezone.now(),
+        html=b"<p>Page</p>",
+        sha256="0" * 64,
+    )
     deleted = ArticleFactory(title="Deleted", imported_by=writer)
     services.delete_article(article=deleted, by=None)
     log = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "x"}
@@ -751,6 +776,9 @@ def objects() -> SimpleNamespace:
         published=published.pk,
         published_version=current[published.pk].version,
         source=source.pk,
+        public_source=public_source.pk,
+        unarchived_source=unarchived_source.pk,
+        capture=capture.pk,
         comment=Comment.objects.filter(claim=draft).first().pk,
         correction=current[published.pk].corrections.get().pk,
         version=ArticleVersion.objects.get(article=article).pk,
@@ -771,6 +799,19 @@ def objects() -> SimpleNamespace:
         access_log=AccessLog.objects.create(**log).pk,
         failure_log=AccessFailureLog.objects.create(**log).pk,
     )
+
+
+def archived(source: Source) -> SourceSnapshot:
+    """Give ``source`` an archived copy, as archiving would (without fetching)."""
+    snapshot = SourceSnapshot.objects.create(
+        source=source,
+        fetched_at=timezone.now(),
+        status=200,
+        final_url=source.url,
+        text="The evidence.",
+    )
+    Source.objects.filter(pk=source.pk).update(archive=snapshot)
+    return snapshot
 
 
 def people() -> dict[str, object]:

@@ -2,7 +2,6 @@
 archived, and see the link flagged broken when the page disappears."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,12 +12,11 @@ from annotations.models import Article, LinkState, Source
 
 from .browser import PASSWORD, open_claim, screenshot, sign_in
 from .factories import UserFactory
+from .webserver import HTML, NEWS_PAGE
 
 pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
-PAGE = (Path(__file__).parent / "pages" / "voa-shenzhou7-2008.html").read_bytes()
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 TITLE = "中国宇航员准备首次太空行走"
 
 
@@ -30,8 +28,8 @@ def editor(transactional_db):
 def test_import_a_link_then_archive_a_source_and_see_it_break(
     open_page, editor, web, page_errors
 ):
-    story = web.route("/news/shenzhou7", body=PAGE, headers=HTML)
-    evidence = web.route("/evidence", body=PAGE, headers=HTML)
+    story = web.route("/news/shenzhou7", body=NEWS_PAGE, headers=HTML)
+    evidence = web.route("/evidence", body=NEWS_PAGE, headers=HTML)
     page = open_page()
     sign_in(page, editor.username, PASSWORD)
     page.goto("/articles/new/")
@@ -49,7 +47,7 @@ def test_import_a_link_then_archive_a_source_and_see_it_break(
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"), timeout=60_000)
     expect(page.locator("h1")).to_have_text(TITLE)
     article = Article.objects.get()
-    assert bytes(article.capture.html) == PAGE
+    assert bytes(article.capture.html) == NEWS_PAGE
 
     claim = article.claims.order_by("position").first()
     open_claim(page, claim)

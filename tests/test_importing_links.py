@@ -3,7 +3,6 @@ article extracted with trafilatura, the page kept as fetched; and every way a
 link can fail, with nothing stored."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,11 +10,11 @@ from django.urls import reverse
 
 from annotations.models import Article, ArticleCapture, Claim, Kind
 
+from .webserver import HTML, NEWS_PAGE
+
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-PAGE = (Path(__file__).parent / "pages" / "voa-shenzhou7-2008.html").read_bytes()
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 TITLE = "中国宇航员准备首次太空行走"
 FIRST = "中国第三次载人宇宙飞船的船组成员们为迎接中国历史性的第一次太空行走组装太空服。"
 # The page's menus, player, schedule, advertisement, comments and footer.
@@ -37,14 +36,8 @@ SCRIPT_ONLY = (
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def story(web):
-    return web.route("/2008/09/shenzhou7", body=PAGE, headers=HTML)
+    return web.route("/2008/09/shenzhou7", body=NEWS_PAGE, headers=HTML)
 
 
 def import_link(client, url: str, **fields):
@@ -78,7 +71,7 @@ def test_a_link_is_fetched_and_its_article_extracted_and_kept(
         assert chrome not in article.text
     assert article.claims.get(text="空间站的关键一步").kind == Kind.HEADING
     capture = article.capture
-    assert bytes(capture.html) == PAGE
+    assert bytes(capture.html) == NEWS_PAGE
     assert (capture.requested_url, capture.final_url, capture.status) == (
         story,
         story,
@@ -143,7 +136,7 @@ def test_the_command_imports_a_link(story, editor):
     )
 
     assert f'"{TITLE}"' in out.getvalue()
-    assert bytes(Article.objects.get().capture.html) == PAGE
+    assert bytes(Article.objects.get().capture.html) == NEWS_PAGE
 
 
 def test_the_command_needs_a_file_or_a_link():
@@ -180,7 +173,7 @@ def test_a_page_behind_a_sign_in_is_refused(editor_client, web):
 
 def test_a_slow_site_times_out(editor_client, web, settings):
     settings.FETCH_TIMEOUT = 0.3
-    url = web.route("/slow", body=PAGE, headers=HTML, delay=1.5)
+    url = web.route("/slow", body=NEWS_PAGE, headers=HTML, delay=1.5)
 
     body = refusal(editor_client, url)
 
@@ -189,7 +182,7 @@ def test_a_slow_site_times_out(editor_client, web, settings):
 
 def test_an_oversized_page_is_refused_at_the_import_limit(editor_client, web, settings):
     settings.IMPORT_MAX_BYTES = 5000
-    url = web.route("/huge", body=PAGE * 3, headers=HTML, chunked=True)
+    url = web.route("/huge", body=NEWS_PAGE * 3, headers=HTML, chunked=True)
 
     body = refusal(editor_client, url)
 
@@ -198,7 +191,7 @@ def test_an_oversized_page_is_refused_at_the_import_limit(editor_client, web, se
 
 def test_a_redirect_to_a_private_address_is_refused(editor_client, web):
     private = f"http://localhost:{web.port}/2008/09/shenzhou7"
-    web.route("/2008/09/shenzhou7", body=PAGE, headers=HTML)
+    web.route("/2008/09/shenzhou7", body=NEWS_PAGE, headers=HTML)
     url = web.route("/go", status=302, headers={"Location": private})
 
     body = refusal(editor_client, url)
@@ -209,7 +202,7 @@ def test_a_redirect_to_a_private_address_is_refused(editor_client, web):
 
 def test_a_private_address_is_refused_without_a_request(editor_client, web, settings):
     settings.FETCH_ALLOWED_HOSTS = []
-    url = web.route("/story", body=PAGE, headers=HTML)
+    url = web.route("/story", body=NEWS_PAGE, headers=HTML)
 
     body = refusal(editor_client, url)
 

@@ -9,6 +9,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+# A real news page (Voice of America, public domain; see its header comment).
+NEWS_PAGE = (Path(__file__).parent / "pages" / "voa-shenzhou7-2008.html").read_bytes()
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 @dataclass
