@@ -34,6 +34,7 @@ from .factories import (
     UserFactory,
     add_source,
     approve,
+    captured,
     claim_of,
     fresh,
     judge,
@@ -1061,15 +1062,7 @@ def test_article_versions_changelist_keeps_its_queries(admin_client_):
 
 def test_fetched_pages_are_listed_read_only(admin_client_):
     article = ArticleFactory()
-    capture = ArticleCapture.objects.create(
-        article=article,
-        requested_url="https://news.example.org/a",
-        final_url="https://news.example.org/b",
-        status=200,
-        fetched_at=timezone.now(),
-        html=b"<p>Page</p>",
-        sha256="0" * 64,
-    )
+    capture = captured(article)
     captures = reverse("admin:annotations_articlecapture_changelist")
     change = reverse("admin:annotations_articlecapture_change", args=[capture.pk])
 

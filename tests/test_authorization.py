@@ -29,18 +29,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from annotations import reviewing, services, versions
 from annotations.models import (
     Article,
-    ArticleCapture,
     ArticleVersion,
     Claim,
     Comment,
     Source,
-    SourceSnapshot,
     Status,
     Verdict,
 )
@@ -50,6 +47,8 @@ from .factories import (
     UserFactory,
     add_source,
     approve,
+    archived,
+    captured,
     claim_of,
     fresh,
     judge,
@@ -747,15 +746,7 @@ def objects() -> SimpleNamespace:
     approve(published, checker)  # the correction, now public
 
     unpublished = ArticleFactory(title="Nothing published", imported_by=writer)
-    capture = ArticleCapture.objects.create(
-        article=unpublished,
-        requested_url="https://news.example.org/a",
-        final_url="https://news.example.org/a",
-        status=200,
-        fetched_at=timezone.now(),
-        html=b"<p>Page</p>",
-        sha256="0" * 64,
-    )
+    capture = captured(unpublished)
     deleted = ArticleFactory(title="Deleted", imported_by=writer)
     services.delete_article(article=deleted, by=None)
     log = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "x"}
@@ -799,19 +790,6 @@ def objects() -> SimpleNamespace:
         access_log=AccessLog.objects.create(**log).pk,
         failure_log=AccessFailureLog.objects.create(**log).pk,
     )
-
-
-def archived(source: Source) -> SourceSnapshot:
-    """Give ``source`` an archived copy, as archiving would (without fetching)."""
-    snapshot = SourceSnapshot.objects.create(
-        source=source,
-        fetched_at=timezone.now(),
-        status=200,
-        final_url=source.url,
-        text="The evidence.",
-    )
-    Source.objects.filter(pk=source.pk).update(archive=snapshot)
-    return snapshot
 
 
 def people() -> dict[str, object]:

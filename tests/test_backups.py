@@ -14,13 +14,17 @@ from annotations.fetching import FetchResult
 from annotations.models import (
     Article,
     Claim,
-    LinkState,
-    Source,
-    SourceSnapshot,
     Verdict,
 )
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, judge
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    archived,
+    claim_of,
+    judge,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,19 +60,7 @@ def desk(settings):
     claim = claim_of(other)
     source = add_source(claim, added_by=editor)
     # An archived copy of the source and a page kept as fetched.
-    snapshot = SourceSnapshot.objects.create(
-        source=source,
-        fetched_at=timezone.now(),
-        status=200,
-        final_url=source.url,
-        content_type="text/html",
-        text="The evidence.",
-        sha256="0" * 64,
-        size=30,
-    )
-    Source.objects.filter(pk=source.pk).update(
-        archive=snapshot, link_state=LinkState.OK
-    )
+    archived(source)
     services.import_article(
         text="Fetched claim. From a page.",
         title="Fetched",
