@@ -20,6 +20,9 @@ export DATABASE_URL="sqlite:///$work/fuzz.sqlite3"
 export SECRET_KEY="fuzz-only-$(date +%s)"
 export ALLOWED_HOSTS=127.0.0.1
 export API_ANON_RATE=1000000/minute
+# Imports from links and source archiving would fetch whatever address the
+# fuzzer makes up: nothing leaves this machine.
+export FETCH_ENABLED=0
 
 # The refusals no schema can foresee, let through the check that schema-valid
 # requests are accepted (ST202, positive_data_acceptance): each names its

@@ -61,6 +61,8 @@ def foreseen(operation: str, status: int, body, case) -> bool:
     if operation in IMPORTS:
         if body.get("code") in {"duplicate", "unchanged"}:
             return True  # the text is already imported (or the current one)
+        if str(body.get("code", "")).startswith("link_"):
+            return True  # a link must answer with an article (fetching is off)
         if not (case.media_type or "").startswith("multipart/"):
             return False
         # A form sends the text or a file, one of the two, and the text a

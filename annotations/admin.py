@@ -34,6 +34,7 @@ from .forms import ArticleImportForm
 from .models import (
     ApiToken,
     Article,
+    ArticleCapture,
     ArticleVersion,
     Claim,
     Comment,
@@ -844,8 +845,16 @@ class ClaimAdmin(HistoryAdmin):
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     Media = DeskMedia
-    list_display = ("title", "publisher", "stance", "link", "claim_ref", "added_at")
-    list_filter = ("stance", ArticleFilter)
+    list_display = (
+        "title",
+        "publisher",
+        "stance",
+        "link",
+        "link_state",
+        "claim_ref",
+        "added_at",
+    )
+    list_filter = ("stance", "link_state", ArticleFilter)
     list_select_related = ("claim__article", "added_by")
     search_fields = ("title", "url", "publisher", "quote")
     autocomplete_fields = ("claim",)
@@ -957,6 +966,33 @@ class ReadOnly:
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class Evidence(ReadOnly):
+    """Fetched pages are evidence: shown, never changed or deleted here.
+
+    (Source snapshots have no admin page: deleting a source deletes them,
+    which the admin would refuse for a model it shows as undeletable.)
+    """
+
+    list_per_page = 100
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ArticleCapture)
+class ArticleCaptureAdmin(Evidence, admin.ModelAdmin):
+    Media = DeskMedia
+    list_display = ("article", "final_url", "status", "fetched_at", "author")
+    list_select_related = ("article",)
+    search_fields = ("final_url", "requested_url", "article__title")
+    formfield_overrides = URL_FORMFIELD
+    # The raw page can be megabytes: its SHA-256 identifies it here.
+    exclude = ("html",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleCapture]:
+        return super().get_queryset(request).defer("html", "article__text")
 
 
 @admin.register(Correction)

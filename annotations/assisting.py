@@ -563,6 +563,10 @@ def reuse_verdict(
                 accessed_on=s.accessed_on,
                 added_by=editor,
                 added_at=now,
+                # The same address: the original's archived copy is its evidence.
+                archive_id=s.archive_id,
+                link_state=s.link_state,
+                link_checked_at=s.link_checked_at,
             )
             for s in original.sources.all()
             if (s.url, s.stance) not in attached

@@ -12,6 +12,7 @@ nothing is kept.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import decimal
 import gzip
@@ -38,6 +39,8 @@ MODELS = [
     "annotations.articleversion",
     "annotations.claim",
     "annotations.source",
+    "annotations.sourcesnapshot",
+    "annotations.articlecapture",
     "annotations.correction",
     "annotations.comment",
     "annotations.historicalclaim",
@@ -58,6 +61,9 @@ class _Exact(json.JSONEncoder):
             return value.isoformat()
         if isinstance(value, decimal.Decimal | uuid.UUID):
             return str(value)
+        if isinstance(value, bytes | memoryview):
+            # A fetched page, kept as received (ArticleCapture.html).
+            return base64.b64encode(value).decode("ascii")
         return super().default(value)
 
 

@@ -80,6 +80,7 @@ _CLAIM_FIELDS = {
     "verdict_by_name": F("verdict_by__username"),
 }
 _SOURCE_FIELDS = (
+    "id",
     "claim_id",
     "url",
     "title",
@@ -87,6 +88,11 @@ _SOURCE_FIELDS = (
     "quote",
     "stance",
     "accessed_on",
+    "link_state",
+    "archive__fetched_at",
+    "archive__status",
+    "archive__final_url",
+    "archive__sha256",
 )
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 _CHUNK = 2000
@@ -105,6 +111,7 @@ def export_urls(base: str) -> dict[str, str]:
         "article_url": template("article-detail", "{id}"),
         "user_url": base + "/api/v1/users/{username}",
         "collection_url": base + reverse("export-w3c"),
+        "archive_url": template("source_archive", "{id}"),
     }
 
 
@@ -116,19 +123,20 @@ def export_chunks(
     organisation: str,
 ) -> Iterator[str]:
     """The whole export of ``claims`` in one of FORMATS, as text chunks."""
+    archive_url = urls["archive_url"]
     if format_name == "json":
-        return json_chunks(export_rows(claims))
+        return json_chunks(export_rows(claims, archive_url=archive_url))
     if format_name == "csv":
-        return csv_chunks(export_rows(claims))
+        return csv_chunks(export_rows(claims, archive_url=archive_url))
     if format_name == "claimreview":
         return claimreview_chunks(
-            export_rows(claims),
+            export_rows(claims, archive_url=archive_url),
             report_url=urls["report_url"],
             organisation=organisation,
         )
     reviewed = claims.exclude(verdict=Verdict.UNREVIEWED)
     return w3c_chunks(
-        export_rows(reviewed),
+        export_rows(reviewed, archive_url=archive_url),
         total=reviewed.count(),
         collection_url=urls["collection_url"],
         claim_url=urls["claim_url"],
@@ -137,8 +145,15 @@ def export_chunks(
     )
 
 
-def export_rows(claims: QuerySet[Claim]) -> Iterator[dict]:
-    """One dict per claim, in id order, with its article fields and sources."""
+def export_rows(claims: QuerySet[Claim], *, archive_url: str = "") -> Iterator[dict]:
+    """One dict per claim, in id order, with its article fields and sources.
+
+    ``archive_url``: a source's archived copy's address, with ``{id}`` for the
+    source's id (default: this site's path).
+    """
+    archive_url = archive_url or reverse("source_archive", args=[0]).replace(
+        "0", "{id}"
+    )
     claims = claims.order_by("id")
     values = claims.values(
         "article_id",
@@ -170,12 +185,21 @@ def export_rows(claims: QuerySet[Claim]) -> Iterator[dict]:
         row["sources"] = attached = []
         while pending is not None and pending["claim_id"] <= row["claim_id"]:
             if pending["claim_id"] == row["claim_id"]:
-                attached.append(_source_dict(pending))
+                attached.append(_source_dict(pending, archive_url))
             pending = next(sources, None)
         yield row
 
 
-def _source_dict(row: dict) -> dict:
+def _source_dict(row: dict, archive_url: str) -> dict:
+    archive = None
+    if row["archive__fetched_at"] is not None:
+        archive = {
+            "url": archive_url.format(id=row["id"]),
+            "fetched_at": _utc(row["archive__fetched_at"]),
+            "status": row["archive__status"],
+            "final_url": row["archive__final_url"],
+            "sha256": row["archive__sha256"],
+        }
     return {
         "url": row["url"],
         "title": row["title"],
@@ -183,6 +207,9 @@ def _source_dict(row: dict) -> dict:
         "quote": row["quote"],
         "stance": row["stance"],
         "accessed_on": _iso(row["accessed_on"]),
+        # "ok", "changed", "broken" or "unchecked" (annotations/archiving.py).
+        "link_state": row["link_state"],
+        "archive": archive,
     }
 
 
@@ -355,10 +382,7 @@ def web_annotation(
                 "format": "text/plain",
             }
         )
-    body.extend(
-        {"type": "SpecificResource", "source": source["url"], "purpose": "linking"}
-        for source in row["sources"]
-    )
+    body.extend(_linked_source(source) for source in row["sources"])
     quote = {"type": "TextQuoteSelector", "exact": row["text"]}
     if row["prefix"]:
         quote["prefix"] = row["prefix"]
@@ -393,6 +417,18 @@ def web_annotation(
             "nickname": row["verdict_by_name"],
         }
     return annotation
+
+
+def _linked_source(source: dict) -> dict:
+    """A source as a Web Annotation body; its archived copy as a TimeState."""
+    linked = {"type": "SpecificResource", "source": source["url"], "purpose": "linking"}
+    if source["archive"]:
+        linked["state"] = {
+            "type": "TimeState",
+            "cached": source["archive"]["url"],
+            "sourceDate": source["archive"]["fetched_at"],
+        }
+    return linked
 
 
 def _flat(row: dict) -> dict:

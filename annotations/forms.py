@@ -11,6 +11,9 @@ from .models import Kind, Stance, Verdict
 
 TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
 NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
+NEED_TEXT_FILE_OR_LINK = _(
+    "Paste the article text, choose a file, or give the article's link (Source URL)."
+)
 
 
 class ArticleTextForm(forms.Form):
@@ -25,7 +28,7 @@ class ArticleTextForm(forms.Form):
     file = forms.FileField(
         label=_("…or a file"),
         required=False,
-        help_text=_(".txt, .md or .html; UTF-8 or GB18030/GBK."),
+        help_text=_(".txt, .md, .html, .docx or .pdf; text in UTF-8 or GB18030/GBK."),
     )
     # Headings found in an uploaded file's markup, carried from the preview
     # to the import (one per line).
@@ -50,13 +53,19 @@ class ArticleTextForm(forms.Form):
                 text=text, heading_lines=frozenset(filter(None, headings.split("\n")))
             )
         else:
-            raise forms.ValidationError(NEED_TEXT_OR_FILE, code="empty")
+            self.extract_without_text(cleaned)
         return cleaned
+
+    def extract_without_text(self, cleaned: dict) -> None:
+        """Neither text nor file was sent."""
+        raise forms.ValidationError(NEED_TEXT_OR_FILE, code="empty")
 
     def error_field(self, error: importing.ImportRefused) -> str | None:
         """The field an import refusal belongs next to."""
         if error.code in ("url", "title") and error.code in self.fields:
             return error.code
+        if error.code.startswith("link_") and "url" in self.fields:
+            return "url"
         return "file" if self.cleaned_data.get("file") else "text"
 
 
@@ -67,7 +76,12 @@ class ArticleImportForm(ArticleTextForm):
         required=False,
         help_text=_("Taken from the file's title or first heading when left empty."),
     )
-    url = forms.CharField(label=_("Source URL"), max_length=2000, required=False)
+    url = forms.CharField(
+        label=_("Source URL"),
+        max_length=2000,
+        required=False,
+        help_text=_("With no text and no file, the article is fetched from this link."),
+    )
     publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
     published_on = forms.DateField(
         label=_("Publication date"),
@@ -84,16 +98,29 @@ class ArticleImportForm(ArticleTextForm):
             self.add_error("title", _("A title is required."))
         return cleaned
 
+    def extract_without_text(self, cleaned: dict) -> None:
+        """No text and no file: fetch the article from its link, if given."""
+        url = (cleaned.get("url") or "").strip()
+        if not url:
+            raise forms.ValidationError(NEED_TEXT_FILE_OR_LINK, code="empty")
+        try:
+            self.extracted = importing.read_link(url)
+        except importing.ImportRefused as error:
+            self.add_error("url", error.message)
+
     def import_arguments(self) -> dict:
         """Keyword arguments for services.import_article."""
         data = self.cleaned_data
+        extracted = self.extracted
         return {
-            "text": self.extracted.text,
-            "title": data["title"] or self.extracted.title,
+            "text": extracted.text,
+            "title": data["title"] or extracted.title,
             "url": data["url"],
-            "publisher": data["publisher"],
-            "published_on": data["published_on"],
-            "heading_lines": self.extracted.heading_lines,
+            "publisher": data["publisher"] or extracted.publisher,
+            "published_on": data["published_on"] or extracted.published_on,
+            "heading_lines": extracted.heading_lines,
+            "page": extracted.page,
+            "author": extracted.author,
         }
 
 

@@ -1,4 +1,4 @@
-"""Turn an uploaded file or pasted text into clean article text.
+"""Turn an uploaded file, pasted text or a link into clean article text.
 
 No database access here: services.import_article stores the result. Every
 refusal is an ImportRefused with a message meant for the person importing.
@@ -7,15 +7,29 @@ refusal is an ImportRefused with a message meant for the person importing.
 from __future__ import annotations
 
 import codecs
+import datetime
 import hashlib
+import io
 import re
 import unicodedata
+import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+import docx
+import pypdf
+import trafilatura
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from docx.document import Document as DocxDocument
+from docx.table import Table as DocxTable
+from lxml import etree
+from pypdf.errors import LimitReachedError
+
+from .fetching import FetchError, FetchResult, fetch
 
 EMPTY = _("The article is empty: there is no text to import.")
 TOO_LARGE = _("The file is {size} bytes; the largest accepted is {limit} bytes.")
@@ -23,20 +37,70 @@ TEXT_TOO_LARGE = _(
     "The text is {size} bytes in UTF-8; the largest accepted is {limit} bytes."
 )
 BINARY = _(
-    "This is a binary file ({what}), not text. Save the article as .txt, .md or .html."
+    "This is a binary file ({what}), not text. "
+    "Save the article as .txt, .md, .html, .docx or .pdf."
 )
 UNDECODABLE = _(
     "The text could not be decoded as UTF-8 or GB18030/GBK. "
     "Save it as UTF-8 and import it again."
 )
 UNSUPPORTED_TYPE = _(
-    "Files of type '{suffix}' are not supported. Use .txt, .md or .html."
+    "Files of type '{suffix}' are not supported. Use .txt, .md, .html, .docx or .pdf."
 )
+NOT_DOCX = _("This is not a Word .docx file that can be read ({reason}).")
+OLD_WORD = _("Old Word .doc files are not supported. Save it as .docx and try again.")
+ZIP_BOMB = _(
+    "This Word file would unpack to {size} bytes ({ratio}× its size); the "
+    "largest accepted is {limit} bytes. It is refused as a possible zip bomb."
+)
+NOT_PDF = _("This PDF cannot be read ({reason}).")
+PDF_ENCRYPTED = _("This PDF is password-protected. Save it without a password.")
+PDF_TOO_BIG = _(
+    "This PDF's compressed contents unpack to more than the accepted size; "
+    "it is refused."
+)
+NO_TEXT_LAYER = _(
+    "This PDF has no text layer (it is scanned images); OCR is not supported."
+)
+LINK_NOT_FOUND = _("The page at {url} was not found (HTTP 404).")
+LINK_GONE = _("The page at {url} is gone (HTTP 410).")
+LINK_DENIED = _(
+    "The site refused access to {url} (HTTP {status}): it may need a sign-in "
+    "or a subscription."
+)
+LINK_SERVER_ERROR = _(
+    "The site answered with an error for {url} (HTTP {status}); try again later."
+)
+LINK_STATUS = _("The site answered HTTP {status} for {url}, not the page.")
+LINK_NOT_HTML = _(
+    "{url} is not a web page but '{type}'. Download it and import the file "
+    "instead (.txt, .md, .html, .docx or .pdf)."
+)
+LINK_NO_ARTICLE = _(
+    "No article text was found at {url}. The page may be behind a paywall, "
+    "need JavaScript, or hold no article; paste the text instead."
+)
+LINK_FAILED = _("Could not fetch {url}: {reason}")
+FETCHING_OFF = _(
+    "Fetching links is turned off on this server (FETCH_ENABLED). "
+    "Paste the text or choose a file instead."
+)
+
 DUPLICATE = _('This text is already imported as article {id} ("{title}").')
 
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
+DOCX_SUFFIXES = {".docx"}
+PDF_SUFFIXES = {".pdf"}
+# A .docx may unpack to at most this many times the import limit (its XML
+# compresses about tenfold), and no part may be compressed more than this.
+DOCX_UNPACKED_FACTOR = 10
+DOCX_MAX_RATIO = 100
+DOCX_MAX_MEMBERS = 2000
+# What a PDF's streams may decompress to, as a multiple of the import limit.
+PDF_UNPACKED_FACTOR = 5
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 _MAGIC = (
     (b"%PDF", "PDF"),
@@ -69,6 +133,11 @@ class ExtractedText:
     text: str
     title: str = ""
     heading_lines: frozenset[str] = field(default_factory=frozenset)
+    # What a fetched page's metadata said (trafilatura), and the fetch itself.
+    author: str = ""
+    publisher: str = ""
+    published_on: datetime.date | None = None
+    page: FetchResult | None = None
 
 
 def check_size(size: int, limit: int, *, text: bool = False) -> None:
@@ -85,6 +154,12 @@ def read_file(data: bytes, filename: str, *, limit: int) -> ExtractedText:
     """Decode an uploaded file and extract its visible article text."""
     check_size(len(data), limit)
     suffix = PurePath(filename).suffix.lower()
+    if suffix in DOCX_SUFFIXES:
+        return read_docx(data, limit=limit)
+    if suffix in PDF_SUFFIXES:
+        return read_pdf(data, limit=limit)
+    if suffix == ".doc":
+        raise ImportRefused(OLD_WORD, code="unsupported")
     if suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES:
         raise ImportRefused(UNSUPPORTED_TYPE.format(suffix=suffix), code="unsupported")
     text = decode(data, html=suffix in HTML_SUFFIXES)
@@ -463,3 +538,322 @@ _GB2312_BLOCKS = (
 def _in_gb2312_repertoire(ch: str) -> bool:
     code = ord(ch)
     return any(low <= code <= high for low, high in _GB2312_BLOCKS)
+
+
+def read_docx(data: bytes, *, limit: int) -> ExtractedText:
+    """The paragraphs of a Word .docx file, one per line; its headings kept."""
+    check_docx_unpacked(data, limit=limit)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines, headings = _docx_lines(document)
+        title = (document.core_properties.title or "").strip()
+    except ImportRefused:
+        raise
+    except Exception as error:  # any malformed part: refuse it
+        reason = type(error).__name__
+        raise ImportRefused(NOT_DOCX.format(reason=reason), code="unreadable") from None
+    return _extracted_lines(lines, headings, title)
+
+
+def check_docx_unpacked(data: bytes, *, limit: int) -> None:
+    """Refuse a zip that would unpack past the limit, before anything reads it.
+
+    The sizes come from the zip's directory; zipfile never decompresses a
+    member past its declared size, so they bound what reading can produce.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise ImportRefused(
+            NOT_DOCX.format(reason=str(error)[:100]), code="unreadable"
+        ) from None
+    unpacked = sum(member.file_size for member in members)
+    packed = max(1, sum(member.compress_size for member in members))
+    ratio = unpacked // packed
+    worst = max(
+        (member.file_size // max(1, member.compress_size) for member in members),
+        default=0,
+    )
+    most = limit * DOCX_UNPACKED_FACTOR
+    if unpacked > most or worst > DOCX_MAX_RATIO or len(members) > DOCX_MAX_MEMBERS:
+        raise ImportRefused(
+            ZIP_BOMB.format(
+                size=unpacked,
+                ratio=max(ratio, worst),
+                limit=limit * DOCX_UNPACKED_FACTOR,
+            ),
+            code="zip_bomb",
+        )
+
+
+def _docx_lines(document: DocxDocument) -> tuple[list[str], set[str]]:
+    lines: list[str] = []
+    headings: set[str] = set()
+    for block in document.iter_inner_content():
+        if isinstance(block, DocxTable):
+            for row in block.rows:
+                # A merged cell repeats in each column it spans.
+                cells = [_one_line(cell.text) for cell in row.cells]
+                kept = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+                lines.append(" | ".join(kept))
+            continue
+        line = _one_line(block.text)
+        style = (block.style.name if block.style is not None else "") or ""
+        if line and (style.startswith("Heading") or style == "Title"):
+            headings.add(line)
+        lines.append(line)
+    return lines, headings
+
+
+def _one_line(text: str) -> str:
+    return _SPACES_RE.sub(" ", text.replace("\n", " ")).strip()
+
+
+def read_pdf(data: bytes, *, limit: int) -> ExtractedText:
+    """The text layer of a PDF, wrapped lines joined into paragraphs.
+
+    Outline (bookmark) titles found as lines are the headings. Every stream
+    may decompress to at most PDF_UNPACKED_FACTOR times the import limit.
+    """
+    cap = limit * PDF_UNPACKED_FACTOR
+    limits = {
+        name: cap
+        for name in (
+            "maximum_declared_stream_length",
+            "array_based_stream_maximum_output_length",
+            "zlib_maximum_output_length",
+            "lzw_maximum_output_length",
+            "run_length_maximum_output_length",
+            "brotli_maximum_output_length",
+            "jbig2_maximum_output_length",
+            "image_maximum_buffer_size",
+            "stream_decoding_work_maximum_length",
+        )
+    }
+    try:
+        with pypdf.apply_configuration(jbig2dec_binary=None, **limits):
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not _decrypts(reader):
+                raise ImportRefused(PDF_ENCRYPTED, code="encrypted")
+            pages = list(_pdf_pages(reader, limit=limit))
+            outline = set(_outline_titles(reader.outline))
+            title = ((reader.metadata or {}).get("/Title") or "").strip()
+    except ImportRefused:
+        raise
+    except LimitReachedError:
+        raise ImportRefused(PDF_TOO_BIG, code="too_large") from None
+    except Exception as error:  # any malformed object: refuse it
+        reason = type(error).__name__
+        raise ImportRefused(NOT_PDF.format(reason=reason), code="unreadable") from None
+    if not any(page.strip() for page in pages):
+        raise ImportRefused(NO_TEXT_LAYER, code="no_text")
+    lines: list[str] = []
+    for page in pages:
+        lines.extend(pdf_paragraphs(page, headings=outline))
+    headings = {line for line in lines if line in outline}
+    return _extracted_lines(lines, headings, str(title))
+
+
+def _decrypts(reader: pypdf.PdfReader) -> bool:
+    # Many PDFs are "encrypted" with an empty password only to restrict printing.
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # unsupported encryption is a refusal too
+        return False
+
+
+def _pdf_pages(reader: pypdf.PdfReader, *, limit: int) -> Iterator[str]:
+    size = 0
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        size += len(text.encode("utf-8"))
+        check_size(size, limit, text=True)
+        yield text
+
+
+def _outline_titles(outline: list) -> Iterator[str]:
+    for item in outline:
+        if isinstance(item, list):
+            yield from _outline_titles(item)
+        elif getattr(item, "title", None):
+            yield _one_line(str(item.title))
+
+
+_SENTENCE_END = tuple('.!?:;。！？：；…"”’」』)）')
+
+
+def pdf_paragraphs(page: str, *, headings: Collection[str] = ()) -> list[str]:
+    """Join a PDF page's wrapped lines into paragraphs, one per line.
+
+    A line ends its paragraph when it is blank, a heading, or clearly shorter
+    than the page's full lines and ends a sentence.
+    """
+    raw = [_one_line(line) for line in normalise(page).split("\n")]
+    widths = sorted(len(line) for line in raw if line)
+    full = widths[len(widths) * 3 // 4] if widths else 0
+    paragraphs: list[str] = []
+    current = ""
+    for line in raw:
+        if not line or line in headings:
+            if current:
+                paragraphs.append(current)
+            if line:
+                paragraphs.append(line)
+            current = ""
+            continue
+        current = _join_wrapped(current, line) if current else line
+        if len(line) < full * 0.8 and line.endswith(_SENTENCE_END):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _join_wrapped(before: str, after: str) -> str:
+    if before.endswith("-") and after[:1].islower():
+        return before[:-1] + after
+    if _HAN_RE.match(before[-1]) or _HAN_RE.match(after[0]):
+        return before + after
+    return f"{before} {after}"
+
+
+def _extracted_lines(lines: list[str], headings: set[str], title: str) -> ExtractedText:
+    text = "\n".join(lines).strip("\n")
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    if not text.strip():
+        raise ImportRefused(EMPTY, code="empty")
+    if not title and headings:
+        title = min(headings, key=text.find)
+    return ExtractedText(text=text, title=title, heading_lines=frozenset(headings))
+
+
+def read_link(url: str) -> ExtractedText:
+    """read_url with this server's settings (size limit, timeout, allowed hosts)."""
+    if not settings.FETCH_ENABLED:
+        raise ImportRefused(FETCHING_OFF, code="link_off")
+    return read_url(
+        url,
+        limit=settings.IMPORT_MAX_BYTES,
+        timeout=settings.FETCH_TIMEOUT,
+        allowed_hosts=settings.FETCH_ALLOWED_HOSTS,
+    )
+
+
+def read_url(
+    url: str, *, limit: int, timeout: float, allowed_hosts: Collection[str] = ()
+) -> ExtractedText:
+    """Fetch a web page and extract its article (title, byline, date, text)."""
+    try:
+        page = fetch(url, max_bytes=limit, timeout=timeout, allowed_hosts=allowed_hosts)
+    except FetchError as error:
+        raise ImportRefused(
+            LINK_FAILED.format(url=url, reason=error.message), code=f"link_{error.code}"
+        ) from None
+    refuse_page(page)
+    extracted = extract_article(decode_page(page), url=page.final_url)
+    if extracted is None:
+        raise ImportRefused(
+            LINK_NO_ARTICLE.format(url=page.final_url), code="link_no_article"
+        )
+    return replace(extracted, page=page)
+
+
+def refuse_page(page: FetchResult) -> None:
+    """Refuse an answer that is not a readable web page, saying why."""
+    url = page.final_url
+    if page.status == 404:
+        raise ImportRefused(LINK_NOT_FOUND.format(url=url), code="link_not_found")
+    if page.status == 410:
+        raise ImportRefused(LINK_GONE.format(url=url), code="link_not_found")
+    if page.status in (401, 402, 403, 451):
+        raise ImportRefused(
+            LINK_DENIED.format(url=url, status=page.status), code="link_denied"
+        )
+    if page.status >= 500:
+        raise ImportRefused(
+            LINK_SERVER_ERROR.format(url=url, status=page.status), code="link_status"
+        )
+    if page.status != 200:
+        raise ImportRefused(
+            LINK_STATUS.format(url=url, status=page.status), code="link_status"
+        )
+    if page.content_type not in HTML_TYPES:
+        what = page.content_type or _("no type")
+        raise ImportRefused(
+            LINK_NOT_HTML.format(url=url, type=what), code="link_not_html"
+        )
+
+
+def decode_page(page: FetchResult) -> str:
+    """A fetched page's text: the charset its answer declared, else as files are."""
+    if page.charset:
+        try:
+            return page.body.decode(page.charset)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode(page.body, html=True)
+
+
+# Blocks of trafilatura's XML output that are lines of the article.
+_XML_BLOCKS = {"head", "p", "item", "row", "quote", "code"}
+
+
+def extract_article(html: str, *, url: str = "") -> ExtractedText | None:
+    """The main text of a web page without navigation, comments or ads.
+
+    None when no article text is found (a paywall, a script-only page).
+    """
+    xml = trafilatura.extract(
+        html,
+        url=url or None,
+        output_format="xml",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        # Editors check every line it keeps: better a missed paragraph than
+        # menus and teasers becoming claims.
+        favor_precision=True,
+    )
+    if not xml:
+        return None
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    if main is None:
+        return None
+    lines: list[str] = []
+    headings: set[str] = set()
+    for element in main.iter(*_XML_BLOCKS):
+        # A block inside another (a paragraph in a quote) is part of that line.
+        if any(parent.tag in _XML_BLOCKS for parent in element.iterancestors()):
+            continue
+        if element.tag == "row":
+            cells = (_one_line("".join(cell.itertext())) for cell in element)
+            line = " | ".join(cell for cell in cells if cell)
+        else:
+            line = _one_line("".join(element.itertext()))
+        if not line:
+            continue
+        if element.tag == "head":
+            headings.add(line)
+        lines.append(line)
+    if not lines:
+        return None
+    extracted = _extracted_lines(lines, headings, _one_line(root.get("title", "")))
+    return replace(
+        extracted,
+        # Bylines often end in a separator before the date ("Staff ·").
+        author=_one_line(root.get("author", "")).strip(" ·|-–—,;")[:200],
+        publisher=_one_line(root.get("sitename", ""))[:200],
+        published_on=_iso_date(root.get("date", "")),
+    )
+
+
+def _iso_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

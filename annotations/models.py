@@ -70,6 +70,15 @@ class CommentKind(models.TextChoices):
     REJECTION = "rejection", _("Rejection")
 
 
+class LinkState(models.TextChoices):
+    """What the last look at a source's address found."""
+
+    UNCHECKED = "unchecked", _("Not checked yet")
+    OK = "ok", _("Archived")
+    CHANGED = "changed", _("Changed since archived")
+    BROKEN = "broken", _("Broken link")
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", _("Supports")
     REFUTES = "refutes", _("Refutes")
@@ -156,6 +165,47 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleCapture(models.Model):
+    """The page an article was imported from, exactly as fetched.
+
+    Kept so that editors can show what the page said when it was imported.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="capture",
+    )
+    requested_url = models.URLField(
+        _("requested URL"), max_length=2000, validators=[HTTP_URL_VALIDATOR]
+    )
+    final_url = models.URLField(
+        _("final URL"), max_length=2000, validators=[HTTP_URL_VALIDATOR]
+    )
+    status = models.PositiveSmallIntegerField(_("HTTP status"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"))
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    # The bytes as received: their charset may be anything the site chose.
+    html = models.BinaryField(_("raw HTML"))
+    sha256 = models.CharField(_("SHA-256 of the raw HTML"), max_length=64)
+
+    class Meta:
+        verbose_name = _("article capture")
+        verbose_name_plural = _("article captures")
+        constraints = [
+            models.CheckConstraint(
+                condition=_http_url_condition("requested_url")
+                & _http_url_condition("final_url"),
+                name="capture_urls_http",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.final_url} ({self.fetched_at:%Y-%m-%d %H:%M})"
 
 
 class Claim(models.Model):
@@ -359,8 +409,26 @@ class Source(models.Model):
         related_name="+",
     )
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    # The copy shown as evidence: the first good fetch of the address
+    # (annotations/archiving.py); later checks set link_state.
+    archive = models.ForeignKey(
+        "SourceSnapshot",
+        verbose_name=_("archived copy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    link_state = models.CharField(
+        _("link state"), max_length=10, choices=LinkState, default=LinkState.UNCHECKED
+    )
+    link_checked_at = models.DateTimeField(_("link checked at"), null=True, blank=True)
 
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = HistoricalRecords(
+        history_change_reason_field=models.TextField(null=True),
+        # Archiving is the machine's work, not an editor's change.
+        excluded_fields=["archive", "link_state", "link_checked_at"],
+    )
 
     class Meta:
         verbose_name = _("source")
@@ -375,10 +443,74 @@ class Source(models.Model):
             models.CheckConstraint(
                 condition=Q(stance__in=Stance.values), name="source_stance_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(link_state__in=LinkState.values),
+                name="source_link_state_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class SourceSnapshot(models.Model):
+    """One fetch of a source's address: what it answered, kept as evidence.
+
+    A failed fetch is a snapshot too (no status, ``error`` says why), so a
+    broken link shows when it broke.
+    """
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
+    fetched_at = models.DateTimeField(_("fetched at"))
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(
+        _("final URL"), max_length=2000, blank=True, validators=[HTTP_URL_VALIDATOR]
+    )
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    text = models.TextField(_("extracted text"), blank=True)
+    # Of ``text``: a page whose article is unchanged keeps it even when its
+    # advertisements and timestamps change.
+    sha256 = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("bytes fetched"), default=0)
+    truncated = models.BooleanField(_("cut at the size limit"), default=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("source snapshot")
+        verbose_name_plural = _("source snapshots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(final_url="") | _http_url_condition("final_url"),
+                name="snapshot_final_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__isnull=True) | Q(status__gte=100, status__lte=599),
+                name="snapshot_status_http",
+            ),
+            # A snapshot either has an answer or says why it has none.
+            models.CheckConstraint(
+                condition=Q(status__isnull=False) | ~Q(error=""),
+                name="snapshot_status_or_error",
+            ),
+        ]
+        indexes = [
+            # A source's latest snapshot (check_sources compares with it).
+            models.Index(fields=["source", "-fetched_at"], name="snapshot_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.final_url or self.error} ({self.fetched_at:%Y-%m-%d})"
+
+    @property
+    def ok(self) -> bool:
+        """The fetch got a page (2xx) with text in it."""
+        return self.status is not None and 200 <= self.status < 300 and bool(self.text)
 
 
 class Correction(models.Model):

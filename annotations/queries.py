@@ -33,6 +33,7 @@ from .models import (
     Correction,
     CorrectionStatus,
     Kind,
+    LinkState,
     Source,
     Status,
     Verdict,
@@ -155,7 +156,7 @@ def claim_for_panel(pk: int | None = None, *, public_id: str = "") -> Claim:
         .select_related("article", "verdict_by", "approved_by", "assignee")
         .defer("article__text")
         .prefetch_related(
-            Prefetch("sources", queryset=Source.objects.select_related("added_by")),
+            Prefetch("sources", queryset=sources_with_archive()),
             Prefetch("comments", queryset=Comment.objects.select_related("author")),
             Prefetch(
                 "corrections",
@@ -432,6 +433,20 @@ def workspace_article(pk: int) -> Article:
         .annotate(
             version_count=count(ArticleVersion),
             orphan_count=count(Claim, orphaned=True),
+            broken_source_count=Coalesce(
+                Subquery(
+                    Source.objects.filter(
+                        claim__article=OuterRef("pk"),
+                        claim__orphaned=False,
+                        link_state=LinkState.BROKEN,
+                    )
+                    .order_by()
+                    .values("claim__article")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
         .get(pk=pk)
     )
@@ -578,8 +593,23 @@ def version_text(article: Article, number: int) -> str:
 
 def prefetch_sources(claims: list[Claim]) -> None:
     """Load the sources (with who added them) of ``claims`` in one query."""
-    sources = Source.objects.select_related("added_by")
+    sources = sources_with_archive()
     prefetch_related_objects(claims, Prefetch("sources", queryset=sources))
+
+
+def sources_with_archive() -> QuerySet[Source]:
+    """Sources with who added them and their archived copy (without its text)."""
+    return Source.objects.select_related("added_by", "archive").defer("archive__text")
+
+
+def source_archive(pk: int) -> Source:
+    """A source of a live article with its archived copy and its claim
+    (Source.DoesNotExist otherwise)."""
+    return (
+        Source.objects.filter(claim__article__deleted_at__isnull=True)
+        .select_related("archive", "claim")
+        .get(pk=pk)
+    )
 
 
 def claim_to_reuse(pk: int) -> Claim:

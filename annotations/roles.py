@@ -52,6 +52,8 @@ _VIEWER = [
     "annotations.view_historicalclaim",
     "annotations.view_historicalsource",
     "annotations.view_articleversion",
+    "annotations.view_articlecapture",
+    "annotations.view_sourcesnapshot",
 ]
 _EDITOR = [
     *_VIEWER,

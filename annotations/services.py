@@ -7,6 +7,7 @@ them, so each rule lives in one place.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,12 +20,14 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import assisting, history, importing, queries, roles, segmentation
+from . import archiving, assisting, history, importing, queries, roles, segmentation
+from .fetching import FetchResult
 from .importing import ImportRefused
 from .models import (
     CONTEXT_CHARS,
     HTTP_URL_VALIDATOR,
     Article,
+    ArticleCapture,
     Claim,
     Comment,
     CommentKind,
@@ -144,14 +147,19 @@ def import_article(
     imported_by: User | None = None,
     heading_lines: Iterable[str] = (),
     analyse: bool = True,
+    page: FetchResult | None = None,
+    author: str = "",
 ) -> Article:
     """Store ``text`` as a new article with one claim per segmented unit.
 
     With ``analyse``, each claim then gets its hints, check-worthiness and
     past-verdict matches (annotations/assisting.py), for articles up to
-    settings.ANALYSE_INLINE_MAX_CHARS characters.
+    settings.ANALYSE_INLINE_MAX_CHARS characters. ``page``: the fetched page
+    the text came from, kept with the article as it was received.
     """
     roles.require(imported_by, roles.IMPORT)
+    if page is not None and not url.strip():
+        url = page.final_url
     plan = plan_import(
         text=text,
         title=title,
@@ -164,6 +172,8 @@ def import_article(
         publisher=publisher,
         published_on=published_on,
         imported_by=imported_by,
+        page=page,
+        author=author,
     )
     if analyse:
         assisting.analyse_in_request(article)
@@ -176,11 +186,14 @@ def store_import(
     publisher: str = "",
     published_on: datetime.date | None = None,
     imported_by: User | None = None,
+    page: FetchResult | None = None,
+    author: str = "",
 ) -> Article:
     """Store a planned import: the article and its claims, not yet analysed.
 
     Only this is the write; planning (segmenting) and analysing come before
     and after it, so a long import holds the database's write lock briefly.
+    ``page``: the fetched page the text came from, kept as it was received.
     """
     roles.require(imported_by, roles.IMPORT)
     now = timezone.now()
@@ -198,6 +211,18 @@ def store_import(
                 imported_at=now,
             )
             insert_claims(article.pk, plan.text, plan.units, now)
+            if page is not None:
+                ArticleCapture.objects.create(
+                    article=article,
+                    requested_url=page.url,
+                    final_url=page.final_url,
+                    status=page.status,
+                    content_type=page.content_type[:100],
+                    fetched_at=page.fetched_at,
+                    author=author.strip()[:200],
+                    html=page.body,
+                    sha256=hashlib.sha256(page.body).hexdigest(),
+                )
             history.record(
                 Claim.objects.filter(article_id=article.pk),
                 user=imported_by,
@@ -674,6 +699,7 @@ def add_source(
         _touch(
             claim, expected_version, editor=added_by, reason=f"source added: {title}"
         )
+        archiving.schedule_source_archive(source)
     return source
 
 
@@ -692,13 +718,18 @@ def update_source(
     """Change a source's fields; its claim's version goes up."""
     roles.require(editor, roles.EDIT)
     fields = _clean_source_fields(url=url, title=title, stance=stance)
+    moved = fields["url"] != source.url
     with transaction.atomic():
         Source.objects.filter(pk=source.pk).update(
             publisher=publisher.strip()[:200],
             quote=quote.strip(),
             accessed_on=accessed_on,
             **fields,
+            # Another address: the old archive is not its evidence.
+            **archiving.FRESH_LINK if moved else {},
         )
+        if moved:
+            archiving.schedule_source_archive(source)
         history.record(Source.objects.filter(pk=source.pk), user=editor)
         _touch(
             source.claim,

@@ -35,5 +35,6 @@ urlpatterns = [
     path("claims/<int:pk>/reuse/", views.claim_reuse, name="claim_reuse"),
     path("sources/<int:pk>/", views.source_edit, name="source_edit"),
     path("sources/<int:pk>/delete/", views.source_delete, name="source_delete"),
+    path("sources/<int:pk>/archive/", views.source_archive, name="source_archive"),
     path("r/<int:pk>/", views.report, name="report"),
 ]

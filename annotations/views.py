@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -136,7 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def article_new(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, roles.EDIT)
     form = ArticleImportForm(request.POST or None, request.FILES or None)
-    preview = None
+    preview = fetched = None
     if request.method == "POST" and form.is_valid():
         arguments = form.import_arguments()
         try:
@@ -163,16 +164,22 @@ def article_new(request: HttpRequest) -> HttpResponse:
                 return redirect(url)
             # The text goes back into the form (a file cannot be re-sent), with
             # the headings its markup named.
-            form = ArticleImportForm(
-                initial={
-                    **form.cleaned_data,
-                    **arguments,
-                    "headings": "\n".join(sorted(arguments["heading_lines"])),
-                }
-            )
+            initial = {
+                **form.cleaned_data,
+                **arguments,
+                "headings": "\n".join(sorted(arguments["heading_lines"])),
+            }
+            fetched = arguments["page"]
+            if fetched is not None:
+                # Import fetches the link again, so the page kept with the
+                # article is the one its text came from.
+                initial.update(text="", headings="")
+                fetched = {"page": fetched, "author": arguments["author"]}
+            form = ArticleImportForm(initial=initial)
     context = {
         "form": form,
         "preview": preview,
+        "fetched": fetched,
         "max_bytes": settings.IMPORT_MAX_BYTES,
     }
     return render(request, "annotations/article_new.html", context)
@@ -863,6 +870,25 @@ def _structure_changed(request: HttpRequest, claim: Claim) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRefresh()
     return redirect(_workspace_url(claim))
+
+
+@require_GET
+def source_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """A source's archived copy: public once its claim's verdict is published
+    (the report links it), otherwise for the desk only."""
+    try:
+        source = queries.source_archive(pk)
+    except Source.DoesNotExist:
+        raise Http404 from None
+    claim = source.claim
+    if claim.status != Status.PUBLISHED or claim.orphaned:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        roles.require(request.user, roles.VIEW)
+    if source.archive is None:
+        raise Http404
+    context = {"source": source, "snapshot": source.archive}
+    return render(request, "annotations/source_archive.html", context)
 
 
 @require_GET

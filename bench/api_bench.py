@@ -43,6 +43,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 # DEBUG makes Django record and format every query, which is not what we measure.
 os.environ["DEBUG"] = "0"
+# Benches make sources with made-up addresses: archive none of them.
+os.environ["FETCH_ENABLED"] = "0"
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
 import django

@@ -9,6 +9,10 @@ TRUSTED_PROXIES   how many reverse proxies (that append X-Forwarded-For) stand
                   in front of the app (default 0: the header is ignored)
 REDIS_URL      a Redis server for the shared cache (default: a database table)
 SQLITE_TIMEOUT seconds a SQLite write waits for another one to finish (20)
+FETCH_ENABLED  "0" turns fetching links off (imports from links, source archiving)
+FETCH_TIMEOUT  seconds a fetch of a link (import, source archive) may take
+FETCH_ALLOWED_HOSTS  comma-separated hosts fetched even at private addresses
+SOURCE_SNAPSHOT_MAX_BYTES  largest source page kept in an archived copy
 """
 
 import datetime
@@ -212,6 +216,19 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 # are read, and the importer, not a generic refusal, judges the text itself.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Fetching links (annotations/fetching.py). Private, loopback, link-local and
+# multicast addresses are refused unless their host is listed here: only for
+# a trusted intranet host, or the tests' server on 127.0.0.1.
+FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
+# Off, nothing is fetched: imports from a link are refused and sources are not
+# archived. Off in the tests unless a test turns it on with its own server.
+FETCH_ENABLED = env_bool("FETCH_ENABLED", not TESTING)
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
+# Source snapshots keep at most this much of the fetched page.
+SOURCE_SNAPSHOT_MAX_BYTES = int(
+    os.environ.get("SOURCE_SNAPSHOT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 
 # Production hardening, on whenever DEBUG is off; each can be turned off for a
 # deployment behind a proxy that already does it.

@@ -5,9 +5,19 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from annotations import reviewing, roles, services
-from annotations.models import Article, Claim, Source, Stance, Status
+from annotations.models import (
+    Article,
+    ArticleCapture,
+    Claim,
+    LinkState,
+    Source,
+    SourceSnapshot,
+    Stance,
+    Status,
+)
 
 _serial = itertools.count(1)
 
@@ -135,4 +145,37 @@ def publish(claim: Claim, reviewer=None) -> Claim:
         current = approve(current, reviewer)
     return reviewing.publish(
         claim=current, reviewer=reviewer, expected_version=current.version
+    )
+
+
+def archived(source: Source, **fields) -> SourceSnapshot:
+    """Give ``source`` an archived copy, as archiving would, without fetching."""
+    snapshot = SourceSnapshot.objects.create(
+        **{
+            "source": source,
+            "fetched_at": timezone.now(),
+            "status": 200,
+            "final_url": source.url,
+            "content_type": "text/html",
+            "text": "The evidence.",
+            "sha256": "0" * 64,
+            "size": 30,
+            **fields,
+        }
+    )
+    archive = {"archive": snapshot, "link_state": LinkState.OK}
+    Source.objects.filter(pk=source.pk).update(**archive)
+    return snapshot
+
+
+def captured(article: Article) -> ArticleCapture:
+    """A page kept with ``article`` as if it had been imported from a link."""
+    return ArticleCapture.objects.create(
+        article=article,
+        requested_url="https://news.example.org/a",
+        final_url="https://news.example.org/b",
+        status=200,
+        fetched_at=timezone.now(),
+        html=b"<p>Page</p>",
+        sha256="0" * 64,
     )

@@ -12,17 +12,20 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations import assisting, reviewing, services, tokens, versions
 from annotations.models import (
     ApiToken,
     Article,
+    ArticleCapture,
     ArticleVersion,
     Claim,
     Comment,
     CommentKind,
     Correction,
     Source,
+    SourceSnapshot,
     Status,
     Verdict,
 )
@@ -32,6 +35,7 @@ from .factories import (
     UserFactory,
     add_source,
     approve,
+    captured,
     claim_of,
     fresh,
     judge,
@@ -383,7 +387,7 @@ def test_admin_import_shows_refusals_next_to_the_field(admin_client_):
     )
     assert "binary file" in binary.content.decode()
     empty = admin_client_.post(url, {"title": "Nothing", "text": "   "})
-    assert "Paste the article text or choose a file" in empty.content.decode()
+    assert "Paste the article text, choose a file, or give" in empty.content.decode()
     assert Article.objects.count() == 1
 
 
@@ -1203,3 +1207,32 @@ def test_the_admin_role_cannot_see_tokens(admin_client_, writer):
     tokens.create_token(user=writer)
     url = reverse("admin:annotations_apitoken_changelist")
     assert admin_client_.get(url).status_code == 403
+
+
+def test_fetched_pages_are_listed_read_only(admin_client_):
+    article = ArticleFactory()
+    capture = captured(article)
+    captures = reverse("admin:annotations_articlecapture_changelist")
+    change = reverse("admin:annotations_articlecapture_change", args=[capture.pk])
+
+    listed = admin_client_.get(captures).content.decode()
+
+    assert "https://news.example.org/b" in listed
+    assert admin_client_.get(change).status_code == 200
+    assert admin_client_.get(f"{captures}add/").status_code == 403
+    delete = reverse("admin:annotations_articlecapture_delete", args=[capture.pk])
+    assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
+    assert ArticleCapture.objects.filter(pk=capture.pk).exists()
+
+
+def test_deleting_a_source_in_the_admin_deletes_its_snapshots(admin_client_):
+    source = add_source(claim_of(ArticleFactory()))
+    SourceSnapshot.objects.create(
+        source=source, fetched_at=timezone.now(), error="Could not connect."
+    )
+    delete = reverse("admin:annotations_source_delete", args=[source.pk])
+
+    response = admin_client_.post(delete, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not SourceSnapshot.objects.exists()

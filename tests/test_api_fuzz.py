@@ -435,7 +435,10 @@ def test_text_the_services_require_is_documented_as_not_blank(
     for blank in ["", "  \n\t", "\u3000"]:
         assert not re.search(NOT_BLANK, blank)
     assert re.search(NOT_BLANK, " 有 ")
-    assert field in body.get("required", []) or path == "/claims/{id}/reject/"
+    # An import's JSON body: a title with the text, or the link alone.
+    alternatives = [body, *body.get("oneOf", [])[:1]]
+    required = {name for alt in alternatives for name in alt.get("required", [])}
+    assert field in required or path == "/claims/{id}/reject/"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u3000"])
@@ -526,10 +529,31 @@ def test_an_import_documents_its_required_body(raw_schema, editor_api):
     operation = raw_schema["paths"][f"{API}/articles/"]["post"]
     assert operation["requestBody"]["required"] is True
     json_body = component(raw_schema, operation, "application/json")
-    assert set(json_body["required"]) == {"title", "text"}
+    assert json_body["oneOf"] == [
+        {"required": ["title", "text"]},
+        {
+            "required": ["url"],
+            "properties": {"url": {"minLength": 1}},
+            "not": {"required": ["text"]},
+        },
+    ]
     assert "file" not in json_body["properties"]
     response = editor_api.post(f"{API}/articles/")
     assert response.status_code == 400
+
+
+def test_an_import_from_a_link_is_refused_as_documented_when_fetching_is_off(
+    editor_api, settings
+):
+    settings.FETCH_ENABLED = False
+
+    response = editor_api.post(
+        f"{API}/articles/", {"url": "https://example.org/story"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "link_off"
+    assert "Fetching links is turned off" in response.json()["url"][0]
 
 
 def test_page_size_is_documented_as_taking_any_value(raw_schema, editor_api):

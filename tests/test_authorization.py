@@ -46,6 +46,8 @@ from .factories import (
     UserFactory,
     add_source,
     approve,
+    archived,
+    captured,
     claim_of,
     fresh,
     judge,
@@ -320,6 +322,15 @@ ROWS = [
         "/sources/{source}/delete/",
         edit(302),
         lambda o: {"version": o.draft_version},
+    ),
+    # A source's archived copy: public once its verdict is published.
+    Row("source_archive", "GET", "/sources/{public_source}/archive/", everyone(200)),
+    Row("source_archive", "GET", "/sources/{source}/archive/", PAGE),
+    Row(
+        "source_archive",
+        "GET",
+        "/sources/{unarchived_source}/archive/",
+        (LOGIN, 403, 404, 404, 404, 404),
     ),
     Row("report", "GET", "/r/{article}/", everyone(200)),
     Row("report", "GET", "/r/{unpublished}/", everyone(404)),
@@ -637,6 +648,8 @@ ADMIN_MODELS = {
         STAFF,
     ),
     "annotations/articleversion/{version}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
+    # Fetched pages are evidence: read by every role, changed by nobody.
+    "annotations/articlecapture/{capture}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/correction/{correction}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/comment/{comment}": (STAFF, NOBODY, STAFF, ADMIN_ONLY, STAFF),
     "auth/user/{writer}": (ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
@@ -694,12 +707,14 @@ def objects() -> SimpleNamespace:
         claim_of(article, n) for n in range(1, 6)
     )
     source = add_source(draft, added_by=writer)
+    archived(source)
     judge(draft, Verdict.DISPUTED, "The filing says 30 offices.", editor=writer)
     services.add_comment(claim=draft, author=writer, text="The 2021 one.")
-    add_source(approved, added_by=writer)
+    unarchived_source = add_source(approved, added_by=writer)
     judge(approved, Verdict.VERIFIED, "The registry lists the sale.", editor=writer)
     approve(approved, checker)
-    add_source(published, added_by=writer)
+    public_source = add_source(published, added_by=writer)
+    archived(public_source)
     judge(published, Verdict.MISSTATED, "The loss was $3 million.", editor=writer)
     publish(published, checker)
     current = fresh(published)
@@ -714,6 +729,7 @@ def objects() -> SimpleNamespace:
     approve(published, checker)  # the correction, now public
 
     unpublished = ArticleFactory(title="Nothing published", imported_by=writer)
+    capture = captured(unpublished)
     deleted = ArticleFactory(title="Deleted", imported_by=writer)
     services.delete_article(article=deleted, by=None)
     log = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "x"}
@@ -734,6 +750,9 @@ def objects() -> SimpleNamespace:
         published=published.pk,
         published_version=current[published.pk].version,
         source=source.pk,
+        public_source=public_source.pk,
+        unarchived_source=unarchived_source.pk,
+        capture=capture.pk,
         comment=Comment.objects.filter(claim=draft).first().pk,
         correction=current[published.pk].corrections.get().pk,
         version=ArticleVersion.objects.get(article=article).pk,

@@ -7,11 +7,24 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from annotations import backups, demo, reviewing, versions
-from annotations.models import Article, Claim, Verdict
+from annotations import backups, demo, reviewing, services, versions
+from annotations.fetching import FetchResult
+from annotations.models import (
+    Article,
+    Claim,
+    Verdict,
+)
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, judge
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    archived,
+    claim_of,
+    judge,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +58,24 @@ def desk(settings):
     )
     other = ArticleFactory(text="One claim. Another claim.", imported_by=editor)
     claim = claim_of(other)
-    add_source(claim, added_by=editor)
+    source = add_source(claim, added_by=editor)
+    # An archived copy of the source and a page kept as fetched.
+    archived(source)
+    services.import_article(
+        text="Fetched claim. From a page.",
+        title="Fetched",
+        imported_by=editor,
+        page=FetchResult(
+            url="https://example.org/a",
+            final_url="https://example.org/b",
+            status=200,
+            headers={"content-type": "text/html"},
+            body="<p>Fetched claim. From a page.</p>\x00\xff".encode("latin-1"),
+            fetched_at=timezone.now(),
+        ),
+        author="A. Reporter",
+        analyse=False,
+    )
     judge(claim, Verdict.VERIFIED, "Checked.", editor=editor)
     versions.import_new_version(
         article=other, text="One claim. A third claim.", imported_by=editor
@@ -58,6 +88,8 @@ def test_a_backup_restores_every_table_exactly(desk, tmp_path):
     before = backups.table_checksums()
     assert before["annotations.correction"]["rows"] == 1
     assert before["annotations.articleversion"]["rows"] == 1
+    assert before["annotations.sourcesnapshot"]["rows"] == 1
+    assert before["annotations.articlecapture"]["rows"] == 1
     assert before["annotations.historicalclaim"]["rows"] > 100
     out = tmp_path / "desk.backup.gz"
     call_command("backup", str(out))

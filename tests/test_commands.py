@@ -81,7 +81,8 @@ def test_import_command_reads_html_visible_text_and_title(tmp_path):
             "caf\u00e9 na\u00efve r\u00e9sum\u00e9".encode("latin-1"),
             "decoded",
         ),
-        ("report.pdf", b"%PDF-1.7", "not supported"),
+        ("report.pdf", b"%PDF-1.7", "This PDF cannot be read"),
+        ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1", "not supported"),
     ],
 )
 def test_import_command_refuses_bad_files_and_stores_nothing(

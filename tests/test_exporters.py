@@ -223,6 +223,8 @@ def expected_row(claim: Claim, article: Article) -> dict:
                 "accessed_on": (
                     source.accessed_on.isoformat() if source.accessed_on else None
                 ),
+                "link_state": "unchecked",
+                "archive": None,
             }
             for source in claim.sources.order_by("id")
         ],
@@ -259,6 +261,8 @@ def test_json_export_rows_carry_the_verdict_and_the_sources(editor_api, seed, ed
             "quote": "焦剑涛 (Jiantao Jiao)",
             "stance": Stance.REFUTES,
             "accessed_on": "2025-07-01",
+            "link_state": "unchecked",
+            "archive": None,
         },
         {
             "url": "http://example.org/news",
@@ -267,6 +271,8 @@ def test_json_export_rows_carry_the_verdict_and_the_sources(editor_api, seed, ed
             "quote": "A passage.",
             "stance": Stance.SUPPORTS,
             "accessed_on": None,
+            "link_state": "unchecked",
+            "archive": None,
         },
     ]
     assert rows[4]["kind"] == Kind.HEADING

@@ -195,15 +195,28 @@ def test_read_file_refuses_file_over_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("filename", "suffix"),
-    [("report.pdf", ".pdf"), ("Article.DOCX", ".docx"), ("scan.png", ".png")],
+    ("filename", "suffix"), [("scan.png", ".png"), ("book.epub", ".epub")]
 )
 def test_read_file_refuses_unsupported_suffix(filename: str, suffix: str) -> None:
     error = refused(read_file, b"plain words", filename, limit=LIMIT)
 
     assert error.code == "unsupported"
     assert f"'{suffix}'" in error.message
-    assert ".txt" in error.message
+    assert ".txt, .md, .html, .docx or .pdf" in error.message
+
+
+@pytest.mark.parametrize(
+    ("filename", "message"),
+    [
+        ("report.pdf", "This PDF cannot be read"),
+        ("Article.DOCX", "This is not a Word .docx file that can be read"),
+    ],
+)
+def test_read_file_reads_pdf_and_docx_by_suffix(filename: str, message: str) -> None:
+    error = refused(read_file, b"plain words", filename, limit=LIMIT)
+
+    assert error.code == "unreadable"
+    assert message in error.message
 
 
 def test_import_refused_is_a_value_error_carrying_its_message() -> None:

@@ -437,9 +437,10 @@ def import_refused(client, data: dict, **headers) -> str:
 
 def test_import_refuses_empty_text(editor_client):
     body = import_refused(editor_client, {"title": "Nothing", "text": "  \n "})
-    assert 'class="error" role="alert">Paste the article text or choose a file.' in (
-        body
-    )
+    assert (
+        'class="error" role="alert">Paste the article text, choose a file, or give '
+        "the article&#x27;s link (Source URL)."
+    ) in body
 
 
 def test_import_refuses_a_binary_file(editor_client):
@@ -515,7 +516,7 @@ def test_import_errors_with_htmx_stay_on_the_form(editor_client):
         editor_client, {"title": "Tricky", "text": "", "url": ""}, **HTMX
     )
     assert 'id="import-area"' in body
-    assert "Paste the article text or choose a file." in body
+    assert "Paste the article text, choose a file, or give" in body
 
 
 # Workspace

@@ -67,7 +67,8 @@ def _forbid_nul(schema: dict) -> None:
 
 
 def require_bodies(result: dict, generator, request, public) -> dict:
-    """Mark a request body required when any of its forms has required fields.
+    """Mark a request body required when any of its forms has required fields
+    (itself or in each of its oneOf alternatives).
 
     drf-spectacular requires it only when every form does; an import's form
     body (a text or a file) has no one field to require, but it cannot be left
@@ -81,6 +82,8 @@ def require_bodies(result: dict, generator, request, public) -> dict:
                 continue
             for media in body["content"].values():
                 ref = media.get("schema", {}).get("$ref", "")
-                if components.get(ref.rpartition("/")[2], {}).get("required"):
+                schema = components.get(ref.rpartition("/")[2], {})
+                alternatives = [schema, *schema.get("oneOf", [])]
+                if any(alternative.get("required") for alternative in alternatives):
                     body["required"] = True
     return result

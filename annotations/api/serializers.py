@@ -411,7 +411,13 @@ class ArticleImportInput(StrictInput):
         allow_blank=True,
         help_text="Defaults to an uploaded file's title or first heading.",
     )
-    url = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    url = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Where it was published. Sent alone (no text, no file), the "
+        "article is fetched from it.",
+    )
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     # A form has no null: leave the field out.
     published_on = serializers.DateField(required=False)
@@ -422,7 +428,8 @@ class ArticleImportInput(StrictInput):
         help_text="The article text (JSON body), or send `file` instead.",
     )
     file = serializers.FileField(
-        required=False, help_text=".txt, .md or .html (multipart body)."
+        required=False,
+        help_text=".txt, .md, .html, .docx or .pdf (multipart body).",
     )
 
     # Not stated: "text (with a title) or file, one of the two" (text_or_file);
@@ -433,7 +440,10 @@ class ArticleImportInput(StrictInput):
     }
 
     def validate(self, attrs: dict) -> dict:
-        return text_or_file(super().validate(attrs))
+        attrs = super().validate(attrs)
+        if "text" not in attrs and not attrs.get("file") and attrs.get("url"):
+            return attrs  # fetched from the link
+        return text_or_file(attrs)
 
 
 class ArticleTextImportInput(ArticleImportInput):
@@ -446,7 +456,17 @@ class ArticleTextImportInput(ArticleImportInput):
         **ArticleImportInput.schema_fields,
         "title": {"pattern": NOT_BLANK},
     }
-    schema_rules = {"required": ["title", "text"]}
+    # A title with the text, or the link alone (the article is fetched).
+    schema_rules = {
+        "oneOf": [
+            {"required": ["title", "text"]},
+            {
+                "required": ["url"],
+                "properties": {"url": {"minLength": 1}},
+                "not": {"required": ["text"]},
+            },
+        ]
+    }
 
 
 def text_or_file(attrs: dict) -> dict:

@@ -333,9 +333,13 @@ class ArticleViewSet(
         description=(
             "Same service and rules as the browser and `manage.py import_article`: "
             "the text is split into claims. Send JSON with `text`, or multipart "
-            "with `file` (.txt, .md, .html; UTF-8 or GB18030/GBK). Refused with "
-            "400 and nothing stored when empty, binary, undecodable, too large or "
-            "already imported (the message names the existing article)."
+            "with `file` (.txt, .md, .html, .docx, .pdf; text in UTF-8 or "
+            "GB18030/GBK), or only `url` to fetch the article from that link "
+            "(its title, site, date and main text are extracted; the page is "
+            "kept as fetched). Refused with 400 and nothing stored when empty, "
+            "binary, undecodable, too large, a PDF without a text layer, a link "
+            "that does not answer with an article (`code` starts with `link_`) "
+            "or already imported (the message names the existing article)."
         ),
         request={
             "application/json": api.ArticleTextImportInput,
@@ -372,7 +376,10 @@ class ArticleViewSet(
         )
         field = "file" if values.get("file") else "text"
         try:
-            extracted = _extracted(values)
+            if "text" in values or values.get("file"):
+                extracted = _extracted(values)
+            else:
+                extracted = importing.read_link(values["url"])
             plan = services.plan_import(
                 text=extracted.text,
                 title=values.get("title") or extracted.title,
@@ -386,16 +393,19 @@ class ArticleViewSet(
             with transaction.atomic():
                 article = services.store_import(
                     plan=plan,
-                    publisher=values.get("publisher", ""),
-                    published_on=values.get("published_on"),
+                    publisher=values.get("publisher") or extracted.publisher,
+                    published_on=values.get("published_on") or extracted.published_on,
                     imported_by=request.user,
+                    page=extracted.page,
+                    author=extracted.author,
                 )
                 created = queries.articles_for_api().defer(None).get(pk=article.pk)
                 body = api.ArticleDetailSerializer(
                     created, context={"request": request}
                 ).data
         except importing.ImportRefused as error:
-            where = error.code if error.code in ("title", "url") else field
+            link = error.code in ("title", "url") or error.code.startswith("link_")
+            where = ("url" if error.code != "title" else "title") if link else field
             raise ValidationError(
                 {where: [str(error.message)], "code": error.code}
             ) from None

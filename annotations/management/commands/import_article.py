@@ -10,14 +10,21 @@ from annotations import importing, services
 
 
 class Command(BaseCommand):
-    help = "Import an article from a .txt, .md or .html file and split it into claims."
+    help = (
+        "Import an article from a .txt, .md, .html, .docx or .pdf file, or "
+        "fetched from --url alone, and split it into claims."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, nargs="?")
         parser.add_argument(
-            "--title", default="", help="defaults to the HTML/Markdown title"
+            "--title", default="", help="defaults to the file's or page's title"
         )
-        parser.add_argument("--url", default="", help="where the article was published")
+        parser.add_argument(
+            "--url",
+            default="",
+            help="where the article was published; with no file, fetched from there",
+        )
         parser.add_argument("--publisher", default="")
         parser.add_argument(
             "--published", default="", help="publication date, YYYY-MM-DD"
@@ -42,19 +49,28 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user named '{options['user']}'.")
+        if path is None and not options["url"]:
+            raise CommandError("Name a file to import, or give --url to fetch.")
         try:
-            importing.check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
-            extracted = importing.read_file(
-                path.read_bytes(), path.name, limit=settings.IMPORT_MAX_BYTES
-            )
+            if path is None:
+                extracted = importing.read_link(options["url"])
+            else:
+                importing.check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
+                extracted = importing.read_file(
+                    path.read_bytes(), path.name, limit=settings.IMPORT_MAX_BYTES
+                )
             article = services.import_article(
                 text=extracted.text,
-                title=options["title"] or extracted.title or path.stem,
+                title=options["title"]
+                or extracted.title
+                or (path.stem if path else options["url"]),
                 url=options["url"],
-                publisher=options["publisher"],
-                published_on=published,
+                publisher=options["publisher"] or extracted.publisher,
+                published_on=published or extracted.published_on,
                 imported_by=user,
                 heading_lines=extracted.heading_lines,
+                page=extracted.page,
+                author=extracted.author,
             )
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None

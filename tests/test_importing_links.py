@@ -1,0 +1,251 @@
+"""Importing an article from a link: fetched from a real local server, the
+article extracted with trafilatura, the page kept as fetched; and every way a
+link can fail, with nothing stored."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from annotations.models import Article, ArticleCapture, Claim, Kind
+
+from .webserver import HTML, NEWS_PAGE
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+TITLE = "中国宇航员准备首次太空行走"
+FIRST = "中国第三次载人宇宙飞船的船组成员们为迎接中国历史性的第一次太空行走组装太空服。"
+# The page's menus, player, schedule, advertisement, comments and footer.
+CHROME = (
+    "无障碍链接",
+    "VOA卫视",
+    "节目预告",
+    "广告",
+    "评论者甲",
+    "分享",
+    "XS",
+    "© 美国之音",
+)
+SCRIPT_ONLY = (
+    b"<html><head><title>Exclusive | Daily Paper</title></head><body>"
+    b"<nav><a href=/>Home</a></nav><div id=app></div><script src=/app.js></script>"
+    b"</body></html>"
+)
+
+
+@pytest.fixture
+def story(web):
+    return web.route("/2008/09/shenzhou7", body=NEWS_PAGE, headers=HTML)
+
+
+def import_link(client, url: str, **fields):
+    return client.post(reverse("article_new"), {"import": "1", "url": url, **fields})
+
+
+def refusal(client, url: str) -> str:
+    response = import_link(client, url)
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    assert not Claim.objects.exists()
+    assert not ArticleCapture.objects.exists()
+    return response.content.decode()
+
+
+def test_a_link_is_fetched_and_its_article_extracted_and_kept(
+    editor_client, story, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(40):
+        response = import_link(editor_client, story)
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.title == TITLE
+    assert article.publisher == "美国之音"
+    assert article.published_on.isoformat() == "2008-09-26"
+    assert article.url == story
+    assert article.text.startswith(FIRST)
+    assert "太空行走按计划将现场直播。" in article.text
+    for chrome in CHROME:
+        assert chrome not in article.text
+    assert article.claims.get(text="空间站的关键一步").kind == Kind.HEADING
+    capture = article.capture
+    assert bytes(capture.html) == NEWS_PAGE
+    assert (capture.requested_url, capture.final_url, capture.status) == (
+        story,
+        story,
+        200,
+    )
+    assert capture.content_type == "text/html"
+    assert capture.author == "美国之音中文部"
+    assert capture.fetched_at is not None
+
+
+def test_the_preview_of_a_link_shows_the_split_and_stores_nothing(
+    editor_client, story, web
+):
+    response = editor_client.post(
+        reverse("article_new"), {"preview": "1", "url": story}
+    )
+
+    body = response.content.decode()
+    assert "Preview: " in body
+    assert FIRST in body
+    assert f'Fetched from <a href="{story}"' in body
+    assert "By 美国之音中文部." in body
+    # The form keeps the link and the page's title for Import, not the text.
+    assert f'value="{story}"' in body
+    assert f'value="{TITLE}"' in body
+    assert not Article.objects.exists()
+    assert len(web.requests) == 1
+
+
+def test_a_link_is_imported_through_the_api(editor_api, story):
+    response = editor_api.post(f"{API}/articles/", {"url": story}, format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["title"], body["publisher"], body["published_on"]) == (
+        TITLE,
+        "美国之音",
+        "2008-09-26",
+    )
+    assert Article.objects.get().capture.final_url == story
+
+
+def test_the_api_keeps_the_fields_it_is_given_over_the_pages(editor_api, story):
+    response = editor_api.post(
+        f"{API}/articles/",
+        {"url": story, "title": "Spacewalk", "publisher": "VOA"},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["title"], response.json()["publisher"]) == (
+        "Spacewalk",
+        "VOA",
+    )
+
+
+def test_the_command_imports_a_link(story, editor):
+    out = io.StringIO()
+
+    call_command(
+        "import_article", "--url", story, "--user", editor.username, stdout=out
+    )
+
+    assert f'"{TITLE}"' in out.getvalue()
+    assert bytes(Article.objects.get().capture.html) == NEWS_PAGE
+
+
+def test_the_command_needs_a_file_or_a_link():
+    with pytest.raises(CommandError, match="Name a file to import, or give --url"):
+        call_command("import_article")
+
+
+def test_redirects_are_followed_and_the_final_address_kept(editor_client, web, story):
+    web.route("/old", status=301, headers={"Location": "/short"})
+    web.route("/short", status=302, headers={"Location": story})
+
+    response = import_link(editor_client, web.url("/old"))
+
+    assert response.status_code == 302
+    capture = ArticleCapture.objects.get()
+    assert (capture.requested_url, capture.final_url) == (web.url("/old"), story)
+    assert Article.objects.get().url == web.url("/old")
+
+
+def test_a_missing_page_is_refused(editor_client, web):
+    body = refusal(editor_client, web.url("/nowhere"))
+
+    assert f"The page at {web.url('/nowhere')} was not found (HTTP 404)." in body
+
+
+def test_a_page_behind_a_sign_in_is_refused(editor_client, web):
+    url = web.route("/premium", status=403, body=b"Forbidden", headers=HTML)
+
+    body = refusal(editor_client, url)
+
+    assert "The site refused access" in body
+    assert "(HTTP 403)" in body
+
+
+def test_a_slow_site_times_out(editor_client, web, settings):
+    settings.FETCH_TIMEOUT = 0.3
+    url = web.route("/slow", body=NEWS_PAGE, headers=HTML, delay=1.5)
+
+    body = refusal(editor_client, url)
+
+    assert "did not answer within 0.3 seconds" in body
+
+
+def test_an_oversized_page_is_refused_at_the_import_limit(editor_client, web, settings):
+    settings.IMPORT_MAX_BYTES = 5000
+    url = web.route("/huge", body=NEWS_PAGE * 3, headers=HTML, chunked=True)
+
+    body = refusal(editor_client, url)
+
+    assert "is over 5000 bytes, the largest accepted" in body
+
+
+def test_a_redirect_to_a_private_address_is_refused(editor_client, web):
+    private = f"http://localhost:{web.port}/2008/09/shenzhou7"
+    web.route("/2008/09/shenzhou7", body=NEWS_PAGE, headers=HTML)
+    url = web.route("/go", status=302, headers={"Location": private})
+
+    body = refusal(editor_client, url)
+
+    assert "only public web addresses are fetched" in body
+    assert [seen.path for seen in web.requests] == ["/go"]
+
+
+def test_a_private_address_is_refused_without_a_request(editor_client, web, settings):
+    settings.FETCH_ALLOWED_HOSTS = []
+    url = web.route("/story", body=NEWS_PAGE, headers=HTML)
+
+    body = refusal(editor_client, url)
+
+    assert "is a private, local or reserved address (127.0.0.1)" in body
+    assert web.requests == []
+
+
+def test_a_link_to_something_other_than_a_web_page_is_refused(editor_client, web):
+    url = web.route(
+        "/release.pdf", body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"}
+    )
+
+    body = refusal(editor_client, url)
+
+    assert "is not a web page but &#x27;application/pdf&#x27;" in body
+
+
+def test_a_page_with_no_article_is_refused(editor_client, web):
+    url = web.route("/paywalled", body=SCRIPT_ONLY, headers=HTML)
+
+    body = refusal(editor_client, url)
+
+    assert "No article text was found" in body
+    assert "behind a paywall" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/a", "Only http:// and https:// addresses"),
+        ("http://user:pw@example.org/", "user name or password"),
+    ],
+)
+def test_links_that_cannot_be_fetched_are_refused(editor_client, web, url, message):
+    body = refusal(editor_client, url)
+
+    assert message in body
+
+
+def test_nothing_is_fetched_when_fetching_is_off(editor_client, story, web, settings):
+    settings.FETCH_ENABLED = False
+
+    body = refusal(editor_client, story)
+
+    assert "Fetching links is turned off" in body
+    assert web.requests == []
