@@ -58,6 +58,8 @@ BENCHES = (
     Bench("export_bench.py", (SQLITE, POSTGRESQL), ("--sizes", "1000,10000")),
     Bench("matching_bench.py", (SQLITE, POSTGRESQL), ("--sizes", "1000,10000")),
     Bench("workspace_bench.py", (SQLITE, POSTGRESQL)),
+    # Its own file-backed SQLite database (WAL and the write lock need a file).
+    Bench("sqlite_bench.py", (SQLITE,)),
     Bench("api_bench.py", (POSTGRESQL,)),
     Bench("concurrency_bench.py", (POSTGRESQL,)),
     Bench("load_bench.py", (OWN_CLUSTER,), ("--large",)),

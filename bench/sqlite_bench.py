@@ -59,9 +59,8 @@ from concurrency_bench import article_text, editors
 from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from annotations import services
+from annotations import services, tokens
 from annotations.models import Claim, Verdict
 
 API = "/api/v1"
@@ -87,8 +86,8 @@ class Result:
 
 def api_client(user) -> Client:
     """A test client that authenticates as ``user`` with a token."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = tokens.create_token(user=user)  # replaces any earlier key of theirs
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def write(n: int, client: Client, claim: Claim, user, version: int) -> tuple[str, int]:
@@ -242,7 +241,15 @@ def main() -> None:
     parser.add_argument("--long-chars", type=int, default=300_000)
     parser.add_argument("--detail-chars", type=int, default=1_000_000)
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="small sizes (4 writers, 30,000 and 100,000 characters), for CI",
+    )
     options = parser.parse_args()
+    if options.smoke:
+        options.threads, options.writes = 4, 5
+        options.long_chars, options.detail_chars = 30_000, 100_000
     call_command("migrate", verbosity=0)
     result = Result()
     run_writers(
@@ -270,6 +277,8 @@ def main() -> None:
         f"{result.detail_seconds} s; largest SQLite temporary file "
         f"{result.largest_temp_file_bytes:,} bytes"
     )
+    if result.errors or result.long_import_status != 201 or result.detail_status != 200:
+        sys.exit("sqlite_bench: FAILED (errors, or an import or read not answered)")
 
 
 if __name__ == "__main__":
