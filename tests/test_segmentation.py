@@ -18,6 +18,7 @@ import pytest
 from annotations.segmentation import (
     BOILERPLATE,
     CLAIM,
+    FURNITURE_KINDS,
     HEADING,
     OPINION,
     Unit,
@@ -25,7 +26,7 @@ from annotations.segmentation import (
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-KINDS = {CLAIM, OPINION, HEADING, BOILERPLATE}
+KINDS = {CLAIM, OPINION} | FURNITURE_KINDS
 
 
 def assert_exact_offsets(text: str, units: list[Unit]) -> None:
@@ -126,14 +127,36 @@ def test_closing_quote_stays_with_its_sentence() -> None:
     ]
 
 
+@pytest.mark.parametrize(("opener", "closer"), [("\uff08", "\uff09"), ("(", ")")])
+def test_terminator_inside_brackets_that_continue_the_sentence_does_not_split(
+    opener: str, closer: str
+) -> None:
+    # 他说<opener>没错！<closer>我们走。 : the sentence goes on after the bracket.
+    text = f"\u4ed6\u8bf4{opener}\u6ca1\u9519\uff01{closer}\u6211\u4eec\u8d70\u3002"
+
+    assert texts(text) == [text]
+
+
+def test_bracket_that_opens_a_sentence_still_ends_at_its_terminator() -> None:
+    # 我们走。（真的吗？）他们留下。
+    text = (
+        "\u6211\u4eec\u8d70\u3002\uff08\u771f\u7684\u5417\uff1f\uff09"
+        "\u4ed6\u4eec\u7559\u4e0b\u3002"
+    )
+
+    assert texts(text) == [
+        "\u6211\u4eec\u8d70\u3002",
+        "\uff08\u771f\u7684\u5417\uff1f\uff09",
+        "\u4ed6\u4eec\u7559\u4e0b\u3002",
+    ]
+
+
 @pytest.mark.parametrize(
     ("opener", "closer"),
     [
         ("\u201c", "\u201d"),  # “ ”
         ("\u300c", "\u300d"),  # 「 」
         ("\u300e", "\u300f"),  # 『 』
-        ("\uff08", "\uff09"),  # （ ）
-        ("(", ")"),
         ("\u3010", "\u3011"),  # 【 】
     ],
 )
@@ -349,8 +372,15 @@ def test_heading_lines_argument_marks_matching_lines_as_headings() -> None:
     ]
 
 
-def test_line_without_decoration_or_heading_lines_is_not_heading() -> None:
+def test_short_line_without_a_full_stop_is_a_heading() -> None:
     [unit] = segment("\u6e05\u534e\u79d1\u5b66\u5bb6\u8df3\u69fd")
+
+    assert (unit.kind, unit.reason) == (HEADING, "short line without a full stop")
+
+
+def test_short_line_with_a_full_stop_is_a_claim() -> None:
+    # 清华科学家跳槽。
+    [unit] = segment("\u6e05\u534e\u79d1\u5b66\u5bb6\u8df3\u69fd\u3002")
 
     assert unit.kind == CLAIM
 
@@ -439,37 +469,62 @@ def test_single_spam_word_in_news_sentence_is_a_claim(word: str) -> None:
 
 
 @pytest.mark.parametrize("mark", ["\uff1f", "?"])
-def test_question_is_opinion_with_reason_question(mark: str) -> None:
+def test_rhetorical_question_is_opinion(mark: str) -> None:
     # 谁不想改变世界<?>
     text = f"\u8c01\u4e0d\u60f3\u6539\u53d8\u4e16\u754c{mark}"
 
     [unit] = segment(text)
 
-    assert (unit.kind, unit.reason) == (OPINION, "question")
+    assert (unit.kind, unit.reason) == (OPINION, "rhetorical question")
 
 
-def test_question_followed_by_closing_quote_is_opinion() -> None:
-    # 他问：“你好吗？”
-    text = "\u4ed6\u95ee\uff1a\u201c\u4f60\u597d\u5417\uff1f\u201d"
-
-    [unit] = segment(text)
-
-    assert (unit.kind, unit.reason, unit.text) == (OPINION, "question", text)
-
-
-def test_question_followed_by_ascii_closing_quote_is_opinion() -> None:
-    # 他问"为什么?" (the seed article uses ASCII quotes inside Chinese text)
-    text = '\u4ed6\u95ee"\u4e3a\u4ec0\u4e48?"'
+@pytest.mark.parametrize("mark", ["\uff1f", "?"])
+def test_plain_question_is_not_an_opinion(mark: str) -> None:
+    # 他们什么时候离开<?>
+    text = f"\u4ed6\u4eec\u4ec0\u4e48\u65f6\u5019\u79bb\u5f00{mark}"
 
     [unit] = segment(text)
 
-    assert (unit.kind, unit.reason, unit.text) == (OPINION, "question", text)
+    assert (unit.kind, unit.reason) == (CLAIM, "question")
 
 
-def test_only_the_question_sentence_is_opinion() -> None:
-    text = "\u4e3a\u4ec0\u4e48\u79bb\u5f00\uff1f\u56e0\u4e3a\u94b1\u3002"
+def test_english_rhetorical_question_is_opinion() -> None:
+    [unit] = segment("Who would turn down a million dollars?")
+
+    assert (unit.kind, unit.reason) == (OPINION, "rhetorical question")
+
+
+def test_rhetorical_question_followed_by_closing_quote_is_opinion() -> None:
+    # 他问：“难道不是吗？”
+    text = "\u4ed6\u95ee\uff1a\u201c\u96be\u9053\u4e0d\u662f\u5417\uff1f\u201d"
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.reason, unit.text) == (OPINION, "rhetorical question", text)
+
+
+def test_rhetorical_question_followed_by_ascii_closing_quote_is_opinion() -> None:
+    # 他问"难道为什么?" (the seed article uses ASCII quotes inside Chinese text)
+    text = '\u4ed6\u95ee"\u96be\u9053\u4e3a\u4ec0\u4e48?"'
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.reason, unit.text) == (OPINION, "rhetorical question", text)
+
+
+def test_only_the_rhetorical_question_sentence_is_opinion() -> None:
+    # 谁不想离开？因为钱。
+    text = "\u8c01\u4e0d\u60f3\u79bb\u5f00\uff1f\u56e0\u4e3a\u94b1\u3002"
 
     assert [u.kind for u in segment(text)] == [OPINION, CLAIM]
+
+
+def test_question_mark_inside_a_url_is_no_question_and_no_boundary() -> None:
+    text = "See https://example.com/p?id=3 for details."
+
+    [unit] = segment(text)
+
+    assert (unit.kind, unit.reason, unit.text) == (CLAIM, "", text)
 
 
 def test_exclamation_is_not_a_question() -> None:
