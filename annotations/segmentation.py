@@ -72,6 +72,7 @@ _TITLE_RE = re.compile("\u300a[^\u300a\u300b\n]{1,64}\u300b")
 # Brackets: ( （ [ ... ) ） ].
 _BRACKET_RE = re.compile("[(\uff08\\[][^()\uff08\uff09\\[\\]\n]{1,200}[)\uff09\\]]")
 # A URL's trailing punctuation belongs to the sentence around it.
+_CLOSING_TAG_RE = re.compile(r"</[a-zA-Z][a-zA-Z0-9]{0,10}>")
 _URL_TRAILING = ".,;:!?)]}'\"\u3002\uff0c"
 
 # Words that end in a full stop and always come before a name or a number.
@@ -224,6 +225,7 @@ _BYLINE_SENTENCE_RE = re.compile(
 )
 # A byline glued to the sentence after it: "主持:郑裕文 嘉宾:… 除旧迎新之际,…。"
 _GLUED_BYLINE_RE = re.compile(r"(?:主持|主持人|嘉宾|记者|作者|编辑|撰文)\s*[:\uff1a]")
+_SHORTEST_GLUED_SENTENCE = 8
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october"
     "|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -235,6 +237,9 @@ _DATE = (
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?)"
 )
+_DATE_SEARCH_RE = re.compile(_DATE, re.IGNORECASE)
+# "张三 / 2024-01-05", "新华社 | 2024年1月5日"
+_BYLINE_SEPARATOR_RE = re.compile("\\s[|/\uff5c\u00b7\u2022]\\s")
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
 _DATELINE_RE = re.compile(
     rf"^(?:{_DATE})(?:\s+{_TIME})?(?:\s*\(?(?:utc|gmt|edt|est|北京时间)\)?)?$",
@@ -435,8 +440,19 @@ def _short_furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         return BOILERPLATE, "media player"
     if _DATELINE_RE.match(line):
         return BYLINE, "dateline"
-    if _BYLINE_RE.search(line) and not _GLUED_BYLINE_RE.match(line):
+    if _BYLINE_RE.search(line) and not (
+        # "主持:郑裕文 除旧迎新之际,…。": a byline glued to a sentence is split.
+        _GLUED_BYLINE_RE.match(line) and line[-1] in _ALL_TERMINATORS
+    ):
         return BYLINE, "byline"
+    date = _DATE_SEARCH_RE.search(line)
+    if (
+        date is not None
+        and len(line) - len(date.group()) <= 24
+        and (date.start() == 0 or _BYLINE_SEPARATOR_RE.search(line))
+        and line[-1] not in _ALL_TERMINATORS
+    ):
+        return BYLINE, "byline with date"
     if _BREADCRUMB_RE.match(line):
         return NAVIGATION, "breadcrumb"
     return None
@@ -447,6 +463,8 @@ def _is_title_like(line: str) -> bool:
     bare = line.rstrip(_CLOSERS + _ASCII_QUOTES)
     if not bare or bare[-1] in _ALL_TERMINATORS + _CLAUSE_MARKS + ":\uff1a":
         return False
+    if any(mark in bare for mark in _HARD_TERMINATORS) or _unbalanced(line):
+        return False  # two sentences, or a text cut off inside a title
     first = line[0]
     if first.islower() or not (first.isalnum() or first in _TITLE_OPENERS):
         return False
@@ -679,17 +697,21 @@ def _sentences(line: str, start: int, end: int, offset: int) -> Iterator[Unit]:
         return
     if _GLUED_BYLINE_RE.match(line, start, end):
         space = line.rfind(" ", start, end)
-        rest = line[space + 1 : end] if space > 0 else ""
+        rest = line[space + 1 : end] if space > start else ""
+        # Only a whole sentence after the last space is split off: no label
+        # ("嘉宾:") and no list item ("2)舒可心") of the byline itself.
         if (
-            rest
+            len(rest) >= _SHORTEST_GLUED_SENTENCE
             and ":" not in rest
             and "\uff1a" not in rest
+            and not rest[0].isdigit()
             and rest[-1] in _ALL_TERMINATORS
         ):
+            byline_start, byline_end = _strip_span(line, start, space)
             yield Unit(
-                offset + start,
-                offset + space,
-                line[start:space].rstrip(),
+                offset + byline_start,
+                offset + byline_end,
+                line[byline_start:byline_end],
                 BYLINE,
                 "byline",
             )
@@ -723,19 +745,20 @@ def _mark_cut_off_tail(text: str, units: list[Unit]) -> None:
     if last.text[-1] in _CLOSERS:
         return
     # A cut inside a title, quote or bracket leaves it open: "据《纽约".
-    unbalanced = (
-        any(
-            last.text.count(opener) > last.text.count(closer)
-            for opener, closer in _PAIRS
-        )
-        or last.text.count('"') % 2 == 1
-    )
+    unbalanced = _unbalanced(last.text)
     # A fragment of running text: long, or after a sentence on the same line.
     running = len(last.text) >= 40 or (
         len(units) > 1 and "\n" not in text[units[-2].end : last.start]
     )
     if unbalanced or running:
         units[-1] = Unit(last.start, last.end, last.text, BOILERPLATE, "cut off")
+
+
+def _unbalanced(text: str) -> bool:
+    """True when a title, quote or bracket opened in ``text`` is not closed."""
+    return text.count('"') % 2 == 1 or any(
+        text.count(opener) > text.count(closer) for opener, closer in _PAIRS
+    )
 
 
 def _absorb_closers(line: str, sentence_start: int, stop: int, end: int) -> int:
@@ -746,6 +769,8 @@ def _absorb_closers(line: str, sentence_start: int, stop: int, end: int) -> int:
             stop += 1
         elif ch in _ASCII_QUOTES and line.count(ch, sentence_start, stop) % 2 == 1:
             stop += 1
+        elif ch == "<" and (tag := _CLOSING_TAG_RE.match(line, stop, end)):
+            stop = tag.end()  # "here!</a>": a closing tag left in the text
         else:
             break
     return stop
