@@ -187,6 +187,16 @@ _BREADCRUMB_RE = re.compile(
     r"|^\w[\w\u00b7 -]{0,11}(?:\s*[>\u203a\u00bb/|\uff1e]\s*\w[\w\u00b7 -]{0,11}){2,}$",
     re.IGNORECASE,
 )
+_BREADCRUMB_MARKS = (
+    "位置",
+    "you are here",
+    ">",
+    "\u203a",
+    "\u00bb",
+    "/",
+    "|",
+    "\uff1e",
+)
 # Site section labels: VOA卫视最新视频, 美国之音中文节目预告, VOA卫视(直播).
 _SECTION_LABEL_RE = re.compile(
     r"^.{0,12}(?:节目预告|最新视频|视频推荐|精彩视频|热点视频|[(\uff08]直播[)\uff09])$"
@@ -207,13 +217,15 @@ _CREDIT_RE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_RE = re.compile(
-    r"^(?:by|written by|reported by|posted by)\s+[A-Z]"
-    r"|^(?:记者|作者|编辑|责编|撰文|撰稿|文|图|摄影|主持|主持人|嘉宾|通讯员|特约记者"
+    r"(?:By|BY|Written by|Reported by|Posted by)\s+[A-Z]"
+    r"|(?:记者|作者|编辑|责编|撰文|撰稿|文|图|摄影|主持|主持人|嘉宾|通讯员|特约记者"
     r"|实习记者|发布时间|发布日期|更新时间|时间)\s*[:\uff1a|\uff5c/]"
-    r"|(?:阅读|浏览|阅读量|浏览量|点击)\s*[:\uff1a]?\s*\d"
-    r"|\d\s*(?:views|reads|次阅读|人阅读)\b",
-    re.IGNORECASE,
 )
+# Read counts, searched in the lowercased line: "阅读 1234", "5,678 views".
+_READ_COUNT_RE = re.compile(
+    r"(?:阅读|浏览|阅读量|浏览量|点击)\s*[:\uff1a]?\s*\d|\d\s*(?:views|reads|次阅读|人阅读)\b"
+)
+_READ_COUNT_WORDS = ("阅读", "浏览", "点击", "view", "read")
 # Sentences that introduce a speaker rather than state a fact.
 _BYLINE_SENTENCE_RE = re.compile(
     r"^I'm [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,2}\.$"
@@ -238,6 +250,9 @@ _DATE = (
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?)"
 )
 _DATE_SEARCH_RE = re.compile(_DATE, re.IGNORECASE)
+_LONGEST_DATELINE = 64
+_YEAR_RE = re.compile(r"\d{4}")  # every date has its year: a cheap test first
+_LONGEST_SECTION_LABEL = 20
 # "张三 / 2024-01-05", "新华社 | 2024年1月5日"
 _BYLINE_SEPARATOR_RE = re.compile("\\s[|/\uff5c\u00b7\u2022]\\s")
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
@@ -274,8 +289,7 @@ _SHARE_OR_PROMO_RE = re.compile(
     r"|we invite you to visit|for more details on these|the free news source"
     r"|transcript is provided as a service|compilation of brief news reports"
     r"|^(?:all rights reserved|terms of (?:use|service)|privacy policy|contact us"
-    r"|about us|联系我们|关于我们|隐私政策|网站地图))",
-    re.IGNORECASE,
+    r"|about us|联系我们|关于我们|隐私政策|网站地图))"
 )
 # Furniture lines are short; a longer line is a paragraph of running text, and
 # skipping the furniture patterns on it keeps segmentation fast.
@@ -378,11 +392,13 @@ def _line_kind(line: str, headings: frozenset[str]) -> tuple[str, str] | None:
     if line in headings or _MARKDOWN_HEADING_RE.match(line):
         return HEADING, "heading"
     lowered = line.lower()
-    if _IMAGE_LINE_RE.match(line):
+    # Cheap tests first: most lines are running text and skip these patterns.
+    markup = line[0] in "!<[" or " " not in line
+    if markup and _IMAGE_LINE_RE.match(line):
         return IMAGE, "image line"
-    if _MARKUP_LINE_RE.match(line):
+    if line[0] == "<" and _MARKUP_LINE_RE.match(line):
         return BOILERPLATE, "markup"
-    if _LINK_LINE_RE.match(line):
+    if markup and _LINK_LINE_RE.match(line):
         return NAVIGATION, "link line"
     if lowered.startswith(_FOOTER_PREFIXES) or any(m in line for m in _FOOTER_MARKERS):
         return BOILERPLATE, "footer"
@@ -418,7 +434,7 @@ def _furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         return BOILERPLATE, "source citation"
     if _CREDIT_RE.match(line):
         return CAPTION, "image credit"
-    found = _SHARE_OR_PROMO_RE.search(line)
+    found = _SHARE_OR_PROMO_RE.search(lowered)
     if found is not None:
         return BOILERPLATE, "promo" if found.lastgroup == "promo" else "share or footer"
     if len(line) <= _LONGEST_SHORT_LINE and _is_title_like(line):
@@ -432,20 +448,26 @@ def _short_furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         return NAVIGATION, "navigation"
     if all(word in _FONT_SIZES for word in lowered.split()):
         return NAVIGATION, "font size switcher"
-    if _SECTION_LABEL_RE.match(line):
+    if len(line) <= _LONGEST_SECTION_LABEL and _SECTION_LABEL_RE.match(line):
         return NAVIGATION, "section label"
-    if _CLOCK_RE.match(line):
+    if "时间" in line and _CLOCK_RE.match(line):
         return BOILERPLATE, "site clock"
     if _PLAYER_RE.match(line):
         return BOILERPLATE, "media player"
     if _DATELINE_RE.match(line):
         return BYLINE, "dateline"
-    if _BYLINE_RE.search(line) and not (
-        # "主持:郑裕文 除旧迎新之际,…。": a byline glued to a sentence is split.
-        _GLUED_BYLINE_RE.match(line) and line[-1] in _ALL_TERMINATORS
+    # "主持:郑裕文 除旧迎新之际,…。": a byline glued to a sentence is split later.
+    if _BYLINE_RE.match(line) and line[-1] not in _ALL_TERMINATORS:
+        return BYLINE, "byline"
+    if any(word in lowered for word in _READ_COUNT_WORDS) and _READ_COUNT_RE.search(
+        lowered
     ):
         return BYLINE, "byline"
-    date = _DATE_SEARCH_RE.search(line)
+    date = (
+        _DATE_SEARCH_RE.search(line)
+        if len(line) <= _LONGEST_DATELINE and _YEAR_RE.search(line)
+        else None
+    )
     if (
         date is not None
         and len(line) - len(date.group()) <= 24
@@ -453,7 +475,9 @@ def _short_furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         and line[-1] not in _ALL_TERMINATORS
     ):
         return BYLINE, "byline with date"
-    if _BREADCRUMB_RE.match(line):
+    if any(mark in lowered for mark in _BREADCRUMB_MARKS) and _BREADCRUMB_RE.match(
+        line
+    ):
         return NAVIGATION, "breadcrumb"
     return None
 
