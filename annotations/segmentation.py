@@ -337,11 +337,6 @@ def split_units(text: str, *, heading_lines: Iterable[str] = ()) -> list[Unit]:
     return units
 
 
-def is_furniture(kind: str) -> bool:
-    """True for a kind of page furniture: never a claim to check."""
-    return kind in FURNITURE_KINDS
-
-
 def _line_kinds(
     lines: list[str], headings: frozenset[str]
 ) -> list[tuple[str, str] | None]:
