@@ -15,7 +15,7 @@ turn it into ASCII silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CLAIM = "claim"
@@ -101,12 +101,12 @@ _SENTENCE_STARTERS = frozenset(
     most all each every both either neither such let
     """.split()
 )
-_WORD_BEFORE_DOT_RE = re.compile(r"(\S+)$")
 _DOTTED_ACRONYM_RE = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 # A list marker at the start of an item: "1.", "2.)", "3)", "a.", "• 9.".
 _LIST_START_RE = re.compile(
     r"(?:[\u2022\u2043*\u00b7-]\s*)?(\d{1,2}|[a-zA-Z])(\.\)|\)|\.)\s"
 )
+_LONGEST_MARKER = 5  # "• 10" before its full stop
 _MARKER_ONLY_RE = re.compile(r"(?:[\u2022\u2043*\u00b7-]\s*)?(?:\d{1,3}|[A-Za-z])")
 
 # Decoration that frames a heading line: «——【 · 标题 ·】——», ### Title, ★ x ★.
@@ -331,7 +331,7 @@ def split_units(text: str, *, heading_lines: Iterable[str] = ()) -> list[Unit]:
     units: list[Unit] = []
     offset = 0
     for line, kind_reason in zip(lines, kinds, strict=True):
-        units.extend(_split_line(line, offset, kind_reason))
+        _split_line(line, offset, kind_reason, units)
         offset += len(line) + 1
     _mark_cut_off_tail(text, units)
     return units
@@ -497,28 +497,30 @@ def _is_title_like(line: str) -> bool:
 
 
 def _split_line(
-    line: str, offset: int, kind_reason: tuple[str, str] | None
-) -> Iterator[Unit]:
+    line: str, offset: int, kind_reason: tuple[str, str] | None, out: list[Unit]
+) -> None:
     start, end = _strip_span(line, 0, len(line))
     if start == end:
         return
     if kind_reason is not None:
         kind, reason = kind_reason
-        yield Unit(offset + start, offset + end, line[start:end], kind, reason)
+        out.append(Unit(offset + start, offset + end, line[start:end], kind, reason))
         return
     cursor = start
     protected = _Protected(line)
     for furniture in _INLINE_FURNITURE_RE.finditer(line, start, end):
-        yield from _split_sentences(line, cursor, furniture.start(), offset, protected)
-        yield Unit(
-            offset + furniture.start(),
-            offset + furniture.end(),
-            furniture.group(),
-            BOILERPLATE,
-            "page furniture",
+        _split_sentences(line, cursor, furniture.start(), offset, protected, out)
+        out.append(
+            Unit(
+                offset + furniture.start(),
+                offset + furniture.end(),
+                furniture.group(),
+                BOILERPLATE,
+                "page furniture",
+            )
         )
         cursor = furniture.end()
-    yield from _split_sentences(line, cursor, end, offset, protected)
+    _split_sentences(line, cursor, end, offset, protected, out)
 
 
 class _Protected:
@@ -568,13 +570,18 @@ def _continues(line: str, bracket: re.Match[str]) -> bool:
 
 
 def _split_sentences(
-    line: str, start: int, end: int, offset: int, protected: _Protected
-) -> Iterator[Unit]:
+    line: str,
+    start: int,
+    end: int,
+    offset: int,
+    protected: _Protected,
+    out: list[Unit],
+) -> None:
     start, end = _strip_span(line, start, end)
     if start == end:
         return
     for item_start, item_end in _list_items(line, start, end):
-        yield from _split_item(line, item_start, item_end, offset, protected)
+        _split_item(line, item_start, item_end, offset, protected, out)
 
 
 def _list_items(line: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -601,8 +608,13 @@ def _list_items(line: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _split_item(
-    line: str, start: int, end: int, offset: int, protected: _Protected
-) -> Iterator[Unit]:
+    line: str,
+    start: int,
+    end: int,
+    offset: int,
+    protected: _Protected,
+    out: list[Unit],
+) -> None:
     start, end = _strip_span(line, start, end)
     sentence_start = start
     for match in _CANDIDATE_RE.finditer(line, start, end):
@@ -613,9 +625,9 @@ def _split_item(
             continue
         if stop >= end:
             break
-        yield from _sentences(line, sentence_start, stop, offset)
+        _sentences(line, sentence_start, stop, offset, out)
         sentence_start, _ = _strip_span(line, stop, end)
-    yield from _sentences(line, sentence_start, end, offset)
+    _sentences(line, sentence_start, end, offset, out)
 
 
 def _boundary(
@@ -648,11 +660,16 @@ def _boundary(
     nxt = _next_char(line, stop, end)
     if not nxt or nxt.islower():
         return None if nxt else stop
-    before = _WORD_BEFORE_DOT_RE.search(line, sentence_start, match.start())
-    if before is None:
+    dot = match.start()
+    word_start = dot
+    while word_start > sentence_start and not line[word_start - 1].isspace():
+        word_start -= 1
+    if word_start == dot:
         return stop
-    word = before.group(1).lstrip("(\"'\u201c\u2018[")
-    if _MARKER_ONLY_RE.fullmatch(line, sentence_start, match.start()):
+    word = line[word_start:dot].lstrip("(\"'\u201c\u2018[")
+    if dot - sentence_start <= _LONGEST_MARKER and _MARKER_ONLY_RE.fullmatch(
+        line, sentence_start, dot
+    ):
         return None  # a list marker: "1. The first item"
     if nxt.isdigit():
         # "p. 55", "No. 5", "N°. 1026": only a list marker starts a sentence.
@@ -709,7 +726,7 @@ def _next_word(line: str, stop: int, end: int) -> str:
     return line[index:word_end]
 
 
-def _sentences(line: str, start: int, end: int, offset: int) -> Iterator[Unit]:
+def _sentences(line: str, start: int, end: int, offset: int, out: list[Unit]) -> None:
     """One sentence's unit, or a byline glued to it split off at the space."""
     start, end = _strip_span(line, start, end)
     if start >= end:
@@ -727,18 +744,22 @@ def _sentences(line: str, start: int, end: int, offset: int) -> Iterator[Unit]:
             and rest[-1] in _ALL_TERMINATORS
         ):
             byline_start, byline_end = _strip_span(line, start, space)
-            yield Unit(
-                offset + byline_start,
-                offset + byline_end,
-                line[byline_start:byline_end],
-                BYLINE,
-                "byline",
+            out.append(
+                Unit(
+                    offset + byline_start,
+                    offset + byline_end,
+                    line[byline_start:byline_end],
+                    BYLINE,
+                    "byline",
+                )
             )
-            yield from _sentences(line, space + 1, end, offset)
+            _sentences(line, space + 1, end, offset, out)
             return
-        yield Unit(offset + start, offset + end, line[start:end], BYLINE, "byline")
+        out.append(
+            Unit(offset + start, offset + end, line[start:end], BYLINE, "byline")
+        )
         return
-    yield _unit(line, start, end, offset)
+    out.append(_unit(line, start, end, offset))
 
 
 def _unit(line: str, start: int, end: int, offset: int) -> Unit:
