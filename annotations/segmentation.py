@@ -291,6 +291,43 @@ _SHARE_OR_PROMO_RE = re.compile(
     r"|^(?:all rights reserved|terms of (?:use|service)|privacy policy|contact us"
     r"|about us|联系我们|关于我们|隐私政策|网站地图))"
 )
+# A word of every share or promo pattern: a cheap test before the regex.
+_SHARE_OR_PROMO_WORDS = (
+    "收看",
+    "直播聊天室",
+    "节目讨论",
+    "扫码",
+    "二维码",
+    "长按识别",
+    "关注",
+    "下载",
+    "tune in",
+    "subscribe",
+    "sign up",
+    "follow us",
+    "download",
+    "分享",
+    "转发",
+    "share",
+    "点赞",
+    "收藏",
+    "举报",
+    "评论",
+    "we invite you",
+    "for more details",
+    "free news source",
+    "transcript is provided",
+    "compilation of brief",
+    "all rights",
+    "terms of",
+    "privacy policy",
+    "contact us",
+    "about us",
+    "联系我们",
+    "关于我们",
+    "隐私政策",
+    "网站地图",
+)
 # Furniture lines are short; a longer line is a paragraph of running text, and
 # skipping the furniture patterns on it keeps segmentation fast.
 _LONGEST_FURNITURE_LINE = 300
@@ -429,7 +466,12 @@ def _furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         return BOILERPLATE, "source citation"
     if _CREDIT_RE.match(line):
         return CAPTION, "image credit"
-    found = _SHARE_OR_PROMO_RE.search(lowered)
+    found = (
+        _SHARE_OR_PROMO_RE.search(lowered)
+        if lowered[0] in "\u2022\u00b7"
+        or any(k in lowered for k in _SHARE_OR_PROMO_WORDS)
+        else None
+    )
     if found is not None:
         return BOILERPLATE, "promo" if found.lastgroup == "promo" else "share or footer"
     if len(line) <= _LONGEST_SHORT_LINE and _is_title_like(line):
