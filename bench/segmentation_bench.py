@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/segmentation_bench.py            # tests/corpus
     .venv/bin/python bench/segmentation_bench.py DIR --check
+    git show REV:annotations/segmentation.py > /tmp/old_segmentation.py
+    .venv/bin/python bench/segmentation_bench.py --baseline /tmp/old_segmentation.py
 
 Prints, for each article of DIR (``<slug>.txt`` with a hand-made gold split
 ``<slug>.sentences.txt`` and gold kinds in ``<slug>.meta.json``): exact-unit
@@ -9,15 +11,19 @@ F1, then the overall (micro) F1, the Golden Rules score (English and
 Chinese, from ``DIR/golden-rules.json``), the kind accuracy on the gold's
 non-sentence units, the gold sentences given a furniture kind, and the
 segmentation speed in characters and bytes per second. With ``--check`` it
-exits 1 when a figure is below the thresholds CI holds it to.
+exits 1 when a figure is below the thresholds CI holds it to. With
+``--baseline FILE`` it also times another version of the segmenter, taking
+turns with this one in one process, so that both see the same machine load.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -116,21 +122,51 @@ def golden_rules(directory: Path) -> dict[str, tuple[int, int, list[str]]]:
     return scores
 
 
-def speed(directory: Path, prefix: str, size: int = 2_000_000) -> tuple[float, float]:
-    """Characters and bytes per second over ``size`` bytes of the corpus's pages."""
+def sample_text(directory: Path, prefix: str, size: int = 2_000_000) -> str:
+    """About ``size`` bytes made of the corpus's pages whose names start so."""
     pages = sorted(directory.glob(f"{prefix}*.txt"))
     sample = "\n".join(
         p.read_text(encoding="utf-8")
         for p in pages
         if not p.name.endswith(".sentences.txt")
     )
-    text = "\n".join([sample] * (size // len(sample.encode("utf-8")) + 1))
+    return "\n".join([sample] * (size // len(sample.encode("utf-8")) + 1))
+
+
+def best_seconds(split: Callable[[str], object], text: str, runs: int = 3) -> float:
+    """The best of ``runs`` timings: the machine is shared."""
     best = float("inf")
-    for _ in range(3):  # the best of three: the machine is shared
+    for _ in range(runs):
         started = time.perf_counter()
-        segmentation.split_units(text)
+        split(text)
         best = min(best, time.perf_counter() - started)
-    return len(text) / best, len(text.encode("utf-8")) / best
+    return best
+
+
+def speed(directory: Path, prefix: str) -> tuple[float, float]:
+    """Characters and bytes per second over 2 MB of the corpus's pages."""
+    text = sample_text(directory, prefix)
+    seconds = best_seconds(segmentation.split_units, text)
+    return len(text) / seconds, len(text.encode("utf-8")) / seconds
+
+
+def compare(directory: Path, baseline: Path) -> None:
+    """Print MB/s of a baseline segmenter and this one, timed in turns."""
+    spec = importlib.util.spec_from_file_location("baseline_segmentation", baseline)
+    old = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = old  # dataclasses look their module up
+    spec.loader.exec_module(old)
+    for label, prefix in (("Chinese", "zh-"), ("English", "en-")):
+        text = sample_text(directory, prefix)
+        size = len(text.encode("utf-8")) / 1e6
+        before, after = [], []
+        for _ in range(3):
+            before.append(size / best_seconds(old.split_units, text, runs=1))
+            after.append(size / best_seconds(segmentation.split_units, text, runs=1))
+        print(
+            f"{label} pages, best of 3 in turns: baseline {max(before):.2f} MB/s, "
+            f"this {max(after):.2f} MB/s ({max(after) / max(before):.0%})"
+        )
 
 
 def main() -> int:
@@ -138,7 +174,11 @@ def main() -> int:
     parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--check", action="store_true", help="exit 1 below thresholds")
     parser.add_argument("--show", action="store_true", help="list every miss")
+    parser.add_argument("--baseline", type=Path, help="another segmentation.py")
     args = parser.parse_args()
+    if args.baseline:
+        compare(args.directory, args.baseline)
+        return 0
     slugs = sorted(
         p.name.removesuffix(".sentences.txt")
         for p in args.directory.glob("*.sentences.txt")
