@@ -48,6 +48,7 @@ _CANDIDATE_RE = re.compile(
     r"|\.(?=[" + re.escape(_CLOSERS + _ASCII_QUOTES) + r"]*\s)"
 )
 # A compact ellipsis after a sentence end stays with it: "and more. ... I'm".
+_ELLIPSIS_CHARS = ".\u2026"
 _ELLIPSIS_AFTER_END_RE = re.compile(r"\s+(?:\.{3,}|\u2026+)(?=\s|$)")
 
 # Spans never split inside. Each is looked for only when the line holds the
@@ -237,6 +238,7 @@ _BYLINE_SENTENCE_RE = re.compile(
 )
 # A byline glued to the sentence after it: "主持:郑裕文 嘉宾:… 除旧迎新之际,…。"
 _GLUED_BYLINE_RE = re.compile(r"(?:主持|主持人|嘉宾|记者|作者|编辑|撰文)\s*[:\uff1a]")
+_GLUED_BYLINE_FIRST = "主嘉记作编撰"  # the first characters of those labels
 _SHORTEST_GLUED_SENTENCE = 8
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october"
@@ -328,6 +330,7 @@ _SHARE_OR_PROMO_WORDS = (
     "隐私政策",
     "网站地图",
 )
+_SHARE_OR_PROMO_WORD_RE = re.compile("|".join(map(re.escape, _SHARE_OR_PROMO_WORDS)))
 # Furniture lines are short; a longer line is a paragraph of running text, and
 # skipping the furniture patterns on it keeps segmentation fast.
 _LONGEST_FURNITURE_LINE = 300
@@ -468,8 +471,7 @@ def _furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         return CAPTION, "image credit"
     found = (
         _SHARE_OR_PROMO_RE.search(lowered)
-        if lowered[0] in "\u2022\u00b7"
-        or any(k in lowered for k in _SHARE_OR_PROMO_WORDS)
+        if lowered[0] in "\u2022\u00b7" or _SHARE_OR_PROMO_WORD_RE.search(lowered)
         else None
     )
     if found is not None:
@@ -696,10 +698,14 @@ def _boundary(
     if len(mark) > 1:
         return _ellipsis_boundary(line, match, end)
     stop = _absorb_closers(line, sentence_start, match.end(), end)
-    following = _ELLIPSIS_AFTER_END_RE.match(line, stop, end)
-    if following is not None:
-        stop = following.end()
     nxt = _next_char(line, stop, end)
+    if (
+        nxt
+        and nxt in _ELLIPSIS_CHARS
+        and (following := _ELLIPSIS_AFTER_END_RE.match(line, stop, end))
+    ):
+        stop = following.end()
+        nxt = _next_char(line, stop, end)
     if not nxt or nxt.islower():
         return None if nxt else stop
     dot = match.start()
@@ -773,7 +779,7 @@ def _sentences(line: str, start: int, end: int, offset: int, out: list[Unit]) ->
     start, end = _strip_span(line, start, end)
     if start >= end:
         return
-    if _GLUED_BYLINE_RE.match(line, start, end):
+    if line[start] in _GLUED_BYLINE_FIRST and _GLUED_BYLINE_RE.match(line, start, end):
         space = line.rfind(" ", start, end)
         rest = line[space + 1 : end] if space > start else ""
         # Only a whole sentence after the last space is split off: no label
@@ -806,7 +812,13 @@ def _sentences(line: str, start: int, end: int, offset: int, out: list[Unit]) ->
 
 def _unit(line: str, start: int, end: int, offset: int) -> Unit:
     text = line[start:end]
-    if _BYLINE_SENTENCE_RE.match(text):
+    # A cheap test first: every speaker introduction ends in "." and starts
+    # "I'm", "This is", "For", "The time is" or ends in "reports (from …)."
+    if (
+        text[-1] == "."
+        and (text[0] in "ITF" or " reports" in text)
+        and _BYLINE_SENTENCE_RE.match(text)
+    ):
         return Unit(offset + start, offset + end, text, BYLINE, "speaker introduction")
     if text.rstrip(_CLOSERS + _ASCII_QUOTES).endswith(_QUESTION_ENDINGS):
         if _RHETORICAL_RE.search(text):
