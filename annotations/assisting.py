@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from . import history, matching, names, quantities, roles, services, triage
-from .models import Article, Claim, ClaimSketch, Kind, Source, Verdict
+from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Source, Verdict
 
 NAME_VARIANT = "name_variant"
 NUMBER = "number"
@@ -79,7 +79,7 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
     figures = {
         unit.pk: quantities.extract(unit.text)
         for unit in units
-        if unit.kind not in (Kind.BOILERPLATE, Kind.HEADING)
+        if unit.kind in CHECKABLE_KINDS
     }
     hints = hints_for(text, units, groups, figures)
     people = _people_by_unit(mentions, units)
@@ -92,7 +92,11 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
         normalised = matching.normalise(unit.text)
         rows.append(
             (
-                json.dumps(hints[unit.pk], ensure_ascii=False),
+                # Page furniture carries no hints: it is not checked.
+                json.dumps(
+                    hints[unit.pk] if unit.kind in CHECKABLE_KINDS else [],
+                    ensure_ascii=False,
+                ),
                 worth.score,
                 json.dumps(worth.reasons, ensure_ascii=False),
                 normalised,
@@ -156,7 +160,7 @@ def hints_for(
         figures = {
             unit.pk: quantities.extract(unit.text)
             for unit in units
-            if unit.kind not in (Kind.BOILERPLATE, Kind.HEADING)
+            if unit.kind in CHECKABLE_KINDS
         }
     for unit in units:
         for q in figures.get(unit.pk, ()):
@@ -317,10 +321,8 @@ def _people_by_unit(
 def _worth(
     unit: Unit, people: list[str], figures: list[quantities.Quantity] | None
 ) -> triage.Score:
-    if unit.kind == Kind.BOILERPLATE:
-        return triage.Score(0.0, [("\u2212boilerplate")])
-    if unit.kind == Kind.HEADING:
-        return triage.Score(0.0, [("\u2212heading")])
+    if unit.kind not in CHECKABLE_KINDS:  # page furniture is never triaged
+        return triage.Score(0.0, [f"\u2212{unit.kind}"])
     return triage.score(unit.text, people=people, figures=figures)
 
 

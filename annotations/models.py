@@ -39,7 +39,16 @@ class Kind(models.TextChoices):
     CLAIM = "claim", _("Claim")
     OPINION = "opinion", _("Opinion")
     HEADING = "heading", _("Heading")
+    BYLINE = "byline", _("Byline")
+    CAPTION = "caption", _("Caption")
+    IMAGE = "image", _("Image")
+    NAVIGATION = "navigation", _("Navigation")
     BOILERPLATE = "boilerplate", _("Boilerplate")
+
+
+# Sentences an editor checks; every other kind is page furniture, muted in the
+# workspace and left out of counts, triage and hints.
+CHECKABLE_KINDS = (Kind.CLAIM, Kind.OPINION)
 
 
 class Verdict(models.TextChoices):
@@ -386,6 +395,11 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.position} {self.text[:60]}"
+
+    @property
+    def is_furniture(self) -> bool:
+        """True for page furniture (heading, byline, ...): not a claim to check."""
+        return self.kind not in CHECKABLE_KINDS
 
 
 class Source(models.Model):

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, Length, Substr
 
 from . import roles
 from .models import (
+    CHECKABLE_KINDS,
     Article,
     ArticleVersion,
     Claim,
@@ -455,11 +456,8 @@ def workspace_article(pk: int) -> Article:
 def triage_claims(
     article: Article, *, min_worth: float | None = None
 ) -> QuerySet[Claim]:
-    """An article's checkable units (no headings or boilerplate), most
-    check-worthy first."""
-    claims = Claim.objects.filter(IN_TEXT, article=article).exclude(
-        kind__in=[Kind.HEADING, Kind.BOILERPLATE]
-    )
+    """An article's checkable units (no page furniture), most check-worthy first."""
+    claims = Claim.objects.filter(IN_TEXT, article=article, kind__in=CHECKABLE_KINDS)
     if min_worth is not None:
         claims = claims.filter(worth__gte=min_worth)
     return claims.only(

@@ -476,7 +476,7 @@ def set_kind(
     expected_version: int,
     analyse: bool = True,
 ) -> Claim:
-    """Change what sort of unit a claim is (claim, opinion, heading, boilerplate)."""
+    """Change what sort of unit a claim is (claim, opinion or page furniture)."""
     return edit_claim(
         claim=claim,
         editor=editor,

@@ -270,3 +270,33 @@ def test_forgetting_an_article_takes_the_same_queries_however_many_hints(
         ArticleFactory(text=f"{REPEATED}\nLine {n}.", analyse=True)
     with django_assert_num_queries(2):
         assert assisting.forget_article(checked.article_id) == 9
+
+
+def test_page_furniture_gets_no_worth_no_hints_and_stays_out_of_triage():
+    from annotations import queries
+
+    # A dateline and a caption that repeat the figures and name of the story.
+    text = (
+        "\u5f20\u4e09 / 2024-01-05\n"  # 张三 / 2024-01-05 (byline with date)
+        "\u8363\u4f1f\u5ba3\u5e03\u516c\u53f8\u878d\u8d441060\u4e07\u7f8e\u5143,"
+        "\u8363\u4f1f\u8bf4\u660e\u5e74\u4e0a\u5e02\n"  # caption, said twice
+        "\u8363\u4f1f\u5ba3\u5e03\u516c\u53f8\u878d\u8d441060\u4e07\u7f8e\u5143,"
+        "\u8363\u4f1f\u8bf4\u660e\u5e74\u4e0a\u5e02\n"
+        # 荣伟说公司在2023年融资1060万美元。
+        "\u8363\u4f1f\u8bf4\u516c\u53f8\u57282023\u5e74\u878d\u8d44"
+        "1060\u4e07\u7f8e\u5143\u3002"
+    )
+    article = services.import_article(text=text, title="Furniture")
+
+    units = list(article.claims.order_by("position"))
+
+    assert [u.kind for u in units] == [
+        Kind.BYLINE,
+        Kind.CAPTION,
+        Kind.CAPTION,
+        Kind.CLAIM,
+    ]
+    for furniture in units[:3]:
+        assert (furniture.worth, furniture.hints) == (0.0, [])
+        assert furniture.worth_reasons == [f"\u2212{furniture.kind}"]
+    assert [c.pk for c in queries.triage_claims(article)] == [units[3].pk]

@@ -1303,3 +1303,74 @@ def test_report_of_an_article_without_published_verdicts_is_not_found(client):
     judge(claim_of(article), Verdict.VERIFIED, "Approved, not yet published.")
     approve(claim_of(article))
     assert client.get(reverse("report", args=[article.pk])).status_code == 404
+
+
+# Page furniture ---------------------------------------------------------------
+
+# A scraped page: a breadcrumb, a byline, two sentences and an image line.
+FURNITURE_PAGE = (
+    "\u60a8\u7684\u4f4d\u7f6e \u9996\u9875 \u79d1\u6280\n"  # 您的位置 首页 科技
+    "By Jane Smith\n"
+    "The company raised $5 million in 2023. It hired 20 engineers.\n"
+    "![640?wx_fmt=jpeg](https://a.cn/p?http://b.cn/640?wx_fmt=jpeg)"
+)
+
+
+def test_furniture_units_are_muted_with_their_kind_and_not_counted(editor_client):
+    article = ArticleFactory(text=FURNITURE_PAGE)
+
+    body = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+
+    assert [(c.kind, c.kind_reason) for c in article.claims.order_by("position")] == [
+        (Kind.NAVIGATION, "breadcrumb"),
+        (Kind.BYLINE, "byline"),
+        (Kind.CLAIM, ""),
+        (Kind.CLAIM, ""),
+        (Kind.IMAGE, "image line"),
+    ]
+    assert "kind-navigation" in unit_classes(body, 1)
+    assert "kind-byline" in unit_classes(body, 2)
+    assert "kind-image" in unit_classes(body, 5)
+    assert "0 of 2 claims checked" in body
+
+
+def test_dashboard_counts_only_the_claims_to_check(editor_client):
+    ArticleFactory(text=FURNITURE_PAGE)
+
+    body = body_of(editor_client.get(reverse("dashboard")))
+
+    assert "0 of 2 claims checked" in body
+
+
+def test_furniture_panel_says_which_rule_fired_and_offers_one_click(editor_client):
+    article = ArticleFactory(text=FURNITURE_PAGE)
+    byline = claim_of(article, 2)
+
+    body = body_of(editor_client.get(workspace_url(byline)))
+
+    assert "Page furniture (Byline: byline): not counted as a claim to check." in body
+    assert 'id="make-claim"' in body
+    sentence_panel = body_of(editor_client.get(workspace_url(claim_of(article, 3))))
+    assert 'id="make-claim"' not in sentence_panel
+
+
+def test_one_click_turns_furniture_into_a_claim(editor_client):
+    article = ArticleFactory(text=FURNITURE_PAGE)
+    byline = claim_of(article, 2)
+
+    response = editor_client.post(
+        reverse("claim_save", args=[byline.pk]),
+        {
+            "version": byline.version,
+            "verdict": byline.verdict,
+            "rationale": byline.rationale,
+            "kind": "claim",
+        },
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert (fresh(byline).kind, fresh(byline).kind_reason) == (Kind.CLAIM, "")
+    assert 'id="make-claim"' not in body_of(response)
+    page = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+    assert "0 of 3 claims checked" in page

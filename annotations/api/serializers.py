@@ -605,7 +605,10 @@ class ExportRowSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     text = serializers.CharField()
-    kind = serializers.CharField(help_text="claim, opinion, heading or boilerplate.")
+    kind = serializers.CharField(
+        help_text="claim, opinion, or page furniture: heading, byline, caption, "
+        "image, navigation or boilerplate."
+    )
     verdict = serializers.CharField(help_text=VERDICT_TEXT)
     status = serializers.CharField(help_text=STATUS_TEXT)
     rationale = serializers.CharField(allow_blank=True)

@@ -485,6 +485,10 @@ REASON_LABELS = {
     "question": pgettext_lazy("worth", "question"),
     "heading": pgettext_lazy("worth", "heading"),
     "boilerplate": pgettext_lazy("worth", "boilerplate"),
+    "byline": pgettext_lazy("worth", "byline"),
+    "caption": pgettext_lazy("worth", "caption"),
+    "image": pgettext_lazy("worth", "image"),
+    "navigation": pgettext_lazy("worth", "navigation"),
 }
 # Figures and diffs: context kept either side of a change on the diff page.
 DIFF_CONTEXT = 160
@@ -497,6 +501,12 @@ class Reason:
     plus: bool
     label: str
     evidence: str
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """The translated name of a unit's kind ("Heading", "Byline", ...)."""
+    return str(Kind(kind).label) if kind in Kind.values else kind
 
 
 @register.filter
