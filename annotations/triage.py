@@ -75,6 +75,8 @@ _WEIGHTS = {
     quantities.PERCENT: ("percent", 0.25),
     quantities.DATE: ("date", 0.25),
     quantities.NUMBER: ("number", 0.15),
+    quantities.VAGUE: ("vague figure", 0.1),
+    quantities.RELATIVE: ("relative date", 0.1),
 }
 _QUESTION = re.compile(r"[?\uff1f]\s*$")
 _NAMED = re.compile(r"\b[A-Z][A-Za-z0-9-]{2,}\b")  # NVIDIA, OpenAI, Nexusflow

@@ -1,0 +1,463 @@
+"""Figures and dates an article cannot all have right.
+
+Pure Python (no Django). Every unit of the article is read, headings and
+citation lines included (a heading's figure contradicted by the body is the
+body's or the heading's error), except a page's clock line. Each finding names
+the places (article offsets) and what differs:
+
+- near-identical sentences that differ only in their figures;
+- the same event (成立, founded, 建交, raised ...) given two years or amounts,
+  counting relative years (30年前, 30周年, 10 years ago) from the publication
+  date;
+- the same measured thing in one sentence given two figures (33 dead ...
+  killing 32 people);
+- a year after the publication date where the clause reports a past event, and
+  a goal "by 2012" in an article of 2017.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from . import quantities
+
+FIGURES = "figures"  # the same thing given two figures
+REPEATED = "repeated"  # near-identical sentences, other figures
+AFTER_PUBLICATION = "after_publication"
+PAST_GOAL = "past_goal"
+
+# Events an article should date once. Curated: each word names one event, so
+# two different years for it are a contradiction, not a series.
+# fmt: off
+_EVENTS = {
+    "founded": ("成立", "创立", "创办", "创建", "建立", "founded", "established"),
+    "relations": ("建交", "邦交", "diplomatic relations"),
+    "funding": ("融资", "筹集", "筹得", "募得", "raised", "funding"),
+    "joined": ("加入", "joined"),
+    "acquired": ("收购", "acquired", "bought"),
+    "graduated": ("毕业", "graduated"),
+    "born": ("出生", "born"),
+    "died": ("去世", "逝世", "died"),
+    "convicted": ("判有罪", "定罪", "convicted"),
+    "elected": ("当选", "was elected"),
+}
+# Measures whose figure a sentence should not state twice differently.
+_MEASURES = {
+    "deaths": ("死亡", "遇难", "丧生", "罹难", "死", "dead", "killed", "killing",
+               "deaths", "died"),
+    "injured": ("受伤", "伤", "injured", "wounded", "injuring"),
+}
+# A clause with one of these talks about the future or a plan: a later year
+# is not an error there.
+_FUTURE = (
+    "将", "会", "要", "计划", "预计", "预期", "预测", "打算", "准备", "目标", "届时",
+    "有望", "争取", "力争", "可望", "到", "之前", "以前",
+    "will", "would", "plan", "plans", "planned", "expect", "expected", "expects",
+    "forecast", "projected", "scheduled", "due", "by", "until", "target", "goal",
+    "aim", "aims", "next", "upcoming", "future", "could", "may", "might", "to be",
+    "deadline", "through", "ahead",
+)
+# "by 2012", "到2012年", "2012年前": a goal or deadline.
+_GOAL_BEFORE = re.compile(
+    r"(?:\b(?:by|before|until)\s+(?:the\s+end\s+of\s+)?|\u5230|\u81f3|\u5728)\s*$",
+    re.IGNORECASE,
+)
+_GOAL_AFTER = re.compile(r"^\s*\u5e74?\s*(?:\u524d|\u4ee5\u524d|\u4e4b\u524d)")
+# fmt: on
+_CLAUSE = re.compile(r"[^,;:\uff0c\uff1b\uff1a\u3001\u3002!?\uff01\uff1f]+")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_LATIN = re.compile(r"[A-Za-z]")
+# 30年前 / 30周年 / 30 years ago / 30th anniversary: a year counted back from
+# the publication date.
+_CN_DIGIT_VALUES = {
+    "\u4e00": 1,
+    "\u4e8c": 2,
+    "\u4e24": 2,
+    "\u4e09": 3,
+    "\u56db": 4,
+    "\u4e94": 5,
+    "\u516d": 6,
+    "\u4e03": 7,
+    "\u516b": 8,
+    "\u4e5d": 9,
+}
+_RELATIVE_YEAR = re.compile(
+    r"(\d{1,3}|[\u4e00\u4e8c\u4e24\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]{1,3})"
+    r"\s*(?:\u5e74\u524d|\u5468\u5e74)"  # 年前 周年
+    r"|\b(\d{1,3})\s+years?\s+ago\b"
+    r"|\b(\d{1,3})(?:st|nd|rd|th)\s+anniversary\b"
+)
+_MAX_VALUES = 3  # more distinct figures for one event are a series
+_MIN_REPEATED = 30  # characters: shorter sentences repeat by chance
+_SUBJECT = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z]+\b")
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int  # article offsets
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    message: str
+    places: tuple[Place, ...]
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One unit of the article with its figures (offsets within the unit)."""
+
+    start: int
+    text: str
+    kind: str
+    figures: tuple[quantities.Quantity, ...]
+
+
+def check(pieces: list[Piece], published: datetime.date | None = None) -> list[Finding]:
+    """Every inconsistency found between the pieces (units) of one article."""
+    pieces = [p for p in pieces if not _is_clock(p)]
+    findings = _repeated(pieces)
+    findings += _events(pieces, published)
+    findings += _measures(pieces)
+    if published is not None:
+        findings += _impossible_years(pieces, published)
+    return findings
+
+
+def _is_clock(piece: Piece) -> bool:
+    """A page's clock line (中国时间 14:47 2024年5月5日): the crawl's, not the news'.
+
+    A short line with a time of day and a date, whatever kind the segmenter
+    gave it.
+    """
+    return (
+        len(piece.text) <= 60
+        and bool(_CLOCK.search(piece.text))
+        and any(q.kind == quantities.DATE for q in piece.figures)
+    )
+
+
+def _place(piece: Piece, start: int, end: int) -> Place:
+    return Place(piece.start + start, piece.start + end, piece.text[start:end])
+
+
+def _repeated(pieces: list[Piece]) -> list[Finding]:
+    """Sentences worded the same except for their figures, which differ."""
+    by_skeleton: dict[str, list[Piece]] = defaultdict(list)
+    for piece in pieces:
+        if not piece.figures or len(piece.text) < _MIN_REPEATED:
+            continue
+        skeleton, last = [], 0
+        for q in piece.figures:
+            skeleton.append(piece.text[last : q.start])
+            skeleton.append("\x00")
+            last = q.end
+        skeleton.append(piece.text[last:])
+        by_skeleton["".join(skeleton)].append(piece)
+    findings = []
+    for same in by_skeleton.values():
+        # Three or more sentences of one pattern are a series (Acme raised $1M
+        # in 2001. Acme raised $2M in 2002. ...), not a copy.
+        if len(same) != 2:
+            continue
+        first = same[0]
+        for other in same[1:]:
+            pairs = [
+                (a, b)
+                for a, b in zip(first.figures, other.figures, strict=True)
+                if a.text != b.text
+            ]
+            if not pairs:
+                continue
+            places = tuple(
+                place
+                for a, b in pairs
+                for place in (
+                    _place(first, a.start, a.end),
+                    _place(other, b.start, b.end),
+                )
+            )
+            what = "; ".join(f"{a.text} / {b.text}" for a, b in pairs)
+            findings.append(
+                Finding(
+                    REPEATED,
+                    f"The same sentence appears twice with other figures: {what}.",
+                    places,
+                )
+            )
+    return findings
+
+
+def _clauses(text: str):
+    for match in _CLAUSE.finditer(text):
+        yield match.start(), match.group()
+
+
+def _words_in(words: tuple[str, ...], clause: str, lowered: str) -> str | None:
+    """The first of ``words`` in the clause: Latin ones whole, Chinese anywhere."""
+    hit = _matcher(words).search(lowered)
+    return hit.group() if hit else None
+
+
+@cache
+def _matcher(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(
+            rf"\b{re.escape(w)}\b" if _LATIN.match(w) else re.escape(w)
+            for w in sorted(words, key=len, reverse=True)
+        )
+    )
+
+
+def _events(pieces: list[Piece], published: datetime.date | None) -> list[Finding]:
+    """One event given two (or three) different years, or amounts."""
+    facts: dict[tuple[str, str], list[tuple[str, Place]]] = defaultdict(list)
+    subjects: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
+    for piece in pieces:
+        for offset, clause in _clauses(piece.text):
+            lowered = clause.lower()
+            event = next(
+                (
+                    e
+                    for e, words in _EVENTS.items()
+                    if _words_in(words, clause, lowered)
+                ),
+                None,
+            )
+            if event is None:
+                continue
+            end = offset + len(clause)
+            inside = [q for q in piece.figures if offset <= q.start < end]
+            named = set(_SUBJECT.findall(piece.text))
+            if any(q.kind == quantities.DATE for q in inside):
+                subjects[(event, "year")].append(named)
+            if any(q.kind == quantities.MONEY for q in inside):
+                subjects[(event, "money")].append(named)
+            for q in inside:
+                if q.kind == quantities.DATE and q.year and not _cohort(q):
+                    facts[(event, "year")].append(
+                        (str(q.year), _place(piece, q.start, q.end))
+                    )
+                elif q.kind == quantities.MONEY:
+                    value = amount(q.text)
+                    if value is not None:
+                        facts[(event, "money")].append(
+                            (f"{value:g}", _place(piece, q.start, q.end))
+                        )
+            if published is None:
+                continue
+            for match in _RELATIVE_YEAR.finditer(clause):
+                years = _relative_years(match)
+                if years is not None:
+                    facts[(event, "year")].append(
+                        (
+                            str(published.year - years),
+                            _place(piece, offset + match.start(), offset + match.end()),
+                        )
+                    )
+    findings = []
+    for (event, what), stated in facts.items():
+        first: dict[str, Place] = {}
+        for value, place in stated:
+            first.setdefault(value, place)
+        if not 2 <= len(first) <= _MAX_VALUES:
+            continue
+        values = ", ".join(
+            f"{place.text} ({value})"
+            if what == "year" and value not in place.text
+            else place.text
+            for value, place in first.items()
+        )
+        shared = set.intersection(*subjects[(event, what)] or [set()]) - _NOT_SUBJECTS
+        whose = f"{sorted(shared)[0]} " if shared else ""
+        findings.append(
+            Finding(
+                FIGURES,
+                f"The article gives {whose}{len(first)} different "
+                f"{'years' if what == 'year' else 'amounts'} for the same event "
+                f"({event}): {values}.",
+                tuple(first.values()),
+            )
+        )
+    return findings
+
+
+# Capitalised words that start sentences or name dates, not subjects.
+_NOT_SUBJECTS = {"The", "In", "On", "It", "He", "She", "They", "This", "That"}
+
+
+def _cohort(q: quantities.Quantity) -> bool:
+    """2012级: a student's year of entry, not the date of the event."""
+    return q.text.endswith("\u7ea7")
+
+
+def _relative_years(match: re.Match[str]) -> int | None:
+    digits = next(g for g in match.groups() if g is not None)
+    if digits.isdigit():
+        return int(digits)
+    return chinese_number(digits)
+
+
+def chinese_number(text: str) -> int | None:
+    """一 .. 九十九 as an int (None for anything else)."""
+    if "\u5341" in text:  # 十
+        tens, _ten, ones = text.partition("\u5341")
+        high = _CN_DIGIT_VALUES.get(tens) if tens else 1
+        low = _CN_DIGIT_VALUES.get(ones) if ones else 0
+        return None if high is None or low is None else high * 10 + low
+    return _CN_DIGIT_VALUES.get(text) if len(text) == 1 else None
+
+
+_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "\u4e07": 1e4,
+    "\u767e\u4e07": 1e6,
+    "\u5343\u4e07": 1e7,
+    "\u4ebf": 1e8,
+}
+_AMOUNT = re.compile(
+    r"(\d[\d,\uff0c]*(?:\.\d+)?)\s*"
+    r"(thousand|million|billion|bn|k|m|b|\u5343\u4e07|\u767e\u4e07|\u4e07|\u4ebf)?",
+    re.IGNORECASE,
+)
+
+
+def amount(text: str) -> float | None:
+    """The number a money figure states ($10 million, 1060万美元 -> 1e7, 1.06e7)."""
+    match = _AMOUNT.search(text.translate(quantities.FULLWIDTH_DIGITS))
+    if match is None:
+        return None
+    value = float(match.group(1).replace(",", "").replace("\uff0c", ""))
+    scale = (match.group(2) or "").lower()
+    return value * _SCALE.get(scale, 1)
+
+
+def _measures(pieces: list[Piece]) -> list[Finding]:
+    """One sentence counting the same thing twice with different numbers."""
+    findings = []
+    for piece in pieces:
+        counted: dict[str, dict[str, Place]] = defaultdict(dict)
+        for q in piece.figures:
+            if q.kind != quantities.NUMBER:
+                continue
+            after = piece.text[q.end : q.end + 12].lower()
+            before = piece.text[max(0, q.start - 10) : q.start].lower()
+            for measure, words in _MEASURES.items():
+                if _near_word(words, after, before):
+                    value = amount(q.text)
+                    if value is not None:
+                        counted[measure].setdefault(
+                            f"{value:g}", _place(piece, q.start, q.end)
+                        )
+                    break
+        for measure, values in counted.items():
+            if len(values) >= 2:
+                places = tuple(values.values())
+                findings.append(
+                    Finding(
+                        FIGURES,
+                        f"One sentence gives {len(values)} different counts of "
+                        f"{measure}: {', '.join(p.text for p in places)}.",
+                        places,
+                    )
+                )
+    return findings
+
+
+def _near_word(words: tuple[str, ...], after: str, before: str) -> bool:
+    """A measure word right after the number (33 dead, 64人死亡) or before it."""
+    for word in words:
+        if _LATIN.match(word):
+            if re.match(rf"\s*(?:people\s+|persons\s+)?{word}\b", after) or re.search(
+                rf"\b{word}\s+(?:at\s+least\s+)?$", before
+            ):
+                return True
+        elif re.match(rf"\s*(?:\u4eba|\u540d)?\s*{word}", after) or before.endswith(
+            word
+        ):
+            return True
+    return False
+
+
+def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Finding]:
+    """Past events dated after publication; goals whose deadline had passed."""
+    findings = []
+    for piece in pieces:
+        for offset, clause in _clauses(piece.text):
+            end = offset + len(clause)
+            lowered = clause.lower()
+            for q in piece.figures:
+                if not offset <= q.start < end or q.year is None:
+                    continue
+                before = piece.text[offset : q.start]
+                after = piece.text[q.end : max(q.end, end)]
+                place = _place(piece, q.start, q.end)
+                if q.year > published.year and not _words_in(_FUTURE, clause, lowered):
+                    findings.append(
+                        Finding(
+                            AFTER_PUBLICATION,
+                            f"{q.text} is after the article's publication date "
+                            f"({published.isoformat()}), yet the sentence does not "
+                            "speak of the future: is the year right?",
+                            (place,),
+                        )
+                    )
+                elif q.year < published.year and (
+                    (_GOAL_BEFORE.search(before) and _goal_words(lowered, clause))
+                    or (
+                        _GOAL_AFTER.match(after)
+                        and _words_in(
+                            ("目标", "计划", "争取", "力争", "将"), clause, lowered
+                        )
+                    )
+                ):
+                    findings.append(
+                        Finding(
+                            PAST_GOAL,
+                            f"A goal or deadline of {q.text} in an article of "
+                            f"{published.isoformat()}: that date had passed.",
+                            (place,),
+                        )
+                    )
+    return findings
+
+
+def _goal_words(lowered: str, clause: str) -> bool:
+    return bool(
+        _words_in(
+            (
+                "goal",
+                "aim",
+                "aims",
+                "target",
+                "plan",
+                "plans",
+                "pledged",
+                "promised",
+                "will",
+                "vowed",
+                "hopes",
+                "目标",
+                "计划",
+                "争取",
+                "力争",
+                "将",
+                "承诺",
+            ),
+            clause,
+            lowered,
+        )
+    )
