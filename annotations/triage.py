@@ -15,16 +15,22 @@ from . import quantities
 BASE = 0.2
 
 # (reason, weight, words). Words are matched as written; English ones whole.
+# Curated, not mined: each word says what it is evidence of. Discourse
+# adverbs (确实, 毕竟, 其实) are not opinion on their own, and titles (首席)
+# or time words (最终, 最近) are not comparisons.
 # fmt: off
 _CUES: list[tuple[str, float, tuple[str, ...]]] = [
     (
         "comparison",
         0.15,
         (
-            "最", "首次", "首位", "首个", "首席", "第一", "唯一", "超过", "超越",
-            "对标", "小胜", "领先", "击败", "媲美", "霸主", "以上",
-            "first", "largest", "biggest", "most", "more than", "beats", "beat",
-            "rivals", "outperform", "only", "record",
+            "最大", "最高", "最低", "最多", "最少", "最快", "最早", "最长", "最强",
+            "最严重", "最先进", "首次", "首位", "首个", "第一次", "第一个", "第一位",
+            "唯一", "超过", "超越", "对标", "小胜", "领先", "击败", "媲美", "霸主",
+            "以上", "largest", "biggest", "highest", "lowest", "deadliest", "worst",
+            "oldest", "youngest", "longest", "fastest", "more than", "beats",
+            "rivals", "outperform", "only", "record", "for the first time",
+            "first ever",
         ),
     ),
     (
@@ -32,17 +38,18 @@ _CUES: list[tuple[str, float, tuple[str, ...]]] = [
         0.15,
         (
             "收购", "任命", "融资", "成立", "创立", "创办", "加入", "推出", "开源",
-            "毕业", "获得", "拿下", "得主", "担任", "宣布",
+            "毕业", "获得", "拿下", "得主", "担任", "宣布", "确认", "发生", "造成",
+            "判处", "释放", "逮捕", "当选", "签署",
             "acquired", "appointed", "raised", "founded", "joined", "launched",
-            "announced", "graduated", "hired",
+            "announced", "graduated", "hired", "killed", "elected", "signed",
+            "arrested", "released", "confirmed", "detected", "discovered",
         ),
     ),
     (
         "attribution",
         0.1,
         (
-            "表示", "声称", "宣称", "据悉", "据报道", "报道", "指出",
-            "said", "says", "according to", "reported",
+            "据悉", "据报道", "报道", "指出", "according to", "reported",
         ),
     ),
     (
@@ -50,9 +57,13 @@ _CUES: list[tuple[str, float, tuple[str, ...]]] = [
         -0.25,
         (
             "妥妥的", "堪称", "开挂", "更狠", "拉满", "如虎添翼", "炸锅", "想都不敢想",
-            "说到底", "其实", "确实", "毕竟", "无疑", "肯定", "显然", "根本",
-            "相信", "不如", "与其", "双赢", "警钟",
-            "amazing", "clearly", "obviously", "undoubtedly", "arguably",
+            "无疑", "相信", "不如", "与其", "双赢", "警钟", "认为", "觉得",
+            "感到", "深感", "难过", "高兴", "鼓舞", "重要", "希望", "看作", "被视为",
+            "关键一步", "很好", "遗憾",
+            "amazing", "undoubtedly", "arguably", "think",
+            "thinks", "believe", "believes", "feel", "feels", "confident",
+            "hope", "hopes", "important", "wonderful", "towering", "exciting",
+            "revolutionary",
         ),
     ),
     (
@@ -66,10 +77,28 @@ _CUES: list[tuple[str, float, tuple[str, ...]]] = [
     (
         "advice",
         -0.15,
-        ("得让", "要把", "应该", "还得", "也得", "要减少", "should", "must"),
+        (
+            "得让", "要把", "应该", "还得", "也得", "要减少", "必须", "提醒",
+            "should", "must",
+        ),
+    ),
+    (
+        # Discourse adverbs: opinion only beside another sign of it.
+        "discourse",
+        -0.1,
+        (
+            "其实", "确实", "毕竟", "根本", "说到底", "显然", "当然",
+            "clearly", "obviously", "indeed", "after all", "of course",
+        ),
+    ),
+    (
+        "first person",
+        -0.15,
+        ("我们", "我", "we", "our", "us", "i", "i'm", "my"),
     ),
 ]
 # fmt: on
+_OPINIONATED = {"opinion", "advice", "hedging", "first person"}
 _WEIGHTS = {
     quantities.MONEY: ("money", 0.3),
     quantities.PERCENT: ("percent", 0.25),
@@ -80,6 +109,28 @@ _WEIGHTS = {
 }
 _QUESTION = re.compile(r"[?\uff1f]\s*$")
 _NAMED = re.compile(r"\b[A-Z][A-Za-z0-9-]{2,}\b")  # NVIDIA, OpenAI, Nexusflow
+# A capitalised word that starts the sentence is a name only when another
+# capitalised word follows it (Stephan Shuster), never alone (While, The).
+_FIRST_WORD = re.compile(r"^[\W\d_]*([A-Z][A-Za-z0-9-]*)(?![ -][A-Z])")
+# fmt: off
+_NOT_NAMES = {
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+}
+# fmt: on
+_SHORT = 60  # characters
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u201d\"\u300d)\uff09\u2026]\s*$")
+# A promo or citation line of the page (• 5/6【…】, - Emily Cadei. "…").
+_BULLET = re.compile(r"^[\u2022\u00b7\u25cf*-]\s")
+# Someone's words: a speaker label (NYE: "...", 坦克雷多议员说:“...) or a
+# sentence inside quotation marks.
+_QUOTATION = re.compile(
+    r"^[A-Z][A-Z .'-]+:\s+[\"\u201c]"
+    r"|^[\"\u201c\u300c]"
+    r"|\u8bf4[:\uff1a]\s*[\u201c\u300c\"]"  # 说:“
+    r"|[\u201d\u300d\"]\s*$"
+)
 _LATIN_WORD = re.compile(r"[A-Za-z]")
 
 
@@ -132,14 +183,34 @@ def score(
         add(*_WEIGHTS[quantity.kind], quantity.text)
     if people:
         add("person", 0.1, people[0])
-    named = [m for m in _NAMED.findall(text) if not m.isdigit()]
+    first = _FIRST_WORD.match(text)
+    named = [
+        m.group()
+        for m in _NAMED.finditer(text)
+        if not (first and m.start() == first.start(1)) and m.group() not in _NOT_NAMES
+    ]
     if named:
         add("name", 0.1, named[0])
     lowered = text.lower()
+    hits = {}
     for reason, weight, pattern in _CUE_PATTERNS:
         hit = pattern.search(lowered)
         if hit:
-            add(reason, weight, hit.group())
+            hits[reason] = (weight, hit.group())
+    if "discourse" in hits and not hits.keys() & _OPINIONATED:
+        del hits["discourse"]
+    for reason, (weight, evidence) in hits.items():
+        add(reason, weight, evidence)
+    stripped = text.strip()
+    if len(stripped) < _SHORT and not _SENTENCE_END.search(stripped):
+        # A heading, dateline, clock or menu line: page furniture the
+        # segmenter left as a sentence.
+        add("not a sentence", -0.4, stripped[:12])
+    elif _BULLET.match(stripped):
+        add("list line", -0.3, stripped[:1])
+    quoted = _QUOTATION.search(stripped)
+    if quoted:
+        add("quotation", -0.2, quoted.group().strip())
     if _QUESTION.search(text):
         add("question", -0.3, text.strip()[-1])
     return Score(round(min(1.0, max(0.0, total)), 2), reasons)
