@@ -415,14 +415,10 @@ def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Fin
                             (place,),
                         )
                     )
+                    break  # one finding a clause: 2029-2030 is one school year
                 elif q.year < published.year and (
                     (_GOAL_BEFORE.search(before) and _goal_words(lowered, clause))
-                    or (
-                        _GOAL_AFTER.match(after)
-                        and _words_in(
-                            ("目标", "计划", "争取", "力争", "将"), clause, lowered
-                        )
-                    )
+                    or (_GOAL_AFTER.match(after) and _goal_words(lowered, clause))
                 ):
                     findings.append(
                         Finding(
@@ -432,6 +428,7 @@ def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Fin
                             (place,),
                         )
                     )
+                    break
     return findings
 
 

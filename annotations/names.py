@@ -214,7 +214,7 @@ def _add_variants(
         finder = re.compile(
             "(?=("
             + "|".join(
-                f"{re.escape(seed[:k])}(?!{re.escape(seed[k])})[\u4e00-\u9fff]"
+                f"{re.escape(seed[:k])}(?!{re.escape(seed[k])})."
                 f"{re.escape(seed[k + 1 :])}"
                 for seed in same_length
                 for k in range(length)
@@ -223,7 +223,7 @@ def _add_variants(
         )
         for match in finder.finditer(simplified):
             candidate = match.group(1)
-            if candidate in seeds:
+            if candidate in seeds or not all(_HAN.match(ch) for ch in candidate):
                 continue
             start = match.start(1)
             end = start + len(candidate)
@@ -300,13 +300,23 @@ def _group_latin(mentions: dict[str, list[Mention]]) -> list[NameGroup]:
     from rapidfuzz.distance import Levenshtein
 
     names = sorted(mentions)
+    tokens = {name: _tokens(name) for name in names}
+    # Two names group only when they share a word (the same words in another
+    # order, or one word apart): compare only those, not every pair.
+    sharing: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        for token in tokens[name]:
+            sharing[token].add(name)
     groups = []
     used: set[str] = set()
-    for i, first in enumerate(names):
-        for second in names[i + 1 :]:
+    for first in names:
+        candidates = sorted(
+            {other for t in tokens[first] for other in sharing[t] if other > first}
+        )
+        for second in candidates:
             if first in used or second in used:
                 continue
-            a, b = _tokens(first), _tokens(second)
+            a, b = tokens[first], tokens[second]
             if len(a) != len(b):
                 continue
             if sorted(a) == sorted(b):
