@@ -103,6 +103,7 @@ def analyse_article(article: Article) -> None:
             "VALUES (%s, %s)",
             [(pk, value) for pk, values in sketches.items() for value in values],
         )
+        Article.objects.filter(pk=article.pk).update(analysed_at=timezone.now())
     add_past_verdicts(article, sketches=sketches)
 
 
@@ -242,6 +243,12 @@ def _name_message(group: names.NameGroup, minority: list, counts: str) -> str:
         return f"The same person in two scripts: {counts}."
     if group.kind == names.ORDER:
         return f"The same name in another order: {counts}."
+    if group.kind == names.HOMOPHONE and minority and group.suspicious:
+        return (
+            f"The article writes this name {counts}: \u201c{minority[0].text}\u201d "
+            f"(same sound, another tone) is probably a misspelling of "
+            f"\u201c{group.majority.text}\u201d, unless it is another person."
+        )
     if group.kind == names.HOMOPHONE:
         return (
             f"Possible variant (same sound, other tones): {counts}. "

@@ -29,6 +29,13 @@ _SURNAMES = set(
     "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤焦单仇查解颜常庞樊兰殷"
     "施洪温柯翟辛鲁齐乔葛"
 )
+# Names of three or four characters may have a rarer surname (阮 for Nguyễn):
+# ones from the 百家姓 that seldom start an ordinary word (not 花, 家, 国 ...:
+# jieba also tags 花大钱 and 刚成立 as names).
+_RARER_SURNAMES = _SURNAMES | set(
+    "阮邢习邬滕殷毕郝卞伍顾祁狄臧茅祝闵娄童骆虞裴荀靳邴巫隗宓郗栾詹蔺屠翟谭冉郦"
+    "雍濮扈冀晏瞿阎慕茹艾廖庾匡寇阙聂晁敖訾阚饶鞠蒯荆竺逯桓"
+)
 _DOUBLE_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "令狐"}
 # Surnames read differently from the same character elsewhere.
 _SURNAME_PINYIN = {
@@ -266,10 +273,12 @@ def _one_off(a: str, b: str) -> bool:
 
 
 def _looks_like_name(word: str) -> bool:
-    """Two characters need a common surname; three or four (阮文黎) do not."""
+    """Two characters need a common surname; three or four (阮文黎) a rarer
+    surname too (刚成立, which jieba also tags as a name, has none)."""
     if not 2 <= len(word) <= 4 or not all(_HAN.match(ch) for ch in word):
         return False
-    return len(word) > 2 or word[0] in _SURNAMES or word[:2] in _DOUBLE_SURNAMES
+    surnames = _SURNAMES if len(word) == 2 else _RARER_SURNAMES
+    return word[0] in surnames or word[:2] in _DOUBLE_SURNAMES
 
 
 def _group_chinese(mentions: dict[str, list[Mention]]) -> list[NameGroup]:

@@ -258,10 +258,8 @@ def speed(corpus: Path) -> None:
     body, n = [], 0
     while n < 1000:
         for sentence in sentences:
-            body.append(f"{sentence}")
+            body.append(sentence + ("\n" if (n + 1) % 5 == 0 else " "))
             n += 1
-            if n % 5 == 0:
-                body.append("\n")
             if n == 1000:
                 break
     article = "".join(body)

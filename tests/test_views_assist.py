@@ -639,3 +639,16 @@ def test_workspace_with_versions_and_orphans_uses_constant_queries(
     with django_assert_max_num_queries(10):
         body = workspace(client, many)
     assert body.count('class="orphan"') == 500
+
+
+def test_the_workspace_says_when_analysis_is_pending(client, editor):
+    pending = ArticleFactory()  # imported without analysis, as a long one is
+    page = workspace(signed_in(client, editor), pending)
+    assert 'id="analysis-pending"' in page
+    assert "manage.py analyse_articles" in page
+
+
+def test_an_analysed_article_shows_no_pending_notice(client, editor, fresh_seed):
+    assert 'id="analysis-pending"' not in workspace(
+        signed_in(client, editor), fresh_seed
+    )

@@ -373,6 +373,17 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Claims no longer in the current version (claims/?orphaned=true).",
     )
+    analysed_at = serializers.DateTimeField(
+        read_only=True,
+        help_text=(
+            "When hints and check-worthiness were computed. Null while analysis "
+            "is pending (an article longer than ANALYSE_INLINE_MAX_CHARS is "
+            "analysed by `manage.py analyse_articles`): every score is 0 until then."
+        ),
+    )
+    analysis_pending = serializers.SerializerMethodField(
+        help_text="True until the article's hints and check-worthiness are computed."
+    )
 
     class Meta:
         model = Article
@@ -386,11 +397,17 @@ class ArticleSerializer(serializers.ModelSerializer):
             "sha256",
             "imported_by",
             "imported_at",
+            "analysed_at",
+            "analysis_pending",
             "counts",
             "version",
             "orphan_count",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_analysis_pending(self, article: Article) -> bool:
+        return article.analysed_at is None
 
 
 class ArticleDetailSerializer(ArticleSerializer):
