@@ -375,6 +375,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     )
     analysed_at = serializers.DateTimeField(
         read_only=True,
+        allow_null=True,
         help_text=(
             "When hints and check-worthiness were computed. Null while analysis "
             "is pending (an article longer than ANALYSE_INLINE_MAX_CHARS is "
