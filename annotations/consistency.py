@@ -126,6 +126,9 @@ def check(pieces: list[Piece], published: datetime.date | None = None) -> list[F
     findings = _repeated(pieces)
     findings += _events(pieces, published)
     findings += _measures(pieces)
+    repeated = {p for f in findings if f.check == REPEATED for p in f.places}
+    # A repeated sentence's figures are already one finding.
+    findings += [f for f in _rates_and_shares(pieces) if not set(f.places) <= repeated]
     if published is not None:
         findings += _impossible_years(pieces, published)
     return findings
@@ -238,9 +241,13 @@ def _events(pieces: list[Piece], published: datetime.date | None) -> list[Findin
             named = set(_SUBJECT.findall(piece.text))
             if any(q.kind == quantities.DATE for q in inside):
                 subjects[(event, "year")].append(named)
+                subjects[(event, "date")].append(named)
             if any(q.kind == quantities.MONEY for q in inside):
                 subjects[(event, "money")].append(named)
             for q in inside:
+                day = month_day(q.text) if q.kind == quantities.DATE else None
+                if day is not None:
+                    facts[(event, "date")].append((day, _place(piece, q.start, q.end)))
                 if q.kind == quantities.DATE and q.year and not _cohort(q):
                     facts[(event, "year")].append(
                         (str(q.year), _place(piece, q.start, q.end))
@@ -281,7 +288,7 @@ def _events(pieces: list[Piece], published: datetime.date | None) -> list[Findin
             Finding(
                 FIGURES,
                 f"The article gives {whose}{len(first)} different "
-                f"{'years' if what == 'year' else 'amounts'} for the same event "
+                f"{_WHAT[what]} for the same event "
                 f"({event}): {values}.",
                 tuple(first.values()),
             )
@@ -291,6 +298,31 @@ def _events(pieces: list[Piece], published: datetime.date | None) -> list[Findin
 
 # Capitalised words that start sentences or name dates, not subjects.
 _NOT_SUBJECTS = {"The", "In", "On", "It", "He", "She", "They", "This", "That"}
+
+
+_WHAT = {"year": "years", "date": "dates", "money": "amounts"}
+_MONTH_NUMBERS = {
+    name: i + 1
+    for i, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())
+}
+_EN_DAY = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})\b|(\d{1,2})\s+([A-Za-z]{3})")
+_ZH_DAY = re.compile(r"(\d{1,2})\s*\u6708\s*(\d{1,2})\s*[\u65e5\u53f7]")
+
+
+def month_day(text: str) -> str | None:
+    """A date's month and day as "M-D" (June 28, 28 June, 6月28日), if it has both."""
+    zh = _ZH_DAY.search(text.translate(quantities.FULLWIDTH_DIGITS))
+    if zh:
+        return f"{int(zh.group(1))}-{int(zh.group(2))}"
+    en = _EN_DAY.search(text)
+    if en:
+        name, day = (
+            (en.group(1), en.group(2)) if en.group(1) else (en.group(4), en.group(3))
+        )
+        month = _MONTH_NUMBERS.get(name.lower())
+        if month:
+            return f"{month}-{int(day)}"
+    return None
 
 
 def _cohort(q: quantities.Quantity) -> bool:
@@ -374,6 +406,79 @@ def _measures(pieces: list[Piece]) -> list[Finding]:
                         places,
                     )
                 )
+    return findings
+
+
+# "5,700 images a second", "95% of data centres", "每秒处理5700张图片": the
+# measured thing is the words around the figure.
+_RATE = re.compile(
+    r"^\s+([a-z]+(?:[ -][a-z]+)?)\s+(?:a|an|per|each)\s+"
+    r"(second|minute|hour|day|week|month|year)\b"
+)
+_SHARE = re.compile(r"^\s+of\s+(?:the\s+|all\s+)?([a-z]+(?:[ -][a-z]+)?)\b")
+_ZH_RATE = re.compile(
+    r"\u6bcf(\u79d2|\u5206\u949f|\u5c0f\u65f6|\u5929|\u5e74)[\u4e00-\u9fff]{0,4}$"
+)  # 每秒 每分钟 每小时 每天 每年 (+ a verb) before the number
+_ZH_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,3}")
+
+
+def _measured_thing(piece: Piece, q: quantities.Quantity) -> str | None:
+    after = piece.text[q.end : q.end + 40].lower()
+    if q.kind == quantities.PERCENT:
+        share = _SHARE.match(after)
+        return f"share of {_singular(share.group(1))}" if share else None
+    if q.kind != quantities.NUMBER:
+        return None
+    rate = _RATE.match(after)
+    if rate:
+        return f"{_singular(rate.group(1))} per {rate.group(2)}"
+    zh = _ZH_RATE.search(piece.text[max(0, q.start - 8) : q.start])
+    if zh:
+        noun = _ZH_AFTER.match(piece.text[q.end : q.end + 3])
+        return f"\u6bcf{zh.group(1)} {noun.group() if noun else ''}".strip()
+    return None
+
+
+def _singular(phrase: str) -> str:
+    return " ".join(
+        w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split()
+    )
+
+
+def _rates_and_shares(pieces: list[Piece]) -> list[Finding]:
+    """The same rate or share given different figures: in one sentence, between
+    a heading and the body, or in sentences naming the same subject."""
+    stated: dict[str, list[tuple[str, Place, Piece]]] = defaultdict(list)
+    for piece in pieces:
+        for q in piece.figures:
+            thing = _measured_thing(piece, q)
+            value = amount(q.text) if thing else None
+            if thing and value is not None:
+                stated[thing].append(
+                    (f"{value:g}", _place(piece, q.start, q.end), piece)
+                )
+    findings = []
+    for thing, found in stated.items():
+        first: dict[str, tuple[Place, Piece]] = {}
+        for value, place, piece in found:
+            first.setdefault(value, (place, piece))
+        if not 2 <= len(first) <= _MAX_VALUES:
+            continue
+        pieces_here = [piece for _place_, piece in first.values()]
+        one_sentence = len({id(p) for p in pieces_here}) == 1
+        heading = any(p.kind not in ("claim", "opinion") for p in pieces_here)
+        subjects = [set(_SUBJECT.findall(p.text)) - _NOT_SUBJECTS for p in pieces_here]
+        if not (one_sentence or heading or set.intersection(*subjects)):
+            continue
+        places = tuple(place for place, _piece in first.values())
+        findings.append(
+            Finding(
+                FIGURES,
+                f"The article gives {len(places)} different figures for {thing}: "
+                f"{', '.join(p.text for p in places)}.",
+                places,
+            )
+        )
     return findings
 
 

@@ -149,3 +149,54 @@ def test_the_page_clock_line_is_not_the_news():
 
 def test_without_a_publication_date_no_year_is_impossible():
     assert findings("He was convicted in 2017 of spreading propaganda.") == []
+
+
+def test_a_heading_rate_contradicted_by_the_body_is_flagged():
+    lines = (
+        "New chip handles 5,700 images a second",
+        "The chip handles 7,500 images per second in the company's own tests.",
+    )
+    (finding,) = findings(*lines, kinds=("heading", "claim"))
+    assert places(finding, *lines) == ["5,700", "7,500"]
+    assert "image per second" in finding.message
+
+
+def test_the_same_share_for_the_same_subject_differs():
+    lines = (
+        "Nvidia chips run half of all servers and 95% of data centres today.",
+        "Revenue grew.",
+        "Analysts say Nvidia supplies 85% of data centres in America.",
+    )
+    (finding,) = findings(*lines)
+    assert places(finding, *lines) == ["95%", "85%"]
+
+
+def test_shares_of_different_subjects_are_different_things():
+    lines = (
+        "Nvidia supplies 85% of data centres in America.",
+        "AMD supplied 15% of data centres last year.",
+    )
+    assert findings(*lines) == []
+
+
+def test_a_chinese_rate_in_the_heading_and_the_body_is_compared():
+    # 每秒处理5700张图片 / 该芯片每秒处理7500张图片。
+    lines = ("新芯片每秒处理5700张图片", f"测试显示该芯片每秒处理7500张图片{STOP}")
+    (finding,) = findings(*lines, kinds=("heading", "claim"))
+    assert places(finding, *lines) == ["5700", "7500"]
+
+
+def test_one_event_given_two_dates_is_flagged():
+    lines = (
+        "Acme was founded on March 3, 2001 in Ohio.",
+        "Its founders signed the papers and Acme was founded on 5 March 2001.",
+    )
+    (finding,) = findings(*lines)
+    assert places(finding, *lines) == ["March 3, 2001", "5 March 2001"]
+    assert "dates" in finding.message
+
+
+def test_the_same_day_written_two_ways_agrees():
+    # 公司于6月28日成立 / Acme was founded on June 28
+    lines = (f"公司于2001年6月28日成立{STOP}", "Acme was founded on June 28, 2001.")
+    assert findings(*lines) == []
