@@ -28,6 +28,7 @@ from . import quantities
 FIGURES = "figures"  # the same thing given two figures
 REPEATED = "repeated"  # near-identical sentences, other figures
 AFTER_PUBLICATION = "after_publication"
+OUT_OF_ORDER = "out_of_order"  # one entry of a dated list breaks its order
 PAST_GOAL = "past_goal"
 
 # Events an article should date once. Curated: each word names one event, so
@@ -131,6 +132,7 @@ def check(pieces: list[Piece], published: datetime.date | None = None) -> list[F
     findings += [f for f in _rates_and_shares(pieces) if not set(f.places) <= repeated]
     if published is not None:
         findings += _impossible_years(pieces, published)
+    findings += _out_of_order(pieces)
     return findings
 
 
@@ -480,6 +482,61 @@ def _rates_and_shares(pieces: list[Piece]) -> list[Finding]:
             )
         )
     return findings
+
+
+_MIN_SERIES = 4  # dated entries in a row before their order means anything
+_LEADING = 16  # characters: a date this close to the start begins the entry
+
+
+def _out_of_order(pieces: list[Piece]) -> list[Finding]:
+    """A chronology (units in a row each starting with a year) whose order one
+    entry breaks: 2001 … 2003 … 1999 … 2007."""
+    findings = []
+    run: list[tuple[int, Place]] = []
+    for piece in [*pieces, None]:
+        lead = _leading_year(piece) if piece is not None else None
+        if lead is not None:
+            run.append(lead)
+            continue
+        if len(run) >= _MIN_SERIES:
+            odd = _the_one_out(run)
+            if odd is not None:
+                place = run[odd][1]
+                around = [run[i][1] for i in (odd - 1, odd + 1) if 0 <= i < len(run)]
+                findings.append(
+                    Finding(
+                        OUT_OF_ORDER,
+                        f"{place.text} breaks the order of a dated list "
+                        f"({', '.join(str(y) for y, _p in run)}): is the year right?",
+                        (place, *around),
+                    )
+                )
+        run = []
+    return findings
+
+
+def _leading_year(piece: Piece) -> tuple[int, Place] | None:
+    for q in piece.figures:
+        if q.start > _LEADING:
+            return None
+        if q.year is not None and q.kind == quantities.DATE and not _cohort(q):
+            return q.year, _place(piece, q.start, q.end)
+    return None
+
+
+def _the_one_out(run: list[tuple[int, Place]]) -> int | None:
+    """The index of the single entry whose removal leaves the years in order
+    (rising or falling), or None when they are in order or more are out."""
+    years = [year for year, _place_ in run]
+    if years == sorted(years) or years == sorted(years, reverse=True):
+        return None
+    found = [
+        i
+        for i in range(len(years))
+        if (rest := years[:i] + years[i + 1 :]) == sorted(rest)
+        or rest == sorted(rest, reverse=True)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _near_word(words: tuple[str, ...], after: str, before: str) -> bool:

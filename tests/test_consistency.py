@@ -200,3 +200,22 @@ def test_the_same_day_written_two_ways_agrees():
     # 公司于6月28日成立 / Acme was founded on June 28
     lines = (f"公司于2001年6月28日成立{STOP}", "Acme was founded on June 28, 2001.")
     assert findings(*lines) == []
+
+
+def test_a_dated_list_with_one_year_out_of_order_is_flagged():
+    lines = (
+        "2001: the company is founded in Ohio.",
+        "2003: it opens a plant in Texas.",
+        "1999: it lists on the stock exchange.",
+        "2007: it is bought by a rival.",
+    )
+    (finding,) = findings(*lines)
+    assert finding.check == consistency.OUT_OF_ORDER
+    assert places(finding, *lines) == ["1999", "2003", "2007"]
+
+
+def test_a_chronology_in_order_either_way_is_quiet():
+    # 2001年公司成立。 2003年… 2005年… 2007年…
+    rising = tuple(f"{year}年公司又有新进展{STOP}" for year in (2001, 2003, 2005, 2007))
+    assert findings(*rising) == []
+    assert findings(*reversed(rising)) == []
