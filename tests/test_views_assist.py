@@ -1,6 +1,7 @@
 """Editor assistance in the browser: hints, triage, search, reused verdicts and
 new versions of an article, on the real seed article."""
 
+import datetime
 import html
 import re
 
@@ -662,3 +663,21 @@ def test_reasons_of_several_words_keep_their_label_apart_from_the_evidence():
         (True, "name variant", "焦建涛"),
         (False, "not a sentence", "中国时间"),
     ]
+
+
+def test_the_panel_says_which_check_found_the_inconsistency(client, editor):
+    article = ArticleFactory(
+        text="Father Ly was convicted in 2017 of spreading propaganda.",
+        published_on=datetime.date(2010, 3, 16),
+        analyse=True,
+    )
+    signed_in(client, editor)
+    body = panel_of(client, claim_of(article, 1))
+    assert "after the article's publication date" in body
+    assert 'class="fig-chip fig-conflict"' in body and ">2017</span>" in body
+    response = client.get(
+        reverse("claim_panel", args=[claim_of(article, 1).pk]),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        **HTMX,
+    )
+    assert "晚于文章的发表日期" in body_of(response)
