@@ -13,8 +13,8 @@ matched to the app's units by overlap, so small split differences do not
 matter.
 
 Prints:
-- planted errors caught: a hint other than a figure chip whose span covers the
-  edited characters;
+- planted errors caught: a hint other than a figure chip, not given on the
+  original, whose span covers the edited characters;
 - every warning on the clean articles (a likely misspelt name, a name variant,
   an inconsistency), each marked as a real error of the original (listed in
   its meta.json) or a false alarm; two scripts or orders of one name are
@@ -128,10 +128,16 @@ def planted(corpus: Path) -> int:
             end -= 1
         edit = (start, max(end, start + 1))
         assessed = analyse(text, copy["article_date"])
+        before = analyse(original, copy["article_date"])
+        # A warning the original already had is not the planted error's.
+        known = {
+            h["message"] for h in warnings_in({pk: h for pk, (h, _w) in before.items()})
+        }
         hits = [
             hint
             for hint in warnings_in({pk: h for pk, (h, _w) in assessed.items()})
-            if any(overlap(edit, (s["start"], s["end"])) for s in hint["spans"])
+            if hint["message"] not in known
+            and any(overlap(edit, (s["start"], s["end"])) for s in hint["spans"])
         ]
         caught += bool(hits)
         mark = "caught" if hits else "MISSED"
