@@ -350,10 +350,10 @@ def _group_surnames(
 ) -> list[NameGroup]:
     """A name's single word written once one letter off (Fassett / Steve Fossett).
 
-    The usual word must be written at least twice, once inside a full name;
-    the odd one once, never in lower case elsewhere (so not an English word),
-    with the same first letter and length. Mentions another group already
-    holds are left to it.
+    The usual word must stand inside a full name; the odd one once, never in
+    lower case elsewhere (so not an English word), with the same first letter
+    and length. Two first names (Mark Smith, Mary Jones) are two people, not
+    a misspelling. Mentions another group already holds are left to it.
     """
     from rapidfuzz.distance import Hamming
 
@@ -361,6 +361,7 @@ def _group_surnames(
     for match in _CAPITALISED.finditer(text):
         words[match.group()].append(Mention(match.group(), match.start(), match.end()))
     in_names = {token for name in latin for token in re.split(r"[ -]", name)}
+    given = {re.split(r"[ -]", name)[0] for name in latin}
     usual = [w for w in words if w in in_names]
     if not usual:
         return []
@@ -376,6 +377,8 @@ def _group_surnames(
         if any(m[0] <= mention.start < m[1] for m in held):
             continue
         for other in by_shape.get((word[0], len(word)), ()):
+            if word in given and other in given:
+                continue
             if Hamming.distance(word, other) == 1 and _lowercase_nowhere(word, text):
                 found.append(
                     NameGroup(

@@ -133,3 +133,8 @@ def test_two_people_with_the_same_surname_are_not_variants():
     # 阮文黎 and 阮明哲: two given names, not a misspelling
     text = "阮文黎神父获释\u3002阮文黎说\u3002阮明哲表示欢迎\u3002"
     assert groups(text) == []
+
+
+def test_two_first_names_one_letter_apart_are_two_people():
+    text = "Mark Smith spoke first. Mary Jones answered him."
+    assert names.find_groups(text) == []
