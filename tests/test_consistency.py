@@ -219,3 +219,16 @@ def test_a_chronology_in_order_either_way_is_quiet():
     rising = tuple(f"{year}年公司又有新进展{STOP}" for year in (2001, 2003, 2005, 2007))
     assert findings(*rising) == []
     assert findings(*reversed(rising)) == []
+
+
+def test_one_sentence_comparing_two_shares_is_not_a_contradiction():
+    line = "Obama won 52% of the vote and McCain 46% of the vote in Ohio."
+    assert findings(line) == []
+
+
+def test_shares_of_one_subject_in_different_years_are_a_series():
+    lines = (
+        "Nvidia had 80% of the market in 2020.",
+        "By 2024 Nvidia had 90% of the market.",
+    )
+    assert findings(*lines) == []
