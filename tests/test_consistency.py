@@ -232,3 +232,18 @@ def test_shares_of_one_subject_in_different_years_are_a_series():
         "By 2024 Nvidia had 90% of the market.",
     )
     assert findings(*lines) == []
+
+
+def test_a_mixed_article_compares_an_english_heading_with_chinese_text():
+    # ASCII comma inside Chinese, as NFKC-normalised pages have it.
+    lines = ("Nvidia was founded in 1993", "英伟达成立于1994年,总部在加州\u3002")
+    (finding,) = findings(*lines, kinds=("heading", "claim"))
+    assert places(finding, *lines) == ["1993", "1994年"]
+
+
+def test_chinese_with_ascii_punctuation_keeps_clauses_apart():
+    # 他将在北京会谈,纪念两国于2019年元旦建交。(the future 将 is another clause)
+    line = "他将在北京与中国官员举行会谈,纪念美中两国于2019年元旦正式建立邦交\u3002"
+    (finding,) = findings(line, published=datetime.date(2009, 1, 7))
+    assert finding.check == AFTER_PUBLICATION
+    assert places(finding, line) == ["2019年"]
