@@ -226,7 +226,18 @@ class HintSerializer(serializers.Serializer):
     spans = SpanSerializer(many=True, help_text="Where, in article offsets.")
     variant = serializers.CharField(
         required=False,
-        help_text="name_variant: misspelling, homophone, spelling, order or script.",
+        help_text=(
+            "name_variant: misspelling, homophone, lookalike, spelling, order or "
+            "script."
+        ),
+    )
+    check = serializers.CharField(
+        required=False,
+        help_text=(
+            "contradiction: figures (one event, rate or share given different "
+            "figures), repeated (a sentence repeated with other figures), "
+            "after_publication, past_goal or out_of_order."
+        ),
     )
     forms = FormSerializer(
         many=True, required=False, help_text="name_variant: each spelling and count."
@@ -244,7 +255,8 @@ class HintSerializer(serializers.Serializer):
         help_text="name_variant: misstated, on the sentence with the odd spelling.",
     )
     kind = serializers.CharField(
-        required=False, help_text="number: date, money, percent or number."
+        required=False,
+        help_text="number: date, money, percent, number, vague or relative.",
     )
     claim = serializers.IntegerField(
         required=False, help_text="checked_before: the earlier claim's id."
