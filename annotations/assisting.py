@@ -12,8 +12,8 @@ sketch that later imports are matched against.
 from __future__ import annotations
 
 import bisect
+import datetime
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
@@ -26,28 +26,22 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from . import history, matching, names, quantities, roles, services, triage
+from . import (
+    consistency,
+    history,
+    matching,
+    names,
+    quantities,
+    roles,
+    services,
+    triage,
+)
 from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Source, Verdict
 
 NAME_VARIANT = "name_variant"
 NUMBER = "number"
 CONTRADICTION = "contradiction"
 CHECKED_BEFORE = "checked_before"
-
-# Events whose year or amount an article should state once.
-# fmt: off
-_EVENTS = {
-    "founded": ("成立", "创立", "创办", "创建", "founded", "established"),
-    "funding": ("融资", "raised", "funding"),
-    "joined": ("加入", "joined"),
-    "acquired": ("收购", "acquired", "bought"),
-    "graduated": ("毕业", "graduated"),
-    "born": ("出生", "born"),
-}
-# fmt: on
-# Named things a figure can belong to: Latin names (Nexusflow, OmniML).
-_LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z]+\b")
-_LATIN_WORD = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -66,7 +60,9 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
     A fixed number of queries whatever the article's size: rows are written
     with executemany.
     """
-    text = Article.objects.values_list("text", flat=True).get(pk=article.pk)
+    text, published = Article.objects.values_list("text", "published_on").get(
+        pk=article.pk
+    )
     if max_chars is not None and len(text) > max_chars:
         return False
     units = [
@@ -75,27 +71,17 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
         .order_by("start")
         .values_list("pk", "start", "end", "text", "kind")
     ]
-    groups, mentions = names.read(text)
-    figures = {
-        unit.pk: quantities.extract(unit.text)
-        for unit in units
-        if unit.kind in CHECKABLE_KINDS
-    }
-    hints = hints_for(text, units, groups, figures)
-    people = _people_by_unit(mentions, units)
+    assessed = assess(text, units, published)
     rows = []
     sketches: dict[int, list[int]] = {}
     for unit in units:
-        worth = _with_hints(
-            _worth(unit, people[unit.pk], figures.get(unit.pk)), hints[unit.pk]
-        )
+        hints, worth = assessed[unit.pk]
         normalised = matching.normalise(unit.text)
         rows.append(
             (
                 # Page furniture carries no hints: it is not checked.
                 json.dumps(
-                    hints[unit.pk] if unit.kind in CHECKABLE_KINDS else [],
-                    ensure_ascii=False,
+                    hints if unit.kind in CHECKABLE_KINDS else [], ensure_ascii=False
                 ),
                 worth.score,
                 json.dumps(worth.reasons, ensure_ascii=False),
@@ -122,6 +108,7 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
             "VALUES (%s, %s)",
             [(pk, value) for pk, values in sketches.items() for value in values],
         )
+        Article.objects.filter(pk=article.pk).update(analysed_at=timezone.now())
     add_past_verdicts(article, sketches=sketches)
     return True
 
@@ -137,13 +124,41 @@ def analyse_in_request(article: Article) -> bool:
     return analyse_article(article, max_chars=settings.ANALYSE_INLINE_MAX_CHARS)
 
 
+def assess(
+    text: str, units: list[Unit], published: datetime.date | None = None
+) -> dict[int, tuple[list[dict], triage.Score]]:
+    """Each unit's hints and check-worthiness (pure: no queries).
+
+    Page furniture (any kind but claim and opinion, so headings, bylines,
+    captions ...) is read for figures and names, but never ranked.
+    """
+    groups, mentions = names.read(text)
+    figures = {unit.pk: quantities.extract(unit.text) for unit in units}
+    hints = hints_for(text, units, groups, figures, published)
+    people = _people_by_unit(mentions, units)
+    return {
+        unit.pk: (
+            hints[unit.pk],
+            _with_hints(_worth(unit, people[unit.pk], figures[unit.pk]), hints[unit.pk])
+            if unit.kind in CHECKABLE_KINDS
+            else _worth(unit, people[unit.pk], figures[unit.pk]),
+        )
+        for unit in units
+    }
+
+
 def hints_for(
     text: str,
     units: list[Unit],
     groups: list[names.NameGroup] | None = None,
     figures: dict[int, list[quantities.Quantity]] | None = None,
+    published: datetime.date | None = None,
 ) -> dict[int, list[dict]]:
-    """Name-variant, figure and contradiction hints per unit (pure, no queries)."""
+    """Name-variant, figure and consistency hints per unit (pure, no queries).
+
+    Figure chips go on claims and opinions only; the consistency checks read
+    every unit (a heading or a citation line can contradict the body).
+    """
     hints: dict[int, list[dict]] = {unit.pk: [] for unit in units}
     starts = [unit.start for unit in units]
 
@@ -157,12 +172,10 @@ def hints_for(
         for hint_unit, hint in _name_hints(group, unit_at):
             hints[hint_unit].append(hint)
     if figures is None:
-        figures = {
-            unit.pk: quantities.extract(unit.text)
-            for unit in units
-            if unit.kind in CHECKABLE_KINDS
-        }
+        figures = {unit.pk: quantities.extract(unit.text) for unit in units}
     for unit in units:
+        if unit.kind not in CHECKABLE_KINDS:
+            continue
         for q in figures.get(unit.pk, ()):
             hints[unit.pk].append(
                 {
@@ -172,8 +185,27 @@ def hints_for(
                     "spans": [_span(unit.start + q.start, unit.start + q.end, q.text)],
                 }
             )
-    for unit_pk, hint in _contradictions(units, figures):
-        hints[unit_pk].append(hint)
+    pieces = [
+        consistency.Piece(
+            unit.start,
+            unit.text,
+            unit.kind,
+            tuple(q for q in figures.get(unit.pk, ()) if q.kind in quantities.EXACT),
+        )
+        for unit in units
+    ]
+    for finding in consistency.check(pieces, published):
+        spans = [_span(p.start, p.end, p.text) for p in finding.places]
+        hint = {
+            "type": CONTRADICTION,
+            "check": finding.check,
+            "message": finding.message,
+            "spans": spans,
+        }
+        for pk in dict.fromkeys(
+            unit.pk for p in finding.places if (unit := unit_at(p.start))
+        ):
+            hints[pk].append(hint)
     return hints
 
 
@@ -228,6 +260,12 @@ def _name_message(group: names.NameGroup, minority: list, counts: str) -> str:
         return f"The same person in two scripts: {counts}."
     if group.kind == names.ORDER:
         return f"The same name in another order: {counts}."
+    if group.kind == names.HOMOPHONE and minority and group.suspicious:
+        return (
+            f"The article writes this name {counts}: \u201c{minority[0].text}\u201d "
+            f"(same sound, another tone) is probably a misspelling of "
+            f"\u201c{group.majority.text}\u201d, unless it is another person."
+        )
     if group.kind == names.HOMOPHONE:
         return (
             f"Possible variant (same sound, other tones): {counts}. "
@@ -238,68 +276,13 @@ def _name_message(group: names.NameGroup, minority: list, counts: str) -> str:
             f"The article writes this name {counts}: \u201c{minority[0].text}\u201d "
             f"is probably a misspelling of \u201c{group.majority.text}\u201d."
         )
+    if group.kind in names.ERRORS:
+        # A tie names no culprit, but one of the forms is still wrong.
+        return f"This name is written two ways ({counts}): one of these is misspelt."
     return f"This name is also written another way: {counts}."
 
 
-MAX_CONFLICTING = 3
 MAX_ELSEWHERE = 20
-
-
-def _contradictions(units: list[Unit], figures: dict[int, list]):
-    """The same named thing given two different years or amounts for one event."""
-    facts: dict[tuple[str, str, str], list[tuple[Unit, quantities.Quantity]]] = (
-        defaultdict(list)
-    )
-    for unit in units:
-        if unit.pk not in figures:
-            continue
-        event = _event_in(unit.text)
-        if event is None:
-            continue
-        for subject in set(_LATIN_NAME.findall(unit.text)):
-            for q in figures[unit.pk]:
-                if q.kind == quantities.DATE and q.year:
-                    facts[(subject, event, "year")].append((unit, q))
-                elif q.kind == quantities.MONEY:
-                    facts[(subject, event, "money")].append((unit, q))
-    for (subject, event, what), stated in facts.items():
-        first: dict[str, tuple[Unit, quantities.Quantity]] = {}
-        for unit, q in stated:
-            first.setdefault(_value(q, what), (unit, q))
-        # Two or three figures for one event is a contradiction; many are a
-        # series of different events (a company raising money every year).
-        if not 2 <= len(first) <= MAX_CONFLICTING:
-            continue
-        spans = [
-            _span(u.start + q.start, u.start + q.end, q.text) for u, q in first.values()
-        ]
-        message = (
-            "The article gives {subject} {count} different figures for the same "
-            "event ({event}): {values}."
-        ).format(
-            subject=subject,
-            count=len(first),
-            event=event,
-            values=", ".join(q.text for _u, q in first.values()),
-        )
-        for unit in {u.pk for u, _q in stated}:
-            yield unit, {"type": CONTRADICTION, "message": message, "spans": spans}
-
-
-def _event_in(text: str) -> str | None:
-    lowered = text.lower()
-    for event, words in _EVENTS.items():
-        for word in words:
-            if _LATIN_WORD.match(word):
-                if re.search(rf"\b{word}\b", lowered):
-                    return event
-            elif word in text:
-                return event
-    return None
-
-
-def _value(q: quantities.Quantity, what: str) -> str:
-    return str(q.year) if what == "year" else matching.normalise(q.text)
 
 
 def _span(start: int, end: int, text: str) -> dict:
@@ -321,7 +304,8 @@ def _people_by_unit(
 def _worth(
     unit: Unit, people: list[str], figures: list[quantities.Quantity] | None
 ) -> triage.Score:
-    if unit.kind not in CHECKABLE_KINDS:  # page furniture is never triaged
+    if unit.kind not in CHECKABLE_KINDS:
+        # Headings, bylines, captions, navigation ...: never ranked.
         return triage.Score(0.0, [f"\u2212{unit.kind}"])
     return triage.score(unit.text, people=people, figures=figures)
 
@@ -334,7 +318,9 @@ HINT_WEIGHT = 0.4
 def _with_hints(worth: triage.Score, hints: list[dict]) -> triage.Score:
     score, reasons = worth.score, list(worth.reasons)
     for hint in hints:
-        if hint["type"] == NAME_VARIANT and hint.get("suggested_verdict"):
+        if hint["type"] == NAME_VARIANT and (
+            hint.get("suggested_verdict") or hint.get("variant") in names.ERRORS
+        ):
             evidence = hint["spans"][0]["text"] if hint["spans"] else ""
             reasons.append(f"+name variant {evidence}".strip())
         elif hint["type"] == CONTRADICTION:

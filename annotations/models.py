@@ -121,6 +121,9 @@ class Article(models.Model):
         related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    # When hints and check-worthiness were last computed; null while pending
+    # (an article too long to analyse during its import).
+    analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
     # Claims without an assignee of their own are in this editor's queue.
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -29,6 +29,13 @@ _SURNAMES = set(
     "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤焦单仇查解颜常庞樊兰殷"
     "施洪温柯翟辛鲁齐乔葛"
 )
+# Names of three or four characters may have a rarer surname (阮 for Nguyễn):
+# ones from the 百家姓 that seldom start an ordinary word (not 花, 家, 国 ...:
+# jieba also tags 花大钱 and 刚成立 as names).
+_RARER_SURNAMES = _SURNAMES | set(
+    "阮邢习邬滕殷毕郝卞伍顾祁狄臧茅祝闵娄童骆虞裴荀靳邴巫隗宓郗栾詹蔺屠翟谭冉郦"
+    "雍濮扈冀晏瞿阎慕茹艾廖庾匡寇阙聂晁敖訾阚饶鞠蒯荆竺逯桓"
+)
 _DOUBLE_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "令狐"}
 # Surnames read differently from the same character elsewhere.
 _SURNAME_PINYIN = {
@@ -52,6 +59,10 @@ HOMOPHONE = "homophone"  # Chinese: same sound, other tones (王洋 / 汪洋)
 SPELLING = "spelling"  # Latin: letters apart
 ORDER = "order"  # Latin: the same words in another order
 SCRIPT = "script"  # Chinese and Latin forms of one name
+LOOKALIKE = "lookalike"  # Chinese: one character changed, another sound
+# Kinds where two forms cannot both be right (the others may be two people, or
+# one person in two scripts).
+ERRORS = (MISSPELLING, SPELLING, LOOKALIKE)
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,10 @@ class NameGroup:
         Only when one form is clearly the usual one: a tie names no culprit.
         """
         counts = sorted((len(form.mentions) for form in self.forms), reverse=True)
-        return self.kind in (MISSPELLING, SPELLING) and counts[0] > counts[1]
+        if self.kind == HOMOPHONE:
+            # One odd mention against three or more: the odd one out.
+            return counts[0] >= 3 and counts[1] == 1
+        return self.kind in ERRORS and counts[0] > counts[1]
 
 
 def find_groups(text: str) -> list[NameGroup]:
@@ -109,35 +123,162 @@ def read(text: str) -> tuple[list[NameGroup], list[Mention]]:
     analyses the same article text again. Callers must not change the result.
     """
     simplified = to_simplified(text)  # same length: offsets hold
-    chinese = _chinese_mentions(simplified, text)
+    chinese, tagged_names = _chinese_mentions(simplified, text)
+    lookalikes = _add_variants(chinese, simplified, text, tagged_names)
     latin = _latin_mentions(text)
-    groups = _group_chinese(chinese) + _group_latin(latin)
+    groups = _group_chinese(chinese) + _group_latin(latin) + lookalikes
+    groups += _group_surnames(text, latin, groups)
     groups += _link_scripts(chinese, latin)
+    groups = _outermost(groups)
     people = sorted(
         (m for mentions in chinese.values() for m in mentions), key=lambda m: m.start
     )
     return groups, people
 
 
-def _chinese_mentions(simplified: str, original: str) -> dict[str, list[Mention]]:
-    """Person names (simplified form -> mentions) found by jieba."""
+def _outermost(groups: list[NameGroup]) -> list[NameGroup]:
+    """Drop a group whose every mention lies inside another group's mentions
+    (格罗蓬 / 格罗彭 inside 内格罗蓬特 / 内格罗彭特)."""
+    spans = [[(m.start, m.end) for f in g.forms for m in f.mentions] for g in groups]
+    kept = []
+    for i, group in enumerate(groups):
+        inside = any(
+            j != i
+            and all(
+                any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans[j])
+                for s, e in spans[i]
+            )
+            for j in range(len(groups))
+        )
+        if not inside:
+            kept.append(group)
+    return kept
+
+
+def _chinese_mentions(
+    simplified: str, original: str
+) -> tuple[dict[str, list[Mention]], set[int]]:
+    """Person names (simplified form -> mentions) found by jieba, and the
+    offsets where any token tagged as a name starts."""
     found: dict[str, list[Mention]] = defaultdict(list)
+    name_starts: set[int] = set()
     position = 0
     for word, flag in _tagger()(simplified):
         start = simplified.find(word, position)
         position = start + len(word) if start >= 0 else position
-        if flag != "nr" or start < 0 or not _looks_like_name(word):
+        if flag != "nr" or start < 0:
+            continue
+        name_starts.add(start)
+        if not _looks_like_name(word):
             continue
         found[word].append(
             Mention(original[start : start + len(word)], start, start + len(word))
         )
+    return found, name_starts
+
+
+# Characters of transliterated foreign names (新华社 译音表, the commonest):
+# a run of four or more of them that recurs is read as a name (内格罗蓬特).
+_TRANSLITERATION = set(
+    "阿埃艾安昂奥巴拜班邦保贝本比彼宾波伯博布察达戴丹道德登迪蒂丁东杜顿多厄恩法菲"
+    "费芬丰弗福富盖甘冈戈格根贡古圭哈海汉豪赫亨华霍基吉加贾杰金卡凯坎康科克肯库"
+    "夸奎拉莱兰朗劳勒雷蕾里利莉列林琳隆卢鲁路伦罗洛马玛迈曼芒梅蒙米敏莫默姆穆"
+    "纳奈南内尼妮涅宁努诺欧帕派潘庞佩彭蓬皮珀普奇齐恰乔钦琼丘屈热茹瑞萨塞桑"
+    "瑟森莎舍什舒斯松苏索塔泰坦特滕提廷图托瓦威韦维温沃乌武西希锡谢辛休雅亚"
+    "扬耶伊因尤约泽扎詹兹卓佐尔"
+)
+_TRANSLITERATED = re.compile(f"[{''.join(sorted(_TRANSLITERATION))}]{{4,8}}")
+
+
+def _add_variants(
+    found: dict[str, list[Mention]],
+    simplified: str,
+    original: str,
+    name_starts: set[int],
+) -> list[NameGroup]:
+    """Add strings one character off a known name with the same sound; return
+    the names written once with one character changed (胡锦涛 ×3, 胡锦绣 ×1).
+
+    The tagger misses many misspelt names (黄壬勋, or 内格罗蓬特 when it splits
+    the transliteration): a string of the same length, the same toneless
+    pinyin and all but one character the same is read as the same name. A
+    string that sounds different counts only where the tagger saw a name
+    start, once, against a name of three characters or more that the tagger
+    found whole (while it split the odd one).
+    """
+    seeds = {name for name in found if len(name) >= 3}
+    runs: dict[str, int] = defaultdict(int)
+    for match in _TRANSLITERATED.finditer(simplified):
+        runs[match.group()] += 1
+    seeds.update(run for run, count in runs.items() if count >= 2)
+    if not seeds or len(seeds) > _MAX_SEEDS:
+        return []
+    looks: dict[str, tuple[str, list[Mention]]] = {}
+    for length in sorted({len(seed) for seed in seeds}, reverse=True):
+        same_length = [seed for seed in seeds if len(seed) == length]
+        # Lookahead: overlapping candidates (and a name inside a longer run)
+        # count; (?!x) keeps the seed itself from shadowing its variants.
+        finder = re.compile(
+            "(?=("
+            + "|".join(
+                f"{re.escape(seed[:k])}(?!{re.escape(seed[k])})."
+                f"{re.escape(seed[k + 1 :])}"
+                for seed in same_length
+                for k in range(length)
+            )
+            + "))"
+        )
+        for match in finder.finditer(simplified):
+            candidate = match.group(1)
+            if candidate in seeds or not all(_HAN.match(ch) for ch in candidate):
+                continue
+            start = match.start(1)
+            end = start + len(candidate)
+            mention = Mention(original[start:end], start, end)
+            seed = next(seed for seed in same_length if _one_off(seed, candidate))
+            if pinyin_of(seed) == pinyin_of(candidate):
+                if mention not in found[candidate]:
+                    found[candidate].append(mention)
+                if seed not in found:
+                    found[seed] = _occurrences(seed, simplified, original)
+            elif start in name_starts and seed in found:
+                looks.setdefault(candidate, (seed, []))[1].append(mention)
+    groups = [
+        NameGroup(
+            LOOKALIKE,
+            candidate,
+            [Form(seed, found[seed]), Form(candidate, mentions)],
+        )
+        for candidate, (seed, mentions) in looks.items()
+        if len(mentions) == 1 and candidate not in found
+    ]
+    for name in [n for n, mentions in found.items() if not mentions]:
+        del found[name]
+    return groups
+
+
+_MAX_SEEDS = 400  # past this many names the pattern costs more than it finds
+
+
+def _occurrences(word: str, simplified: str, original: str) -> list[Mention]:
+    found, at = [], simplified.find(word)
+    while at >= 0:
+        found.append(Mention(original[at : at + len(word)], at, at + len(word)))
+        at = simplified.find(word, at + len(word))
     return found
 
 
+def _one_off(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
 def _looks_like_name(word: str) -> bool:
+    """Two characters need a common surname; three or four (阮文黎) a rarer
+    surname too (刚成立, which jieba also tags as a name, has none)."""
     if not 2 <= len(word) <= 4 or not all(_HAN.match(ch) for ch in word):
         return False
-    return word[0] in _SURNAMES or word[:2] in _DOUBLE_SURNAMES
+    surnames = _SURNAMES if len(word) == 2 else _RARER_SURNAMES
+    return word[0] in surnames or word[:2] in _DOUBLE_SURNAMES
 
 
 def _group_chinese(mentions: dict[str, list[Mention]]) -> list[NameGroup]:
@@ -168,13 +309,23 @@ def _group_latin(mentions: dict[str, list[Mention]]) -> list[NameGroup]:
     from rapidfuzz.distance import Levenshtein
 
     names = sorted(mentions)
+    tokens = {name: _tokens(name) for name in names}
+    # Two names group only when they share a word (the same words in another
+    # order, or one word apart): compare only those, not every pair.
+    sharing: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        for token in tokens[name]:
+            sharing[token].add(name)
     groups = []
     used: set[str] = set()
-    for i, first in enumerate(names):
-        for second in names[i + 1 :]:
+    for first in names:
+        candidates = sorted(
+            {other for t in tokens[first] for other in sharing[t] if other > first}
+        )
+        for second in candidates:
             if first in used or second in used:
                 continue
-            a, b = _tokens(first), _tokens(second)
+            a, b = tokens[first], tokens[second]
             if len(a) != len(b):
                 continue
             if sorted(a) == sorted(b):
@@ -189,6 +340,59 @@ def _group_latin(mentions: dict[str, list[Mention]]) -> list[NameGroup]:
                 NameGroup(kind, key, [Form(n, mentions[n]) for n in (first, second)])
             )
     return groups
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,15}\b")
+
+
+def _group_surnames(
+    text: str, latin: dict[str, list[Mention]], groups: list[NameGroup]
+) -> list[NameGroup]:
+    """A name's single word written once one letter off (Fassett / Steve Fossett).
+
+    The usual word must stand inside a full name; the odd one once, never in
+    lower case elsewhere (so not an English word), with the same first letter
+    and length. Two first names (Mark Smith, Mary Jones) are two people, not
+    a misspelling. Mentions another group already holds are left to it.
+    """
+    from rapidfuzz.distance import Hamming
+
+    words: dict[str, list[Mention]] = defaultdict(list)
+    for match in _CAPITALISED.finditer(text):
+        words[match.group()].append(Mention(match.group(), match.start(), match.end()))
+    in_names = {token for name in latin for token in re.split(r"[ -]", name)}
+    given = {re.split(r"[ -]", name)[0] for name in latin}
+    usual = [w for w in words if w in in_names]
+    if not usual:
+        return []
+    held = {(m.start, m.end) for g in groups for f in g.forms for m in f.mentions}
+    found = []
+    by_shape: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for word in usual:
+        by_shape[(word[0], len(word))].append(word)
+    for word, mentions in words.items():
+        if len(mentions) != 1:
+            continue
+        mention = mentions[0]
+        if any(m[0] <= mention.start < m[1] for m in held):
+            continue
+        for other in by_shape.get((word[0], len(word)), ()):
+            if word in given and other in given:
+                continue
+            if Hamming.distance(word, other) == 1 and _lowercase_nowhere(word, text):
+                found.append(
+                    NameGroup(
+                        SPELLING,
+                        other.lower(),
+                        [Form(other, words[other]), Form(word, mentions)],
+                    )
+                )
+                break
+    return found
+
+
+def _lowercase_nowhere(word: str, text: str) -> bool:
+    return re.search(rf"\b{word.lower()}\b", text) is None
 
 
 def _near(a: list[str], b: list[str], distance) -> bool:

@@ -14,12 +14,16 @@ DATE = "date"
 MONEY = "money"
 PERCENT = "percent"
 NUMBER = "number"
+VAGUE = "vague"  # half, 一半, dozens: a quantity without a number
+RELATIVE = "relative"  # this week, Thursday, 近日: a date the reader must work out
+# Figures that state a value (the vague and relative ones only point at one).
+EXACT = (DATE, MONEY, PERCENT, NUMBER)
 
 _CN_DIGITS = "\u96f6\u3007\u4e00\u4e8c\u4e24\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d"
 _CN_UNITS = "\u5341\u767e\u5343\u4e07\u4ebf"  # 十百千万亿
 _CN_NUMBER = f"[{_CN_DIGITS}{_CN_UNITS}]+"
 _ARABIC = r"\d[\d,\uff0c]*(?:\.\d+)?"
-_FULLWIDTH_DIGITS = str.maketrans(
+FULLWIDTH_DIGITS = str.maketrans(
     "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0e", "0123456789."
 )
 # 万 ten thousand, 亿 hundred million, plus 千万/百万 compounds.
@@ -60,6 +64,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:1[89]|20)\d{2}\s*\u5e74(?:\s*\d{1,2}\s*\u6708(?:\s*\d{1,2}\s*[\u65e5\u53f7])?)?"
             r"|\d{1,2}\s*\u6708\s*\d{1,2}\s*[\u65e5\u53f7]"
             r"|(?:1[89]|20)\d{2}\s*\u7ea7"  # 2002级: a university cohort
+            # A month alone: 5月, 去年七月 (not 5个月, a duration, nor 一月一日).
+            r"|(?<![\d.])(?:1[0-2]|0?[1-9])\s*\u6708(?:\u4efd)?(?![\d\u65e5\u53f7])"
+            r"|(?:(?<=\u5e74)|(?<![\u4e00-\u9fff]))"
+            r"(?:\u5341[\u4e00\u4e8c]?|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03"
+            r"\u516b\u4e5d])\u6708(?:\u4efd)?(?![\u4e00-\u9fa5]{0,2}[\u65e5\u53f7])"
             rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+(?:1[89]|20)\d{{2}}\b)?"
             rf"|\b\d{{1,2}}\s+(?:{_MONTHS})\b(?:\s+(?:1[89]|20)\d{{2}}\b)?"
             r"|(?<![\w.,$])(?:1[89]|20)\d{2}(?![\w%\uff05]|[.,]\d)"  # a bare year
@@ -78,9 +87,48 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+_PATTERNS += [
+    (
+        VAGUE,
+        re.compile(
+            r"\b(?:(?:a|one|two|three)[ -](?:half|third|quarter|fifth)s?"
+            r"|(?:two|three)[ -](?:thirds|quarters|fifths)"
+            r"|half|dozens|scores|hundreds|thousands|millions|billions"
+            r"|a dozen|a handful|a majority|a minority)\b"
+            r"|\u4e00\u534a|\u534a\u6570|\u5927\u591a\u6570|\u5927\u90e8\u5206"
+            r"|[\u6570\u51e0\u4e0a][\u5341\u767e\u5343\u4e07\u4ebf]",
+            re.IGNORECASE,
+        ),  # 一半 半数 大多数 大部分 数十 几百 上千
+    ),
+    (
+        RELATIVE,
+        re.compile(
+            r"\b(?:today|yesterday|tomorrow|tonight"
+            r"|(?:this|last|next|past) (?:week|month|year|weekend|spring|summer"
+            r"|autumn|fall|winter|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+            r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+            r"|recently|earlier this (?:week|month|year))\b"
+            # 今天 昨天 明天 今日 昨日 今年 去年 明年 前年 近日 日前 近期 本周 上周
+            # 下周 本月 上月 下月 上个月 下个月 星期X 周X
+            r"|[\u4eca\u6628\u660e][\u5929\u65e5]|[\u4eca\u53bb\u660e\u524d]\u5e74"
+            r"|\u8fd1\u65e5|\u65e5\u524d|\u8fd1\u671f"
+            r"|[\u672c\u4e0a\u4e0b]\u4e2a?[\u5468\u6708]"
+            r"|(?:\u661f\u671f|\u5468)[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u65e5\u5929]",
+            re.IGNORECASE,
+        ),
+    ),
+]
+# Words that hold no digit but are quantities all the same.
+_WORDY = (VAGUE, RELATIVE)
+
 # A lone digit inside a Latin name ("GPT-4o", "Athene-V2", "Llama 3") is a model
 # name, not a quantity.
 _IN_WORD = re.compile(r"[A-Za-z][\w-]*$")
+# A product and its version ("CUDA 9", "TensorRT 3", "iOS 17"): a word with a
+# capital inside it, then the number.
+_VERSION = re.compile(
+    r"\b[A-Za-z]*[a-z]?[A-Z][A-Za-z]*[A-Z][A-Za-z]* ?$|\b[a-z]+[A-Z]\w* ?$"
+)
 
 
 @dataclass(frozen=True)
@@ -104,15 +152,17 @@ def extract(text: str) -> list[Quantity]:
     """
     found: list[Quantity] = []
     taken = [False] * len(text)
-    probe = text.translate(_FULLWIDTH_DIGITS)  # same length, so offsets hold
+    probe = text.translate(FULLWIDTH_DIGITS)  # same length, so offsets hold
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(probe):
             start, end = _trim(probe, match.start(), match.end())
             if end <= start or any(taken[start:end]):
                 continue
-            if kind == NUMBER and _IN_WORD.search(probe[:start]):
+            if kind == NUMBER and (
+                _IN_WORD.search(probe[:start]) or _VERSION.search(probe[:start])
+            ):
                 continue
-            if not any(
+            if kind not in _WORDY and not any(
                 ch.isdigit() or ch in _CN_DIGITS + _CN_UNITS for ch in probe[start:end]
             ):
                 continue  # a bare currency word such as 美元

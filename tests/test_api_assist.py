@@ -616,6 +616,14 @@ def test_article_shows_its_version_and_orphan_count(reimported, seed, viewer_api
     assert (row["version"], row["orphan_count"]) == (2, 1)
 
 
+def test_an_article_says_whether_its_analysis_is_pending(seed, viewer_api):
+    body = viewer_api.get(article_url(seed)).json()
+    assert body["analysis_pending"] is False and body["analysed_at"]
+    pending = ArticleFactory()  # imported without analysis
+    body = viewer_api.get(article_url(pending)).json()
+    assert (body["analysis_pending"], body["analysed_at"]) == (True, None)
+
+
 def test_a_fresh_article_is_version_1_without_orphans(viewer_api):
     article = ArticleFactory()
     body = viewer_api.get(article_url(article)).json()

@@ -1,5 +1,6 @@
 """Hints, triage and past verdicts, computed at import (with the database)."""
 
+import datetime
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations import assisting, services
-from annotations.models import Claim, ClaimSketch, Kind, Status, Verdict
+from annotations.models import Article, Claim, ClaimSketch, Kind, Status, Verdict
 
 from .conftest import FIXTURES
 from .factories import (
@@ -207,6 +208,51 @@ def test_only_checkable_claims_are_sketched(seed):
     assert kinds == {Kind.CLAIM}
 
 
+def test_analysis_records_when_it_ran():
+    article = ArticleFactory(text="Acme was founded in 2001.", analyse=True)
+    assert Article.objects.get(pk=article.pk).analysed_at is not None
+
+
+def test_the_publication_date_makes_a_later_year_a_hint():
+    article = ArticleFactory(
+        text="Father Ly was convicted in 2017 of spreading propaganda.",
+        published_on=datetime.date(2010, 3, 16),
+        analyse=True,
+    )
+    (hint,) = hints_of(claim_of(article, 1), assisting.CONTRADICTION)
+    assert hint["check"] == "after_publication"
+    assert [s["text"] for s in hint["spans"]] == ["2017"]
+    assert "+contradiction" in fresh(claim_of(article, 1)).worth_reasons
+
+
+def test_a_heading_contradicted_by_the_body_flags_both():
+    # 公司成立于2019年 (heading) / 该公司成立于2018年，总部在北京。
+    article = ArticleFactory(
+        text="公司成立于2019年\n该公司成立于2018年\uff0c总部在北京\u3002",
+        analyse=False,
+    )
+    Claim.objects.filter(article=article, position=1).update(kind=Kind.HEADING)
+    assisting.analyse_article(article)
+    heading, body = claim_of(article, 1), claim_of(article, 2)
+    (hint,) = hints_of(body, assisting.CONTRADICTION)
+    assert hints_of(heading, assisting.CONTRADICTION) == [hint]
+    assert [s["text"] for s in hint["spans"]] == ["2019年", "2018年"]
+    # The heading is read, never ranked.
+    assert fresh(heading).worth == 0
+
+
+def test_a_one_to_one_name_variant_says_one_is_misspelt():
+    article = ArticleFactory(
+        text="Jensen Huang founded the firm.\nJansen Huang spoke on Monday.",
+        analyse=True,
+    )
+    first, second = claim_of(article, 1), claim_of(article, 2)
+    (hint,) = hints_of(first, assisting.NAME_VARIANT)
+    assert "one of these is misspelt" in hint["message"]
+    assert hints_of(second, assisting.NAME_VARIANT)[0]["message"] == hint["message"]
+    assert any(r.startswith("+name variant") for r in fresh(second).worth_reasons)
+
+
 def test_a_series_of_different_events_is_not_a_contradiction():
     article = ArticleFactory(
         text="\n".join(f"Acme raised ${n}M in {2000 + n}." for n in range(1, 9)),
@@ -219,6 +265,7 @@ def test_long_imports_leave_the_analysis_to_the_command(settings, seed_text):
     settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) - 1
     article = services.import_article(text=seed_text, title="Long")
     assert not any(c.hints for c in article.claims.all())
+    assert Article.objects.get(pk=article.pk).analysed_at is None  # pending
     settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) + 100
     second = services.import_article(text=seed_text + "\nMore.", title="Short")
     assert any(c.hints for c in second.claims.all())

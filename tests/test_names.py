@@ -70,3 +70,71 @@ def test_same_sound_with_other_tones_is_only_a_possible_variant():
     (group,) = names.find_groups(text)  # 王洋 / 汪洋: wáng / wāng
     assert group.kind == names.HOMOPHONE
     assert not group.suspicious
+
+
+def test_a_surname_alone_one_letter_off_the_full_name_is_a_likely_misspelling():
+    text = "Jensen Huang spoke first. Huang said sales grew. Later Hwang left."
+    (group,) = names.find_groups(text)
+    assert group.kind == names.SPELLING and group.suspicious
+    assert group.majority.text == "Huang"
+    assert [m.text for f in group.minority for m in f.mentions] == ["Hwang"]
+
+
+def test_an_english_word_one_letter_off_a_name_is_not_a_variant():
+    # "Bush" and "Push" share no first letter; "Steve" is Fossett's first name;
+    # "Sales" is written in lower case elsewhere, so it is a word.
+    text = (
+        "Steve Fossett went missing. Fossett flew alone. Steve was found. "
+        "George Bush spoke. Sales fell. Push harder, he said; sales rose."
+    )
+    assert names.find_groups(text) == []
+
+
+def test_a_misspelt_name_the_tagger_misses_is_found_by_its_sound():
+    # 黄仁勋说。黄仁勋表示。黄壬勋和黄仁讯都说。(jieba tags neither variant)
+    text = "黄仁勋说\u3002黄仁勋表示\u3002黄壬勋和黄仁讯都说\u3002"
+    assert groups(text) == [
+        (names.HOMOPHONE, [("黄仁勋", 2), ("黄仁讯", 1), ("黄壬勋", 1)])
+    ]
+
+
+def test_a_transliterated_name_respelt_once_is_a_likely_misspelling():
+    # 内格罗蓬特 twice, 内格罗彭特 once: the tagger splits both.
+    text = (
+        "美国副国务卿内格罗蓬特说\uff0c两国关系很深\u3002"
+        "内格罗蓬特将在北京会谈\u3002"
+        "内格罗彭特与中国外交部副部长王光亚一道观看了比赛\u3002"
+    )
+    (group,) = names.find_groups(text)
+    assert group.suspicious
+    assert (group.majority.text, group.minority[0].text) == ("内格罗蓬特", "内格罗彭特")
+
+
+def test_one_odd_mention_against_many_names_a_culprit_even_with_other_tones():
+    # 阮文黎 (lí) four times, 阮文礼 (lǐ) once
+    text = "".join(f"阮文黎神父第{n}次说话\u3002" for n in "一二三四")
+    text += "他的姐姐说\uff0c现年63岁的阮文礼神父只能走路\u3002"
+    (group,) = names.find_groups(text)
+    assert group.kind == names.HOMOPHONE and group.suspicious
+    assert group.minority[0].text == "阮文礼"
+
+
+def test_a_name_with_a_character_changed_once_is_a_lookalike():
+    # 胡锦涛在北京。胡锦绣目前在四川。(涛/绣: another sound, the tagger splits 胡|锦绣)
+    text = "国家主席胡锦涛在北京主持会议\u3002胡锦绣目前在四川视察\u3002"
+    (group,) = names.find_groups(text)
+    assert group.kind == names.LOOKALIKE
+    assert sorted(f.text for f in group.forms) == ["胡锦涛", "胡锦绣"]
+    assert not group.suspicious  # one each: no culprit, but one is wrong
+    assert group.kind in names.ERRORS
+
+
+def test_two_people_with_the_same_surname_are_not_variants():
+    # 阮文黎 and 阮明哲: two given names, not a misspelling
+    text = "阮文黎神父获释\u3002阮文黎说\u3002阮明哲表示欢迎\u3002"
+    assert groups(text) == []
+
+
+def test_two_first_names_one_letter_apart_are_two_people():
+    text = "Mark Smith spoke first. Mary Jones answered him."
+    assert names.find_groups(text) == []

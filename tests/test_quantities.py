@@ -70,3 +70,32 @@ def test_offsets_point_at_the_quantity_in_the_original_text():
 def test_a_date_knows_its_year():
     (date,) = quantities.extract("\u57282002\u7ea7")  # 在2002级
     assert date.year == 2002
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Half of them came, a third left", [("vague", "Half"), ("vague", "a third")]),
+        ("dozens of engineers", [("vague", "dozens")]),
+        ("\u4e00\u534a\u7684\u4eba", [("vague", "\u4e00\u534a")]),  # 一半的人
+        (
+            "this week and on Thursday",
+            [("relative", "this week"), ("relative", "Thursday")],
+        ),
+        # 近日，上月
+        (
+            "\u8fd1\u65e5\uff0c\u4e0a\u6708",
+            [("relative", "\u8fd1\u65e5"), ("relative", "\u4e0a\u6708")],
+        ),
+        # 5月发布 (a month alone is a date); 5个月 is a duration
+        ("5\u6708\u53d1\u5e03", [(DATE, "5\u6708")]),
+        ("\u7528\u4e865\u4e2a\u6708", [(NUMBER, "5\u4e2a")]),
+    ],
+)
+def test_vague_quantities_relative_dates_and_months_alone_are_figures(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize("text", ["It runs CUDA 9 and TensorRT 3.", "Built on iOS 17."])
+def test_product_versions_are_not_figures(text):
+    assert found(text) == []

@@ -1,6 +1,7 @@
 """Editor assistance in the browser: hints, triage, search, reused verdicts and
 new versions of an article, on the real seed article."""
 
+import datetime
 import html
 import re
 
@@ -644,3 +645,44 @@ def test_workspace_with_versions_and_orphans_uses_constant_queries(
     with django_assert_max_num_queries(10):
         body = workspace(client, many)
     assert body.count('class="orphan"') == 500
+
+
+def test_the_workspace_says_when_analysis_is_pending(client, editor):
+    pending = ArticleFactory()  # imported without analysis, as a long one is
+    page = workspace(signed_in(client, editor), pending)
+    assert 'id="analysis-pending"' in page
+    assert "manage.py analyse_articles" in page
+
+
+def test_an_analysed_article_shows_no_pending_notice(client, editor, fresh_seed):
+    assert 'id="analysis-pending"' not in workspace(
+        signed_in(client, editor), fresh_seed
+    )
+
+
+def test_reasons_of_several_words_keep_their_label_apart_from_the_evidence():
+    from annotations.templatetags.factcheck import worth_reasons
+
+    shown = worth_reasons(["+name variant 焦建涛", "\u2212not a sentence 中国时间"])
+    assert [(r.plus, r.label, r.evidence) for r in shown] == [
+        (True, "name variant", "焦建涛"),
+        (False, "not a sentence", "中国时间"),
+    ]
+
+
+def test_the_panel_says_which_check_found_the_inconsistency(client, editor):
+    article = ArticleFactory(
+        text="Father Ly was convicted in 2017 of spreading propaganda.",
+        published_on=datetime.date(2010, 3, 16),
+        analyse=True,
+    )
+    signed_in(client, editor)
+    body = panel_of(client, claim_of(article, 1))
+    assert "after the article's publication date" in body
+    assert 'class="fig-chip fig-conflict"' in body and ">2017</span>" in body
+    response = client.get(
+        reverse("claim_panel", args=[claim_of(article, 1).pk]),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        **HTMX,
+    )
+    assert "晚于文章的发表日期" in body_of(response)

@@ -228,7 +228,18 @@ class HintSerializer(serializers.Serializer):
     spans = SpanSerializer(many=True, help_text="Where, in article offsets.")
     variant = serializers.CharField(
         required=False,
-        help_text="name_variant: misspelling, homophone, spelling, order or script.",
+        help_text=(
+            "name_variant: misspelling, homophone, lookalike, spelling, order or "
+            "script."
+        ),
+    )
+    check = serializers.CharField(
+        required=False,
+        help_text=(
+            "contradiction: figures (one event, rate or share given different "
+            "figures), repeated (a sentence repeated with other figures), "
+            "after_publication, past_goal or out_of_order."
+        ),
     )
     forms = FormSerializer(
         many=True, required=False, help_text="name_variant: each spelling and count."
@@ -246,7 +257,8 @@ class HintSerializer(serializers.Serializer):
         help_text="name_variant: misstated, on the sentence with the odd spelling.",
     )
     kind = serializers.CharField(
-        required=False, help_text="number: date, money, percent or number."
+        required=False,
+        help_text="number: date, money, percent, number, vague or relative.",
     )
     claim = serializers.IntegerField(
         required=False, help_text="checked_before: the earlier claim's id."
@@ -376,6 +388,18 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Claims no longer in the current version (claims/?orphaned=true).",
     )
+    analysed_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "When hints and check-worthiness were computed. Null while analysis "
+            "is pending (an article longer than ANALYSE_INLINE_MAX_CHARS is "
+            "analysed by `manage.py analyse_articles`): every score is 0 until then."
+        ),
+    )
+    analysis_pending = serializers.SerializerMethodField(
+        help_text="True until the article's hints and check-worthiness are computed."
+    )
 
     class Meta:
         model = Article
@@ -389,11 +413,17 @@ class ArticleSerializer(serializers.ModelSerializer):
             "sha256",
             "imported_by",
             "imported_at",
+            "analysed_at",
+            "analysis_pending",
             "counts",
             "version",
             "orphan_count",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_analysis_pending(self, article: Article) -> bool:
+        return article.analysed_at is None
 
 
 class ArticleDetailSerializer(ArticleSerializer):

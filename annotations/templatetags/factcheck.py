@@ -489,7 +489,18 @@ REASON_LABELS = {
     "caption": pgettext_lazy("worth", "caption"),
     "image": pgettext_lazy("worth", "image"),
     "navigation": pgettext_lazy("worth", "navigation"),
+    "vague figure": pgettext_lazy("worth", "vague figure"),
+    "relative date": pgettext_lazy("worth", "relative date"),
+    "discourse": pgettext_lazy("worth", "discourse adverb"),
+    "first person": pgettext_lazy("worth", "first person"),
+    "quotation": pgettext_lazy("worth", "quotation"),
+    "not a sentence": pgettext_lazy("worth", "not a sentence"),
+    "list line": pgettext_lazy("worth", "list line"),
+    "name variant": pgettext_lazy("worth", "name variant"),
+    "contradiction": pgettext_lazy("worth", "contradiction"),
 }
+# Longest first: "name variant" before "name".
+_REASON_KEYS = sorted(REASON_LABELS, key=len, reverse=True)
 # Figures and diffs: context kept either side of a change on the diff page.
 DIFF_CONTEXT = 160
 
@@ -515,7 +526,11 @@ def worth_reasons(reasons: list[str]) -> list[Reason]:
     shown = []
     for reason in reasons or []:
         sign, rest = reason[:1], reason[1:]
-        feature, _space, evidence = rest.partition(" ")
+        feature = next(
+            (k for k in _REASON_KEYS if rest == k or rest.startswith(k + " ")),
+            rest.partition(" ")[0],
+        )
+        evidence = rest[len(feature) :].strip()
         label = REASON_LABELS.get(feature, feature)
         shown.append(Reason(sign == "+", str(label), evidence))
     return shown
