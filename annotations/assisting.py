@@ -38,6 +38,8 @@ from . import (
 )
 from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Source, Verdict
 
+# Kinds whose stored hints are kept: what is checked, and headlines.
+HINTED_KINDS = (*CHECKABLE_KINDS, Kind.HEADING)
 NAME_VARIANT = "name_variant"
 NUMBER = "number"
 CONTRADICTION = "contradiction"
@@ -79,9 +81,11 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
         normalised = matching.normalise(unit.text)
         rows.append(
             (
-                # Page furniture carries no hints: it is not checked.
+                # Page furniture carries no hints: it is not checked. A heading
+                # keeps those that tie it to the body (a headline contradicted
+                # by the text is what an editor must see), never figure chips.
                 json.dumps(
-                    hints if unit.kind in CHECKABLE_KINDS else [], ensure_ascii=False
+                    hints if unit.kind in HINTED_KINDS else [], ensure_ascii=False
                 ),
                 worth.score,
                 json.dumps(worth.reasons, ensure_ascii=False),
