@@ -28,9 +28,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import assisting, importing, queries, reviewing, roles, services
+from . import assisting, importing, jobs, queries, reviewing, roles, services
 from .forms import ArticleImportForm
-from .models import Article, ArticleVersion, Claim, Comment, Correction, Source
+from .models import (
+    Article,
+    ArticleVersion,
+    Claim,
+    Comment,
+    Correction,
+    Job,
+    Source,
+)
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
@@ -44,7 +52,9 @@ REVIEWED = {
     "publish": _("Published %(done)d of %(count)d selected verdicts."),
 }
 DELETED_MARK = _("deleted")
-ANALYSED = _("Analysed %(count)d articles again: %(hints)d hints.")
+ANALYSED = _(
+    "Analysis queued for %(count)d articles: the hints change when the worker is done."
+)
 HINT_NAMES = {
     assisting.NAME_VARIANT: _("Name variant"),
     assisting.NUMBER: _("Figure"),
@@ -418,16 +428,10 @@ class ArticleAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def reanalyse(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        articles = list(queryset)
-        hints = 0
-        for article in articles:
-            assisting.analyse_article(article)
-            hints += sum(queries.hint_counts(article).values())
-        self.message_user(
-            request,
-            ANALYSED % {"count": len(articles), "hints": hints},
-            messages.SUCCESS,
-        )
+        pks = list(queryset.values_list("pk", flat=True))
+        for pk in pks:
+            jobs.queue_analysis(article=Article(pk=pk), requested_by=request.user)
+        self.message_user(request, ANALYSED % {"count": len(pks)}, messages.SUCCESS)
 
     def get_urls(self):
         urls = super().get_urls()
@@ -908,6 +912,35 @@ class ReadOnly:
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnly, admin.ModelAdmin):
+    """Background work: what is waiting, running, done or failed, and why."""
+
+    list_display = (
+        "pk",
+        "kind",
+        "article",
+        "status",
+        "attempts",
+        "short_error",
+        "created_at",
+        "finished_at",
+        "retry_at",
+    )
+    list_filter = ("status", "kind")
+    list_select_related = ("article",)
+    search_fields = ("article__title", "error", "task_id")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
+        return super().get_queryset(request).defer("article__text")
+
+    @admin.display(description=_("last error"))
+    def short_error(self, job: Job) -> str:
+        return Truncator(job.error).chars(80)
 
 
 @admin.register(Correction)

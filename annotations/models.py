@@ -521,3 +521,78 @@ class ClaimSketch(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class JobKind(models.TextChoices):
+    ANALYSE = "analyse", _("analysis")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """Work done by a background worker (annotations/jobs.py), as people see it.
+
+    The queue (django-tasks) holds one task per attempt; the job is what
+    stays: its status, attempts and the last error.
+    """
+
+    kind = models.CharField(_("kind"), max_length=12, choices=JobKind)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus, default=JobStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    # The queue's id of the latest attempt (django-tasks' result id).
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a failed attempt is tried again.
+    retry_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=JobKind.values), name="job_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="job_status_valid"
+            ),
+        ]
+        indexes = [
+            # The workspace's "analysis running": an article's latest job.
+            models.Index(
+                fields=["article", "kind", "-created_at"], name="job_latest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed for good: nothing more will happen to it."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -75,6 +75,7 @@ _ADMIN = [
     "auth.view_group",
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
+    "annotations.view_job",
 ]
 # Each role's permissions ("app_label.codename").
 ROLE_PERMISSIONS = {

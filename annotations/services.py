@@ -19,7 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import assisting, history, importing, queries, roles, segmentation
+from . import history, importing, jobs, queries, roles, segmentation
 from .importing import ImportRefused
 from .models import (
     CONTEXT_CHARS,
@@ -124,9 +124,9 @@ def import_article(
 ) -> Article:
     """Store ``text`` as a new article with one claim per segmented unit.
 
-    With ``analyse``, each claim then gets its hints, check-worthiness and
-    past-verdict matches (annotations/assisting.py), for articles up to
-    settings.ANALYSE_INLINE_MAX_CHARS characters.
+    With ``analyse``, a worker then gives each claim its hints,
+    check-worthiness and past-verdict matches (annotations/jobs.py), whatever
+    the article's size: the import itself stores the text and claims only.
     """
     roles.require(imported_by, roles.IMPORT)
     plan = plan_import(text=text, title=title, url=url, heading_lines=heading_lines)
@@ -151,15 +151,12 @@ def import_article(
                 history_type=history.CREATED,
                 when=now,
             )
+            if analyse:
+                jobs.queue_analysis(article=article, requested_by=imported_by)
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
         refuse_duplicate(plan.digest)
         raise
-    if analyse and len(plan.text) <= settings.ANALYSE_INLINE_MAX_CHARS:
-        # Longer articles would keep the request past any web server's
-        # timeout (jieba tags about 60,000 characters a second): their hints
-        # come from `manage.py analyse_articles`.
-        assisting.analyse_article(article)
     return article
 
 
@@ -303,7 +300,7 @@ def edit_claim(
     if analyse and kind is not None and kind != current.kind:
         # A unit that becomes a claim is scored and indexed as one (and one
         # that stops being a claim leaves the "checked before" index).
-        assisting.analyse_article(Article(pk=current.article_id))
+        jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
     return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
 
 
@@ -450,7 +447,7 @@ def split_claim(
             when=now,
         )
     # The parts need their own figures, score and match sketch.
-    assisting.analyse_article(Article(pk=current.article_id))
+    jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
     return Claim.objects.get(pk=current.pk), second
 
 
@@ -514,7 +511,7 @@ def merge_with_next(
             reason=f"merged with claim {following.pk}",
             when=now,
         )
-    assisting.analyse_article(Article(pk=current.article_id))
+    jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
     return Claim.objects.get(pk=current.pk)
 
 

@@ -5,6 +5,9 @@ SECRET_KEY     required unless DEBUG is on or the tests are running
 DEBUG          "1"/"true" turns debug mode on; off by default
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 IMPORT_MAX_BYTES  largest article file or text accepted by the importer
+TASKS_BACKEND  where background work is queued: "database" (default), "rq"
+               (Redis, at REDIS_URL) or "immediate" (at once, in the request;
+               the tests' default)
 """
 
 import datetime
@@ -63,6 +66,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -253,8 +258,37 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Imports up to this many characters get their hints and triage at once (a
-# few seconds); longer ones from `manage.py analyse_articles`.
+# Background work (annotations/jobs.py): analysis, webhook deliveries. The
+# database queue needs nothing more (`manage.py db_worker` runs it); Redis
+# through RQ is for installations that outgrow it (`manage.py rqworker`).
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or (
+    "immediate" if TESTING else "database"
+)
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}; use one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS[-1:-1] = ["django_rq", "django_tasks_rq"]
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": 3600,
+    }
+}
+# A failed job is tried again after JOB_RETRY_SECONDS, then twice that, ...,
+# JOB_MAX_ATTEMPTS times in all; its last error stays on the job.
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", "10"))
+
+# Analysis itself always runs in a worker (annotations/jobs.py); this is the
+# largest article analysed in one go by callers that still do it in-process.
 ANALYSE_INLINE_MAX_CHARS = int(os.environ.get("ANALYSE_INLINE_MAX_CHARS", "300000"))
 
 # Shown as the fact-checking organisation in exports.

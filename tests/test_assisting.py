@@ -213,12 +213,3 @@ def test_a_series_of_different_events_is_not_a_contradiction():
         analyse=True,
     )
     assert not any(hints_of(c, assisting.CONTRADICTION) for c in article.claims.all())
-
-
-def test_long_imports_leave_the_analysis_to_the_command(settings, seed_text):
-    settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) - 1
-    article = services.import_article(text=seed_text, title="Long")
-    assert not any(c.hints for c in article.claims.all())
-    settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) + 100
-    second = services.import_article(text=seed_text + "\nMore.", title="Short")
-    assert any(c.hints for c in second.claims.all())

@@ -16,6 +16,8 @@ from ..models import (
     Claim,
     Comment,
     Correction,
+    Job,
+    JobStatus,
     Kind,
     Source,
     Stance,
@@ -373,6 +375,17 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Claims no longer in the current version (claims/?orphaned=true).",
     )
+    analysis_job = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The latest analysis job (jobs/{id}/); null when never analysed.",
+    )
+    analysis_status = serializers.ChoiceField(
+        choices=JobStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Its status: the hints are up to date once it is `done`.",
+    )
 
     class Meta:
         model = Article
@@ -389,6 +402,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "counts",
             "version",
             "orphan_count",
+            "analysis_job",
+            "analysis_status",
         )
         read_only_fields = fields
 
@@ -548,6 +563,37 @@ class HintCountsSerializer(serializers.Serializer):
     number = serializers.IntegerField(default=0)
     contradiction = serializers.IntegerField(default=0)
     checked_before = serializers.IntegerField(default=0)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """Background work (an article's analysis) and how it went."""
+
+    hints = HintCountsSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="For a finished analysis: the article's hints by type.",
+    )
+
+    class Meta:
+        model = Job
+        fields = (
+            "id",
+            "kind",
+            "article",
+            "status",
+            "attempts",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "retry_at",
+            "hints",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "error": {"help_text": "The last failed attempt's error (kept)."},
+            "retry_at": {"help_text": "When a failed attempt is tried again."},
+        }
 
 
 class ExportQuery(serializers.Serializer):

@@ -36,13 +36,14 @@ from .. import (
     exporters,
     history,
     importing,
+    jobs,
     queries,
     reviewing,
     roles,
     services,
     versions,
 )
-from ..models import Article, Claim, Kind, Status, Verdict
+from ..models import Article, Claim, Job, JobKind, JobStatus, Kind, Status, Verdict
 from . import schema as _schema  # noqa: F401 (registers the schema extension)
 from . import serializers as api
 from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
@@ -509,19 +510,20 @@ class ArticleViewSet(
     @extend_schema(
         summary="Analyse an article again",
         description=(
-            "Editors. Recomputes every claim's hints (name variants, figures, "
-            'contradictions), check-worthiness and "checked before" matches '
-            "against the verdicts given since. Answers how many hints of each "
-            "type the article's claims now carry."
+            "Editors. Queues the recomputation of every claim's hints (name "
+            "variants, figures, contradictions), check-worthiness and "
+            '"checked before" matches against the verdicts given since. '
+            "Answers 202 with the job: follow it at `jobs/{id}/`, which counts "
+            "the hints of each type once it is done."
         ),
         request=None,
-        responses={200: api.HintCountsSerializer, **ERRORS},
+        responses={202: api.JobSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def analyse(self, request: Request, pk: str | None = None) -> Response:
         article = self.get_object()
-        assisting.analyse_article(article)
-        return Response(api.HintCountsSerializer(queries.hint_counts(article)).data)
+        job = jobs.queue_analysis(article=article, requested_by=request.user)
+        return Response(job_body(job), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Publish an article's approved verdicts",
@@ -538,6 +540,34 @@ class ArticleViewSet(
         article = self.get_object()
         count = reviewing.publish_article(article=article, reviewer=request.user)
         return Response(api.PublishedCount({"published": count}).data)
+
+
+def job_body(job: Job) -> dict:
+    """The job as the API shows it; a finished analysis counts its hints."""
+    done = job.kind == JobKind.ANALYSE and job.status == JobStatus.DONE
+    job.hints = queries.hint_counts(Article(pk=job.article_id)) if done else None
+    return api.JobSerializer(job).data
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="A background job",
+        description=(
+            "An article's analysis, queued by an import, a split, a merge, a "
+            "kind change, a new version or `articles/{id}/analyse/`: `queued`, "
+            "`running`, `done` or `failed` (after its retries; `error` says "
+            "why). A failed attempt that will be retried is `queued` again, "
+            "with its `error` and `retry_at`."
+        ),
+        responses={200: api.JobSerializer, **READ_ERRORS},
+    )
+)
+class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = api.JobSerializer
+    queryset = Job.objects.all()
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(job_body(self.get_object()))
 
 
 def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
