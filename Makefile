@@ -20,9 +20,11 @@ run: install
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py create_demo_users
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
 	@echo "Serving at http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@# The worker in its own process group (its autoreloader has a child),
+	@# stopped with the group when runserver ends.
 	@export DEBUG=$${DEBUG:-1}; \
-	$(PY) manage.py $(WORKER) & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	setsid $(PY) manage.py $(WORKER) & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
