@@ -8,6 +8,9 @@ IMPORT_MAX_BYTES  largest article file or text accepted by the importer
 TASKS_BACKEND  where background work is queued: "database" (default), "rq"
                (Redis, at REDIS_URL) or "immediate" (at once, in the request;
                the tests' default)
+FETCH_TIMEOUT  seconds a fetch of a link (import, source archive) may take
+FETCH_ALLOWED_HOSTS  comma-separated hosts fetched even at private addresses
+SOURCE_SNAPSHOT_MAX_BYTES  largest source page kept in an archived copy
 """
 
 import datetime
@@ -173,6 +176,16 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 # importer (not a generic 400) explains the refusal.
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Fetching links (annotations/fetching.py). Private, loopback, link-local and
+# multicast addresses are refused unless their host is listed here: only for
+# a trusted intranet host, or the tests' server on 127.0.0.1.
+FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
+# Source snapshots keep at most this much of the fetched page.
+SOURCE_SNAPSHOT_MAX_BYTES = int(
+    os.environ.get("SOURCE_SNAPSHOT_MAX_BYTES", str(5 * 1024 * 1024))
+)
 
 # Production hardening, on whenever DEBUG is off; each can be turned off for a
 # deployment behind a proxy that already does it.

@@ -7,6 +7,7 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from .factories import UserFactory, make_editor
+from .webserver import LocalServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -155,3 +156,13 @@ def editor_api(editor):
     client = APIClient()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def web(settings):
+    """A local HTTP server on 127.0.0.1 that fetches are allowed to reach."""
+    server = LocalServer().start()
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_TIMEOUT = 2
+    yield server
+    server.stop()
