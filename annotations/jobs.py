@@ -53,10 +53,19 @@ def queue_analysis(*, article: Article, requested_by: AbstractBaseUser | None) -
             article_id=article.pk,
             requested_by=requested_by,
         )
-        _enqueue(job.pk)
+        return enqueue(job)
+
+
+def enqueue(job: Job) -> Job:
+    """Queue the first attempt at a job saved with what it needs (same transaction)."""
+    _enqueue(job.pk)
     if isinstance(run_job.get_backend(), ImmediateBackend):
         job.refresh_from_db()  # run already (the tests' queue)
     return job
+
+
+class PermanentFailure(Exception):
+    """A failure that trying again cannot mend (a refused address)."""
 
 
 def retry_delay(attempts: int) -> float:
@@ -71,10 +80,7 @@ def run_job(job_id: int) -> str:
     if job is None:
         return "skipped"
     try:
-        # A savepoint: a failed attempt leaves nothing half written, and the
-        # failure can still be recorded in an enclosing transaction.
-        with transaction.atomic():
-            _WORK[job.kind](job)
+        _WORK[job.kind](job)
     except Exception as error:
         _record_failure(job, error)
         raise
@@ -103,7 +109,9 @@ def _record_failure(job: Job, error: Exception) -> None:
     message = f"{type(error).__name__}: {error}"[:ERROR_MAX_CHARS]
     now = timezone.now()
     with transaction.atomic():
-        if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+        if job.attempts >= settings.JOB_MAX_ATTEMPTS or isinstance(
+            error, PermanentFailure
+        ):
             Job.objects.filter(pk=job.pk).update(
                 status=JobStatus.FAILED, error=message, finished_at=now
             )
@@ -142,7 +150,19 @@ def _enqueue(job_id: int, *, delay: float = 0) -> None:
 def _analyse(job: Job) -> None:
     from . import assisting  # here, so that only workers load the models
 
-    assisting.analyse_article(Article(pk=job.article_id))
+    # A savepoint: a failed attempt leaves nothing half written, and the
+    # failure can still be recorded in an enclosing transaction.
+    with transaction.atomic():
+        assisting.analyse_article(Article(pk=job.article_id))
 
 
-_WORK: dict[str, Callable[[Job], None]] = {JobKind.ANALYSE: _analyse}
+def _deliver(job: Job) -> None:
+    from . import webhooks
+
+    webhooks.deliver(job)
+
+
+_WORK: dict[str, Callable[[Job], None]] = {
+    JobKind.ANALYSE: _analyse,
+    JobKind.WEBHOOK: _deliver,
+}

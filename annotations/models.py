@@ -525,6 +525,7 @@ class ClaimSketch(models.Model):
 
 class JobKind(models.TextChoices):
     ANALYSE = "analyse", _("analysis")
+    WEBHOOK = "webhook", _("webhook delivery")
 
 
 class JobStatus(models.TextChoices):
@@ -596,3 +597,74 @@ class Job(models.Model):
     def is_finished(self) -> bool:
         """Done or failed for good: nothing more will happen to it."""
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class WebhookEvent(models.TextChoices):
+    ARTICLE_IMPORTED = "article.imported", _("article imported")
+    VERDICT_PUBLISHED = "verdict.published", _("verdict published")
+    CORRECTION_APPROVED = "correction.approved", _("correction approved")
+
+
+class Webhook(models.Model):
+    """An address told about events, each request signed with its secret."""
+
+    url = models.URLField(_("URL"), max_length=2000, validators=[HTTP_URL_VALIDATOR])
+    # HMAC-SHA256 key for X-Factcheck-Signature; shown to admins only.
+    secret = models.CharField(_("secret"), max_length=200)
+    # WebhookEvent values this endpoint wants (annotations/admin.py checks them).
+    events = models.JSONField(_("events"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="webhook_url_http",
+            ),
+            models.CheckConstraint(condition=~Q(secret=""), name="webhook_secret"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one webhook: the exact body, and what came back.
+
+    Its attempts, retries and last error are its job's.
+    """
+
+    webhook = models.ForeignKey(
+        Webhook,
+        verbose_name=_("webhook"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    job = models.OneToOneField(
+        Job, verbose_name=_("job"), on_delete=models.CASCADE, related_name="delivery"
+    )
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent)
+    # The JSON body as sent: the signature is over these bytes (UTF-8).
+    body = models.TextField(_("body"))
+    # The last answer's HTTP status; null until one came.
+    status_code = models.PositiveSmallIntegerField(
+        _("HTTP status"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__in=WebhookEvent.values),
+                name="delivery_event_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"

@@ -19,7 +19,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import history, importing, jobs, queries, roles, segmentation
+from . import history, importing, jobs, queries, roles, segmentation, webhooks
 from .importing import ImportRefused
 from .models import (
     CONTEXT_CHARS,
@@ -153,6 +153,7 @@ def import_article(
             )
             if analyse:
                 jobs.queue_analysis(article=article, requested_by=imported_by)
+            webhooks.article_imported(article, claims=len(plan.units))
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
         refuse_duplicate(plan.digest)

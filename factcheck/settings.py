@@ -259,6 +259,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Jobs have a kind and a status of their own, not the claims'.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "annotations.models.Kind",
+        "JobKindEnum": "annotations.models.JobKind",
+        "JobStatusEnum": "annotations.models.JobStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -119,6 +119,27 @@ def run_worker(task_queue):
     return run
 
 
+@pytest.fixture
+def make_due(task_queue):
+    """Make a task waiting for its retry time due now (instead of sleeping)."""
+
+    def due(task_id: str) -> None:
+        if task_queue == "rq":
+            from rq.registry import ScheduledJobRegistry
+
+            queue = _rq_queue()
+            job = queue.fetch_job(task_id)
+            ScheduledJobRegistry(queue=queue).remove(job)
+            queue.enqueue_job(job)
+            return
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(id=task_id).update(run_after=timezone.now())
+
+    return due
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     """Anonymous API throttling counts requests in the cache; tests start at zero."""

@@ -43,6 +43,8 @@ from annotations.models import (
     Source,
     Status,
     Verdict,
+    Webhook,
+    WebhookDelivery,
 )
 
 from .factories import (
@@ -669,6 +671,15 @@ ADMIN_MODELS = {
     "annotations/comment/{comment}": (STAFF, NOBODY, STAFF, ADMIN_ONLY, STAFF),
     # Background jobs: admins follow them; only the workers write them.
     "annotations/job/{job}": (ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
+    # Admins register webhooks and read their delivery log.
+    "annotations/webhook/{webhook}": (ADMIN_ONLY,) * 5,
+    "annotations/webhookdelivery/{delivery}": (
+        ADMIN_ONLY,
+        NOBODY,
+        ADMIN_ONLY,
+        NOBODY,
+        ADMIN_ONLY,
+    ),
     # The database queue's own rows: superusers only.
     "django_tasks_database/dbtaskresult/{task_result}": (NOBODY,) * 5,
     "auth/user/{writer}": (ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
@@ -786,6 +797,17 @@ def objects() -> SimpleNamespace:
         access_log=AccessLog.objects.create(**log).pk,
         failure_log=AccessFailureLog.objects.create(**log).pk,
         job=Job.objects.filter(article_id=article.pk).latest("pk").pk,
+        webhook=(
+            webhook := Webhook.objects.create(
+                url="https://example.org/hook", secret="s", events=["article.imported"]
+            )
+        ).pk,
+        delivery=WebhookDelivery.objects.create(
+            webhook=webhook,
+            job=Job.objects.create(kind="webhook"),
+            event="article.imported",
+            body="{}",
+        ).pk,
         task_result=DBTaskResult.objects.create(
             args_kwargs={"args": [0], "kwargs": {}},
             task_path="annotations.jobs.run_job",
