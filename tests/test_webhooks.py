@@ -244,3 +244,33 @@ def test_a_job_of_a_deleted_webhook_does_nothing(web, task_queue, run_worker):
     run_worker()
     assert web.requests == []
     assert Job.objects.filter(kind="webhook", status=JobStatus.DONE).count() == 1
+
+
+def test_the_delivery_log_and_job_list_take_constant_queries(client, task_queue):
+    admin = UserFactory(username="boss", role="admin", is_staff=True)
+    client.force_login(admin)
+    target = Webhook.objects.create(
+        url="https://example.org/hook", secret=SECRET, events=[], active=False
+    )
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            WebhookDelivery.objects.create(
+                webhook=target,
+                job=Job.objects.create(kind="webhook", attempts=1, error="x"),
+                event="article.imported",
+                body="{}",
+                status_code=500,
+            )
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    log = reverse("admin:annotations_webhookdelivery_changelist")
+    jobs_page = reverse("admin:annotations_job_changelist")
+    add(2)
+    few = queries(log), queries(jobs_page)
+    add(60)
+    assert (queries(log), queries(jobs_page)) == few
