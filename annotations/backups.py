@@ -28,7 +28,8 @@ from django.db import connection, transaction
 FORMAT = "factcheck-backup"
 VERSION = 2
 CHUNK = 2000
-# What a backup holds: the desk's data, its users and their roles and tokens.
+# What a backup holds: the desk's data, its users and their roles and tokens,
+# and the webhooks registered (not the background jobs and deliveries: logs).
 MODELS = [
     "auth.group",
     "auth.user",
@@ -42,6 +43,7 @@ MODELS = [
     "annotations.historicalclaim",
     "annotations.historicalsource",
     "annotations.claimsketch",
+    "annotations.webhook",
 ]
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from annotations import backups, demo, reviewing, versions
-from annotations.models import Article, Claim, Verdict
+from annotations.models import Article, Claim, Verdict, Webhook
 
 from .factories import ArticleFactory, UserFactory, add_source, claim_of, judge
 
@@ -21,6 +21,7 @@ def empty_the_database() -> None:
     for label in ("annotations.historicalclaim", "annotations.historicalsource"):
         apps.get_model(label).objects.all().delete()
     get_user_model().objects.all().delete()
+    Webhook.objects.all().delete()
 
 
 @pytest.fixture
@@ -51,6 +52,9 @@ def desk(settings):
         article=other, text="One claim. A third claim.", imported_by=editor
     )
     UserFactory(username="reader", role="viewer")
+    Webhook.objects.create(
+        url="https://example.org/hook", secret="s", events=["article.imported"]
+    )
     return article
 
 
@@ -58,6 +62,7 @@ def test_a_backup_restores_every_table_exactly(desk, tmp_path):
     before = backups.table_checksums()
     assert before["annotations.correction"]["rows"] == 1
     assert before["annotations.articleversion"]["rows"] == 1
+    assert before["annotations.webhook"]["rows"] == 1
     assert before["annotations.historicalclaim"]["rows"] > 100
     out = tmp_path / "desk.backup.gz"
     call_command("backup", str(out))
