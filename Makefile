@@ -7,6 +7,12 @@ INSTALLED := $(VENV)/.installed-requirements
 INSTALLED_DEV := $(VENV)/.installed-requirements-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The background worker `make run` starts beside the web server.
+ifeq ($(TASKS_BACKEND),rq)
+WORKER := rqworker --job-class django_tasks_rq.Job --with-scheduler
+else
+WORKER := db_worker
+endif
 
 .PHONY: run test bench install install-dev lint format migrate demo clean
 
@@ -14,8 +20,14 @@ run: install
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py create_demo_users
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo
-	@echo "Serving at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving at http://$(HOST):$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@# The worker in its own process group (its autoreloader has a child),
+	@# stopped with the group when runserver ends.
+	@export DEBUG=$${DEBUG:-1}; \
+	setsid $(PY) manage.py $(WORKER) & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev lint
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests will be SKIPPED (apt-get install chromium)."

@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import assisting, importing, queries, reviewing, roles, services, tokens
+from . import assisting, importing, jobs, queries, reviewing, roles, services, tokens
 from .forms import ArticleImportForm
 from .models import (
     ApiToken,
@@ -39,7 +39,11 @@ from .models import (
     Claim,
     Comment,
     Correction,
+    Job,
     Source,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
 )
 
 STALE_FORM = _(
@@ -54,11 +58,8 @@ REVIEWED = {
     "publish": _("Published %(done)d of %(count)d selected verdicts."),
 }
 DELETED_MARK = _("deleted")
-ANALYSED = _("Analysed %(count)d articles again: %(hints)d hints.")
-TOO_LONG_TO_ANALYSE = _(
-    "Not analysed, longer than the %(limit)s characters analysed during a "
-    "request: %(titles)s. Run `python manage.py analyse_articles %(ids)s` on "
-    "the server."
+ANALYSED = _(
+    "Analysis queued for %(count)d articles: the hints change when the worker is done."
 )
 HINT_NAMES = {
     assisting.NAME_VARIANT: _("Name variant"),
@@ -452,30 +453,10 @@ class ArticleAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def reanalyse(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        analysed, too_long = [], []
-        hints = 0
-        for article in queryset:
-            if assisting.analyse_in_request(article):
-                analysed.append(article)
-                hints += sum(queries.hint_counts(article).values())
-            else:
-                too_long.append(article)
-        self.message_user(
-            request,
-            ANALYSED % {"count": len(analysed), "hints": hints},
-            messages.SUCCESS,
-        )
-        if too_long:
-            self.message_user(
-                request,
-                TOO_LONG_TO_ANALYSE
-                % {
-                    "limit": f"{settings.ANALYSE_INLINE_MAX_CHARS:,}",
-                    "titles": ", ".join(a.title for a in too_long),
-                    "ids": " ".join(str(a.pk) for a in too_long),
-                },
-                messages.WARNING,
-            )
+        pks = list(queryset.values_list("pk", flat=True))
+        for pk in pks:
+            jobs.queue_analysis(article=Article(pk=pk), requested_by=request.user)
+        self.message_user(request, ANALYSED % {"count": len(pks)}, messages.SUCCESS)
 
     def get_urls(self):
         urls = super().get_urls()
@@ -993,6 +974,111 @@ class ArticleCaptureAdmin(Evidence, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleCapture]:
         return super().get_queryset(request).defer("html", "article__text")
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnly, admin.ModelAdmin):
+    """Background work: what is waiting, running, done or failed, and why."""
+
+    list_display = (
+        "pk",
+        "kind",
+        "article",
+        "status",
+        "attempts",
+        "short_error",
+        "created_at",
+        "finished_at",
+        "retry_at",
+    )
+    list_filter = ("status", "kind")
+    list_select_related = ("article",)
+    search_fields = ("article__title", "error", "task_id")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Job]:
+        return super().get_queryset(request).defer("article__text")
+
+    @admin.display(description=_("last error"))
+    def short_error(self, job: Job) -> str:
+        return Truncator(job.error).chars(80)
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_(
+            "Each delivery is a JSON POST here. Private and local addresses "
+            "are refused unless FETCH_ALLOWED_HOSTS lists the host."
+        ),
+    )
+    events = forms.TypedMultipleChoiceField(
+        label=_("events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What this endpoint is told about."),
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ("url", "secret", "events", "active")
+        help_texts = {
+            "secret": _(
+                "The receiver checks X-Factcheck-Signature: sha256= the "
+                "HMAC-SHA256 of the body with this secret."
+            ),
+        }
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Endpoints told about imports, published verdicts and corrections."""
+
+    form = WebhookForm
+    list_display = ("url", "event_names", "active", "created_at")
+    list_filter = ("active",)
+    search_fields = ("url",)
+
+    @admin.display(description=_("events"))
+    def event_names(self, hook: Webhook) -> str:
+        return ", ".join(hook.events)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnly, admin.ModelAdmin):
+    """The delivery log: every event sent, its answer and its attempts."""
+
+    list_display = (
+        "pk",
+        "webhook",
+        "event",
+        "job_status",
+        "status_code",
+        "attempts",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    )
+    list_filter = ("event", "job__status", "status_code")
+    list_select_related = ("webhook", "job")
+    search_fields = ("webhook__url", "job__error")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    @admin.display(description=_("status"), ordering="job__status")
+    def job_status(self, delivery: WebhookDelivery) -> str:
+        return delivery.job.get_status_display()
+
+    @admin.display(description=_("attempts"))
+    def attempts(self, delivery: WebhookDelivery) -> int:
+        return delivery.job.attempts
+
+    @admin.display(description=_("last error"))
+    def last_error(self, delivery: WebhookDelivery) -> str:
+        return Truncator(delivery.job.error).chars(80)
 
 
 @admin.register(Correction)

@@ -30,7 +30,8 @@ FORMAT = "factcheck-backup"
 # 3: API tokens are stored hashed (annotations.apitoken, not authtoken.token).
 VERSION = 3
 CHUNK = 2000
-# What a backup holds: the desk's data, its users and their roles and tokens.
+# What a backup holds: the desk's data, its users and their roles and tokens,
+# and the webhooks registered (not the background jobs and deliveries: logs).
 MODELS = [
     "auth.group",
     "auth.user",
@@ -46,6 +47,7 @@ MODELS = [
     "annotations.historicalclaim",
     "annotations.historicalsource",
     "annotations.claimsketch",
+    "annotations.webhook",
 ]
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
-from . import assisting, importing, reviewing, roles, services
+from . import importing, jobs, reviewing, roles, services
 from .models import Article, Verdict
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -68,7 +68,7 @@ def load_demo_article(
             raise DemoDataMismatch(MISMATCH.format(position=len(claims)))
         for claim, unit in zip(claims, data["units"], strict=True):
             _apply_unit(claim, unit, data["sources"], editor, reviewer)
-        assisting.analyse_article(article)
+        jobs.queue_analysis(article=article, requested_by=editor)
     return article, True
 
 

@@ -738,3 +738,150 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…"
+
+
+class JobKind(models.TextChoices):
+    ANALYSE = "analyse", _("analysis")
+    WEBHOOK = "webhook", _("webhook delivery")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """Work done by a background worker (annotations/jobs.py), as people see it.
+
+    The queue (django-tasks) holds one task per attempt; the job is what
+    stays: its status, attempts and the last error.
+    """
+
+    kind = models.CharField(_("kind"), max_length=12, choices=JobKind)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus, default=JobStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    # The queue's id of the latest attempt (django-tasks' result id).
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a failed attempt is tried again.
+    retry_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=JobKind.values), name="job_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values), name="job_status_valid"
+            ),
+        ]
+        indexes = [
+            # The workspace's "analysis running": an article's latest job.
+            models.Index(
+                fields=["article", "kind", "-created_at"], name="job_latest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed for good: nothing more will happen to it."""
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class WebhookEvent(models.TextChoices):
+    ARTICLE_IMPORTED = "article.imported", _("article imported")
+    VERDICT_PUBLISHED = "verdict.published", _("verdict published")
+    CORRECTION_APPROVED = "correction.approved", _("correction approved")
+
+
+class Webhook(models.Model):
+    """An address told about events, each request signed with its secret."""
+
+    url = models.URLField(_("URL"), max_length=2000, validators=[HTTP_URL_VALIDATOR])
+    # HMAC-SHA256 key for X-Factcheck-Signature; shown to admins only.
+    secret = models.CharField(_("secret"), max_length=200)
+    # WebhookEvent values this endpoint wants (annotations/admin.py checks them).
+    events = models.JSONField(_("events"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="webhook_url_http",
+            ),
+            models.CheckConstraint(condition=~Q(secret=""), name="webhook_secret"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent to one webhook: the exact body, and what came back.
+
+    Its attempts, retries and last error are its job's.
+    """
+
+    webhook = models.ForeignKey(
+        Webhook,
+        verbose_name=_("webhook"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    job = models.OneToOneField(
+        Job, verbose_name=_("job"), on_delete=models.CASCADE, related_name="delivery"
+    )
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent)
+    # The JSON body as sent: the signature is over these bytes (UTF-8).
+    body = models.TextField(_("body"))
+    # The last answer's HTTP status; null until one came.
+    status_code = models.PositiveSmallIntegerField(
+        _("HTTP status"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__in=WebhookEvent.values),
+                name="delivery_event_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"

@@ -33,6 +33,8 @@ from .models import (
     Comment,
     Correction,
     CorrectionStatus,
+    Job,
+    JobKind,
     Kind,
     LinkState,
     Source,
@@ -559,8 +561,25 @@ def _version_number() -> Coalesce:
 
 
 def articles_for_api() -> QuerySet[Article]:
-    """articles_with_counts() with each article's current version number."""
-    return articles_with_counts().annotate(version=_version_number())
+    """articles_with_counts() with each article's current version number and
+    its latest analysis job (id and status)."""
+    latest = _latest_analysis(OuterRef("pk"))
+    return articles_with_counts().annotate(
+        version=_version_number(),
+        analysis_job=Subquery(latest.values("pk")[:1]),
+        analysis_status=Subquery(latest.values("status")[:1]),
+    )
+
+
+def _latest_analysis(article) -> QuerySet[Job]:
+    return Job.objects.filter(article=article, kind=JobKind.ANALYSE).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def latest_analysis(article: Article) -> Job | None:
+    """The article's newest analysis job: whether its hints are up to date."""
+    return _latest_analysis(article.pk).first()
 
 
 def current_version(article: Article) -> Article:

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import history, roles, services
+from . import history, roles, services, webhooks
 from .models import (
     Article,
     Claim,
@@ -168,6 +168,7 @@ def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Cl
             published_at=now,
             updated_at=now,
         )
+        webhooks.verdicts_published([current.pk])
     return Claim.objects.get(pk=claim.pk)
 
 
@@ -189,6 +190,7 @@ def publish_article(*, article: Article, reviewer: User | None) -> int:
             version=F("version") + 1,
         )
         history.record(rows, user=reviewer, reason="article published", when=now)
+        webhooks.verdicts_published(ids)
     return len(ids)
 
 
@@ -252,6 +254,7 @@ def _approve_correction(
         approved_at=now,
         updated_at=now,
     )
+    webhooks.correction_approved(correction, current.pk)
     return Claim.objects.get(pk=current.pk)
 
 

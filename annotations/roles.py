@@ -77,6 +77,12 @@ _ADMIN = [
     "auth.view_group",
     "axes.view_accessattempt",
     "axes.delete_accessattempt",
+    "annotations.view_job",
+    "annotations.view_webhook",
+    "annotations.add_webhook",
+    "annotations.change_webhook",
+    "annotations.delete_webhook",
+    "annotations.view_webhookdelivery",
 ]
 # Each role's permissions ("app_label.codename").
 ROLE_PERMISSIONS = {

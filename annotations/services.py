@@ -20,7 +20,17 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import archiving, assisting, history, importing, queries, roles, segmentation
+from . import (
+    archiving,
+    assisting,
+    history,
+    importing,
+    jobs,
+    queries,
+    roles,
+    segmentation,
+    webhooks,
+)
 from .fetching import FetchResult
 from .importing import ImportRefused
 from .models import (
@@ -152,10 +162,11 @@ def import_article(
 ) -> Article:
     """Store ``text`` as a new article with one claim per segmented unit.
 
-    With ``analyse``, each claim then gets its hints, check-worthiness and
-    past-verdict matches (annotations/assisting.py), for articles up to
-    settings.ANALYSE_INLINE_MAX_CHARS characters. ``page``: the fetched page
-    the text came from, kept with the article as it was received.
+    With ``analyse``, a worker then gives each claim its hints,
+    check-worthiness and past-verdict matches (annotations/jobs.py), whatever
+    the article's size: the import itself stores the text and claims only.
+    ``page``: the fetched page the text came from, kept with the article as it
+    was received.
     """
     roles.require(imported_by, roles.IMPORT)
     if page is not None and not url.strip():
@@ -167,17 +178,15 @@ def import_article(
         heading_lines=heading_lines,
         imported_by=imported_by,
     )
-    article = store_import(
+    return store_import(
         plan=plan,
         publisher=publisher,
         published_on=published_on,
         imported_by=imported_by,
         page=page,
         author=author,
+        analyse=analyse,
     )
-    if analyse:
-        assisting.analyse_in_request(article)
-    return article
 
 
 def store_import(
@@ -188,12 +197,14 @@ def store_import(
     imported_by: User | None = None,
     page: FetchResult | None = None,
     author: str = "",
+    analyse: bool = True,
 ) -> Article:
-    """Store a planned import: the article and its claims, not yet analysed.
+    """Store a planned import: the article and its claims; with ``analyse``,
+    their analysis is queued for a worker.
 
-    Only this is the write; planning (segmenting) and analysing come before
-    and after it, so a long import holds the database's write lock briefly.
-    ``page``: the fetched page the text came from, kept as it was received.
+    Only this is the write; planning (segmenting) comes before it, so a long
+    import holds the database's write lock briefly. ``page``: the fetched
+    page the text came from, kept as it was received.
     """
     roles.require(imported_by, roles.IMPORT)
     now = timezone.now()
@@ -229,6 +240,9 @@ def store_import(
                 history_type=history.CREATED,
                 when=now,
             )
+            if analyse:
+                jobs.queue_analysis(article=article, requested_by=imported_by)
+            webhooks.article_imported(article, claims=len(plan.units))
     except IntegrityError:
         # Someone imported the same text between our check and our insert.
         refuse_duplicate(plan.digest, user=imported_by)
@@ -395,7 +409,7 @@ def edit_claim(
     if analyse and kind is not None and kind != current.kind:
         # A unit that becomes a claim is scored and indexed as one (and one
         # that stops being a claim leaves the "checked before" index).
-        assisting.analyse_in_request(Article(pk=current.article_id))
+        jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
     return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
 
 
@@ -542,7 +556,7 @@ def split_claim(
             when=now,
         )
     # The parts need their own figures, score and match sketch.
-    assisting.analyse_in_request(Article(pk=current.article_id))
+    jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
     return Claim.objects.get(pk=current.pk), second
 
 
@@ -606,7 +620,7 @@ def merge_with_next(
             reason=f"merged with claim {following.pk}",
             when=now,
         )
-    assisting.analyse_in_request(Article(pk=current.article_id))
+    jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
     return Claim.objects.get(pk=current.pk)
 
 

@@ -9,6 +9,9 @@ urlpatterns = [
     path("articles/new/", views.article_new, name="article_new"),
     path("articles/<int:pk>/", views.workspace, name="workspace"),
     path("articles/<int:pk>/assign/", views.article_assign, name="article_assign"),
+    path(
+        "articles/<int:pk>/analysis/", views.article_analysis, name="article_analysis"
+    ),
     path("articles/<int:pk>/publish/", views.article_publish, name="article_publish"),
     path(
         "articles/<int:pk>/versions/new/",

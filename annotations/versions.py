@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import anchoring, assisting, history, importing, roles, segmentation, services
+from . import anchoring, history, importing, jobs, roles, segmentation, services
 from .importing import ImportRefused
 from .models import (
     CONTEXT_CHARS,
@@ -103,7 +103,7 @@ def import_new_version(
             imported_by=imported_by,
             imported_at=now,
         )
-    assisting.analyse_in_request(current)
+    jobs.queue_analysis(article=current, requested_by=imported_by)
     return outcome
 
 

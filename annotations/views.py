@@ -216,6 +216,7 @@ def _workspace_context(
         "verdict_filters": VERDICT_FILTERS,
         "status_filters": STATUS_FILTERS,
         "progress": queries.progress(article),
+        "analysis": queries.latest_analysis(article),
         "selected": selected,
         "may": may,
         "article_assign_form": AssignForm(
@@ -239,6 +240,28 @@ def _workspace_context(
         panel.setdefault("suggest", request.GET.get("suggest", ""))
         context.update(_panel_context(selected, request.user, people=people, **panel))
     return context
+
+
+@viewer_required
+@require_GET
+def article_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    """The workspace's analysis line, polled while the analysis is pending.
+
+    Once it is done, the line fetches the page it sits on again and swaps in
+    the article's text (or triage list), now with its hints.
+    """
+    article = get_object_or_404(queries.live_articles().only("pk"), pk=pk)
+    page = reverse("workspace", args=[article.pk])
+    # This article's workspace only, with the reader's view and filters.
+    current = urlsplit(request.htmx.current_url_abs_path or "")
+    same_page = current.path == page and current.query
+    context = {
+        "article": article,
+        "analysis": queries.latest_analysis(article),
+        "polled": True,
+        "reload_url": f"{page}?{current.query}" if same_page else page,
+    }
+    return render(request, "annotations/workspace.html#analysis-status", context)
 
 
 def _selected(request: HttpRequest, article: Article) -> Claim | None:

@@ -10,6 +10,9 @@ TRUSTED_PROXIES   how many reverse proxies (that append X-Forwarded-For) stand
 REDIS_URL      a Redis server for the shared cache (default: a database table)
 SQLITE_TIMEOUT seconds a SQLite write waits for another one to finish (20)
 FETCH_ENABLED  "0" turns fetching links off (imports from links, source archiving)
+TASKS_BACKEND  where background work is queued: "database" (default), "rq"
+               (Redis, at REDIS_URL) or "immediate" (at once, in the request;
+               the tests' default)
 FETCH_TIMEOUT  seconds a fetch of a link (import, source archive) may take
 FETCH_ALLOWED_HOSTS  comma-separated hosts fetched even at private addresses
 SOURCE_SNAPSHOT_MAX_BYTES  largest source page kept in an archived copy
@@ -73,6 +76,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "annotations",
 ]
 
@@ -304,6 +309,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Jobs have a kind and a status of their own, not the claims'.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "annotations.models.Kind",
+        "JobKindEnum": "annotations.models.JobKind",
+        "JobStatusEnum": "annotations.models.JobStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -316,8 +327,37 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Imports up to this many characters get their hints and triage at once (a
-# few seconds); longer ones from `manage.py analyse_articles`.
+# Background work (annotations/jobs.py): analysis, webhook deliveries. The
+# database queue needs nothing more (`manage.py db_worker` runs it); Redis
+# through RQ is for installations that outgrow it (`manage.py rqworker`).
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or (
+    "immediate" if TESTING else "database"
+)
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}; use one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS[-1:-1] = ["django_rq", "django_tasks_rq"]
+RQ_QUEUES = {
+    "default": {
+        "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DEFAULT_TIMEOUT": 3600,
+    }
+}
+# A failed job is tried again after JOB_RETRY_SECONDS, then twice that, ...,
+# JOB_MAX_ATTEMPTS times in all; its last error stays on the job.
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
+JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", "10"))
+
+# Analysis itself always runs in a worker (annotations/jobs.py); this is the
+# largest article analysed in one go by callers that still do it in-process.
 ANALYSE_INLINE_MAX_CHARS = int(os.environ.get("ANALYSE_INLINE_MAX_CHARS", "300000"))
 
 # Shown as the fact-checking organisation in exports.

@@ -1,8 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from .factories import UserFactory, make_editor
@@ -43,6 +44,103 @@ def import_limit(settings):
     """A small import size limit, so the too-large path is cheap to test."""
     settings.IMPORT_MAX_BYTES = 1000
     return settings.IMPORT_MAX_BYTES
+
+
+@pytest.fixture
+def task_queue(settings):
+    """A real queue for background jobs, not run until the test says so.
+
+    The database one, or TASKS_BACKEND's when it names another (CI runs the
+    job tests once on Redis). The other tests run jobs at once, in-process.
+    """
+    name = os.environ.get("TASKS_BACKEND", "")
+    name = name if name not in ("", "immediate") else "database"
+    settings.TASKS = {"default": settings.TASK_BACKENDS[name]}
+    if name == "rq":
+        _rq_queue().empty()  # what an earlier run left
+    yield name
+    if name == "rq":
+        _rq_queue().empty()
+
+
+def _rq_queue():
+    import django_rq
+    from django_tasks_rq import Job
+
+    return django_rq.get_queue("default", job_class=Job)
+
+
+def _send_on_commit() -> None:
+    """What would be sent when the test's transaction commits: tasks for Redis."""
+    while connection.run_on_commit:
+        pending = list(connection.run_on_commit)
+        connection.run_on_commit.clear()
+        for _savepoints, callback, _robust in pending:
+            callback()
+
+
+@pytest.fixture
+def run_worker(task_queue):
+    """Run every job waiting in the queue (and those they queue), like a worker.
+
+    In this process and this test's transaction: the test database is not
+    visible to another process.
+    """
+
+    def run() -> None:
+        if task_queue != "rq":
+            return run_database_queue()
+        from rq import SimpleWorker
+
+        queue = _rq_queue()
+        _send_on_commit()
+        while len(queue):
+            SimpleWorker(
+                [queue], connection=queue.connection, job_class=queue.job_class
+            ).work(burst=True)
+            _send_on_commit()  # the retries the jobs queued
+
+    def run_database_queue() -> None:
+        from django_tasks_db.management.commands.db_worker import Worker
+        from django_tasks_db.models import DBTaskResult
+
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test",
+        )
+        # (Worker.run() would open an exclusive transaction: not inside
+        # the test's.)
+        while (task := DBTaskResult.objects.ready().first()) is not None:
+            task.claim(worker.worker_id)
+            worker.run_task(task)
+
+    return run
+
+
+@pytest.fixture
+def make_due(task_queue):
+    """Make a task waiting for its retry time due now (instead of sleeping)."""
+
+    def due(task_id: str) -> None:
+        if task_queue == "rq":
+            from rq.registry import ScheduledJobRegistry
+
+            queue = _rq_queue()
+            job = queue.fetch_job(task_id)
+            ScheduledJobRegistry(queue=queue).remove(job)
+            queue.enqueue_job(job)
+            return
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(id=task_id).update(run_after=timezone.now())
+
+    return due
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,8 @@ from annotations.models import (
     Comment,
     CommentKind,
     Correction,
+    Job,
+    JobStatus,
     Source,
     SourceSnapshot,
     Status,
@@ -1096,9 +1098,12 @@ def test_the_reanalyse_action_recomputes_hints(client, writer):
     claims = list(article.claims.order_by("position"))
     kinds = [sorted({h["type"] for h in c.hints}) for c in claims]
     assert kinds == [["contradiction", "number"], ["contradiction", "number"]]
-    total = sum(len(c.hints) for c in claims)
-    assert f"Analysed 1 articles again: {total} hints." in shown(response)
+    assert shown(response) == [
+        "Analysis queued for 1 articles: the hints change when the worker is done."
+    ]
     assert all(c.worth > 0 for c in claims)
+    job = Job.objects.get(article=article)
+    assert (job.status, job.requested_by) == (JobStatus.DONE, writer)
 
 
 def test_the_reanalyse_action_leaves_long_articles_to_the_command(

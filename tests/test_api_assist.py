@@ -940,8 +940,11 @@ def test_analysing_again_finds_verdicts_given_since(editor, editor_api):
     add_source(claim_of(earlier, 2), added_by=editor)
     judge(claim_of(earlier, 2), Verdict.VERIFIED, "Analysts agree.", editor=editor)
     response = editor_api.post(article_url(later, "analyse"))
-    assert response.status_code == 200, response.content
-    counts = response.json()
+    assert response.status_code == 202, response.content
+    job = response.json()
+    assert (job["kind"], job["article"], job["status"]) == ("analyse", later.pk, "done")
+    counts = editor_api.get(f"{API}/jobs/{job['id']}/").json()["hints"]
+    assert counts == job["hints"]
     assert counts["checked_before"] == 1
     assert counts["contradiction"] == 0
     assert counts["name_variant"] == 0
@@ -953,8 +956,8 @@ def test_analysing_again_finds_verdicts_given_since(editor, editor_api):
 
 def test_analysing_the_seed_again_counts_its_hints(seed, editor_api):
     response = editor_api.post(article_url(seed, "analyse"))
-    assert response.status_code == 200
-    counts = response.json()
+    assert response.status_code == 202
+    counts = response.json()["hints"]
     assert counts["name_variant"] == 1
     assert counts["contradiction"] == 0
     assert counts["checked_before"] == 0
@@ -1002,7 +1005,7 @@ def write(world: dict, name: str) -> tuple[str, dict, int]:
             {"original": world["original"].pk, "version": fresh(claim).version},
             200,
         ),
-        "analyse": (article_url(world["repeat"], "analyse"), {}, 200),
+        "analyse": (article_url(world["repeat"], "analyse"), {}, 202),
     }[name]
 
 

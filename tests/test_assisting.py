@@ -261,16 +261,6 @@ def test_a_series_of_different_events_is_not_a_contradiction():
     assert not any(hints_of(c, assisting.CONTRADICTION) for c in article.claims.all())
 
 
-def test_long_imports_leave_the_analysis_to_the_command(settings, seed_text):
-    settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) - 1
-    article = services.import_article(text=seed_text, title="Long")
-    assert not any(c.hints for c in article.claims.all())
-    assert Article.objects.get(pk=article.pk).analysed_at is None  # pending
-    settings.ANALYSE_INLINE_MAX_CHARS = len(seed_text) + 100
-    second = services.import_article(text=seed_text + "\nMore.", title="Short")
-    assert any(c.hints for c in second.claims.all())
-
-
 def test_deleting_an_article_drops_the_hints_that_name_it(checked):
     later = ArticleFactory(text=f"{REPEATED}\nSomething else entirely.", analyse=True)
     claim = claim_of(later, 1)

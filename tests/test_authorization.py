@@ -29,6 +29,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from annotations import reviewing, services, tokens, versions
 from annotations.models import (
@@ -36,9 +38,12 @@ from annotations.models import (
     ArticleVersion,
     Claim,
     Comment,
+    Job,
     Source,
     Status,
     Verdict,
+    Webhook,
+    WebhookDelivery,
 )
 
 from .factories import (
@@ -150,6 +155,13 @@ ROWS = [
         lambda o: {"title": "Imported", "text": _text(2), "import": "1"},
     ),
     Row("workspace", "GET", "/articles/{article}/", PAGE),
+    Row("article_analysis", "GET", "/articles/{article}/analysis/", PAGE),
+    Row(
+        "article_analysis",
+        "GET",
+        "/articles/{deleted}/analysis/",
+        (LOGIN, 403, 404, 404, 404, 404),
+    ),
     Row("workspace", "GET", "/articles/{deleted}/", (LOGIN, 403, 404, 404, 404, 404)),
     Row(
         "article_assign",
@@ -361,7 +373,7 @@ ROWS = [
         (401, 403, 403, 405, 405, 405),
     ),
     Row(
-        "article-analyse", "POST", "/api/v1/articles/{article}/analyse/", api_edit(200)
+        "article-analyse", "POST", "/api/v1/articles/{article}/analyse/", api_edit(202)
     ),
     Row(
         "article-publish",
@@ -481,6 +493,7 @@ ROWS = [
         api=True,
     ),
     Row("source-detail", "GET", "/api/v1/sources/{source}/", API_READ),
+    Row("job-detail", "GET", "/api/v1/jobs/{job}/", API_READ),
     Row(
         "source-detail",
         "PATCH",
@@ -652,6 +665,19 @@ ADMIN_MODELS = {
     "annotations/articlecapture/{capture}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/correction/{correction}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/comment/{comment}": (STAFF, NOBODY, STAFF, ADMIN_ONLY, STAFF),
+    # Background jobs: admins follow them; only the workers write them.
+    "annotations/job/{job}": (ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
+    # Admins register webhooks and read their delivery log.
+    "annotations/webhook/{webhook}": (ADMIN_ONLY,) * 5,
+    "annotations/webhookdelivery/{delivery}": (
+        ADMIN_ONLY,
+        NOBODY,
+        ADMIN_ONLY,
+        NOBODY,
+        ADMIN_ONLY,
+    ),
+    # The database queue's own rows: superusers only.
+    "django_tasks_database/dbtaskresult/{task_result}": (NOBODY,) * 5,
     "auth/user/{writer}": (ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
     "auth/group/{group}": (ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
     # API tokens are keys to other people's accounts: superusers only.
@@ -772,6 +798,24 @@ def objects() -> SimpleNamespace:
         ).pk,
         access_log=AccessLog.objects.create(**log).pk,
         failure_log=AccessFailureLog.objects.create(**log).pk,
+        job=Job.objects.filter(article_id=article.pk).latest("pk").pk,
+        webhook=(
+            webhook := Webhook.objects.create(
+                url="https://example.org/hook", secret="s", events=["article.imported"]
+            )
+        ).pk,
+        delivery=WebhookDelivery.objects.create(
+            webhook=webhook,
+            job=Job.objects.create(kind="webhook"),
+            event="article.imported",
+            body="{}",
+        ).pk,
+        task_result=DBTaskResult.objects.create(
+            args_kwargs={"args": [0], "kwargs": {}},
+            task_path="annotations.jobs.run_job",
+            backend_name="default",
+            run_after=timezone.now(),
+        ).pk,
     )
 
 

@@ -11,11 +11,7 @@ from django.utils import timezone
 
 from annotations import backups, demo, reviewing, services, versions
 from annotations.fetching import FetchResult
-from annotations.models import (
-    Article,
-    Claim,
-    Verdict,
-)
+from annotations.models import Article, Claim, Verdict, Webhook
 
 from .factories import (
     ArticleFactory,
@@ -34,6 +30,7 @@ def empty_the_database() -> None:
     for label in ("annotations.historicalclaim", "annotations.historicalsource"):
         apps.get_model(label).objects.all().delete()
     get_user_model().objects.all().delete()
+    Webhook.objects.all().delete()
 
 
 @pytest.fixture
@@ -81,6 +78,9 @@ def desk(settings):
         article=other, text="One claim. A third claim.", imported_by=editor
     )
     UserFactory(username="reader", role="viewer")
+    Webhook.objects.create(
+        url="https://example.org/hook", secret="s", events=["article.imported"]
+    )
     return article
 
 
@@ -90,6 +90,7 @@ def test_a_backup_restores_every_table_exactly(desk, tmp_path):
     assert before["annotations.articleversion"]["rows"] == 1
     assert before["annotations.sourcesnapshot"]["rows"] == 1
     assert before["annotations.articlecapture"]["rows"] == 1
+    assert before["annotations.webhook"]["rows"] == 1
     assert before["annotations.historicalclaim"]["rows"] > 100
     out = tmp_path / "desk.backup.gz"
     call_command("backup", str(out))

@@ -272,9 +272,9 @@ def test_workspace_queries_do_not_grow_with_claims(editor_client, editor):
     few_queries = queries_for(editor_client, reverse("workspace", args=[few.pk]))
     many_queries = queries_for(editor_client, reverse("workspace", args=[many.pk]))
     assert many_queries == few_queries
-    # Session, user, permissions (two), queue count, article, units, progress
-    # and the editors the article can be assigned to.
-    assert many_queries <= 9
+    # Session, user, permissions (two), queue count, article, units, progress,
+    # the latest analysis job and the editors the article can be assigned to.
+    assert many_queries <= 10
 
 
 def test_workspace_with_an_open_claim_uses_constant_queries(editor_client, editor):
@@ -289,8 +289,8 @@ def test_workspace_with_an_open_claim_uses_constant_queries(editor_client, edito
     assert counts[0] == counts[1]
     # The panel's reads (claim, sources, comments, corrections, the next unit,
     # the text between them), the user's role, their queue count and the
-    # editors they can assign to.
-    assert counts[1] <= 15
+    # editors they can assign to, and the latest analysis job.
+    assert counts[1] <= 16
 
 
 def article_with_reviews(count: int, start: int) -> Article:

@@ -303,8 +303,9 @@ def test_workspace_views_use_constant_queries(
     ]
     assert counts[0] == counts[1]
     # Session, user, permissions (two), queue count, article, units (or the
-    # triage list), progress and the editors the article can be assigned to.
-    with django_assert_max_num_queries(9):
+    # triage list), progress, the latest analysis job and the editors the
+    # article can be assigned to.
+    with django_assert_max_num_queries(10):
         body = workspace(client, many, view=view)
     if view == "triage":
         assert body.count('class="triage-row') == 1500
@@ -641,8 +642,8 @@ def test_workspace_with_versions_and_orphans_uses_constant_queries(
         queries_for(client, reverse("workspace", args=[a.pk])) for a in (few, many)
     ]
     assert counts[0] == counts[1]
-    # The workspace's nine, and the orphans.
-    with django_assert_max_num_queries(10):
+    # The workspace's ten, and the orphans.
+    with django_assert_max_num_queries(11):
         body = workspace(client, many)
     assert body.count('class="orphan"') == 500
 

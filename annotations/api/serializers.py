@@ -16,6 +16,8 @@ from ..models import (
     Claim,
     Comment,
     Correction,
+    Job,
+    JobStatus,
     Kind,
     Source,
     Stance,
@@ -393,12 +395,25 @@ class ArticleSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=(
             "When hints and check-worthiness were computed. Null while analysis "
-            "is pending (an article longer than ANALYSE_INLINE_MAX_CHARS is "
-            "analysed by `manage.py analyse_articles`): every score is 0 until then."
+            "is pending (see analysis_status): every score is 0 until then."
         ),
     )
     analysis_pending = serializers.SerializerMethodField(
-        help_text="True until the article's hints and check-worthiness are computed."
+        help_text=(
+            "True until the article's hints and check-worthiness are computed, "
+            "and while a worker analyses it again."
+        )
+    )
+    analysis_job = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The latest analysis job (jobs/{id}/); null when never analysed.",
+    )
+    analysis_status = serializers.ChoiceField(
+        choices=JobStatus.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Its status: the hints are up to date once it is `done`.",
     )
 
     class Meta:
@@ -418,12 +433,16 @@ class ArticleSerializer(serializers.ModelSerializer):
             "counts",
             "version",
             "orphan_count",
+            "analysis_job",
+            "analysis_status",
         )
         read_only_fields = fields
 
     @extend_schema_field(serializers.BooleanField())
     def get_analysis_pending(self, article: Article) -> bool:
-        return article.analysed_at is None
+        waiting = (JobStatus.QUEUED, JobStatus.RUNNING)
+        status = getattr(article, "analysis_status", None)
+        return article.analysed_at is None or status in waiting
 
 
 class ArticleDetailSerializer(ArticleSerializer):
@@ -601,6 +620,37 @@ class HintCountsSerializer(serializers.Serializer):
     number = serializers.IntegerField(default=0)
     contradiction = serializers.IntegerField(default=0)
     checked_before = serializers.IntegerField(default=0)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """Background work (an article's analysis) and how it went."""
+
+    hints = HintCountsSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="For a finished analysis: the article's hints by type.",
+    )
+
+    class Meta:
+        model = Job
+        fields = (
+            "id",
+            "kind",
+            "article",
+            "status",
+            "attempts",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "retry_at",
+            "hints",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "error": {"help_text": "The last failed attempt's error (kept)."},
+            "retry_at": {"help_text": "When a failed attempt is tried again."},
+        }
 
 
 class ExportQuery(serializers.Serializer):

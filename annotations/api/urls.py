@@ -7,6 +7,7 @@ router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -37,13 +37,14 @@ from .. import (
     exporters,
     history,
     importing,
+    jobs,
     queries,
     reviewing,
     roles,
     services,
     versions,
 )
-from ..models import Article, Claim, Kind, Status, Verdict
+from ..models import Article, Claim, Job, JobKind, JobStatus, Kind, Status, Verdict
 from . import schema as _schema  # noqa: F401 (registers the schema extension)
 from . import serializers as api
 from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
@@ -388,8 +389,8 @@ class ArticleViewSet(
                 imported_by=request.user,
             )
             # The store and the answer read share a transaction (see
-            # AnswerInTheWriteTransaction); segmenting came before it and
-            # analysing comes after, so the write lock is held briefly.
+            # AnswerInTheWriteTransaction); segmenting came before it and a
+            # worker analyses the claims, so the write lock is held briefly.
             with transaction.atomic():
                 article = services.store_import(
                     plan=plan,
@@ -409,7 +410,6 @@ class ArticleViewSet(
             raise ValidationError(
                 {where: [str(error.message)], "code": error.code}
             ) from None
-        assisting.analyse_in_request(article)
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -553,26 +553,20 @@ class ArticleViewSet(
     @extend_schema(
         summary="Analyse an article again",
         description=(
-            "Editors. Recomputes every claim's hints (name variants, figures, "
-            'contradictions), check-worthiness and "checked before" matches '
-            "against the verdicts given since. Answers how many hints of each "
-            "type the article's claims now carry. Refused with 409 for an "
-            "article longer than the server analyses during a request (the "
-            "message names the limit and the command that analyses it)."
+            "Editors. Queues the recomputation of every claim's hints (name "
+            "variants, figures, contradictions), check-worthiness and "
+            '"checked before" matches against the verdicts given since. '
+            "Answers 202 with the job: follow it at `jobs/{id}/`, which counts "
+            "the hints of each type once it is done."
         ),
         request=None,
-        responses={
-            200: api.HintCountsSerializer,
-            **ERRORS,
-            409: OpenApiResponse(description="Too long to analyse in a request."),
-        },
+        responses={202: api.JobSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def analyse(self, request: Request, pk: str | None = None) -> Response:
         article = self.get_object()
-        if not assisting.analyse_in_request(article):
-            raise TooLongToAnalyse(article)
-        return Response(api.HintCountsSerializer(queries.hint_counts(article)).data)
+        job = jobs.queue_analysis(article=article, requested_by=request.user)
+        return Response(job_body(job), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Publish an article's approved verdicts",
@@ -589,6 +583,34 @@ class ArticleViewSet(
         article = self.get_object()
         count = reviewing.publish_article(article=article, reviewer=request.user)
         return Response(api.PublishedCount({"published": count}).data)
+
+
+def job_body(job: Job) -> dict:
+    """The job as the API shows it; a finished analysis counts its hints."""
+    done = job.kind == JobKind.ANALYSE and job.status == JobStatus.DONE
+    job.hints = queries.hint_counts(Article(pk=job.article_id)) if done else None
+    return api.JobSerializer(job).data
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="A background job",
+        description=(
+            "An article's analysis, queued by an import, a split, a merge, a "
+            "kind change, a new version or `articles/{id}/analyse/`: `queued`, "
+            "`running`, `done` or `failed` (after its retries; `error` says "
+            "why). A failed attempt that will be retried is `queued` again, "
+            "with its `error` and `retry_at`."
+        ),
+        responses={200: api.JobSerializer, **READ_ERRORS},
+    )
+)
+class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = api.JobSerializer
+    queryset = Job.objects.all()
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(job_body(self.get_object()))
 
 
 def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
@@ -1171,20 +1193,6 @@ class PreconditionRequired(APIException):
     status_code = 428
     default_detail = PRECONDITION_REQUIRED
     default_code = "precondition_required"
-
-
-class TooLongToAnalyse(APIException):
-    """The article is too long to analyse during a request."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "too_long"
-
-    def __init__(self, article: Article) -> None:
-        super().__init__(
-            TOO_LONG_TO_ANALYSE.format(
-                limit=settings.ANALYSE_INLINE_MAX_CHARS, id=article.pk
-            )
-        )
 
 
 @extend_schema_view(

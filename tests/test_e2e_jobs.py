@@ -1,0 +1,60 @@
+"""A long import in a real browser: answered at once, hints shown when the worker
+is done, without reloading the page (Chromium via Playwright)."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.models import Article, Job, JobStatus
+
+from .browser import sign_in
+from .factories import UserFactory, sentences
+
+pytest_plugins = ["tests.browser"]
+pytestmark = pytest.mark.browser
+
+CONTRADICTING = (
+    "Nexusflow was founded in 2023.\nNexusflow, founded in 2021, raised $10.6M."
+)
+
+
+@pytest.fixture
+def editor(transactional_db):
+    return UserFactory(username="editor", role="editor")
+
+
+def test_a_pasted_1000_sentence_article_answers_at_once_and_its_hints_follow(
+    open_page, editor, task_queue, run_worker
+):
+    page = open_page()
+    sign_in(page, editor.username)
+    page.goto("/articles/new/")
+    page.fill("#id_title", "A thousand sentences")
+    page.fill("#id_text", f"{CONTRADICTING}\n{sentences(1000)}")
+
+    started = time.perf_counter()
+    with page.expect_response(
+        lambda r: r.url.endswith("/articles/new/") and r.request.method == "POST"
+    ) as posted:
+        page.get_by_role("button", name="Import", exact=True).click()
+    assert posted.value.ok  # (htmx: a client redirect to the workspace)
+    answered = time.perf_counter() - started
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
+    # The import stores the text and claims; the analysis waits for a worker.
+    assert answered < 1.0, f"the import took {answered:.2f} s"
+    article = Article.objects.get()
+    assert article.claims.count() >= 1000
+    status = page.locator("#analysis-status")
+    expect(status).to_contain_text("Analysis queued")
+    expect(page.locator("#claim-1.has-hints")).to_have_count(0)
+    page.evaluate("window.stillTheSamePage = true")
+
+    run_worker()  # what `manage.py db_worker` does beside the web server
+
+    assert Job.objects.get(article=article).status == JobStatus.DONE
+    expect(status).to_contain_text("Analysis done", timeout=10_000)
+    expect(page.locator("#claim-1.has-hints")).to_have_count(1)
+    expect(page.locator("#claim-2.has-hints")).to_have_count(1)
+    assert page.evaluate("window.stillTheSamePage") is True  # no reload
