@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q, TextField
@@ -55,9 +54,8 @@ class Unit:
     kind: str
 
 
-def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
-    """Compute and store every claim's hints, triage score and match sketch;
-    whether it did (not when the text is longer than ``max_chars``).
+def analyse_article(article: Article) -> None:
+    """Compute and store every claim's hints, triage score and match sketch.
 
     A fixed number of queries whatever the article's size: rows are written
     with executemany.
@@ -65,8 +63,6 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
     text, published = Article.objects.values_list("text", "published_on").get(
         pk=article.pk
     )
-    if max_chars is not None and len(text) > max_chars:
-        return False
     units = [
         Unit(*row)
         for row in Claim.objects.filter(article=article, orphaned=False)
@@ -114,18 +110,6 @@ def analyse_article(article: Article, *, max_chars: int | None = None) -> bool:
         )
         Article.objects.filter(pk=article.pk).update(analysed_at=timezone.now())
     add_past_verdicts(article, sketches=sketches)
-    return True
-
-
-def analyse_in_request(article: Article) -> bool:
-    """analyse_article() if the article is short enough to analyse during a
-    request (settings.ANALYSE_INLINE_MAX_CHARS); whether it was analysed.
-
-    Longer ones would keep the request past any web server's timeout (jieba
-    tags about 60,000 characters a second): `manage.py analyse_articles`
-    analyses them.
-    """
-    return analyse_article(article, max_chars=settings.ANALYSE_INLINE_MAX_CHARS)
 
 
 def assess(

@@ -803,7 +803,7 @@ class Job(models.Model):
         indexes = [
             # The workspace's "analysis running": an article's latest job.
             models.Index(
-                fields=["article", "kind", "-created_at"], name="job_latest_idx"
+                fields=["article", "kind", "-id"], name="job_latest_idx"
             ),
         ]
 

@@ -572,9 +572,8 @@ def articles_for_api() -> QuerySet[Article]:
 
 
 def _latest_analysis(article) -> QuerySet[Job]:
-    return Job.objects.filter(article=article, kind=JobKind.ANALYSE).order_by(
-        "-created_at", "-pk"
-    )
+    # Newest first by id (ids grow with time): job_latest_idx serves it whole.
+    return Job.objects.filter(article=article, kind=JobKind.ANALYSE).order_by("-pk")
 
 
 def latest_analysis(article: Article) -> Job | None:

@@ -60,6 +60,9 @@ BENCHES = (
     Bench("workspace_bench.py", (SQLITE, POSTGRESQL)),
     # Its own file-backed SQLite database (WAL and the write lock need a file).
     Bench("sqlite_bench.py", (SQLITE,)),
+    # The real-news corpus in the repo: small enough that full size is smoke.
+    Bench("segmentation_bench.py", (SQLITE,), ("--check",)),
+    Bench("assist_bench.py", (SQLITE,), ("--check",)),
     Bench("api_bench.py", (POSTGRESQL,)),
     Bench("concurrency_bench.py", (POSTGRESQL,)),
     Bench("load_bench.py", (OWN_CLUSTER,), ("--large",)),

@@ -182,7 +182,11 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 below thresholds")
     parser.add_argument("--show", action="store_true", help="list every miss")
     parser.add_argument("--baseline", type=Path, help="another segmentation.py")
+    parser.add_argument(
+        "--smoke", action="store_true", help="the same as --check (the corpus is small)"
+    )
     args = parser.parse_args()
+    args.check = args.check or args.smoke
     if args.baseline:
         compare(args.directory, args.baseline)
         return 0

@@ -356,10 +356,6 @@ RQ_QUEUES = {
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "5"))
 JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", "10"))
 
-# Analysis itself always runs in a worker (annotations/jobs.py); this is the
-# largest article analysed in one go by callers that still do it in-process.
-ANALYSE_INLINE_MAX_CHARS = int(os.environ.get("ANALYSE_INLINE_MAX_CHARS", "300000"))
-
 # Shown as the fact-checking organisation in exports.
 FACTCHECK_ORGANISATION = os.environ.get("FACTCHECK_ORGANISATION", "factcheck desk")
 # Where links in command-line exports point (the API uses the request's host).

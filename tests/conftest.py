@@ -112,6 +112,7 @@ def run_worker(task_queue):
             startup_delay=False,
             max_tasks=None,
             worker_id="test",
+            excluded_queue_names=[],
         )
         # (Worker.run() would open an exclusive transaction: not inside
         # the test's.)

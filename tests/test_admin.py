@@ -1106,29 +1106,6 @@ def test_the_reanalyse_action_recomputes_hints(client, writer):
     assert (job.status, job.requested_by) == (JobStatus.DONE, writer)
 
 
-def test_the_reanalyse_action_leaves_long_articles_to_the_command(
-    client, writer, settings
-):
-    short = ArticleFactory(text="Nexusflow was founded in 2023.")
-    long = ArticleFactory(text=sentences(4))
-    settings.ANALYSE_INLINE_MAX_CHARS = len(short.text)
-
-    response = signed_in(client, writer).post(
-        reverse("admin:annotations_article_changelist"),
-        {"action": "reanalyse", "_selected_action": [short.pk, long.pk]},
-        follow=True,
-    )
-
-    assert shown(response) == [
-        "Analysed 1 articles again: 1 hints.",
-        f"Not analysed, longer than the {len(short.text):,} characters analysed "
-        f"during a request: {long.title}. Run `python manage.py analyse_articles "
-        f"{long.pk}` on the server.",
-    ]
-    assert all(c.worth > 0 for c in short.claims.all())
-    assert not any(c.worth_reasons for c in long.claims.all())
-
-
 def test_viewers_are_not_offered_the_reanalyse_action(client):
     viewer = UserFactory(username="looker", role="viewer", is_staff=True)
     ArticleFactory()

@@ -8,9 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from annotations.api.errors import BODY_TOO_LARGE, TOO_MANY_PARTS
-from annotations.api.views import TOO_LONG_TO_ANALYSE
 from annotations.importing import MAX_HTML_DEPTH, TOO_DEEP
-from annotations.models import Article, Claim
+from annotations.models import Article, Claim, Job, JobKind, JobStatus
 
 from .factories import ArticleFactory, add_source, sentences
 
@@ -100,31 +99,23 @@ def test_djangos_limit_leaves_room_for_any_text_the_importer_takes(settings):
     )
 
 
-def test_analysing_an_article_longer_than_a_request_allows_is_refused_with_409(
-    editor_api, settings
+def test_analysing_an_article_of_any_size_is_queued_and_answered_at_once(
+    editor_api, task_queue
 ):
-    article = ArticleFactory(text=sentences(3))
-    settings.ANALYSE_INLINE_MAX_CHARS = len(article.text) - 1
+    article = ArticleFactory(text=sentences(300))
     before = list(Claim.objects.values_list("worth_reasons", flat=True))
 
     response = editor_api.post(f"{API}/articles/{article.pk}/analyse/")
 
-    assert response.status_code == 409
-    assert response.json()["detail"] == TOO_LONG_TO_ANALYSE.format(
-        limit=len(article.text) - 1, id=article.pk
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["id"])
+    assert (job.article_id, job.kind, job.status) == (
+        article.pk,
+        JobKind.ANALYSE,
+        JobStatus.QUEUED,
     )
-    assert f"manage.py analyse_articles {article.pk}" in response.json()["detail"]
+    # Nothing was analysed in the request: the worker does it.
     assert list(Claim.objects.values_list("worth_reasons", flat=True)) == before
-
-
-def test_analysing_an_article_at_the_limit_is_done_in_the_request(editor_api, settings):
-    article = ArticleFactory(text=sentences(3))
-    settings.ANALYSE_INLINE_MAX_CHARS = len(article.text)
-
-    response = editor_api.post(f"{API}/articles/{article.pk}/analyse/")
-
-    assert response.status_code == 200
-    assert Claim.objects.exclude(worth_reasons=[]).exists()
 
 
 @pytest.mark.parametrize(

@@ -104,13 +104,13 @@ def test_an_api_write_takes_the_write_lock_only_after_parsing_its_body(
 
 
 @pytest.mark.django_db
-def test_an_api_import_segments_and_analyses_outside_the_write_transaction(
-    editor_api, monkeypatch
+def test_an_api_import_segments_before_its_write_transaction_and_never_analyses(
+    editor_api, monkeypatch, task_queue
 ):
     seen: dict = {}
     recording_depth(monkeypatch, services, "plan_import", seen)
     recording_depth(monkeypatch, services, "store_import", seen)
-    recording_depth(monkeypatch, assisting, "analyse_in_request", seen)
+    recording_depth(monkeypatch, assisting, "analyse_article", seen)
     outside = len(connection.atomic_blocks)
 
     response = editor_api.post(
@@ -120,8 +120,6 @@ def test_an_api_import_segments_and_analyses_outside_the_write_transaction(
     )
 
     assert response.status_code == 201
-    assert seen == {
-        "plan_import": outside,
-        "store_import": outside + 1,
-        "analyse_in_request": outside,
-    }
+    assert response.json()["analysis_status"] == "queued"
+    # The analysis is a worker's job: the request only queues it.
+    assert seen == {"plan_import": outside, "store_import": outside + 1}

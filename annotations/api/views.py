@@ -60,11 +60,6 @@ IF_MATCH_PATTERN = r'^(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})$'
 BLANK_FILTER = "Give a value, or leave the parameter out."
 NO_ORIGINAL = "No claim {id} to reuse: the original must be a claim in a live article."
 NO_VERSION = "The article has no version {number}: the current one is {current}."
-TOO_LONG_TO_ANALYSE = (
-    "This article is longer than the {limit:,} characters analysed during a "
-    "request, so nothing was changed. Analyse it on the server with "
-    "`python manage.py analyse_articles {id}`."
-)
 NOTHING_NEWER = "Version {number} is the current one: there is no newer one to compare."
 
 ERRORS = {

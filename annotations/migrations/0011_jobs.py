@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='job',
-            index=models.Index(fields=['article', 'kind', '-created_at'], name='job_latest_idx'),
+            index=models.Index(fields=['article', 'kind', '-id'], name='job_latest_idx'),
         ),
         migrations.AddConstraint(
             model_name='job',
