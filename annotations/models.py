@@ -802,9 +802,7 @@ class Job(models.Model):
         ]
         indexes = [
             # The workspace's "analysis running": an article's latest job.
-            models.Index(
-                fields=["article", "kind", "-id"], name="job_latest_idx"
-            ),
+            models.Index(fields=["article", "kind", "-id"], name="job_latest_idx"),
         ]
 
     def __str__(self) -> str:
