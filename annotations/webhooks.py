@@ -164,6 +164,8 @@ def _claim(claim: Claim) -> dict:
     published = claim.published_at
     return {
         "id": claim.pk,
+        # The permanent id that public links use (report anchors, ClaimReview).
+        "public_id": claim.public_id,
         "article": claim.article_id,
         "text": claim.text,
         "verdict": claim.verdict,

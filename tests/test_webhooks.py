@@ -149,6 +149,7 @@ def test_publishing_and_approving_a_correction_notify(web, task_queue, run_worke
     assert published["event"] == "verdict.published"
     assert [c["id"] for c in published["data"]["claims"]] == [claim.pk]
     assert published["data"]["claims"][0]["verdict"] == "verified"
+    assert published["data"]["claims"][0]["public_id"] == claim.public_id
     assert corrected["event"] == "correction.approved"
     assert corrected["data"]["correction"]["new_verdict"] == "disputed"
     assert corrected["data"]["claim"]["verdict"] == "disputed"
