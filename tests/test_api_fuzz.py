@@ -30,7 +30,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from annotations import reviewing, services, versions
 from annotations.api.schema import NO_NUL
-from annotations.api.serializers import MAX_ID, NOT_BLANK
+from annotations.api.serializers import HTTP_URL, MAX_ID, NOT_BLANK
 from annotations.api.views import IF_MATCH_PATTERN
 from annotations.models import Claim, Verdict
 
@@ -533,7 +533,7 @@ def test_an_import_documents_its_required_body(raw_schema, editor_api):
         {"required": ["title", "text"]},
         {
             "required": ["url"],
-            "properties": {"url": {"minLength": 1}},
+            "properties": {"url": {"pattern": HTTP_URL}},
             "not": {"required": ["text"]},
         },
     ]

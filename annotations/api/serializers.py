@@ -511,7 +511,8 @@ class ArticleTextImportInput(ArticleImportInput):
             {"required": ["title", "text"]},
             {
                 "required": ["url"],
-                "properties": {"url": {"minLength": 1}},
+                # A real address: a blank one is no link (text_or_file).
+                "properties": {"url": {"pattern": HTTP_URL}},
                 "not": {"required": ["text"]},
             },
         ]
