@@ -36,8 +36,22 @@ VERSIONED = re.compile(
     r"|(PATCH|DELETE) /api/v1/sources/\{id\}/"
 )
 IMPORTS = {"POST /api/v1/articles/", "POST /api/v1/articles/{id}/versions/"}
-# What an uploaded file must be: a named .txt, .md or .html file of text.
-FILE_CODES = {"unsupported", "binary", "undecodable", "empty", "title", "too_large"}
+# What an uploaded file must be: a named .txt, .md, .html, .docx or .pdf file
+# of text; a Word or PDF file readable, unencrypted, with a text layer, not a
+# zip bomb; an HTML page within the parts and depth caps.
+FILE_CODES = {
+    "unsupported",
+    "binary",
+    "undecodable",
+    "empty",
+    "title",
+    "too_large",
+    "too_complex",
+    "no_text",
+    "encrypted",
+    "unreadable",
+    "zip_bomb",
+}
 
 
 def foreseen(operation: str, status: int, body, case) -> bool:
