@@ -161,12 +161,16 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
         orphaned=True, hints=[], version=F("version") + 1, updated_at=now
     )
     ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
+    # The text's units in reading order, then every orphan: this version's
+    # and earlier ones' (parked above too), in their order so far.
     order = list(
-        Claim.objects.filter(article=article, orphaned=False)
-        .order_by("start")
-        .values_list("pk", flat=True)
+        Claim.objects.filter(article=article)
+        .order_by("orphaned", "start")
+        .values_list("pk", "orphaned", "position")
     )
-    order += sorted(orphaned, key=lambda pk: by_pk[pk].position)
+    units = [pk for pk, is_orphan, _ in order if not is_orphan]
+    orphans = sorted((p, pk) for pk, is_orphan, p in order if is_orphan)
+    order = units + [pk for _, pk in orphans]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET {quote('position')} = %s WHERE {quote('id')} = %s",

@@ -138,3 +138,27 @@ def test_a_new_version_keeps_every_reanchored_claims_public_id(demo_article):
     (added,) = (c for pk, c in after.items() if pk not in before)
     assert added.text == ADDED and added.position == 1
     assert added.public_id not in before.values()
+
+
+def test_orphans_of_earlier_versions_keep_positions_after_the_text():
+    # Each version drops one sentence: its claim is orphaned. Earlier orphans
+    # are numbered again too, so a third version finds room for new sentences
+    # (before, they stayed parked and collided with them).
+    editor = UserFactory(role="editor")
+    article = ArticleFactory(text="Alpha one.\nBeta two.\nGamma three.\nDelta four.")
+    texts = [
+        "Beta two.\nGamma three.\nDelta four.\nEpsilon five.",
+        "Gamma three.\nDelta four.\nEpsilon five.\nZeta six.",
+        "Delta four.\nEpsilon five.\nZeta six.\nEta seven.",
+    ]
+    for text in texts:
+        versions.import_new_version(article=article, text=text, imported_by=editor)
+
+    claims = list(Claim.objects.filter(article=article).order_by("position"))
+    assert [c.position for c in claims] == list(range(1, len(claims) + 1))
+    assert [c.text for c in claims if not c.orphaned] == texts[-1].split("\n")
+    assert [c.text for c in claims if c.orphaned] == [
+        "Gamma three.",
+        "Beta two.",
+        "Alpha one.",
+    ]
