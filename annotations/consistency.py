@@ -46,6 +46,7 @@ _EVENTS = {
     "convicted": ("判有罪", "定罪", "convicted"),
     "elected": ("当选", "was elected"),
 }
+_ALL_EVENT_WORDS = tuple(w for words in _EVENTS.values() for w in words)
 # Measures whose figure a sentence should not state twice differently.
 _MEASURES = {
     "deaths": ("死亡", "遇难", "丧生", "罹难", "死", "dead", "killed", "killing",
@@ -228,6 +229,9 @@ def _events(pieces: list[Piece], published: datetime.date | None) -> list[Findin
     for piece in pieces:
         for offset, clause in _clauses(piece.text):
             lowered = clause.lower()
+            # One search for any event word first: most clauses have none.
+            if not _words_in(_ALL_EVENT_WORDS, clause, lowered):
+                continue
             event = next(
                 (
                     e
@@ -547,16 +551,23 @@ def _the_one_out(run: list[tuple[int, Place]]) -> int | None:
 def _near_word(words: tuple[str, ...], after: str, before: str) -> bool:
     """A measure word right after the number (33 dead, 64人死亡) or before it."""
     for word in words:
-        if _LATIN.match(word):
-            if re.match(rf"\s*(?:people\s+|persons\s+)?{word}\b", after) or re.search(
-                rf"\b{word}\s+(?:at\s+least\s+)?$", before
-            ):
-                return True
-        elif re.match(rf"\s*(?:\u4eba|\u540d)?\s*{word}", after) or before.endswith(
-            word
+        following, preceding = _measure_patterns(word)
+        if following.match(after) or (
+            preceding.search(before) if preceding else before.endswith(word)
         ):
             return True
     return False
+
+
+@cache
+def _measure_patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The patterns for a measure word after and before a number (compiled once)."""
+    if _LATIN.match(word):
+        return (
+            re.compile(rf"\s*(?:people\s+|persons\s+)?{word}\b"),
+            re.compile(rf"\b{word}\s+(?:at\s+least\s+)?$"),
+        )
+    return re.compile(rf"\s*(?:\u4eba|\u540d)?\s*{word}"), None
 
 
 def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Finding]:

@@ -162,11 +162,8 @@ def _chinese_mentions(
     offsets where any token tagged as a name starts."""
     found: dict[str, list[Mention]] = defaultdict(list)
     name_starts: set[int] = set()
-    position = 0
-    for word, flag in _tagger()(simplified):
-        start = simplified.find(word, position)
-        position = start + len(word) if start >= 0 else position
-        if flag != "nr" or start < 0:
+    for start, word, flag in tag(simplified):
+        if flag != "nr":
             continue
         name_starts.add(start)
         if not _looks_like_name(word):
@@ -175,6 +172,42 @@ def _chinese_mentions(
             Mention(original[start : start + len(word)], start, start + len(word))
         )
     return found, name_starts
+
+
+# jieba's own block split: it tags each such run on its own, so tagging the
+# runs one by one gives the same words as tagging the whole text.
+# Only the runs that hold a Chinese character are matched (English words
+# are no names for the tagger): the match starts where the run does.
+_BLOCK = re.compile("[a-zA-Z0-9+#&._]*[\u4e00-\u9fd5][\u4e00-\u9fd5a-zA-Z0-9+#&._]*")
+
+
+def tag(text: str) -> list[tuple[int, str, str]]:
+    """(offset, word, part of speech) for the words of ``text``'s Chinese runs.
+
+    Runs without a Chinese character are skipped: no name is found there.
+    """
+    words = []
+    for block in _BLOCK.finditer(text):
+        at = block.start()
+        for word, flag in tag_block(block.group()):
+            words.append((at, word, flag))
+            at += len(word)
+    return words
+
+
+def clear_caches() -> None:
+    """Forget every cached reading (benches time a first reading)."""
+    read.cache_clear()
+    tag_block.cache_clear()
+    if _tagger.cache_info().currsize:
+        _tagger().unknown.cache_clear()
+
+
+@lru_cache(maxsize=20_000)
+def tag_block(block: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and tags for one run (cached: boilerplate, quotes and
+    re-imported versions repeat runs)."""
+    return tuple(_tagger()(block))
 
 
 # Characters of transliterated foreign names (新华社 译音表, the commonest):
@@ -216,23 +249,9 @@ def _add_variants(
     looks: dict[str, tuple[str, list[Mention]]] = {}
     for length in sorted({len(seed) for seed in seeds}, reverse=True):
         same_length = [seed for seed in seeds if len(seed) == length]
-        # Lookahead: overlapping candidates (and a name inside a longer run)
-        # count; (?!x) keeps the seed itself from shadowing its variants.
-        finder = re.compile(
-            "(?=("
-            + "|".join(
-                f"{re.escape(seed[:k])}(?!{re.escape(seed[k])})."
-                f"{re.escape(seed[k + 1 :])}"
-                for seed in same_length
-                for k in range(length)
-            )
-            + "))"
-        )
-        for match in finder.finditer(simplified):
-            candidate = match.group(1)
+        for start, candidate in _one_off_windows(simplified, same_length):
             if candidate in seeds or not all(_HAN.match(ch) for ch in candidate):
                 continue
-            start = match.start(1)
             end = start + len(candidate)
             mention = Mention(original[start:end], start, end)
             seed = next(seed for seed in same_length if _one_off(seed, candidate))
@@ -258,6 +277,29 @@ def _add_variants(
 
 
 _MAX_SEEDS = 400  # past this many names the pattern costs more than it finds
+
+
+def _one_off_windows(text: str, seeds: list[str]):
+    """(offset, window) for each window of ``text`` one character off one of
+    ``seeds`` (all of one length), overlapping ones and the seeds' own
+    lookalikes inside longer runs included.
+
+    A window one character off a seed starts with the seed's first character
+    or has its second one next: only those places are compared, each by
+    looking its masked forms up in a set (no pattern of every seed).
+    """
+    length = len(seeds[0])
+    masked = {seed[:k] + "\0" + seed[k + 1 :] for seed in seeds for k in range(length)}
+    firsts = "".join(sorted({seed[0] for seed in seeds}))
+    seconds = "".join(sorted({seed[1] for seed in seeds if length > 1}))
+    places = f"[{re.escape(firsts)}]" + (f"|.[{re.escape(seconds)}]" if seconds else "")
+    for match in re.finditer(f"(?=(?:{places}))", text):
+        start = match.start()
+        window = text[start : start + length]
+        if len(window) < length or "\n" in window:
+            continue
+        if any(window[:k] + "\0" + window[k + 1 :] in masked for k in range(length)):
+            yield start, window
 
 
 def _occurrences(word: str, simplified: str, original: str) -> list[Mention]:
@@ -429,12 +471,17 @@ def _tokens(name: str) -> list[str]:
 
 def pinyin_of(name: str) -> list[str]:
     """Toneless pinyin syllables, reading the surname as a surname."""
+    return list(_pinyin(name))
+
+
+@lru_cache(maxsize=20_000)
+def _pinyin(name: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     syllables = lazy_pinyin(name)
     if name[0] in _SURNAME_PINYIN:
         syllables[0] = _SURNAME_PINYIN[name[0]]
-    return syllables
+    return tuple(syllables)
 
 
 def to_simplified(text: str) -> str:
@@ -453,7 +500,14 @@ def _converter():
 
 @cache
 def _tagger():
-    """jieba's part-of-speech tagger, loaded once per process (about a second)."""
+    """jieba's part-of-speech tagger for one run, loaded once per process
+    (about a second).
+
+    jieba's own steps (dictionary route, then its hidden Markov model on
+    the runs of unknown single characters), with the model's result cached
+    per run of unknown characters: a name the dictionary lacks (阮文黎) is
+    such a run, and an article repeats its names.
+    """
     import logging
 
     import jieba
@@ -463,4 +517,153 @@ def _tagger():
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     jieba.dt.tmp_dir = str(CACHE_DIR)
     jieba.dt.cache_file = str(CACHE_DIR / "jieba.cache")
-    return lambda text: ((pair.word, pair.flag) for pair in jieba.posseg.cut(text))
+    pos = jieba.posseg.dt
+    pos.makesure_userdict_loaded()
+    tokenizer = pos.tokenizer
+    tokenizer.check_initialized()
+    tags = pos.word_tag_tab
+
+    @lru_cache(maxsize=20_000)
+    def unknown(run: str) -> tuple[tuple[str, str], ...]:
+        return tuple(_cut_detail(run))
+
+    def flush(buf: str):
+        if len(buf) == 1:
+            yield buf, tags.get(buf, "x")
+        elif not tokenizer.FREQ.get(buf):
+            yield from unknown(buf)
+        else:
+            for ch in buf:
+                yield ch, tags.get(ch, "x")
+
+    def cut(block: str):
+        # jieba.posseg's __cut_DAG, step for step.
+        route: dict = {}
+        tokenizer.calc(block, tokenizer.get_DAG(block), route)
+        x, buf, n = 0, "", len(block)
+        while x < n:
+            y = route[x][1] + 1
+            word = block[x:y]
+            if y - x == 1:
+                buf += word
+            else:
+                if buf:
+                    yield from flush(buf)
+                    buf = ""
+                yield word, tags.get(word, "x")
+            x = y
+        if buf:
+            yield from flush(buf)
+
+    cut.unknown = unknown
+    return cut
+
+
+# jieba.posseg's __cut_detail and __cut on a run of unknown characters, with
+# a faster Viterbi search of the same model giving the same path.
+_HAN_DETAIL = re.compile("([\u4e00-\u9fd5]+)")
+_SKIP_DETAIL = re.compile("([.0-9]+|[a-zA-Z0-9]+)")
+_NUM = re.compile("[.0-9]+")
+_ENG = re.compile("[a-zA-Z0-9]+")
+
+
+def _cut_detail(run: str):
+    for block in _HAN_DETAIL.split(run):
+        if _HAN_DETAIL.match(block):
+            yield from _cut_han(block)
+            continue
+        for piece in _SKIP_DETAIL.split(block):
+            if piece:
+                if _NUM.match(piece):
+                    yield piece, "m"
+                elif _ENG.match(piece):
+                    yield piece, "eng"
+                else:
+                    yield piece, "x"
+
+
+def _cut_han(sentence: str):
+    states = _viterbi(sentence)
+    begin = nexti = 0
+    for i, char in enumerate(sentence):
+        place, flag = states[i]
+        if place == "B":
+            begin = i
+        elif place == "E":
+            yield sentence[begin : i + 1], flag
+            nexti = i + 1
+        elif place == "S":
+            yield char, flag
+            nexti = i + 1
+    if nexti < len(sentence):
+        yield sentence[nexti:], states[nexti][1]
+
+
+_MIN_FLOAT = -3.14e100
+_MIN_INF = float("-inf")
+
+
+@cache
+def _model():
+    """jieba's tagging model, with each state's possible next states."""
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+
+    follows = {x: frozenset(ys) for x, ys in trans_P.items()}
+    return char_state_tab_P, start_P, trans_P, emit_P, follows
+
+
+def _viterbi(obs: str) -> list[tuple[str, str]]:
+    """jieba.posseg.viterbi's best path, found faster.
+
+    Each state is compared only with the earlier states that have a
+    transition to it (the others score minus infinity, so never win unless
+    all do, where jieba's own comparison is kept); ties go to the greater
+    state, as in jieba's ``max`` of (score, state) pairs.
+    """
+    states, start_p, trans_p, emit_p, follows = _model()
+    all_states = trans_p.keys()
+    v = {
+        y: start_p[y] + emit_p[y].get(obs[0], _MIN_FLOAT)
+        for y in states.get(obs[0], all_states)
+    }
+    paths = [dict.fromkeys(v, "")]
+    expect_cache: dict[frozenset, frozenset] = {}
+    for t in range(1, len(obs)):
+        char = obs[t]
+        prev = [x for x in v if trans_p[x]]
+        key = frozenset(prev)
+        expected = expect_cache.get(key)
+        if expected is None:
+            expected = frozenset().union(*(follows[x] for x in prev))
+            expect_cache[key] = expected
+        current = expected.intersection(states.get(char, all_states))
+        if not current:
+            current = expected or all_states
+        emits = {y: emit_p[y].get(char, _MIN_FLOAT) for y in current}
+        best: dict = {}
+        # Only real transitions: C-speed set intersections, then the edges.
+        for x in prev:
+            vx, out = v[x], trans_p[x]
+            for y in follows[x].intersection(current):
+                score = vx + out[y] + emits[y]
+                held = best.get(y)
+                if held is None or (score, x) > held:
+                    best[y] = (score, x)
+        nv: dict = {}
+        path: dict = {}
+        for y in current:
+            found = best.get(y)
+            if found is None or found[0] == _MIN_INF:
+                # No real way in: jieba's comparison of minus infinities.
+                found = max(
+                    (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x) for x in prev
+                )
+            nv[y], path[y] = found
+        v = nv
+        paths.append(path)
+    _prob, state = max((p, y) for y, p in v.items())
+    route = [None] * len(obs)
+    for i in range(len(obs) - 1, -1, -1):
+        route[i] = state
+        state = paths[i][state]
+    return route

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from . import quantities
 
@@ -162,12 +163,19 @@ class _Cue:
             (m.start(), w)
             for w in self.phrases
             if w in lowered
-            for m in [re.search(rf"\b{re.escape(w)}\b", lowered)]
+            for m in [_whole(w).search(lowered)]
             if m
         ]
         for word in self.words & tokens:
-            found.append((re.search(rf"\b{re.escape(word)}\b", lowered).start(), word))
+            found.append((_whole(word).search(lowered).start(), word))
         return min(found)[1] if found else None
+
+
+@cache
+def _whole(word: str) -> re.Pattern[str]:
+    """``word`` as a whole word (compiled once: the re module's own cache is
+    small and slower to consult)."""
+    return re.compile(rf"\b{re.escape(word)}\b")
 
 
 def _cue(reason: str, weight: float, words: tuple[str, ...]) -> _Cue:

@@ -249,13 +249,17 @@ def print_triage(rows: list[dict], show: bool) -> float:
 
 
 def speed(corpus: Path) -> None:
-    texts = [p.read_text() for p in sorted(corpus.glob("*.txt"))]
-    analyse(texts[0], "2020-01-01")  # jieba's dictionary loads once per process
-    names.read.cache_clear()
-    started, count = time.perf_counter(), 0
+    texts = [
+        p.read_text()
+        for p in sorted(corpus.glob("*.txt"))
+        if not p.name.endswith(".sentences.txt")
+    ]
+    analyse("\u70ed\u8eab", "2020-01-01")  # jieba loads once per process
+    names.clear_caches()
+    started, count = time.process_time(), 0
     for text in texts:
         count += len(analyse(text, "2020-01-01"))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     print("== speed")
     print(f"  corpus: {count} units in {elapsed:.2f} s: {count / elapsed:,.0f} units/s")
     # A 1,000-sentence article: the corpus's sentences, numbered so no two
@@ -270,15 +274,15 @@ def speed(corpus: Path) -> None:
                 break
     article = "".join(body)
     units = units_of(article)
-    names.read.cache_clear()
-    started = time.perf_counter()
+    names.clear_caches()
+    started = time.process_time()
     assisting.assess(article, units, datetime.date(2020, 1, 1))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     print(
         f"  a {len(units)}-unit article ({len(article):,} characters): "
         f"{elapsed:.2f} s, {len(units) / elapsed:,.0f} units/s"
     )
-    names.read.cache_clear()
+    names.clear_caches()
     tracemalloc.start()
     assisting.assess(article, units, datetime.date(2020, 1, 1))
     peak = tracemalloc.get_traced_memory()[1]
