@@ -60,6 +60,7 @@ SPELLING = "spelling"  # Latin: letters apart
 ORDER = "order"  # Latin: the same words in another order
 SCRIPT = "script"  # Chinese and Latin forms of one name
 LOOKALIKE = "lookalike"  # Chinese: one character changed, another sound
+SHORT = "short"  # a surname or given name alone, linked to the one full name
 # Kinds where two forms cannot both be right (the others may be two people, or
 # one person in two scripts).
 ERRORS = (MISSPELLING, SPELLING, LOOKALIKE)
@@ -123,16 +124,24 @@ def read(text: str) -> tuple[list[NameGroup], list[Mention]]:
     analyses the same article text again. Callers must not change the result.
     """
     simplified = to_simplified(text)  # same length: offsets hold
-    chinese, tagged_names = _chinese_mentions(simplified, text)
+    words = tag(simplified)
+    chinese, tagged_names = _chinese_mentions(words, text)
     lookalikes = _add_variants(chinese, simplified, text, tagged_names)
     latin = _latin_mentions(text)
     groups = _group_chinese(chinese) + _group_latin(latin) + lookalikes
     groups += _group_surnames(text, latin, groups)
     groups += _link_scripts(chinese, latin)
     groups = _outermost(groups)
+    shorts = _link_short_chinese(words, chinese, text)
+    # A Chinese surname or given name alone is a person too (黄说).
     people = sorted(
-        (m for mentions in chinese.values() for m in mentions), key=lambda m: m.start
+        [
+            *(m for mentions in chinese.values() for m in mentions),
+            *(m for group in shorts for m in group.forms[1].mentions),
+        ],
+        key=lambda m: m.start,
     )
+    groups += shorts + _link_short_latin(text)
     return groups, people
 
 
@@ -156,13 +165,13 @@ def _outermost(groups: list[NameGroup]) -> list[NameGroup]:
 
 
 def _chinese_mentions(
-    simplified: str, original: str
+    words: list[tuple[int, str, str]], original: str
 ) -> tuple[dict[str, list[Mention]], set[int]]:
     """Person names (simplified form -> mentions) found by jieba, and the
     offsets where any token tagged as a name starts."""
     found: dict[str, list[Mention]] = defaultdict(list)
     name_starts: set[int] = set()
-    for start, word, flag in tag(simplified):
+    for start, word, flag in words:
         if flag != "nr":
             continue
         name_starts.add(start)
@@ -390,12 +399,14 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,15}\b")
 def _group_surnames(
     text: str, latin: dict[str, list[Mention]], groups: list[NameGroup]
 ) -> list[NameGroup]:
-    """A name's single word written once one letter off (Fassett / Steve Fossett).
+    """A name's single word written once or twice one letter off (Fassett /
+    Steve Fossett, Hwang / Jensen Huang and Huang alone).
 
-    The usual word must stand inside a full name; the odd one once, never in
-    lower case elsewhere (so not an English word), with the same first letter
-    and length. Two first names (Mark Smith, Mary Jones) are two people, not
-    a misspelling. Mentions another group already holds are left to it.
+    The usual word must stand inside a full name; the odd one once (or twice
+    against four or more of the usual), never in lower case elsewhere (so
+    not an English word), with the same first letter and length. Two first
+    names (Mark Smith, Mary Jones) are two people, not a misspelling.
+    Mentions another group already holds are left to it.
     """
     from rapidfuzz.distance import Hamming
 
@@ -413,13 +424,16 @@ def _group_surnames(
     for word in usual:
         by_shape[(word[0], len(word))].append(word)
     for word, mentions in words.items():
-        if len(mentions) != 1:
+        # Once, or twice where the usual form is used twice as often.
+        shaped = by_shape.get((word[0], len(word)), ())
+        if len(mentions) > _MAX_ODD or not shaped:
             continue
-        mention = mentions[0]
-        if any(m[0] <= mention.start < m[1] for m in held):
+        if any(m[0] <= mention.start < m[1] for m in held for mention in mentions):
             continue
-        for other in by_shape.get((word[0], len(word)), ()):
+        for other in shaped:
             if word in given and other in given:
+                continue
+            if len(mentions) > 1 and len(words[other]) < 2 * len(mentions):
                 continue
             if Hamming.distance(word, other) == 1 and _lowercase_nowhere(word, text):
                 found.append(
@@ -431,6 +445,9 @@ def _group_surnames(
                 )
                 break
     return found
+
+
+_MAX_ODD = 2  # mentions of a respelt word against the usual one
 
 
 def _lowercase_nowhere(word: str, text: str) -> bool:
@@ -463,6 +480,192 @@ def _link_scripts(
             forms = [Form(name, mentions)] + [Form(n, latin[n]) for n in matches]
             groups.append(NameGroup(SCRIPT, f"{surname} {given}", forms))
     return groups
+
+
+# After a Chinese surname or given name alone, what makes it a person's (黄说,
+# 黄先生, 黄总裁表示): a speech verb or a title. 黄 is also a colour (黄色),
+# 王 a king: without one of these the character is left alone.
+# fmt: off
+_ZH_SPEECH = (
+    "说", "表示", "指出", "认为", "称", "强调", "透露", "介绍", "回应", "坦言",
+    "解释", "补充", "告诉", "提到", "写道", "问道", "答道", "承认", "否认", "宣布",
+    "呼吁", "警告", "回忆", "直言", "声称", "谈到", "发言", "回答", "说道",
+)
+_ZH_TITLES = (
+    "先生", "女士", "小姐", "太太", "夫人", "总裁", "总统", "主席", "教授", "博士",
+    "医生", "部长", "总理", "院长", "老师", "律师", "神父", "牧师", "经理",
+    "董事长", "首席执行官", "总经理", "局长", "市长", "省长", "书记", "议员",
+    "将军", "大使", "主任", "校长", "主教", "法官", "外长", "发言人", "创始人", "总",
+)
+# fmt: on
+_ZH_CONTEXT = tuple(sorted({*_ZH_SPEECH, *_ZH_TITLES}, key=len, reverse=True))
+_ZH_FAMILIAR = ("老", "小")  # 老黄, 小王
+
+
+def _link_short_chinese(
+    words: list[tuple[int, str, str]],
+    chinese: dict[str, list[Mention]],
+    original: str,
+) -> list[NameGroup]:
+    """A surname or given name alone (黄说, 仁勋表示) linked to the full name.
+
+    Only where one person in the article has that surname (or given name of
+    two characters or more; forms of one sound count as one person), and only
+    where a speech verb or title follows it, or 老/小 precedes it.
+    """
+    # 黄先生, 黄总: jieba's name for a surname and a title, not a full name.
+    full = {
+        name: mentions
+        for name, mentions in chinese.items()
+        if name[2 if name[:2] in _DOUBLE_SURNAMES else 1 :] not in _ZH_CONTEXT
+    }
+    held = [(m.start, m.end) for ms in full.values() for m in ms]
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # short -> sound -> name
+    for name, mentions in full.items():
+        cut = 2 if name[:2] in _DOUBLE_SURNAMES else 1
+        sound = " ".join(pinyin_of(name))
+        for short in {name[:cut], name[cut:] if len(name) - cut >= 2 else ""} - {""}:
+            usual = owners[short].get(sound)
+            if usual is None or len(mentions) > len(chinese[usual]):
+                owners[short][sound] = name
+    linked = {
+        short: next(iter(n.values())) for short, n in owners.items() if len(n) == 1
+    }
+    if not linked:
+        return []
+    found: dict[str, list[Mention]] = defaultdict(list)
+    for i, (start, word, _flag) in enumerate(words):
+        for short in _shorts_in(word, i, words, linked):
+            at = start + word.index(short)
+            if not _inside(held, at):
+                found[short].append(
+                    Mention(original[at : at + len(short)], at, at + len(short))
+                )
+    return [
+        NameGroup(
+            SHORT, short, [Form(linked[short], chinese[linked[short]]), Form(short, ms)]
+        )
+        for short, ms in found.items()
+    ]
+
+
+def _shorts_in(word: str, i: int, words: list, linked: dict[str, str]):
+    """The short name (surname or given name alone) token ``i`` stands for."""
+    if word in linked:
+        after = words[i + 1][1] if i + 1 < len(words) else ""
+        before = words[i - 1][1] if i else ""
+        if after.startswith(_ZH_CONTEXT) or before in _ZH_FAMILIAR:
+            yield word
+        return
+    for cut in (1, 2):
+        if word[:cut] in linked and word[cut:] in _ZH_CONTEXT:
+            yield word[:cut]  # jieba's one token for 黄先生, 黄总
+            return
+    if word[:1] in _ZH_FAMILIAR and word[1:] in linked:
+        yield word[1:]  # 老黄
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(a <= at < b for a, b in spans)
+
+
+# Capitalised words a person's name is not made of, or that come before one
+# (titles, sentence openers).
+# fmt: off
+_LEADING = {
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "President", "Senator", "Sen",
+    "Governor", "Gov", "Minister", "Premier", "Chairman", "Chief", "General",
+    "Judge", "Pope", "King", "Queen", "Prince", "Princess", "Rev", "Father",
+    "Sister", "Secretary", "Ambassador", "Mayor", "Representative", "Rep",
+    "Deputy", "Vice", "Captain", "Colonel", "Lieutenant", "Sergeant", "Officer",
+    "Detective", "Justice", "Saint", "Lord", "Lady", "Sir", "Dame", "Coach",
+    "The", "A", "An", "But", "And", "Or", "In", "On", "At", "For", "With", "As",
+    "After", "Before", "When", "While", "If", "Then", "This", "That", "These",
+    "Those", "It", "He", "She", "They", "We", "His", "Her", "Their", "Our",
+    "Its", "Later", "Earlier", "Also", "However", "Meanwhile", "According",
+    "During", "Since", "From", "By", "To", "Of", "Under", "Over", "So", "Yet",
+    "Both", "Former", "Late", "Young", "Dear", "Today", "Yesterday",
+}
+_NOT_PERSON = {
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Tech", "University",
+    "College", "Hall", "Street", "Road", "River", "Lake", "Mountain", "County",
+    "City", "State", "States", "House", "Park", "Airport", "Bank", "Company",
+    "Group", "News", "Times", "Post", "Party", "Council", "Court", "Department",
+    "Ministry", "Agency", "Institute", "Center", "Centre", "Museum", "Station",
+    "Island", "Islands", "Sea", "Ocean", "Bay", "Valley", "Square", "Bridge",
+    "Tower", "Church", "School", "Association", "Union", "Republic", "Kingdom",
+    "Airlines", "Force", "Army", "Navy", "Space", "Administration", "Service",
+    "Committee", "Commission", "Foundation", "Office", "Press", "Daily",
+    "Journal", "Network", "Radio", "Television", "Hospital", "Games", "Cup",
+    "League", "Club", "Award", "Prize", "Day", "East", "West", "North", "South",
+    "New", "Old", "Great", "United", "National", "International", "American",
+    "Chinese", "British", "European", "Asian", "African", "World", "Global",
+    "Corporation", "Inc", "Ltd", "Corp", "Co", "Federal", "Central", "Grand",
+    "Northern", "Southern", "Eastern", "Western", "Saint", "Fort", "Mount",
+    "Port", "Lab", "Labs", "Research", "Science", "Sciences", "Health", "Media",
+    "Studio", "Studios", "Systems", "Technologies", "Motors", "Pictures",
+    "Records", "Entertainment", "Partners", "Capital", "Holdings", "Industries",
+    "Enterprises", "Energy", "Airways", "Express", "Telecom", "Software",
+}
+# fmt: on
+_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+_RUN = re.compile(rf"\b{_WORD}(?: {_WORD})*\b")
+_RUN_WORD = re.compile(_WORD)
+
+
+def _link_short_latin(text: str) -> list[NameGroup]:
+    """A surname or given name alone (Huang) linked to the full name (Jensen
+    Huang) when one person in the article has that surname or given name.
+
+    Full names are runs of two capitalised words after any title or sentence
+    opener (President, The); neither word is ever written in lower case in the
+    article, nor a word of places and bodies (Virginia Tech, New York).
+    """
+    fulls: dict[str, list[Mention]] = defaultdict(list)
+    alone: dict[str, list[Mention]] = defaultdict(list)
+    for run in _RUN.finditer(text):
+        words = list(_RUN_WORD.finditer(run.group()))
+        while words and words[0].group() in _LEADING:
+            words.pop(0)
+        if len(words) == 1:
+            w = words[0]
+            alone[w.group()].append(
+                Mention(w.group(), run.start() + w.start(), run.start() + w.end())
+            )
+        elif len(words) == 2:
+            start, end = run.start() + words[0].start(), run.start() + words[1].end()
+            fulls[text[start:end]].append(Mention(text[start:end], start, end))
+    if not fulls or not alone:
+        return []
+    lower = set(_LOWER_WORD.findall(text))
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in fulls:
+        parts = name.split(" ")
+        if all(_person_word(part, lower) for part in parts):
+            for part in parts:
+                owners[part].add(name)
+    groups = []
+    for word, mentions in alone.items():
+        if len(owners.get(word, ())) == 1:
+            (full,) = owners[word]
+            groups.append(
+                NameGroup(SHORT, word, [Form(full, fulls[full]), Form(word, mentions)])
+            )
+    return groups
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def _person_word(word: str, lower: set[str]) -> bool:
+    """Not a word of places, bodies or titles, and never in lower case."""
+    return (
+        word not in _NOT_PERSON
+        and word not in _LEADING
+        and not any(piece in lower for piece in word.lower().split("-"))
+    )
 
 
 def _tokens(name: str) -> list[str]:

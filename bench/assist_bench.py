@@ -17,8 +17,9 @@ Prints:
   original, whose span covers the edited characters;
 - every warning on the clean articles (a likely misspelt name, a name variant,
   an inconsistency), each marked as a real error of the original (listed in
-  its meta.json) or a false alarm; two scripts or orders of one name are
-  listed as information;
+  its meta.json) or a false alarm; two scripts or orders of one name, and a
+  surname or given name alone linked to the full name, are listed as
+  information;
 - triage: precision of the top 5 and top 10 claims (a hit is a gold checkable
   claim) beside the best possible, and the share of (checkable claim,
   opinion) pairs ranked the right way round (a tie counts half);
@@ -57,7 +58,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 MIN_PLANTED = 10
 MIN_PAIRS = 0.9
 RANKED = ("claim", "opinion")
-INFORMATION = (names.SCRIPT, names.ORDER)
+INFORMATION = (names.SCRIPT, names.ORDER, names.SHORT)
 
 
 def units_of(text: str) -> list[assisting.Unit]:
