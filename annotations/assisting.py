@@ -45,6 +45,23 @@ CONTRADICTION = "contradiction"
 CHECKED_BEFORE = "checked_before"
 
 
+# What the pages say for the hints added here since their templates were
+# written (the stored message is English, for the API): a short form linked
+# to its full name, a heading's period the body gives otherwise.
+VARIANT_LABELS = {
+    names.SHORT: gettext_lazy(
+        "A surname or given name used alone, linked to the one full name "
+        "in the article."
+    ),
+}
+CHECK_LABELS = {
+    consistency.DURATION: gettext_lazy(
+        "The heading gives a period that the body never states, and the body "
+        "gives another:"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Unit:
     pk: int

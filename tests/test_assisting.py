@@ -353,3 +353,13 @@ def test_a_surname_alone_is_shown_linked_where_it_stands_with_the_full_name():
     assert hint["spans"] == [{"start": 29, "end": 34, "text": "Huang"}]
     assert hint["elsewhere"] == [{"start": 0, "end": 12, "text": "Jensen Huang"}]
     assert "Jensen Huang" in hint["message"] and "suggested_verdict" not in hint
+
+
+def test_the_new_hints_have_translated_labels():
+    from django.utils import translation
+
+    from annotations import consistency, names
+
+    with translation.override("zh-hans"):
+        assert str(assisting.VARIANT_LABELS[names.SHORT]).startswith("单独使用的姓或名")
+        assert str(assisting.CHECK_LABELS[consistency.DURATION]).startswith("标题")
