@@ -843,26 +843,24 @@ def _viterbi(obs: str) -> list[tuple[str, str]]:
         if not current:
             current = expected or all_states
         emits = {y: emit_p[y].get(char, _MIN_FLOAT) for y in current}
-        best: dict = {}
+        scores: dict = {}
+        path: dict = {}
         # Only real transitions: C-speed set intersections, then the edges.
         for x in prev:
             vx, out = v[x], trans_p[x]
-            for y in follows[x].intersection(current):
+            for y in follows[x] & current:
                 score = vx + out[y] + emits[y]
-                held = best.get(y)
-                if held is None or (score, x) > held:
-                    best[y] = (score, x)
-        nv: dict = {}
-        path: dict = {}
+                held = scores.get(y)
+                if held is None or score > held or (score == held and x > path[y]):
+                    scores[y] = score
+                    path[y] = x
         for y in current:
-            found = best.get(y)
-            if found is None or found[0] == _MIN_INF:
+            if scores.get(y, _MIN_INF) == _MIN_INF:
                 # No real way in: jieba's comparison of minus infinities.
-                found = max(
+                scores[y], path[y] = max(
                     (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x) for x in prev
                 )
-            nv[y], path[y] = found
-        v = nv
+        v = scores
         paths.append(path)
     _prob, state = max((p, y) for y, p in v.items())
     route = [None] * len(obs)

@@ -142,6 +142,9 @@ _VERSION = re.compile(
 )
 
 
+_WORD_WINDOW = 48
+
+
 @dataclass(frozen=True)
 class Quantity:
     kind: str
@@ -172,9 +175,9 @@ def extract(text: str) -> list[Quantity]:
             start, end = _trim(probe, match.start(), match.end())
             if end <= start or any(taken[start:end]):
                 continue
-            if kind == NUMBER and (
-                _IN_WORD.search(probe[:start]) or _VERSION.search(probe[:start])
-            ):
+            # The word just before (a window: a name is never this long).
+            before = probe[max(0, start - _WORD_WINDOW) : start]
+            if kind == NUMBER and (_IN_WORD.search(before) or _VERSION.search(before)):
                 continue
             if kind not in _WORDY and not any(
                 ch.isdigit() or ch in _CN_DIGITS + _CN_UNITS for ch in probe[start:end]

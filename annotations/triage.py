@@ -155,10 +155,18 @@ class _Cue:
     words: frozenset[str]  # single Latin words, matched whole
     phrases: tuple[str, ...]  # Latin phrases, matched whole
     han: tuple[str, ...]  # Chinese words, matched anywhere
+    # The Chinese words by first character: only those whose first character
+    # the sentence holds are looked for.
+    han_by_first: dict[str, tuple[str, ...]]
 
-    def find(self, lowered: str, tokens: set[str]) -> str | None:
+    def find(self, lowered: str, tokens: set[str], chars: set[str]) -> str | None:
         """The cue's earliest word in the sentence, or None."""
-        found = [(lowered.find(w), w) for w in self.han if w in lowered]
+        found = [
+            (lowered.find(w), w)
+            for ch in chars.intersection(self.han_by_first)
+            for w in self.han_by_first[ch]
+            if w in lowered
+        ]
         found += [
             (m.start(), w)
             for w in self.phrases
@@ -180,12 +188,14 @@ def _whole(word: str) -> re.Pattern[str]:
 
 def _cue(reason: str, weight: float, words: tuple[str, ...]) -> _Cue:
     latin = [w for w in words if _LATIN_WORD.match(w)]
+    han = tuple(w for w in words if not _LATIN_WORD.match(w))
     return _Cue(
         reason,
         weight,
         frozenset(w for w in latin if _TOKEN.fullmatch(w)),
         tuple(w for w in latin if not _TOKEN.fullmatch(w)),
-        tuple(w for w in words if not _LATIN_WORD.match(w)),
+        han,
+        {f: tuple(w for w in han if w[0] == f) for f in {w[0] for w in han}},
     )
 
 
@@ -231,9 +241,10 @@ def score(
         add("name", 0.1, named[0])
     lowered = text.lower()
     tokens = set(_TOKEN.findall(lowered))
+    chars = set(lowered)
     hits = {}
     for cue in _CUE_MATCHERS:
-        hit = cue.find(lowered, tokens)
+        hit = cue.find(lowered, tokens, chars)
         if hit:
             hits[cue.reason] = (cue.weight, hit)
     if "discourse" in hits and not hits.keys() & _OPINIONATED:
