@@ -124,7 +124,7 @@ def read(text: str) -> tuple[list[NameGroup], list[Mention]]:
     analyses the same article text again. Callers must not change the result.
     """
     simplified = to_simplified(text)  # same length: offsets hold
-    words = tag(simplified)
+    words = _name_words(simplified)
     chinese, tagged_names = _chinese_mentions(words, text)
     lookalikes = _add_variants(chinese, simplified, text, tagged_names)
     latin = _latin_mentions(text)
@@ -190,17 +190,45 @@ def _chinese_mentions(
 _BLOCK = re.compile("[a-zA-Z0-9+#&._]*[\u4e00-\u9fd5][\u4e00-\u9fd5a-zA-Z0-9+#&._]*")
 
 
-def tag(text: str) -> list[tuple[int, str, str]]:
+def tag(
+    text: str,
+    wanted: re.Pattern[str] | None = None,
+    done: re.Pattern[str] | None = None,
+) -> list[tuple[int, str, str]]:
     """(offset, word, part of speech) for the words of ``text``'s Chinese runs.
 
     Runs without a Chinese character are skipped: no name is found there.
+    ``wanted``: only runs holding one of its characters; ``done``: not those
+    holding one of its characters (tagged already).
     """
     words = []
     for block in _BLOCK.finditer(text):
+        run = block.group()
+        if wanted is not None and wanted.search(run) is None:
+            continue
+        if done is not None and done.search(run) is not None:
+            continue
         at = block.start()
-        for word, flag in tag_block(block.group()):
+        for word, flag in tag_block(run):
             words.append((at, word, flag))
             at += len(word)
+    return words
+
+
+def _name_words(simplified: str) -> list[tuple[int, str, str]]:
+    """The tagged words of the runs where a name the checks use can be.
+
+    A name starts with a surname; a transliterated one is made of the
+    transliteration characters; a misspelt name or a given name alone shares
+    characters with a name found. Runs with none of these (most of a text)
+    are not tagged: the tagger costs more than everything else together.
+    """
+    words = tag(simplified, _NAME_CHARS)
+    found = {w for _at, w, flag in words if flag == "nr" and _looks_like_name(w)}
+    more = set("".join(found)) - _NAME_CHAR_SET
+    if more:
+        wanted = re.compile(f"[{re.escape(''.join(sorted(more)))}]")
+        words = sorted(words + tag(simplified, wanted, _NAME_CHARS))
     return words
 
 
@@ -230,6 +258,11 @@ _TRANSLITERATION = set(
     "扬耶伊因尤约泽扎詹兹卓佐尔"
 )
 _TRANSLITERATED = re.compile(f"[{''.join(sorted(_TRANSLITERATION))}]{{4,8}}")
+# A run without one of these characters holds no name the checks use.
+_NAME_CHAR_SET = frozenset(
+    _RARER_SURNAMES | {s[0] for s in _DOUBLE_SURNAMES} | _TRANSLITERATION
+)
+_NAME_CHARS = re.compile(f"[{''.join(sorted(_NAME_CHAR_SET))}]")
 
 
 def _add_variants(
@@ -552,8 +585,14 @@ def _link_short_chinese(
 def _shorts_in(word: str, i: int, words: list, linked: dict[str, str]):
     """The short name (surname or given name alone) token ``i`` stands for."""
     if word in linked:
-        after = words[i + 1][1] if i + 1 < len(words) else ""
-        before = words[i - 1][1] if i else ""
+        start = words[i][0]
+        # Neighbours only when they touch it (not across punctuation).
+        after = _next_to(words, i + 1, start + len(word))
+        before = (
+            words[i - 1][1]
+            if i and words[i - 1][0] + len(words[i - 1][1]) == start
+            else ""
+        )
         if after.startswith(_ZH_CONTEXT) or before in _ZH_FAMILIAR:
             yield word
         return
@@ -563,6 +602,11 @@ def _shorts_in(word: str, i: int, words: list, linked: dict[str, str]):
             return
     if word[:1] in _ZH_FAMILIAR and word[1:] in linked:
         yield word[1:]  # 老黄
+
+
+def _next_to(words: list, i: int, at: int) -> str:
+    """Word ``i`` if it starts at ``at``, else nothing."""
+    return words[i][1] if i < len(words) and words[i][0] == at else ""
 
 
 def _inside(spans: list[tuple[int, int]], at: int) -> bool:
