@@ -218,10 +218,10 @@ def tag(
 def _name_words(simplified: str) -> list[tuple[int, str, str]]:
     """The tagged words of the runs where a name the checks use can be.
 
-    A name starts with a surname; a transliterated one is made of the
-    transliteration characters; a misspelt name or a given name alone shares
-    characters with a name found. Runs with none of these (most of a text)
-    are not tagged: the tagger costs more than everything else together.
+    A name starts with a surname; a misspelt name or a given name alone
+    shares characters with a name found (a transliterated name is found by
+    its characters, not the tagger). Runs with none of these (most of a
+    text) are not tagged: the tagger costs more than everything else together.
     """
     words = tag(simplified, _NAME_CHARS)
     found = {w for _at, w, flag in words if flag == "nr" and _looks_like_name(w)}
@@ -258,10 +258,9 @@ _TRANSLITERATION = set(
     "扬耶伊因尤约泽扎詹兹卓佐尔"
 )
 _TRANSLITERATED = re.compile(f"[{''.join(sorted(_TRANSLITERATION))}]{{4,8}}")
-# A run without one of these characters holds no name the checks use.
-_NAME_CHAR_SET = frozenset(
-    _RARER_SURNAMES | {s[0] for s in _DOUBLE_SURNAMES} | _TRANSLITERATION
-)
+# A run without one of these characters (or one of a found name's) holds no
+# name the checks use.
+_NAME_CHAR_SET = frozenset(_RARER_SURNAMES | {s[0] for s in _DOUBLE_SURNAMES})
 _NAME_CHARS = re.compile(f"[{''.join(sorted(_NAME_CHAR_SET))}]")
 
 

@@ -143,6 +143,7 @@ _VERSION = re.compile(
 
 
 _WORD_WINDOW = 48
+_NUMERALS = _CN_DIGITS + _CN_UNITS
 
 
 @dataclass(frozen=True)
@@ -175,12 +176,13 @@ def extract(text: str) -> list[Quantity]:
             start, end = _trim(probe, match.start(), match.end())
             if end <= start or any(taken[start:end]):
                 continue
-            # The word just before (a window: a name is never this long).
-            before = probe[max(0, start - _WORD_WINDOW) : start]
-            if kind == NUMBER and (_IN_WORD.search(before) or _VERSION.search(before)):
-                continue
+            if kind == NUMBER:
+                # The word just before (a window: a name is never this long).
+                before = probe[max(0, start - _WORD_WINDOW) : start]
+                if _IN_WORD.search(before) or _VERSION.search(before):
+                    continue
             if kind not in _WORDY and not any(
-                ch.isdigit() or ch in _CN_DIGITS + _CN_UNITS for ch in probe[start:end]
+                ch.isdigit() or ch in _NUMERALS for ch in probe[start:end]
             ):
                 continue  # a bare currency word such as 美元
             found.append(Quantity(kind, start, end, text[start:end]))
