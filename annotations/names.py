@@ -223,6 +223,8 @@ def _name_words(simplified: str) -> list[tuple[int, str, str]]:
     its characters, not the tagger). Runs with none of these (most of a
     text) are not tagged: the tagger costs more than everything else together.
     """
+    if _HAN.search(simplified):
+        _tagger()  # loaded for any Chinese text, as before (warm-ups rely on it)
     words = tag(simplified, _NAME_CHARS)
     found = {w for _at, w, flag in words if flag == "nr" and _looks_like_name(w)}
     more = set("".join(found)) - _NAME_CHAR_SET
