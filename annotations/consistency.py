@@ -552,24 +552,31 @@ def _the_one_out(run: list[tuple[int, Place]]) -> int | None:
 
 def _near_word(words: tuple[str, ...], after: str, before: str) -> bool:
     """A measure word right after the number (33 dead, 64人死亡) or before it."""
-    for word in words:
-        following, preceding = _measure_patterns(word)
-        if following.match(after) or (
-            preceding.search(before) if preceding else before.endswith(word)
-        ):
-            return True
-    return False
+    following, preceding, endings = _measure_patterns(words)
+    return bool(
+        following.match(after)
+        or (preceding is not None and preceding.search(before))
+        or before.endswith(endings)
+    )
 
 
 @cache
-def _measure_patterns(word: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    """The patterns for a measure word after and before a number (compiled once)."""
-    if _LATIN.match(word):
-        return (
-            re.compile(rf"\s*(?:people\s+|persons\s+)?{word}\b"),
-            re.compile(rf"\b{word}\s+(?:at\s+least\s+)?$"),
-        )
-    return re.compile(rf"\s*(?:\u4eba|\u540d)?\s*{word}"), None
+def _measure_patterns(
+    words: tuple[str, ...],
+) -> tuple[re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]:
+    """One pattern for any of the words after a number, one for any English
+    one before it, and the Chinese ones it may end with (compiled once)."""
+    latin = [w for w in words if _LATIN.match(w)]
+    han = tuple(w for w in words if not _LATIN.match(w))
+    after = []
+    if latin:
+        after.append(rf"\s*(?:people\s+|persons\s+)?(?:{'|'.join(latin)})\b")
+    if han:
+        after.append(rf"\s*(?:\u4eba|\u540d)?\s*(?:{'|'.join(han)})")
+    before = (
+        re.compile(rf"\b(?:{'|'.join(latin)})\s+(?:at\s+least\s+)?$") if latin else None
+    )
+    return re.compile("|".join(f"(?:{a})" for a in after)), before, han
 
 
 def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Finding]:

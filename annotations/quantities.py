@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DATE = "date"
 MONEY = "money"
@@ -156,8 +157,16 @@ class Quantity:
     @property
     def year(self) -> int | None:
         """The year a date names, if it names one."""
-        match = re.search(r"(?:1[89]|20)\d{2}", self.text)
-        return int(match.group()) if match and self.kind == DATE else None
+        return _year_in(self.text) if self.kind == DATE else None
+
+
+_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+
+
+@lru_cache(maxsize=4096)
+def _year_in(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group()) if match else None
 
 
 def extract(text: str) -> list[Quantity]:

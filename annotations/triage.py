@@ -148,7 +148,7 @@ class Score:
 class _Cue:
     """One cue's words, split for speed: a big regex alternation costs about
     a millisecond a sentence, set lookups and substring searches a few
-    microseconds."""
+    microseconds (``_earliest_cues`` reads them for all cues at once)."""
 
     reason: str
     weight: float
@@ -158,25 +158,6 @@ class _Cue:
     # The Chinese words by first character: only those whose first character
     # the sentence holds are looked for.
     han_by_first: dict[str, tuple[str, ...]]
-
-    def find(self, lowered: str, tokens: set[str], chars: set[str]) -> str | None:
-        """The cue's earliest word in the sentence, or None."""
-        found = [
-            (lowered.find(w), w)
-            for ch in chars.intersection(self.han_by_first)
-            for w in self.han_by_first[ch]
-            if w in lowered
-        ]
-        found += [
-            (m.start(), w)
-            for w in self.phrases
-            if w in lowered
-            for m in [_whole(w).search(lowered)]
-            if m
-        ]
-        for word in self.words & tokens:
-            found.append((_whole(word).search(lowered).start(), word))
-        return min(found)[1] if found else None
 
 
 @cache
@@ -201,6 +182,42 @@ def _cue(reason: str, weight: float, words: tuple[str, ...]) -> _Cue:
 
 _TOKEN = re.compile(r"[a-z0-9']+")
 _CUE_MATCHERS = [_cue(*cue) for cue in _CUES]
+# Every cue's words in one index (cue number, word), so a sentence is read
+# once for all cues rather than once a cue.
+_BY_FIRST: dict[str, list[tuple[int, str]]] = {}
+_BY_TOKEN: dict[str, list[int]] = {}
+_PHRASES: list[tuple[int, str]] = []
+for _i, _matcher in enumerate(_CUE_MATCHERS):
+    for _first, _words in _matcher.han_by_first.items():
+        _BY_FIRST.setdefault(_first, []).extend((_i, w) for w in _words)
+    for _word in _matcher.words:
+        _BY_TOKEN.setdefault(_word, []).append(_i)
+    _PHRASES.extend((_i, w) for w in _matcher.phrases)
+
+
+def _earliest_cues(lowered: str) -> dict[int, tuple[int, str]]:
+    """For each cue found in the sentence, its earliest (offset, word); the
+    same as each cue's ``find``."""
+    found: dict[int, tuple[int, str]] = {}
+
+    def keep(i: int, at: int, word: str) -> None:
+        if i not in found or (at, word) < found[i]:
+            found[i] = (at, word)
+
+    for ch in set(lowered).intersection(_BY_FIRST):
+        for i, word in _BY_FIRST[ch]:
+            if word in lowered:
+                keep(i, lowered.find(word), word)
+    for token in set(_TOKEN.findall(lowered)).intersection(_BY_TOKEN):
+        at = _whole(token).search(lowered).start()
+        for i in _BY_TOKEN[token]:
+            keep(i, at, token)
+    for i, phrase in _PHRASES:
+        if phrase in lowered:
+            match = _whole(phrase).search(lowered)
+            if match:
+                keep(i, match.start(), phrase)
+    return found
 
 
 def score(
@@ -240,13 +257,11 @@ def score(
     if named:
         add("name", 0.1, named[0])
     lowered = text.lower()
-    tokens = set(_TOKEN.findall(lowered))
-    chars = set(lowered)
     hits = {}
-    for cue in _CUE_MATCHERS:
-        hit = cue.find(lowered, tokens, chars)
-        if hit:
-            hits[cue.reason] = (cue.weight, hit)
+    earliest = _earliest_cues(lowered)
+    for i, cue in enumerate(_CUE_MATCHERS):
+        if i in earliest:
+            hits[cue.reason] = (cue.weight, earliest[i][1])
     if "discourse" in hits and not hits.keys() & _OPINIONATED:
         del hits["discourse"]
     for reason, (weight, evidence) in hits.items():
