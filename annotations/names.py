@@ -671,6 +671,10 @@ def _link_short_latin(text: str) -> list[NameGroup]:
     fulls: dict[str, list[Mention]] = defaultdict(list)
     alone: dict[str, list[Mention]] = defaultdict(list)
     for run in _RUN.finditer(text):
+        if " " not in run.group():  # one word, most runs: no need to split
+            if run.group() not in _LEADING:
+                alone[run.group()].append(Mention(run.group(), *run.span()))
+            continue
         words = list(_RUN_WORD.finditer(run.group()))
         while words and words[0].group() in _LEADING:
             words.pop(0)

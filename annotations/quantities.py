@@ -130,6 +130,24 @@ _NEEDS = {
     DATE: re.compile("[\\d\u6708]"),  # 月
     NUMBER: re.compile(f"[\\d{_CN_DIGITS}{_CN_UNITS}]"),
 }
+# Strings every match of a kind of words holds (in lower case; with the
+# letters that match others when case is ignored, ſ K İ ı, the pattern runs).
+_ODD_CASES = ("\u017f", "\u212a", "\u0130", "\u0131")
+# fmt: off
+_NEEDLES = {
+    VAGUE: (
+        "half", "third", "quarter", "fifth", "dozen", "score", "hundred",
+        "thousand", "million", "billion", "handful", "majorit", "minorit",
+        "\u534a", "\u5927", "\u6570", "\u51e0", "\u4e0a", *_ODD_CASES,
+    ),  # 半 大 数 几 上
+    RELATIVE: (
+        "today", "yesterday", "tomorrow", "tonight", "this ", "last ", "next ",
+        "past ", "day", "recently", "\u4eca", "\u6628", "\u660e", "\u53bb",
+        "\u524d", "\u8fd1", "\u65e5", "\u672c", "\u4e0a", "\u4e0b",
+        "\u661f", "\u5468", *_ODD_CASES,
+    ),  # 今 昨 明 去 前 近 日 本 上 下 星 周
+}
+# fmt: on
 # Words that hold no digit but are quantities all the same.
 _WORDY = (VAGUE, RELATIVE)
 
@@ -177,10 +195,14 @@ def extract(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     taken = [False] * len(text)
     probe = text.translate(FULLWIDTH_DIGITS)  # same length, so offsets hold
+    lowered = probe.lower()
     for kind, pattern in _PATTERNS:
         needed = _NEEDS.get(kind)
         if needed is not None and needed.search(probe) is None:
             continue  # none of the characters every match of this kind holds
+        needles = _NEEDLES.get(kind)
+        if needles is not None and not any(n in lowered for n in needles):
+            continue  # none of the strings every match of this kind holds
         for match in pattern.finditer(probe):
             start, end = _trim(probe, match.start(), match.end())
             if end <= start or any(taken[start:end]):
