@@ -852,6 +852,10 @@ def _cut_han(sentence: str):
 
 
 _MIN_FLOAT = -3.14e100
+# The states that may follow a set of states: derived from the model alone
+# (like its tables, kept for the process), shared by all searches.
+_EXPECTED: dict[frozenset, frozenset] = {}
+_MAX_EXPECTED = 50_000
 _MIN_INF = float("-inf")
 
 
@@ -879,7 +883,7 @@ def _viterbi(obs: str) -> list[tuple[str, str]]:
         for y in states.get(obs[0], all_states)
     }
     paths = [dict.fromkeys(v, "")]
-    expect_cache: dict[frozenset, frozenset] = {}
+    expect_cache = _EXPECTED
     for t in range(1, len(obs)):
         char = obs[t]
         prev = [x for x in v if trans_p[x]]
@@ -887,7 +891,8 @@ def _viterbi(obs: str) -> list[tuple[str, str]]:
         expected = expect_cache.get(key)
         if expected is None:
             expected = frozenset().union(*(follows[x] for x in prev))
-            expect_cache[key] = expected
+            if len(expect_cache) < _MAX_EXPECTED:
+                expect_cache[key] = expected
         current = expected.intersection(states.get(char, all_states))
         if not current:
             current = expected or all_states
@@ -903,12 +908,14 @@ def _viterbi(obs: str) -> list[tuple[str, str]]:
                 if held is None or score > held or (score == held and x > path[y]):
                     scores[y] = score
                     path[y] = x
-        for y in current:
-            if scores.get(y, _MIN_INF) == _MIN_INF:
-                # No real way in: jieba's comparison of minus infinities.
-                scores[y], path[y] = max(
-                    (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x) for x in prev
-                )
+        if len(scores) != len(current) or _MIN_INF in scores.values():
+            for y in current:
+                if scores.get(y, _MIN_INF) == _MIN_INF:
+                    # No real way in: jieba's comparison of minus infinities.
+                    scores[y], path[y] = max(
+                        (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x)
+                        for x in prev
+                    )
         v = scores
         paths.append(path)
     _prob, state = max((p, y) for y, p in v.items())
