@@ -761,6 +761,7 @@ def _tagger():
     such a run, and an article repeats its names.
     """
     import logging
+    from math import log
 
     import jieba
     import jieba.posseg
@@ -788,10 +789,36 @@ def _tagger():
             for ch in buf:
                 yield ch, tags.get(ch, "x")
 
+    freq, logtotal = tokenizer.FREQ, log(tokenizer.total)
+    weights: dict[str, float] = {}
+
+    def weight(word: str) -> float:
+        # jieba's log(FREQ or 1) - log(total), computed once a word.
+        found = weights.get(word)
+        if found is None:
+            if len(weights) > _MAX_WEIGHTS:
+                weights.clear()
+            found = weights[word] = log(freq.get(word) or 1) - logtotal
+        return found
+
+    def calc(block: str) -> dict:
+        # jieba's calc, the same sums; a position with one choice needs no max.
+        dag = tokenizer.get_DAG(block)
+        route = {len(block): (0, 0)}
+        for idx in range(len(block) - 1, -1, -1):
+            ends = dag[idx]
+            if len(ends) == 1:
+                x = ends[0]
+                route[idx] = (weight(block[idx : x + 1]) + route[x + 1][0], x)
+            else:
+                route[idx] = max(
+                    (weight(block[idx : x + 1]) + route[x + 1][0], x) for x in ends
+                )
+        return route
+
     def cut(block: str):
         # jieba.posseg's __cut_DAG, step for step.
-        route: dict = {}
-        tokenizer.calc(block, tokenizer.get_DAG(block), route)
+        route = calc(block)
         x, buf, n = 0, "", len(block)
         while x < n:
             y = route[x][1] + 1
@@ -852,6 +879,7 @@ def _cut_han(sentence: str):
 
 
 _MIN_FLOAT = -3.14e100
+_MAX_WEIGHTS = 100_000  # words whose dictionary weight is kept
 # The states that may follow a set of states: derived from the model alone
 # (like its tables, kept for the process), shared by all searches.
 _EXPECTED: dict[frozenset, frozenset] = {}
@@ -913,8 +941,7 @@ def _viterbi(obs: str) -> list[tuple[str, str]]:
                 if scores.get(y, _MIN_INF) == _MIN_INF:
                     # No real way in: jieba's comparison of minus infinities.
                     scores[y], path[y] = max(
-                        (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x)
-                        for x in prev
+                        (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x) for x in prev
                     )
         v = scores
         paths.append(path)
