@@ -229,6 +229,10 @@ def _events(pieces: list[Piece], published: datetime.date | None) -> list[Findin
     facts: dict[tuple[str, str], list[tuple[str, Place]]] = defaultdict(list)
     subjects: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
     for piece in pieces:
+        if not piece.figures and (
+            published is None or _RELATIVE_YEAR.search(piece.text) is None
+        ):
+            continue  # nothing to date or count an event by
         for offset, clause in _clauses(piece.text):
             lowered = clause.lower()
             # One search for any event word first: most clauses have none.
@@ -583,6 +587,8 @@ def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Fin
     """Past events dated after publication; goals whose deadline had passed."""
     findings = []
     for piece in pieces:
+        if all(q.year is None for q in piece.figures):
+            continue  # no year to be impossible
         for offset, clause in _clauses(piece.text):
             end = offset + len(clause)
             lowered = clause.lower()
