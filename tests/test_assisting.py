@@ -363,3 +363,14 @@ def test_the_new_hints_have_translated_labels():
     with translation.override("zh-hans"):
         assert str(assisting.VARIANT_LABELS[names.SHORT]).startswith("单独使用的姓或名")
         assert str(assisting.CHECK_LABELS[consistency.DURATION]).startswith("标题")
+
+
+def test_a_chinese_surname_alone_counts_as_a_person_for_triage():
+    # 黄仁勋创立了英伟达。黄说，公司的收入很好。
+    text = "黄仁勋创立了英伟达\u3002黄说\uff0c公司的收入很好\u3002"
+    units = [
+        assisting.Unit(1, 0, 10, text[0:10], Kind.CLAIM),
+        assisting.Unit(2, 10, len(text), text[10:], Kind.CLAIM),
+    ]
+    _hints, worth = assisting.assess(text, units)[2]
+    assert "+person 黄" in worth.reasons
