@@ -21,6 +21,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
+# Runs (and names) whose reading is kept per process: a few MB at most.
+_CACHED_RUNS = 5_000
 
 # Common Chinese surnames (the 100 most frequent, plus two-character ones).
 _SURNAMES = set(
@@ -242,7 +244,7 @@ def clear_caches() -> None:
         _tagger().unknown.cache_clear()
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=_CACHED_RUNS)
 def tag_block(block: str) -> tuple[tuple[str, str], ...]:
     """jieba's words and tags for one run (cached: boilerplate, quotes and
     re-imported versions repeat runs)."""
@@ -726,7 +728,7 @@ def pinyin_of(name: str) -> list[str]:
     return list(_pinyin(name))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=_CACHED_RUNS)
 def _pinyin(name: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
@@ -776,7 +778,7 @@ def _tagger():
     tokenizer.check_initialized()
     tags = pos.word_tag_tab
 
-    @lru_cache(maxsize=20_000)
+    @lru_cache(maxsize=_CACHED_RUNS)
     def unknown(run: str) -> tuple[tuple[str, str], ...]:
         return tuple(_cut_detail(run))
 
