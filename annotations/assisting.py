@@ -45,6 +45,23 @@ CONTRADICTION = "contradiction"
 CHECKED_BEFORE = "checked_before"
 
 
+# What the pages say for the hints added here since their templates were
+# written (the stored message is English, for the API): a short form linked
+# to its full name, a heading's period the body gives otherwise.
+VARIANT_LABELS = {
+    names.SHORT: gettext_lazy(
+        "A surname or given name used alone, linked to the one full name "
+        "in the article."
+    ),
+}
+CHECK_LABELS = {
+    consistency.DURATION: gettext_lazy(
+        "The heading gives a period that the body never states, and the body "
+        "gives another:"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Unit:
     pk: int
@@ -216,6 +233,8 @@ def _name_hints(group: names.NameGroup, unit_at):
         minority = [f for f, _m in found if f is not majority]
         if group.suspicious and not minority:
             continue
+        if group.kind == names.SHORT and all(f is group.forms[0] for f, _m in found):
+            continue  # the link is shown where the short form stands
         here = {(m.start, m.end) for _f, m in found}
         hint = {
             "type": NAME_VARIANT,
@@ -246,6 +265,12 @@ def _name_hints(group: names.NameGroup, unit_at):
 def _name_message(group: names.NameGroup, minority: list, counts: str) -> str:
     if group.kind == names.SCRIPT:
         return f"The same person in two scripts: {counts}."
+    if group.kind == names.SHORT:
+        full, short = group.forms[0].text, group.forms[1].text
+        return (
+            f"\u201c{short}\u201d alone is {full}, the only person of that name "
+            f"in the article: {counts}."
+        )
     if group.kind == names.ORDER:
         return f"The same name in another order: {counts}."
     if group.kind == names.HOMOPHONE and minority and group.suspicious:

@@ -30,6 +30,7 @@ REPEATED = "repeated"  # near-identical sentences, other figures
 AFTER_PUBLICATION = "after_publication"
 OUT_OF_ORDER = "out_of_order"  # one entry of a dated list breaks its order
 PAST_GOAL = "past_goal"
+DURATION = "duration"  # a heading's period the body gives otherwise
 
 # Events an article should date once. Curated: each word names one event, so
 # two different years for it are a contradiction, not a series.
@@ -46,6 +47,7 @@ _EVENTS = {
     "convicted": ("判有罪", "定罪", "convicted"),
     "elected": ("当选", "was elected"),
 }
+_ALL_EVENT_WORDS = tuple(w for words in _EVENTS.values() for w in words)
 # Measures whose figure a sentence should not state twice differently.
 _MEASURES = {
     "deaths": ("死亡", "遇难", "丧生", "罹难", "死", "dead", "killed", "killing",
@@ -133,6 +135,7 @@ def check(pieces: list[Piece], published: datetime.date | None = None) -> list[F
     if published is not None:
         findings += _impossible_years(pieces, published)
     findings += _out_of_order(pieces)
+    findings += _durations(pieces)
     return findings
 
 
@@ -226,8 +229,15 @@ def _events(pieces: list[Piece], published: datetime.date | None) -> list[Findin
     facts: dict[tuple[str, str], list[tuple[str, Place]]] = defaultdict(list)
     subjects: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
     for piece in pieces:
+        if not piece.figures and (
+            published is None or _RELATIVE_YEAR.search(piece.text) is None
+        ):
+            continue  # nothing to date or count an event by
         for offset, clause in _clauses(piece.text):
             lowered = clause.lower()
+            # One search for any event word first: most clauses have none.
+            if not _words_in(_ALL_EVENT_WORDS, clause, lowered):
+                continue
             event = next(
                 (
                     e
@@ -546,23 +556,39 @@ def _the_one_out(run: list[tuple[int, Place]]) -> int | None:
 
 def _near_word(words: tuple[str, ...], after: str, before: str) -> bool:
     """A measure word right after the number (33 dead, 64人死亡) or before it."""
-    for word in words:
-        if _LATIN.match(word):
-            if re.match(rf"\s*(?:people\s+|persons\s+)?{word}\b", after) or re.search(
-                rf"\b{word}\s+(?:at\s+least\s+)?$", before
-            ):
-                return True
-        elif re.match(rf"\s*(?:\u4eba|\u540d)?\s*{word}", after) or before.endswith(
-            word
-        ):
-            return True
-    return False
+    following, preceding, endings = _measure_patterns(words)
+    return bool(
+        following.match(after)
+        or (preceding is not None and preceding.search(before))
+        or before.endswith(endings)
+    )
+
+
+@cache
+def _measure_patterns(
+    words: tuple[str, ...],
+) -> tuple[re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]:
+    """One pattern for any of the words after a number, one for any English
+    one before it, and the Chinese ones it may end with (compiled once)."""
+    latin = [w for w in words if _LATIN.match(w)]
+    han = tuple(w for w in words if not _LATIN.match(w))
+    after = []
+    if latin:
+        after.append(rf"\s*(?:people\s+|persons\s+)?(?:{'|'.join(latin)})\b")
+    if han:
+        after.append(rf"\s*(?:\u4eba|\u540d)?\s*(?:{'|'.join(han)})")
+    before = (
+        re.compile(rf"\b(?:{'|'.join(latin)})\s+(?:at\s+least\s+)?$") if latin else None
+    )
+    return re.compile("|".join(f"(?:{a})" for a in after)), before, han
 
 
 def _impossible_years(pieces: list[Piece], published: datetime.date) -> list[Finding]:
     """Past events dated after publication; goals whose deadline had passed."""
     findings = []
     for piece in pieces:
+        if all(q.year is None for q in piece.figures):
+            continue  # no year to be impossible
         for offset, clause in _clauses(piece.text):
             end = offset + len(clause)
             lowered = clause.lower()
@@ -625,3 +651,96 @@ def _goal_words(lowered: str, clause: str) -> bool:
             lowered,
         )
     )
+
+
+# A period of time: 一年, 两个月, 三周, 10天, 6小时; for two years, by 3 months.
+# fmt: off
+_CN_NUMERALS = "\u4e00\u4e8c\u4e24\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341"
+_ZH_PERIOD = re.compile(
+    rf"(?<![\d.{_CN_NUMERALS}\u767e\u5343])(\d{{1,3}}|[{_CN_NUMERALS}]{{1,3}})"
+    r"(\u5e74|\u4e2a\u6708|\u4e2a?\u661f\u671f|\u5468|\u5929|\u4e2a?\u5c0f\u65f6|\u5206\u949f)"
+)  # 年 个月 (个)星期 周 天 (个)小时 分钟
+_ZH_UNITS = {
+    "\u5e74": "year", "\u4e2a\u6708": "month", "\u661f\u671f": "week",
+    "\u4e2a\u661f\u671f": "week", "\u5468": "week", "\u5929": "day",
+    "\u5c0f\u65f6": "hour", "\u4e2a\u5c0f\u65f6": "hour", "\u5206\u949f": "minute",
+}
+_EN_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12,
+}
+# fmt: on
+_EN_PERIOD = re.compile(
+    r"\b(?:for|by|of)\s+(\d{1,3}|a|an|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|twelve)\s+(year|month|week|day|hour|minute)s?\b(?!-)",
+    re.IGNORECASE,
+)
+# After a Chinese period, what leaves it the length of an act (推了两年, 保外就医
+# 一年。) rather than part of a noun (8年徒刑), a time reference (两年后, 三年前)
+# or a rough figure (一年多).
+_ZH_PERIOD_END = re.compile(r"(?:$|[^\u4e00-\u9fa5]|\u4e86|\u4e4b\u4e45)")
+
+
+@dataclass(frozen=True)
+class _Period:
+    value: int
+    unit: str
+    place: Place
+
+
+def _periods(piece: Piece, strict: bool) -> list[_Period]:
+    """The periods a piece states; ``strict``: only the length of an act
+    (not 8年徒刑, 两年后, 一年多), never a year or a date."""
+    found = []
+    text = piece.text
+    for match in _ZH_PERIOD.finditer(text):
+        digits, unit = match.group(1), match.group(2)
+        if strict and not _ZH_PERIOD_END.match(text, match.end()):
+            continue
+        value = int(digits) if digits.isdigit() else chinese_number(digits)
+        if value:
+            found.append(_Period(value, _ZH_UNITS[unit], _place(piece, *match.span())))
+    for match in _EN_PERIOD.finditer(text):
+        number = match.group(1).lower()
+        value = int(number) if number.isdigit() else _EN_NUMBERS[number]
+        start = match.start(1)
+        found.append(
+            _Period(value, match.group(2).lower(), _place(piece, start, match.end()))
+        )
+    return found
+
+
+def _durations(pieces: list[Piece]) -> list[Finding]:
+    """A heading's period (保外就医一年) the body never repeats, where the
+    body gives the one period of that kind for an act another length
+    (推了两年): one of the two is wrong."""
+    headings = [p for p in pieces if p.kind == "heading"]
+    body = [p for p in pieces if p.kind in ("claim", "opinion")]
+    if not headings or not body:
+        return []
+    stated = {(d.value, d.unit) for p in body for d in _periods(p, strict=False)}
+    acts: dict[str, list[_Period]] = defaultdict(list)
+    for piece in body:
+        for period in _periods(piece, strict=True):
+            acts[period.unit].append(period)
+    findings = []
+    for heading in headings:
+        for period in _periods(heading, strict=True):
+            if (period.value, period.unit) in stated:
+                continue
+            others = acts.get(period.unit, [])
+            if len({o.value for o in others}) != 1 or len(others) != 1:
+                continue  # none, or several: no single counterpart
+            (other,) = others
+            findings.append(
+                Finding(
+                    DURATION,
+                    f"The heading gives {period.place.text} ({period.value} "
+                    f"{period.unit}{'s' if period.value > 1 else ''}), which the "
+                    f"body never states; the body gives {other.place.text} "
+                    f"({other.value} {other.unit}{'s' if other.value > 1 else ''}) "
+                    "instead: is one of them wrong?",
+                    (period.place, other.place),
+                )
+            )
+    return findings

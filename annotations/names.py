@@ -21,6 +21,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
+# Runs (and names) whose reading is kept per process: a few MB at most.
+_CACHED_RUNS = 5_000
 
 # Common Chinese surnames (the 100 most frequent, plus two-character ones).
 _SURNAMES = set(
@@ -60,6 +62,7 @@ SPELLING = "spelling"  # Latin: letters apart
 ORDER = "order"  # Latin: the same words in another order
 SCRIPT = "script"  # Chinese and Latin forms of one name
 LOOKALIKE = "lookalike"  # Chinese: one character changed, another sound
+SHORT = "short"  # a surname or given name alone, linked to the one full name
 # Kinds where two forms cannot both be right (the others may be two people, or
 # one person in two scripts).
 ERRORS = (MISSPELLING, SPELLING, LOOKALIKE)
@@ -123,16 +126,24 @@ def read(text: str) -> tuple[list[NameGroup], list[Mention]]:
     analyses the same article text again. Callers must not change the result.
     """
     simplified = to_simplified(text)  # same length: offsets hold
-    chinese, tagged_names = _chinese_mentions(simplified, text)
+    words = _name_words(simplified)
+    chinese, tagged_names = _chinese_mentions(words, text)
     lookalikes = _add_variants(chinese, simplified, text, tagged_names)
     latin = _latin_mentions(text)
     groups = _group_chinese(chinese) + _group_latin(latin) + lookalikes
     groups += _group_surnames(text, latin, groups)
     groups += _link_scripts(chinese, latin)
     groups = _outermost(groups)
+    shorts = _link_short_chinese(words, chinese, text)
+    # A Chinese surname or given name alone is a person too (黄说).
     people = sorted(
-        (m for mentions in chinese.values() for m in mentions), key=lambda m: m.start
+        [
+            *(m for mentions in chinese.values() for m in mentions),
+            *(m for group in shorts for m in group.forms[1].mentions),
+        ],
+        key=lambda m: m.start,
     )
+    groups += shorts + _link_short_latin(text)
     return groups, people
 
 
@@ -156,17 +167,14 @@ def _outermost(groups: list[NameGroup]) -> list[NameGroup]:
 
 
 def _chinese_mentions(
-    simplified: str, original: str
+    words: list[tuple[int, str, str]], original: str
 ) -> tuple[dict[str, list[Mention]], set[int]]:
     """Person names (simplified form -> mentions) found by jieba, and the
     offsets where any token tagged as a name starts."""
     found: dict[str, list[Mention]] = defaultdict(list)
     name_starts: set[int] = set()
-    position = 0
-    for word, flag in _tagger()(simplified):
-        start = simplified.find(word, position)
-        position = start + len(word) if start >= 0 else position
-        if flag != "nr" or start < 0:
+    for start, word, flag in words:
+        if flag != "nr":
             continue
         name_starts.add(start)
         if not _looks_like_name(word):
@@ -175,6 +183,72 @@ def _chinese_mentions(
             Mention(original[start : start + len(word)], start, start + len(word))
         )
     return found, name_starts
+
+
+# jieba's own block split: it tags each such run on its own, so tagging the
+# runs one by one gives the same words as tagging the whole text.
+# Only the runs that hold a Chinese character are matched (English words
+# are no names for the tagger): the match starts where the run does.
+_BLOCK = re.compile("[a-zA-Z0-9+#&._]*[\u4e00-\u9fd5][\u4e00-\u9fd5a-zA-Z0-9+#&._]*")
+
+
+def tag(
+    text: str,
+    wanted: re.Pattern[str] | None = None,
+    done: re.Pattern[str] | None = None,
+) -> list[tuple[int, str, str]]:
+    """(offset, word, part of speech) for the words of ``text``'s Chinese runs.
+
+    Runs without a Chinese character are skipped: no name is found there.
+    ``wanted``: only runs holding one of its characters; ``done``: not those
+    holding one of its characters (tagged already).
+    """
+    words = []
+    for block in _BLOCK.finditer(text):
+        run = block.group()
+        if wanted is not None and wanted.search(run) is None:
+            continue
+        if done is not None and done.search(run) is not None:
+            continue
+        at = block.start()
+        for word, flag in tag_block(run):
+            words.append((at, word, flag))
+            at += len(word)
+    return words
+
+
+def _name_words(simplified: str) -> list[tuple[int, str, str]]:
+    """The tagged words of the runs where a name the checks use can be.
+
+    A name starts with a surname; a misspelt name or a given name alone
+    shares characters with a name found (a transliterated name is found by
+    its characters, not the tagger). Runs with none of these (most of a
+    text) are not tagged: the tagger costs more than everything else together.
+    """
+    if _HAN.search(simplified):
+        _tagger()  # loaded for any Chinese text, as before (warm-ups rely on it)
+    words = tag(simplified, _NAME_CHARS)
+    found = {w for _at, w, flag in words if flag == "nr" and _looks_like_name(w)}
+    more = set("".join(found)) - _NAME_CHAR_SET
+    if more:
+        wanted = re.compile(f"[{re.escape(''.join(sorted(more)))}]")
+        words = sorted(words + tag(simplified, wanted, _NAME_CHARS))
+    return words
+
+
+def clear_caches() -> None:
+    """Forget every cached reading (benches time a first reading)."""
+    read.cache_clear()
+    tag_block.cache_clear()
+    if _tagger.cache_info().currsize:
+        _tagger().unknown.cache_clear()
+
+
+@lru_cache(maxsize=_CACHED_RUNS)
+def tag_block(block: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and tags for one run (cached: boilerplate, quotes and
+    re-imported versions repeat runs)."""
+    return tuple(_tagger()(block))
 
 
 # Characters of transliterated foreign names (新华社 译音表, the commonest):
@@ -188,6 +262,10 @@ _TRANSLITERATION = set(
     "扬耶伊因尤约泽扎詹兹卓佐尔"
 )
 _TRANSLITERATED = re.compile(f"[{''.join(sorted(_TRANSLITERATION))}]{{4,8}}")
+# A run without one of these characters (or one of a found name's) holds no
+# name the checks use.
+_NAME_CHAR_SET = frozenset(_RARER_SURNAMES | {s[0] for s in _DOUBLE_SURNAMES})
+_NAME_CHARS = re.compile(f"[{''.join(sorted(_NAME_CHAR_SET))}]")
 
 
 def _add_variants(
@@ -216,23 +294,9 @@ def _add_variants(
     looks: dict[str, tuple[str, list[Mention]]] = {}
     for length in sorted({len(seed) for seed in seeds}, reverse=True):
         same_length = [seed for seed in seeds if len(seed) == length]
-        # Lookahead: overlapping candidates (and a name inside a longer run)
-        # count; (?!x) keeps the seed itself from shadowing its variants.
-        finder = re.compile(
-            "(?=("
-            + "|".join(
-                f"{re.escape(seed[:k])}(?!{re.escape(seed[k])})."
-                f"{re.escape(seed[k + 1 :])}"
-                for seed in same_length
-                for k in range(length)
-            )
-            + "))"
-        )
-        for match in finder.finditer(simplified):
-            candidate = match.group(1)
+        for start, candidate in _one_off_windows(simplified, same_length):
             if candidate in seeds or not all(_HAN.match(ch) for ch in candidate):
                 continue
-            start = match.start(1)
             end = start + len(candidate)
             mention = Mention(original[start:end], start, end)
             seed = next(seed for seed in same_length if _one_off(seed, candidate))
@@ -258,6 +322,29 @@ def _add_variants(
 
 
 _MAX_SEEDS = 400  # past this many names the pattern costs more than it finds
+
+
+def _one_off_windows(text: str, seeds: list[str]):
+    """(offset, window) for each window of ``text`` one character off one of
+    ``seeds`` (all of one length), overlapping ones and the seeds' own
+    lookalikes inside longer runs included.
+
+    A window one character off a seed starts with the seed's first character
+    or has its second one next: only those places are compared, each by
+    looking its masked forms up in a set (no pattern of every seed).
+    """
+    length = len(seeds[0])
+    masked = {seed[:k] + "\0" + seed[k + 1 :] for seed in seeds for k in range(length)}
+    firsts = "".join(sorted({seed[0] for seed in seeds}))
+    seconds = "".join(sorted({seed[1] for seed in seeds if length > 1}))
+    places = f"[{re.escape(firsts)}]" + (f"|.[{re.escape(seconds)}]" if seconds else "")
+    for match in re.finditer(f"(?=(?:{places}))", text):
+        start = match.start()
+        window = text[start : start + length]
+        if len(window) < length or "\n" in window:
+            continue
+        if any(window[:k] + "\0" + window[k + 1 :] in masked for k in range(length)):
+            yield start, window
 
 
 def _occurrences(word: str, simplified: str, original: str) -> list[Mention]:
@@ -348,12 +435,14 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,15}\b")
 def _group_surnames(
     text: str, latin: dict[str, list[Mention]], groups: list[NameGroup]
 ) -> list[NameGroup]:
-    """A name's single word written once one letter off (Fassett / Steve Fossett).
+    """A name's single word written once or twice one letter off (Fassett /
+    Steve Fossett, Hwang / Jensen Huang and Huang alone).
 
-    The usual word must stand inside a full name; the odd one once, never in
-    lower case elsewhere (so not an English word), with the same first letter
-    and length. Two first names (Mark Smith, Mary Jones) are two people, not
-    a misspelling. Mentions another group already holds are left to it.
+    The usual word must stand inside a full name; the odd one once (or twice
+    against four or more of the usual), never in lower case elsewhere (so
+    not an English word), with the same first letter and length. Two first
+    names (Mark Smith, Mary Jones) are two people, not a misspelling.
+    Mentions another group already holds are left to it.
     """
     from rapidfuzz.distance import Hamming
 
@@ -371,13 +460,16 @@ def _group_surnames(
     for word in usual:
         by_shape[(word[0], len(word))].append(word)
     for word, mentions in words.items():
-        if len(mentions) != 1:
+        # Once, or twice where the usual form is used twice as often.
+        shaped = by_shape.get((word[0], len(word)), ())
+        if len(mentions) > _MAX_ODD or not shaped:
             continue
-        mention = mentions[0]
-        if any(m[0] <= mention.start < m[1] for m in held):
+        if any(m[0] <= mention.start < m[1] for m in held for mention in mentions):
             continue
-        for other in by_shape.get((word[0], len(word)), ()):
+        for other in shaped:
             if word in given and other in given:
+                continue
+            if len(mentions) > 1 and len(words[other]) < 2 * len(mentions):
                 continue
             if Hamming.distance(word, other) == 1 and _lowercase_nowhere(word, text):
                 found.append(
@@ -389,6 +481,9 @@ def _group_surnames(
                 )
                 break
     return found
+
+
+_MAX_ODD = 2  # mentions of a respelt word against the usual one
 
 
 def _lowercase_nowhere(word: str, text: str) -> bool:
@@ -423,18 +518,224 @@ def _link_scripts(
     return groups
 
 
+# After a Chinese surname or given name alone, what makes it a person's (黄说,
+# 黄先生, 黄总裁表示): a speech verb or a title. 黄 is also a colour (黄色),
+# 王 a king: without one of these the character is left alone.
+# fmt: off
+_ZH_SPEECH = (
+    "说", "表示", "指出", "认为", "称", "强调", "透露", "介绍", "回应", "坦言",
+    "解释", "补充", "告诉", "提到", "写道", "问道", "答道", "承认", "否认", "宣布",
+    "呼吁", "警告", "回忆", "直言", "声称", "谈到", "发言", "回答", "说道",
+)
+_ZH_TITLES = (
+    "先生", "女士", "小姐", "太太", "夫人", "总裁", "总统", "主席", "教授", "博士",
+    "医生", "部长", "总理", "院长", "老师", "律师", "神父", "牧师", "经理",
+    "董事长", "首席执行官", "总经理", "局长", "市长", "省长", "书记", "议员",
+    "将军", "大使", "主任", "校长", "主教", "法官", "外长", "发言人", "创始人", "总",
+)
+# fmt: on
+_ZH_CONTEXT = tuple(sorted({*_ZH_SPEECH, *_ZH_TITLES}, key=len, reverse=True))
+_ZH_FAMILIAR = ("老", "小")  # 老黄, 小王
+
+
+def _link_short_chinese(
+    words: list[tuple[int, str, str]],
+    chinese: dict[str, list[Mention]],
+    original: str,
+) -> list[NameGroup]:
+    """A surname or given name alone (黄说, 仁勋表示) linked to the full name.
+
+    Only where one person in the article has that surname (or given name of
+    two characters or more; forms of one sound count as one person), and only
+    where a speech verb or title follows it, or 老/小 precedes it.
+    """
+    # 黄先生, 黄总: jieba's name for a surname and a title, not a full name.
+    full = {
+        name: mentions
+        for name, mentions in chinese.items()
+        if name[2 if name[:2] in _DOUBLE_SURNAMES else 1 :] not in _ZH_CONTEXT
+    }
+    held = [(m.start, m.end) for ms in full.values() for m in ms]
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # short -> sound -> name
+    for name, mentions in full.items():
+        cut = 2 if name[:2] in _DOUBLE_SURNAMES else 1
+        sound = " ".join(pinyin_of(name))
+        for short in {name[:cut], name[cut:] if len(name) - cut >= 2 else ""} - {""}:
+            usual = owners[short].get(sound)
+            if usual is None or len(mentions) > len(chinese[usual]):
+                owners[short][sound] = name
+    linked = {
+        short: next(iter(n.values())) for short, n in owners.items() if len(n) == 1
+    }
+    if not linked:
+        return []
+    found: dict[str, list[Mention]] = defaultdict(list)
+    for i, (start, word, _flag) in enumerate(words):
+        for short in _shorts_in(word, i, words, linked):
+            at = start + word.index(short)
+            if not _inside(held, at):
+                found[short].append(
+                    Mention(original[at : at + len(short)], at, at + len(short))
+                )
+    return [
+        NameGroup(
+            SHORT, short, [Form(linked[short], chinese[linked[short]]), Form(short, ms)]
+        )
+        for short, ms in found.items()
+    ]
+
+
+def _shorts_in(word: str, i: int, words: list, linked: dict[str, str]):
+    """The short name (surname or given name alone) token ``i`` stands for."""
+    if word in linked:
+        start = words[i][0]
+        # Neighbours only when they touch it (not across punctuation).
+        after = _next_to(words, i + 1, start + len(word))
+        before = (
+            words[i - 1][1]
+            if i and words[i - 1][0] + len(words[i - 1][1]) == start
+            else ""
+        )
+        if after.startswith(_ZH_CONTEXT) or before in _ZH_FAMILIAR:
+            yield word
+        return
+    for cut in (1, 2):
+        if word[:cut] in linked and word[cut:] in _ZH_CONTEXT:
+            yield word[:cut]  # jieba's one token for 黄先生, 黄总
+            return
+    if word[:1] in _ZH_FAMILIAR and word[1:] in linked:
+        yield word[1:]  # 老黄
+
+
+def _next_to(words: list, i: int, at: int) -> str:
+    """Word ``i`` if it starts at ``at``, else nothing."""
+    return words[i][1] if i < len(words) and words[i][0] == at else ""
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(a <= at < b for a, b in spans)
+
+
+# Capitalised words a person's name is not made of, or that come before one
+# (titles, sentence openers).
+# fmt: off
+_LEADING = {
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "President", "Senator", "Sen",
+    "Governor", "Gov", "Minister", "Premier", "Chairman", "Chief", "General",
+    "Judge", "Pope", "King", "Queen", "Prince", "Princess", "Rev", "Father",
+    "Sister", "Secretary", "Ambassador", "Mayor", "Representative", "Rep",
+    "Deputy", "Vice", "Captain", "Colonel", "Lieutenant", "Sergeant", "Officer",
+    "Detective", "Justice", "Saint", "Lord", "Lady", "Sir", "Dame", "Coach",
+    "The", "A", "An", "But", "And", "Or", "In", "On", "At", "For", "With", "As",
+    "After", "Before", "When", "While", "If", "Then", "This", "That", "These",
+    "Those", "It", "He", "She", "They", "We", "His", "Her", "Their", "Our",
+    "Its", "Later", "Earlier", "Also", "However", "Meanwhile", "According",
+    "During", "Since", "From", "By", "To", "Of", "Under", "Over", "So", "Yet",
+    "Both", "Former", "Late", "Young", "Dear", "Today", "Yesterday",
+}
+_NOT_PERSON = {
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Tech", "University",
+    "College", "Hall", "Street", "Road", "River", "Lake", "Mountain", "County",
+    "City", "State", "States", "House", "Park", "Airport", "Bank", "Company",
+    "Group", "News", "Times", "Post", "Party", "Council", "Court", "Department",
+    "Ministry", "Agency", "Institute", "Center", "Centre", "Museum", "Station",
+    "Island", "Islands", "Sea", "Ocean", "Bay", "Valley", "Square", "Bridge",
+    "Tower", "Church", "School", "Association", "Union", "Republic", "Kingdom",
+    "Airlines", "Force", "Army", "Navy", "Space", "Administration", "Service",
+    "Committee", "Commission", "Foundation", "Office", "Press", "Daily",
+    "Journal", "Network", "Radio", "Television", "Hospital", "Games", "Cup",
+    "League", "Club", "Award", "Prize", "Day", "East", "West", "North", "South",
+    "New", "Old", "Great", "United", "National", "International", "American",
+    "Chinese", "British", "European", "Asian", "African", "World", "Global",
+    "Corporation", "Inc", "Ltd", "Corp", "Co", "Federal", "Central", "Grand",
+    "Northern", "Southern", "Eastern", "Western", "Saint", "Fort", "Mount",
+    "Port", "Lab", "Labs", "Research", "Science", "Sciences", "Health", "Media",
+    "Studio", "Studios", "Systems", "Technologies", "Motors", "Pictures",
+    "Records", "Entertainment", "Partners", "Capital", "Holdings", "Industries",
+    "Enterprises", "Energy", "Airways", "Express", "Telecom", "Software",
+}
+# fmt: on
+_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+_RUN = re.compile(rf"\b{_WORD}(?: {_WORD})*\b")
+_RUN_WORD = re.compile(_WORD)
+
+
+def _link_short_latin(text: str) -> list[NameGroup]:
+    """A surname or given name alone (Huang) linked to the full name (Jensen
+    Huang) when one person in the article has that surname or given name.
+
+    Full names are runs of two capitalised words after any title or sentence
+    opener (President, The); neither word is ever written in lower case in the
+    article, nor a word of places and bodies (Virginia Tech, New York).
+    """
+    fulls: dict[str, list[Mention]] = defaultdict(list)
+    alone: dict[str, list[Mention]] = defaultdict(list)
+    for run in _RUN.finditer(text):
+        if " " not in run.group():  # one word, most runs: no need to split
+            if run.group() not in _LEADING:
+                alone[run.group()].append(Mention(run.group(), *run.span()))
+            continue
+        words = list(_RUN_WORD.finditer(run.group()))
+        while words and words[0].group() in _LEADING:
+            words.pop(0)
+        if len(words) == 1:
+            w = words[0]
+            alone[w.group()].append(
+                Mention(w.group(), run.start() + w.start(), run.start() + w.end())
+            )
+        elif len(words) == 2:
+            start, end = run.start() + words[0].start(), run.start() + words[1].end()
+            fulls[text[start:end]].append(Mention(text[start:end], start, end))
+    if not fulls or not alone:
+        return []
+    lower = set(_LOWER_WORD.findall(text))
+    owners: dict[str, set[str]] = defaultdict(set)
+    for name in fulls:
+        parts = name.split(" ")
+        if all(_person_word(part, lower) for part in parts):
+            for part in parts:
+                owners[part].add(name)
+    groups = []
+    for word, mentions in alone.items():
+        if len(owners.get(word, ())) == 1:
+            (full,) = owners[word]
+            groups.append(
+                NameGroup(SHORT, word, [Form(full, fulls[full]), Form(word, mentions)])
+            )
+    return groups
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+
+
+def _person_word(word: str, lower: set[str]) -> bool:
+    """Not a word of places, bodies or titles, and never in lower case."""
+    return (
+        word not in _NOT_PERSON
+        and word not in _LEADING
+        and not any(piece in lower for piece in word.lower().split("-"))
+    )
+
+
 def _tokens(name: str) -> list[str]:
     return [token.lower() for token in re.split(r"[ -]", name)]
 
 
 def pinyin_of(name: str) -> list[str]:
     """Toneless pinyin syllables, reading the surname as a surname."""
+    return list(_pinyin(name))
+
+
+@lru_cache(maxsize=_CACHED_RUNS)
+def _pinyin(name: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     syllables = lazy_pinyin(name)
     if name[0] in _SURNAME_PINYIN:
         syllables[0] = _SURNAME_PINYIN[name[0]]
-    return syllables
+    return tuple(syllables)
 
 
 def to_simplified(text: str) -> str:
@@ -453,8 +754,16 @@ def _converter():
 
 @cache
 def _tagger():
-    """jieba's part-of-speech tagger, loaded once per process (about a second)."""
+    """jieba's part-of-speech tagger for one run, loaded once per process
+    (about a second).
+
+    jieba's own steps (dictionary route, then its hidden Markov model on
+    the runs of unknown single characters), with the model's result cached
+    per run of unknown characters: a name the dictionary lacks (阮文黎) is
+    such a run, and an article repeats its names.
+    """
     import logging
+    from math import log
 
     import jieba
     import jieba.posseg
@@ -463,4 +772,184 @@ def _tagger():
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     jieba.dt.tmp_dir = str(CACHE_DIR)
     jieba.dt.cache_file = str(CACHE_DIR / "jieba.cache")
-    return lambda text: ((pair.word, pair.flag) for pair in jieba.posseg.cut(text))
+    pos = jieba.posseg.dt
+    pos.makesure_userdict_loaded()
+    tokenizer = pos.tokenizer
+    tokenizer.check_initialized()
+    tags = pos.word_tag_tab
+
+    @lru_cache(maxsize=_CACHED_RUNS)
+    def unknown(run: str) -> tuple[tuple[str, str], ...]:
+        return tuple(_cut_detail(run))
+
+    def flush(buf: str):
+        if len(buf) == 1:
+            yield buf, tags.get(buf, "x")
+        elif not tokenizer.FREQ.get(buf):
+            yield from unknown(buf)
+        else:
+            for ch in buf:
+                yield ch, tags.get(ch, "x")
+
+    freq, logtotal = tokenizer.FREQ, log(tokenizer.total)
+    weights: dict[str, float] = {}
+
+    def weight(word: str) -> float:
+        # jieba's log(FREQ or 1) - log(total), computed once a word.
+        found = weights.get(word)
+        if found is None:
+            if len(weights) > _MAX_WEIGHTS:
+                weights.clear()
+            found = weights[word] = log(freq.get(word) or 1) - logtotal
+        return found
+
+    def calc(block: str) -> dict:
+        # jieba's calc, the same sums; a position with one choice needs no max.
+        dag = tokenizer.get_DAG(block)
+        route = {len(block): (0, 0)}
+        for idx in range(len(block) - 1, -1, -1):
+            ends = dag[idx]
+            if len(ends) == 1:
+                x = ends[0]
+                route[idx] = (weight(block[idx : x + 1]) + route[x + 1][0], x)
+            else:
+                route[idx] = max(
+                    (weight(block[idx : x + 1]) + route[x + 1][0], x) for x in ends
+                )
+        return route
+
+    def cut(block: str):
+        # jieba.posseg's __cut_DAG, step for step.
+        route = calc(block)
+        x, buf, n = 0, "", len(block)
+        while x < n:
+            y = route[x][1] + 1
+            word = block[x:y]
+            if y - x == 1:
+                buf += word
+            else:
+                if buf:
+                    yield from flush(buf)
+                    buf = ""
+                yield word, tags.get(word, "x")
+            x = y
+        if buf:
+            yield from flush(buf)
+
+    cut.unknown = unknown
+    return cut
+
+
+# jieba.posseg's __cut_detail and __cut on a run of unknown characters, with
+# a faster Viterbi search of the same model giving the same path.
+_HAN_DETAIL = re.compile("([\u4e00-\u9fd5]+)")
+_SKIP_DETAIL = re.compile("([.0-9]+|[a-zA-Z0-9]+)")
+_NUM = re.compile("[.0-9]+")
+_ENG = re.compile("[a-zA-Z0-9]+")
+
+
+def _cut_detail(run: str):
+    for block in _HAN_DETAIL.split(run):
+        if _HAN_DETAIL.match(block):
+            yield from _cut_han(block)
+            continue
+        for piece in _SKIP_DETAIL.split(block):
+            if piece:
+                if _NUM.match(piece):
+                    yield piece, "m"
+                elif _ENG.match(piece):
+                    yield piece, "eng"
+                else:
+                    yield piece, "x"
+
+
+def _cut_han(sentence: str):
+    states = _viterbi(sentence)
+    begin = nexti = 0
+    for i, char in enumerate(sentence):
+        place, flag = states[i]
+        if place == "B":
+            begin = i
+        elif place == "E":
+            yield sentence[begin : i + 1], flag
+            nexti = i + 1
+        elif place == "S":
+            yield char, flag
+            nexti = i + 1
+    if nexti < len(sentence):
+        yield sentence[nexti:], states[nexti][1]
+
+
+_MIN_FLOAT = -3.14e100
+_MAX_WEIGHTS = 100_000  # words whose dictionary weight is kept
+# The states that may follow a set of states: derived from the model alone
+# (like its tables, kept for the process), shared by all searches.
+_EXPECTED: dict[frozenset, frozenset] = {}
+_MAX_EXPECTED = 50_000
+_MIN_INF = float("-inf")
+
+
+@cache
+def _model():
+    """jieba's tagging model, with each state's possible next states."""
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+
+    follows = {x: frozenset(ys) for x, ys in trans_P.items()}
+    return char_state_tab_P, start_P, trans_P, emit_P, follows
+
+
+def _viterbi(obs: str) -> list[tuple[str, str]]:
+    """jieba.posseg.viterbi's best path, found faster.
+
+    Each state is compared only with the earlier states that have a
+    transition to it (the others score minus infinity, so never win unless
+    all do, where jieba's own comparison is kept); ties go to the greater
+    state, as in jieba's ``max`` of (score, state) pairs.
+    """
+    states, start_p, trans_p, emit_p, follows = _model()
+    all_states = trans_p.keys()
+    v = {
+        y: start_p[y] + emit_p[y].get(obs[0], _MIN_FLOAT)
+        for y in states.get(obs[0], all_states)
+    }
+    paths = [dict.fromkeys(v, "")]
+    expect_cache = _EXPECTED
+    for t in range(1, len(obs)):
+        char = obs[t]
+        prev = [x for x in v if trans_p[x]]
+        key = frozenset(prev)
+        expected = expect_cache.get(key)
+        if expected is None:
+            expected = frozenset().union(*(follows[x] for x in prev))
+            if len(expect_cache) < _MAX_EXPECTED:
+                expect_cache[key] = expected
+        current = expected.intersection(states.get(char, all_states))
+        if not current:
+            current = expected or all_states
+        emits = {y: emit_p[y].get(char, _MIN_FLOAT) for y in current}
+        scores: dict = {}
+        path: dict = {}
+        # Only real transitions: C-speed set intersections, then the edges.
+        for x in prev:
+            vx, out = v[x], trans_p[x]
+            for y in follows[x] & current:
+                score = vx + out[y] + emits[y]
+                held = scores.get(y)
+                if held is None or score > held or (score == held and x > path[y]):
+                    scores[y] = score
+                    path[y] = x
+        if len(scores) != len(current) or _MIN_INF in scores.values():
+            for y in current:
+                if scores.get(y, _MIN_INF) == _MIN_INF:
+                    # No real way in: jieba's comparison of minus infinities.
+                    scores[y], path[y] = max(
+                        (v[x] + trans_p[x].get(y, _MIN_INF) + emits[y], x) for x in prev
+                    )
+        v = scores
+        paths.append(path)
+    _prob, state = max((p, y) for y, p in v.items())
+    route = [None] * len(obs)
+    for i in range(len(obs) - 1, -1, -1):
+        route[i] = state
+        state = paths[i][state]
+    return route

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DATE = "date"
 MONEY = "money"
@@ -118,6 +119,40 @@ _PATTERNS += [
         ),
     ),
 ]
+# A character every match of the kind holds (a digit, a currency sign or
+# word, 分 of 百分之, 月, a Chinese numeral): a sentence without one is not
+# scanned for that kind, which saves most of the time on ordinary sentences.
+_NEEDS = {
+    MONEY: re.compile(
+        "[\\d$\u20ac\u00a3\u00a5\uffe5\u5143\u91d1\u5e01\u9551]"
+    ),  # 元 金 币 镑
+    PERCENT: re.compile("[\\d\u5206]"),  # 分
+    DATE: re.compile("[\\d\u6708]"),  # 月
+    NUMBER: re.compile(f"[\\d{_CN_DIGITS}{_CN_UNITS}]"),
+}
+# Strings every match of a kind of words holds (in lower case; with the
+# letters that match others when case is ignored, ſ K İ ı, the pattern runs).
+_ODD_CASES = ("\u017f", "\u212a", "\u0130", "\u0131")
+# fmt: off
+_NEEDLES = {
+    VAGUE: (
+        "half", "third", "quarter", "fifth", "dozen", "score", "hundred",
+        "thousand", "million", "billion", "handful", "majorit", "minorit",
+        "\u534a", "\u5927", "\u6570", "\u51e0", "\u4e0a", *_ODD_CASES,
+    ),  # 半 大 数 几 上
+    RELATIVE: (
+        "today", "yesterday", "tomorrow", "tonight", "this ", "last ", "next ",
+        "past ", "day", "recently", "\u4eca", "\u6628", "\u660e", "\u53bb",
+        "\u524d", "\u8fd1", "\u65e5", "\u672c", "\u4e0a", "\u4e0b",
+        "\u661f", "\u5468", *_ODD_CASES,
+    ),  # 今 昨 明 去 前 近 日 本 上 下 星 周
+}
+# fmt: on
+# One pattern of plain strings each: scanned at C speed, a character set first.
+_NEEDLES = {
+    kind: re.compile("|".join(map(re.escape, needles)))
+    for kind, needles in _NEEDLES.items()
+}
 # Words that hold no digit but are quantities all the same.
 _WORDY = (VAGUE, RELATIVE)
 
@@ -131,6 +166,10 @@ _VERSION = re.compile(
 )
 
 
+_WORD_WINDOW = 48
+_NUMERALS = _CN_DIGITS + _CN_UNITS
+
+
 @dataclass(frozen=True)
 class Quantity:
     kind: str
@@ -141,8 +180,16 @@ class Quantity:
     @property
     def year(self) -> int | None:
         """The year a date names, if it names one."""
-        match = re.search(r"(?:1[89]|20)\d{2}", self.text)
-        return int(match.group()) if match and self.kind == DATE else None
+        return _year_in(self.text) if self.kind == DATE else None
+
+
+_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+
+
+@lru_cache(maxsize=4096)
+def _year_in(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group()) if match else None
 
 
 def extract(text: str) -> list[Quantity]:
@@ -153,17 +200,25 @@ def extract(text: str) -> list[Quantity]:
     found: list[Quantity] = []
     taken = [False] * len(text)
     probe = text.translate(FULLWIDTH_DIGITS)  # same length, so offsets hold
+    lowered = probe.lower()
     for kind, pattern in _PATTERNS:
+        needed = _NEEDS.get(kind)
+        if needed is not None and needed.search(probe) is None:
+            continue  # none of the characters every match of this kind holds
+        needles = _NEEDLES.get(kind)
+        if needles is not None and needles.search(lowered) is None:
+            continue  # none of the strings every match of this kind holds
         for match in pattern.finditer(probe):
             start, end = _trim(probe, match.start(), match.end())
             if end <= start or any(taken[start:end]):
                 continue
-            if kind == NUMBER and (
-                _IN_WORD.search(probe[:start]) or _VERSION.search(probe[:start])
-            ):
-                continue
+            if kind == NUMBER:
+                # The word just before (a window: a name is never this long).
+                before = probe[max(0, start - _WORD_WINDOW) : start]
+                if _IN_WORD.search(before) or _VERSION.search(before):
+                    continue
             if kind not in _WORDY and not any(
-                ch.isdigit() or ch in _CN_DIGITS + _CN_UNITS for ch in probe[start:end]
+                ch.isdigit() or ch in _NUMERALS for ch in probe[start:end]
             ):
                 continue  # a bare currency word such as 美元
             found.append(Quantity(kind, start, end, text[start:end]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from . import quantities
 
@@ -147,42 +148,76 @@ class Score:
 class _Cue:
     """One cue's words, split for speed: a big regex alternation costs about
     a millisecond a sentence, set lookups and substring searches a few
-    microseconds."""
+    microseconds (``_earliest_cues`` reads them for all cues at once)."""
 
     reason: str
     weight: float
     words: frozenset[str]  # single Latin words, matched whole
     phrases: tuple[str, ...]  # Latin phrases, matched whole
     han: tuple[str, ...]  # Chinese words, matched anywhere
+    # The Chinese words by first character: only those whose first character
+    # the sentence holds are looked for.
+    han_by_first: dict[str, tuple[str, ...]]
 
-    def find(self, lowered: str, tokens: set[str]) -> str | None:
-        """The cue's earliest word in the sentence, or None."""
-        found = [(lowered.find(w), w) for w in self.han if w in lowered]
-        found += [
-            (m.start(), w)
-            for w in self.phrases
-            if w in lowered
-            for m in [re.search(rf"\b{re.escape(w)}\b", lowered)]
-            if m
-        ]
-        for word in self.words & tokens:
-            found.append((re.search(rf"\b{re.escape(word)}\b", lowered).start(), word))
-        return min(found)[1] if found else None
+
+@cache
+def _whole(word: str) -> re.Pattern[str]:
+    """``word`` as a whole word (compiled once: the re module's own cache is
+    small and slower to consult)."""
+    return re.compile(rf"\b{re.escape(word)}\b")
 
 
 def _cue(reason: str, weight: float, words: tuple[str, ...]) -> _Cue:
     latin = [w for w in words if _LATIN_WORD.match(w)]
+    han = tuple(w for w in words if not _LATIN_WORD.match(w))
     return _Cue(
         reason,
         weight,
         frozenset(w for w in latin if _TOKEN.fullmatch(w)),
         tuple(w for w in latin if not _TOKEN.fullmatch(w)),
-        tuple(w for w in words if not _LATIN_WORD.match(w)),
+        han,
+        {f: tuple(w for w in han if w[0] == f) for f in {w[0] for w in han}},
     )
 
 
 _TOKEN = re.compile(r"[a-z0-9']+")
 _CUE_MATCHERS = [_cue(*cue) for cue in _CUES]
+# Every cue's words in one index (cue number, word), so a sentence is read
+# once for all cues rather than once a cue.
+_BY_FIRST: dict[str, list[tuple[int, str]]] = {}
+_BY_TOKEN: dict[str, list[int]] = {}
+_PHRASES: list[tuple[int, str]] = []
+for _i, _matcher in enumerate(_CUE_MATCHERS):
+    for _first, _words in _matcher.han_by_first.items():
+        _BY_FIRST.setdefault(_first, []).extend((_i, w) for w in _words)
+    for _word in _matcher.words:
+        _BY_TOKEN.setdefault(_word, []).append(_i)
+    _PHRASES.extend((_i, w) for w in _matcher.phrases)
+
+
+def _earliest_cues(lowered: str) -> dict[int, tuple[int, str]]:
+    """For each cue found in the sentence, its earliest (offset, word); the
+    same as each cue's ``find``."""
+    found: dict[int, tuple[int, str]] = {}
+
+    def keep(i: int, at: int, word: str) -> None:
+        if i not in found or (at, word) < found[i]:
+            found[i] = (at, word)
+
+    for ch in set(lowered).intersection(_BY_FIRST):
+        for i, word in _BY_FIRST[ch]:
+            if word in lowered:
+                keep(i, lowered.find(word), word)
+    for token in set(_TOKEN.findall(lowered)).intersection(_BY_TOKEN):
+        at = _whole(token).search(lowered).start()
+        for i in _BY_TOKEN[token]:
+            keep(i, at, token)
+    for i, phrase in _PHRASES:
+        if phrase in lowered:
+            match = _whole(phrase).search(lowered)
+            if match:
+                keep(i, match.start(), phrase)
+    return found
 
 
 def score(
@@ -222,12 +257,11 @@ def score(
     if named:
         add("name", 0.1, named[0])
     lowered = text.lower()
-    tokens = set(_TOKEN.findall(lowered))
     hits = {}
-    for cue in _CUE_MATCHERS:
-        hit = cue.find(lowered, tokens)
-        if hit:
-            hits[cue.reason] = (cue.weight, hit)
+    earliest = _earliest_cues(lowered)
+    for i, cue in enumerate(_CUE_MATCHERS):
+        if i in earliest:
+            hits[cue.reason] = (cue.weight, earliest[i][1])
     if "discourse" in hits and not hits.keys() & _OPINIONATED:
         del hits["discourse"]
     for reason, (weight, evidence) in hits.items():

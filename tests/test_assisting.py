@@ -337,3 +337,40 @@ def test_page_furniture_gets_no_worth_no_hints_and_stays_out_of_triage():
         assert (furniture.worth, furniture.hints) == (0.0, [])
         assert furniture.worth_reasons == [f"\u2212{furniture.kind}"]
     assert [c.pk for c in queries.triage_claims(article)] == [units[3].pk]
+
+
+def test_a_surname_alone_is_shown_linked_where_it_stands_with_the_full_name():
+    text = "Jensen Huang founded Nvidia.\nHuang said sales grew.\nSales fell."
+    units = [
+        assisting.Unit(1, 0, 28, text[0:28], Kind.CLAIM),
+        assisting.Unit(2, 29, 51, text[29:51], Kind.CLAIM),
+        assisting.Unit(3, 52, 63, text[52:63], Kind.CLAIM),
+    ]
+    hints = assisting.hints_for(text, units)
+    assert [h for h in hints[1] if h["type"] == assisting.NAME_VARIANT] == []
+    (hint,) = [h for h in hints[2] if h["type"] == assisting.NAME_VARIANT]
+    assert hint["variant"] == "short"
+    assert hint["spans"] == [{"start": 29, "end": 34, "text": "Huang"}]
+    assert hint["elsewhere"] == [{"start": 0, "end": 12, "text": "Jensen Huang"}]
+    assert "Jensen Huang" in hint["message"] and "suggested_verdict" not in hint
+
+
+def test_the_new_hints_have_translated_labels():
+    from django.utils import translation
+
+    from annotations import consistency, names
+
+    with translation.override("zh-hans"):
+        assert str(assisting.VARIANT_LABELS[names.SHORT]).startswith("单独使用的姓或名")
+        assert str(assisting.CHECK_LABELS[consistency.DURATION]).startswith("标题")
+
+
+def test_a_chinese_surname_alone_counts_as_a_person_for_triage():
+    # 黄仁勋创立了英伟达。黄说，公司的收入很好。
+    text = "黄仁勋创立了英伟达\u3002黄说\uff0c公司的收入很好\u3002"
+    units = [
+        assisting.Unit(1, 0, 10, text[0:10], Kind.CLAIM),
+        assisting.Unit(2, 10, len(text), text[10:], Kind.CLAIM),
+    ]
+    _hints, worth = assisting.assess(text, units)[2]
+    assert "+person 黄" in worth.reasons

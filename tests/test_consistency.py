@@ -7,7 +7,13 @@ Chinese text is written as is; full-width punctuation as escapes (，\uff0c
 import datetime
 
 from annotations import consistency, quantities
-from annotations.consistency import AFTER_PUBLICATION, FIGURES, PAST_GOAL, REPEATED
+from annotations.consistency import (
+    AFTER_PUBLICATION,
+    DURATION,
+    FIGURES,
+    PAST_GOAL,
+    REPEATED,
+)
 
 COMMA, STOP, COLON = "\uff0c", "\u3002", "\uff1a"
 
@@ -247,3 +253,56 @@ def test_chinese_with_ascii_punctuation_keeps_clauses_apart():
     (finding,) = findings(line, published=datetime.date(2009, 1, 7))
     assert finding.check == AFTER_PUBLICATION
     assert places(finding, line) == ["2019年"]
+
+
+HEADING = ("heading", "claim", "claim")
+
+
+def test_a_heading_period_the_body_gives_otherwise_names_both_places():
+    lines = (
+        "越南准许异议神父保外就医一年",
+        f"越南当局将他的刑期向后推了两年{COMMA}以便他能够得到治疗{STOP}",
+        f"他2007年被判有罪{COMMA}被判处8年徒刑{COMMA}在监狱里渡过了10多年的时间{STOP}",
+    )
+    (finding,) = findings(*lines, kinds=HEADING)
+    assert finding.check == DURATION
+    assert places(finding, *lines) == ["一年", "两年"]
+    assert "1 year" in finding.message and "2 years" in finding.message
+
+
+def test_a_heading_period_with_ascii_punctuation_is_read_the_same():
+    lines = ("神父保外就医一年", "当局将他的刑期推了两年, 以便他得到治疗.")
+    (finding,) = findings(*lines, kinds=HEADING)
+    assert places(finding, *lines) == ["一年", "两年"]
+
+
+def test_an_english_heading_period_the_body_gives_otherwise_is_found():
+    lines = (
+        "Dissident priest freed for one year",
+        "The authorities deferred his sentence by two years, his sister said.",
+    )
+    (finding,) = findings(*lines, kinds=HEADING)
+    assert places(finding, *lines) == ["one year", "two years"]
+
+
+def test_a_heading_period_the_body_repeats_is_consistent():
+    lines = (
+        "越南准许异议神父保外就医一年",
+        f"当局将他的刑期向后推了一年{COMMA}他曾被判处8年徒刑{STOP}",
+    )
+    assert findings(*lines, kinds=("heading", "claim")) == []
+
+
+def test_periods_of_a_sentence_a_time_or_a_rough_figure_are_no_counterpart():
+    # 8年徒刑 names a sentence, 两年后 a time, 十多年 no exact figure.
+    lines = (
+        "神父保外就医一年",
+        f"他被判处8年徒刑{COMMA}两年后获释{STOP}",
+        f"他在监狱里渡过了十多年的时间{STOP}",
+    )
+    assert findings(*lines, kinds=HEADING) == []
+
+
+def test_two_body_periods_of_the_kind_name_no_single_counterpart():
+    lines = ("神父保外就医一年", f"刑期推了两年{STOP}", f"他又等了三年{STOP}")
+    assert findings(*lines, kinds=HEADING) == []

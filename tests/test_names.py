@@ -15,6 +15,24 @@ def groups(text: str) -> list[tuple[str, list[tuple[str, int]]]]:
     ]
 
 
+def variants(text: str) -> list[names.NameGroup]:
+    """The groups other than a short form's link to its full name."""
+    return [g for g in names.find_groups(text) if g.kind != names.SHORT]
+
+
+def links(text: str) -> list[tuple[str, str, list[tuple[int, str]]]]:
+    """(full name, short form, [(offset, text) of each short mention])."""
+    return [
+        (
+            g.forms[0].text,
+            g.forms[1].text,
+            [(m.start, m.text) for m in g.forms[1].mentions],
+        )
+        for g in names.find_groups(text)
+        if g.kind == names.SHORT
+    ]
+
+
 def test_the_seed_has_exactly_one_name_group_jiao_jiantao():
     text = (FIXTURES / "article.txt").read_text(encoding="utf-8")
     (group,) = names.find_groups(text)
@@ -74,7 +92,7 @@ def test_same_sound_with_other_tones_is_only_a_possible_variant():
 
 def test_a_surname_alone_one_letter_off_the_full_name_is_a_likely_misspelling():
     text = "Jensen Huang spoke first. Huang said sales grew. Later Hwang left."
-    (group,) = names.find_groups(text)
+    (group,) = variants(text)
     assert group.kind == names.SPELLING and group.suspicious
     assert group.majority.text == "Huang"
     assert [m.text for f in group.minority for m in f.mentions] == ["Hwang"]
@@ -87,7 +105,7 @@ def test_an_english_word_one_letter_off_a_name_is_not_a_variant():
         "Steve Fossett went missing. Fossett flew alone. Steve was found. "
         "George Bush spoke. Sales fell. Push harder, he said; sales rose."
     )
-    assert names.find_groups(text) == []
+    assert variants(text) == []
 
 
 def test_a_misspelt_name_the_tagger_misses_is_found_by_its_sound():
@@ -138,3 +156,78 @@ def test_two_people_with_the_same_surname_are_not_variants():
 def test_two_first_names_one_letter_apart_are_two_people():
     text = "Mark Smith spoke first. Mary Jones answered him."
     assert names.find_groups(text) == []
+
+
+def test_a_surname_or_given_name_alone_links_to_the_one_full_name():
+    text = "Jensen Huang founded Nvidia. Huang said sales grew. Jensen smiled."
+    assert sorted(links(text)) == [
+        ("Jensen Huang", "Huang", [(text.index("Huang said"), "Huang")]),
+        ("Jensen Huang", "Jensen", [(text.index("Jensen smiled"), "Jensen")]),
+    ]
+
+
+def test_a_title_before_the_surname_still_links_it():
+    text = "Barack Obama won. Later, President Obama spoke. Mr. Obama left."
+    assert links(text) == [("Barack Obama", "Obama", [(35, "Obama"), (52, "Obama")])]
+
+
+def test_a_surname_two_people_share_links_to_neither():
+    text = "Jensen Huang met Lisa Huang. Huang said it went well."
+    assert links(text) == []
+
+
+def test_a_place_or_body_is_no_full_name_to_link_to():
+    text = "Virginia Tech reopened. Virginia mourned. New York waited."
+    assert links(text) == []
+
+
+def test_a_respelt_surname_against_the_linked_forms_is_a_likely_misspelling():
+    text = (
+        "Jensen Huang spoke. Huang said so. Huang left. Huang came back. "
+        "Hwang smiled. Hwang waved."
+    )
+    (group,) = variants(text)
+    assert group.kind == names.SPELLING and group.suspicious
+    assert [m.start for m in group.minority[0].mentions] == [64, 78]
+
+
+def test_a_respelling_as_common_as_the_usual_form_is_not_flagged():
+    text = "Jensen Huang spoke. Hwang said so. Hwang left."
+    assert variants(text) == []
+
+
+def test_a_chinese_surname_alone_links_only_before_a_speech_verb_or_title():
+    # 黄仁勋创立了英伟达。黄说，公司很好。黄先生表示同意。老黄认为不错。黄色的车很多。
+    text = (
+        "黄仁勋创立了英伟达\u3002黄说\uff0c公司很好\u3002黄先生表示同意\u3002"
+        "老黄认为不错\u3002黄色的车很多\u3002"
+    )
+    assert links(text) == [("黄仁勋", "黄", [(10, "黄"), (18, "黄"), (27, "黄")])]
+
+
+def test_a_chinese_surname_alone_links_with_ascii_punctuation_too():
+    text = "黄仁勋创立了英伟达, 黄表示: 公司很好. 黄色的车很多."
+    assert links(text) == [("黄仁勋", "黄", [(11, "黄")])]
+
+
+def test_a_chinese_given_name_alone_links_to_the_full_name():
+    text = "黄仁勋创立了英伟达\u3002仁勋说\uff0c公司很好\u3002"
+    assert links(text) == [("黄仁勋", "仁勋", [(10, "仁勋")])]
+
+
+def test_a_chinese_surname_two_people_share_links_to_neither():
+    # 黄仁勋与黄立成会面。黄说，很好。
+    text = "黄仁勋与黄立成会面\u3002黄说\uff0c很好\u3002"
+    assert links(text) == []
+
+
+def test_mixed_scripts_link_each_short_form_to_its_own_full_name():
+    text = (
+        "Jensen Huang\uff08黄仁勋\uff09创立了英伟达\u3002黄说\uff0c很好\u3002"
+        "Huang said so."
+    )
+    found = sorted(links(text))
+    assert found == [
+        ("Jensen Huang", "Huang", [(text.index("Huang said"), "Huang")]),
+        ("黄仁勋", "黄", [(text.index("黄说"), "黄")]),
+    ]
