@@ -80,11 +80,11 @@ def test_split_merge_and_kind_changes_queue_one_analysis(task_queue, run_worker)
 def test_a_failed_attempt_is_retried_with_back_off(task_queue, run_worker, monkeypatch):
     calls = []
 
-    def flaky(article) -> None:
+    def flaky(article, **kwargs) -> None:
         calls.append(article.pk)
         if len(calls) == 1:
             raise RuntimeError("the tagger fell over")
-        real(article)
+        real(article, **kwargs)
 
     real = assisting.analyse_article
     monkeypatch.setattr(assisting, "analyse_article", flaky)
@@ -118,11 +118,11 @@ def test_a_retried_job_succeeds_and_clears_its_retry(
     real = assisting.analyse_article
     failures = iter([RuntimeError("first"), RuntimeError("second")])
 
-    def flaky(article) -> None:
+    def flaky(article, **kwargs) -> None:
         error = next(failures, None)
         if error:
             raise error
-        real(article)
+        real(article, **kwargs)
 
     monkeypatch.setattr(assisting, "analyse_article", flaky)
     article = ArticleFactory(text=CONTRADICTING)
@@ -140,7 +140,7 @@ def test_a_job_fails_for_good_after_its_last_attempt_and_keeps_the_error(
     settings.JOB_RETRY_SECONDS = 0
     settings.JOB_MAX_ATTEMPTS = 3
 
-    def broken(article) -> None:
+    def broken(article, **kwargs) -> None:
         raise ValueError("no such thing")
 
     monkeypatch.setattr(assisting, "analyse_article", broken)
@@ -158,7 +158,7 @@ def test_a_job_fails_for_good_after_its_last_attempt_and_keeps_the_error(
 
 def test_a_job_delivered_twice_runs_once(task_queue, run_worker, monkeypatch):
     calls = []
-    monkeypatch.setattr(assisting, "analyse_article", lambda a: calls.append(a.pk))
+    monkeypatch.setattr(assisting, "analyse_article", lambda a, **kw: calls.append(a.pk))
     job = jobs.queue_analysis(article=ArticleFactory(), requested_by=None)
     run_worker()
     assert jobs.run_job.call(job.pk) == "skipped"  # a second delivery
@@ -286,7 +286,7 @@ def test_the_workspace_shows_a_failed_analysis_and_its_error(
     settings.JOB_RETRY_SECONDS = 0
     settings.JOB_MAX_ATTEMPTS = 2
 
-    def broken(article) -> None:
+    def broken(article, **kwargs) -> None:
         raise ValueError("<b>tagger</b> missing")
 
     monkeypatch.setattr(assisting, "analyse_article", broken)
