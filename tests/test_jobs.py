@@ -158,7 +158,7 @@ def test_a_job_fails_for_good_after_its_last_attempt_and_keeps_the_error(
 
 def test_a_job_delivered_twice_runs_once(task_queue, run_worker, monkeypatch):
     calls = []
-    monkeypatch.setattr(assisting, "analyse_article", lambda a, **kw: calls.append(a.pk))
+    monkeypatch.setattr(assisting, "analyse_article", lambda a, **_: calls.append(a.pk))
     job = jobs.queue_analysis(article=ArticleFactory(), requested_by=None)
     run_worker()
     assert jobs.run_job.call(job.pk) == "skipped"  # a second delivery
