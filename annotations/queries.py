@@ -571,6 +571,7 @@ def articles_for_api() -> QuerySet[Article]:
         version=_version_number(),
         analysis_job=Subquery(latest.values("pk")[:1]),
         analysis_status=Subquery(latest.values("status")[:1]),
+        analysis_progress=Subquery(latest.values("progress")[:1]),
     )
 
 

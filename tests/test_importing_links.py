@@ -19,6 +19,7 @@ from annotations.models import (
     PageFetch,
 )
 
+from .factories import UserFactory
 from .webserver import HTML, NEWS_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +279,105 @@ def test_nothing_is_fetched_when_fetching_is_off(editor_client, story, web, sett
 
     assert "Fetching links is turned off" in body
     assert web.requests == []
+
+
+# The fetch is a background job: the page follows it
+
+
+def test_a_link_is_fetched_by_a_worker_while_the_page_says_fetching(
+    editor_client, story, web, task_queue, run_worker, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        response = editor_client.post(reverse("article_new"), {"url": story})
+
+    job = Job.objects.get(kind=JobKind.FETCH)
+    status_url = reverse("article_fetch", args=[job.pk])
+    body = response.content.decode()
+    assert f"Fetching {story}…" in body
+    assert f'hx-get="{status_url}" hx-trigger="every 1s"' in body
+    assert web.requests == []  # the request only queued it
+    assert 'hx-trigger="every 1s"' in editor_client.get(status_url).content.decode()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.page_fetch.status, job.page_fetch.final_url) == (
+        JobStatus.DONE,
+        200,
+        story,
+    )
+    with django_assert_max_num_queries(15):
+        done = editor_client.get(status_url).content.decode()
+    assert "Fetching" not in done
+    assert "Preview: " in done
+    assert FIRST in done
+    assert f'value="{TITLE}"' in done
+    assert "By 美国之音中文部." in done
+    assert f'name="fetch" value="{job.pk}"' in done
+    assert not Article.objects.exists()
+    # Import keeps the page the worker fetched: no second request.
+    response = editor_client.post(
+        reverse("article_new"), {"import": "1", "url": story, "fetch": job.pk}
+    )
+    assert response.status_code == 302
+    assert bytes(Article.objects.get().capture.html) == NEWS_PAGE
+    assert len(web.requests) == 1
+
+
+def test_a_fetch_job_answered_404_fails_with_the_reason_and_stores_nothing(
+    editor_client, web, task_queue, run_worker
+):
+    url = web.url("/nowhere")
+    editor_client.post(reverse("article_new"), {"url": url})
+    job = Job.objects.get(kind=JobKind.FETCH)
+
+    run_worker()
+
+    job.refresh_from_db()
+    message = f"The page at {url} was not found (HTTP 404)."
+    assert (job.status, job.attempts, job.error) == (JobStatus.FAILED, 1, message)
+    body = editor_client.get(reverse("article_fetch", args=[job.pk])).content.decode()
+    assert message in body
+    assert "every 1s" not in body
+    assert not PageFetch.objects.filter(fetched_at__isnull=False).exists()
+    assert not Article.objects.exists()
+    assert not ArticleCapture.objects.exists()
+
+
+def test_a_fetch_job_refuses_a_private_address_without_a_request(
+    editor_client, web, task_queue, run_worker, settings
+):
+    settings.FETCH_ALLOWED_HOSTS = []
+    url = web.route("/story", body=NEWS_PAGE, headers=HTML)
+    editor_client.post(reverse("article_new"), {"url": url})
+
+    run_worker()
+
+    job = Job.objects.get(kind=JobKind.FETCH)
+    assert job.status == JobStatus.FAILED
+    assert "is a private, local or reserved address (127.0.0.1)" in job.error
+    assert web.requests == []
+    assert not PageFetch.objects.filter(fetched_at__isnull=False).exists()
+    assert not Article.objects.exists()
+
+
+def test_the_refusal_is_in_the_language_of_the_person_who_asked(
+    editor_client, web, task_queue, run_worker
+):
+    url = web.url("/nowhere")
+    editor_client.post(
+        reverse("article_new"), {"url": url}, headers={"Accept-Language": "zh-hans"}
+    )
+    run_worker()
+    job = Job.objects.get(kind=JobKind.FETCH)
+    assert "404" in job.error
+    assert "was not found" not in job.error
+
+
+def test_another_persons_fetch_is_not_found(client, web, task_queue, editor):
+    other = UserFactory(username="other", role="editor")
+    client.force_login(other)
+    client.post(reverse("article_new"), {"url": web.url("/a")})
+    job = Job.objects.get(kind=JobKind.FETCH)
+    client.force_login(editor)
+    assert client.get(reverse("article_fetch", args=[job.pk])).status_code == 404
