@@ -4,7 +4,7 @@ import base64
 import secrets
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -784,7 +784,7 @@ class Job(models.Model):
     )
     # Percent done of a running analysis; null until it reports any.
     progress = models.PositiveSmallIntegerField(
-        _("progress (%)"), null=True, blank=True
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)
