@@ -168,13 +168,13 @@ def _link_fetch(request: HttpRequest, job: Job) -> HttpResponse:
         data = {"url": url, "fetch": job.pk}
         form = ArticleImportForm(data, user=request.user, queue_links=True)
         return _import_page(request, form, wants_preview=True)
-    form = ArticleImportForm({"url": url}, user=request.user, queue_links=True)
     if job.status == JobStatus.FAILED:
+        form = ArticleImportForm({"url": url}, user=request.user, queue_links=True)
         form.is_valid()
-        form.add_error("url", job.error)
-    else:
-        form = ArticleImportForm(initial={"url": url}, queue_links=True)
-    return _import_page(request, form, fetching=None if job.is_finished else job)
+        form.add_error("url", job.error)  # the refusal, in the asker's language
+        return _import_page(request, form)
+    form = ArticleImportForm(initial={"url": url}, queue_links=True)
+    return _import_page(request, form, fetching=job)
 
 
 def _import_page(
