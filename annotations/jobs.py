@@ -30,6 +30,8 @@ from .models import Article, Job, JobKind, JobStatus, PageFetch, Source
 
 # Stored with the job; the whole traceback is in the worker's log.
 ERROR_MAX_CHARS = 2000
+# How long a fetched page waits for its import (then it is fetched anew).
+FETCH_KEPT = datetime.timedelta(days=1)
 
 
 def queue_analysis(*, article: Article, requested_by: AbstractBaseUser | None) -> Job:
@@ -86,9 +88,13 @@ def queue_archive(*, source: Source, requested_by: AbstractBaseUser | None) -> J
 def queue_fetch(*, url: str, requested_by: AbstractBaseUser | None) -> Job:
     """Have a worker fetch a link to import; its page is kept on the job.
 
-    A refusal is written in the requester's current language.
+    A refusal is written in the requester's current language. Fetches
+    finished more than FETCH_KEPT ago go (their pages with them).
     """
     with transaction.atomic():
+        Job.objects.filter(
+            kind=JobKind.FETCH, finished_at__lt=timezone.now() - FETCH_KEPT
+        ).delete()
         job = Job.objects.create(kind=JobKind.FETCH, requested_by=requested_by)
         PageFetch.objects.create(
             job=job, url=url, language=translation.get_language() or ""

@@ -827,6 +827,8 @@ class Job(models.Model):
         indexes = [
             # The workspace's "analysis running": an article's latest job.
             models.Index(fields=["article", "kind", "-id"], name="job_latest_idx"),
+            # jobs.queue_fetch forgetting the link fetches of yesterday.
+            models.Index(fields=["kind", "finished_at"], name="job_kind_finished_idx"),
         ]
 
     def __str__(self) -> str:

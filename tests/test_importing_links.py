@@ -2,11 +2,13 @@
 article extracted with trafilatura, the page kept as fetched; and every way a
 link can fail, with nothing stored."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.models import (
     Article,
@@ -381,3 +383,21 @@ def test_another_persons_fetch_is_not_found(client, web, task_queue, editor):
     job = Job.objects.get(kind=JobKind.FETCH)
     client.force_login(editor)
     assert client.get(reverse("article_fetch", args=[job.pk])).status_code == 404
+
+
+def test_fetched_pages_are_kept_a_day_for_their_import(editor, web, task_queue):
+    from annotations import jobs
+
+    old = jobs.queue_fetch(url=web.url("/a"), requested_by=editor)
+    Job.objects.filter(pk=old.pk).update(
+        status=JobStatus.DONE,
+        finished_at=timezone.now() - jobs.FETCH_KEPT - datetime.timedelta(minutes=1),
+    )
+    recent = jobs.queue_fetch(url=web.url("/b"), requested_by=editor)
+    Job.objects.filter(pk=recent.pk).update(
+        status=JobStatus.DONE, finished_at=timezone.now()
+    )
+    jobs.queue_fetch(url=web.url("/c"), requested_by=editor)
+    assert not Job.objects.filter(pk=old.pk).exists()
+    assert not PageFetch.objects.filter(job_id=old.pk).exists()
+    assert Job.objects.filter(kind=JobKind.FETCH).count() == 2
