@@ -984,7 +984,9 @@ class JobAdmin(ReadOnly, admin.ModelAdmin):
         "pk",
         "kind",
         "article",
+        "source",
         "status",
+        "progress",
         "attempts",
         "short_error",
         "created_at",
@@ -992,7 +994,7 @@ class JobAdmin(ReadOnly, admin.ModelAdmin):
         "retry_at",
     )
     list_filter = ("status", "kind")
-    list_select_related = ("article",)
+    list_select_related = ("article", "source")
     search_fields = ("article__title", "error", "task_id")
     date_hierarchy = "created_at"
     list_per_page = 100

@@ -1,6 +1,7 @@
 """Archived copies of sources, so a verdict keeps its evidence when pages rot.
 
-When a source is attached, its address is fetched (with the SSRF rules of
+When a source is attached, an ARCHIVE job (annotations/jobs.py) has a worker
+fetch its address (with the SSRF rules of
 annotations/fetching.py) and the answer kept as a SourceSnapshot: status,
 final URL, time, content type, title, extracted text and its SHA-256. The
 first good one is the source's archived copy. ``check_sources`` fetches again
@@ -32,27 +33,43 @@ FRESH_LINK = {
     "link_checked_at": None,
 }
 TEXT_TYPES = {"text/plain", "text/markdown"}
+# FetchError codes a later try may mend (an ARCHIVE job is then retried).
+TRANSIENT_FAILURES = {"timeout", "connect", "unknown_host", "tls", "protocol"}
 
 
 def schedule_source_archive(source: Source) -> None:
-    """Archive ``source`` once the current transaction commits.
+    """Queue an ARCHIVE job for ``source`` once the current transaction commits.
 
-    The one place a background task queue takes over: enqueue
-    archive_source(source.pk) here instead of calling it.
+    After the commit, so that the worker (or the tests' immediate queue)
+    sees the source as saved; a worker fetches it, retrying with back-off.
     """
     if not settings.FETCH_ENABLED:
         return
     source_id = source.pk
-    transaction.on_commit(lambda: _archive_quietly(source_id))
+    transaction.on_commit(lambda: _queue_quietly(source_id))
 
 
-def _archive_quietly(source_id: int) -> None:
-    # After the commit the editor's change is saved; a failure to archive
+def _queue_quietly(source_id: int) -> None:
+    from . import jobs
+
+    # After the commit the editor's change is saved; a failure to queue
     # must not turn it into an error page (check_sources tries again).
     try:
-        archive_source(source_id)
+        jobs.queue_archive(source=Source(pk=source_id), requested_by=None)
     except Exception:
-        logger.exception("Archiving source %s failed", source_id)
+        logger.exception("Queueing the archive of source %s failed", source_id)
+
+
+def worth_retrying(snapshot: SourceSnapshot) -> bool:
+    """A failed fetch that may work later: no answer, or a server error.
+
+    A refused address or a 404 will not mend by itself.
+    """
+    if snapshot.ok:
+        return False
+    if snapshot.error:
+        return getattr(snapshot, "failure_code", "") in TRANSIENT_FAILURES
+    return snapshot.status is not None and snapshot.status >= 500
 
 
 def archive_source(source_id: int) -> SourceSnapshot | None:
@@ -141,9 +158,11 @@ def take_snapshot(source: Source) -> SourceSnapshot:
             truncate=True,
         )
     except FetchError as error:
-        return SourceSnapshot(
+        failed = SourceSnapshot(
             source=source, fetched_at=timezone.now(), error=str(error.message)[:500]
         )
+        failed.failure_code = error.code  # not stored: for worth_retrying
+        return failed
     title, text = page_text(page)
     return SourceSnapshot(
         source=source,

@@ -15,6 +15,7 @@ import bisect
 import datetime
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -71,11 +72,14 @@ class Unit:
     kind: str
 
 
-def analyse_article(article: Article) -> None:
+def analyse_article(
+    article: Article, *, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Compute and store every claim's hints, triage score and match sketch.
 
     A fixed number of queries whatever the article's size: rows are written
-    with executemany.
+    with executemany. ``progress(done, total)`` is told how far it got, in
+    about ten steps (the assessment counts as the first half).
     """
     text, published = Article.objects.values_list("text", "published_on").get(
         pk=article.pk
@@ -86,10 +90,17 @@ def analyse_article(article: Article) -> None:
         .order_by("start")
         .values_list("pk", "start", "end", "text", "kind")
     ]
+    report = progress or (lambda done, total: None)
+    total = 2 * len(units) + 1  # assessment, sketches, then the writes
+    report(0, total)
     assessed = assess(text, units, published)
+    report(len(units), total)
+    step = max(1, len(units) // 5)
     rows = []
     sketches: dict[int, list[int]] = {}
-    for unit in units:
+    for done, unit in enumerate(units, start=1):
+        if done % step == 0:
+            report(len(units) + done, total)
         hints, worth = assessed[unit.pk]
         normalised = matching.normalise(unit.text)
         rows.append(
@@ -127,6 +138,7 @@ def analyse_article(article: Article) -> None:
         )
         Article.objects.filter(pk=article.pk).update(analysed_at=timezone.now())
     add_past_verdicts(article, sketches=sketches)
+    report(total, total)
 
 
 def assess(

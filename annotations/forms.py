@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import importing
+from . import importing, queries
 from .models import Kind, Stance, Verdict
 
 TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
@@ -89,7 +89,18 @@ class ArticleImportForm(ArticleTextForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    # The FETCH job whose page this import keeps (carried from its preview).
+    fetch = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     field_order = ["title", "url", "publisher", "published_on", "text", "file"]
+
+    def __init__(self, *args, user=None, queue_links: bool = False, **kwargs) -> None:
+        """``queue_links``: a link alone is left to a FETCH job (``link``), the
+        page it fetched read back by ``fetch`` for ``user``; else fetched now."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.queue_links = queue_links
+        self.link: str | None = None
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -103,8 +114,24 @@ class ArticleImportForm(ArticleTextForm):
         url = (cleaned.get("url") or "").strip()
         if not url:
             raise forms.ValidationError(NEED_TEXT_FILE_OR_LINK, code="empty")
+        if self.queue_links:
+            self.read_fetched(url, cleaned.get("fetch"))
+            return
         try:
             self.extracted = importing.read_link(url)
+        except importing.ImportRefused as error:
+            self.add_error("url", error.message)
+
+    def read_fetched(self, url: str, fetch_id: int | None) -> None:
+        """The page a FETCH job got for this link; none yet: ``link`` says fetch."""
+        page = None
+        if fetch_id:
+            page = queries.fetched_page(job_id=fetch_id, user=self.user)
+        if page is None or page.url != url:
+            self.link = url  # (a changed or forgotten one is fetched anew)
+            return
+        try:
+            self.extracted = importing.read_page(page)
         except importing.ImportRefused as error:
             self.add_error("url", error.message)
 

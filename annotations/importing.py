@@ -731,26 +731,47 @@ def _extracted_lines(lines: list[str], headings: set[str], title: str) -> Extrac
 
 def read_link(url: str) -> ExtractedText:
     """read_url with this server's settings (size limit, timeout, allowed hosts)."""
+    return read_page(fetch_link(url))
+
+
+def fetch_link(url: str) -> FetchResult:
+    """Fetch a link to import with this server's settings, refusing what holds
+    no article (what the fetch job does)."""
     if not settings.FETCH_ENABLED:
         raise ImportRefused(FETCHING_OFF, code="link_off")
-    return read_url(
+    page = fetch_page(
         url,
         limit=settings.IMPORT_MAX_BYTES,
         timeout=settings.FETCH_TIMEOUT,
         allowed_hosts=settings.FETCH_ALLOWED_HOSTS,
     )
+    read_page(page)
+    return page
 
 
 def read_url(
     url: str, *, limit: int, timeout: float, allowed_hosts: Collection[str] = ()
 ) -> ExtractedText:
     """Fetch a web page and extract its article (title, byline, date, text)."""
+    return read_page(
+        fetch_page(url, limit=limit, timeout=timeout, allowed_hosts=allowed_hosts)
+    )
+
+
+def fetch_page(
+    url: str, *, limit: int, timeout: float, allowed_hosts: Collection[str] = ()
+) -> FetchResult:
+    """Fetch a web page, a refusal naming what went wrong."""
     try:
-        page = fetch(url, max_bytes=limit, timeout=timeout, allowed_hosts=allowed_hosts)
+        return fetch(url, max_bytes=limit, timeout=timeout, allowed_hosts=allowed_hosts)
     except FetchError as error:
         raise ImportRefused(
             LINK_FAILED.format(url=url, reason=error.message), code=f"link_{error.code}"
         ) from None
+
+
+def read_page(page: FetchResult) -> ExtractedText:
+    """A fetched page's article (title, byline, date, text), or a refusal."""
     refuse_page(page)
     extracted = extract_article(decode_page(page), url=page.final_url)
     if extracted is None:

@@ -4,7 +4,7 @@ import base64
 import secrets
 
 from django.conf import settings
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -743,6 +743,8 @@ class ApiToken(models.Model):
 class JobKind(models.TextChoices):
     ANALYSE = "analyse", _("analysis")
     WEBHOOK = "webhook", _("webhook delivery")
+    ARCHIVE = "archive", _("source archiving")
+    FETCH = "fetch", _("link fetch")
 
 
 class JobStatus(models.TextChoices):
@@ -768,8 +770,21 @@ class Job(models.Model):
         blank=True,
         related_name="jobs",
     )
+    # The source an archiving job fetches (only those have one).
+    source = models.ForeignKey(
+        "Source",
+        verbose_name=_("source"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=JobStatus, default=JobStatus.QUEUED
+    )
+    # Percent done of a running analysis; null until it reports any.
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)
@@ -799,10 +814,21 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=JobStatus.values), name="job_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(kind=JobKind.ARCHIVE, source__isnull=False)
+                | (~Q(kind=JobKind.ARCHIVE) & Q(source__isnull=True)),
+                name="job_archive_has_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="job_progress_percent",
+            ),
         ]
         indexes = [
             # The workspace's "analysis running": an article's latest job.
             models.Index(fields=["article", "kind", "-id"], name="job_latest_idx"),
+            # jobs.queue_fetch forgetting the link fetches of yesterday.
+            models.Index(fields=["kind", "finished_at"], name="job_kind_finished_idx"),
         ]
 
     def __str__(self) -> str:
@@ -812,6 +838,40 @@ class Job(models.Model):
     def is_finished(self) -> bool:
         """Done or failed for good: nothing more will happen to it."""
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class PageFetch(models.Model):
+    """A link fetched by a job for an import: the page as received, until imported.
+
+    The import page shows its preview, and the import keeps it as the
+    article's ArticleCapture without fetching it again.
+    """
+
+    job = models.OneToOneField(
+        Job, verbose_name=_("job"), on_delete=models.CASCADE, related_name="page_fetch"
+    )
+    url = models.URLField(_("requested URL"), max_length=2000)
+    # The requester's language: the refusal is written in it.
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    # The rest stays empty until (and unless) the page was fetched.
+    final_url = models.URLField(_("final URL"), max_length=2000, blank=True)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=200, blank=True)
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+
+    class Meta:
+        verbose_name = _("link fetch")
+        verbose_name_plural = _("link fetches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fetched_at__isnull=True) | Q(status__isnull=False),
+                name="page_fetch_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class WebhookEvent(models.TextChoices):

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length, Substr
 
 from . import roles
+from .fetching import FetchResult
 from .models import (
     CHECKABLE_KINDS,
     Article,
@@ -35,8 +36,10 @@ from .models import (
     CorrectionStatus,
     Job,
     JobKind,
+    JobStatus,
     Kind,
     LinkState,
+    PageFetch,
     Source,
     Status,
     Verdict,
@@ -568,6 +571,7 @@ def articles_for_api() -> QuerySet[Article]:
         version=_version_number(),
         analysis_job=Subquery(latest.values("pk")[:1]),
         analysis_status=Subquery(latest.values("status")[:1]),
+        analysis_progress=Subquery(latest.values("progress")[:1]),
     )
 
 
@@ -579,6 +583,33 @@ def _latest_analysis(article) -> QuerySet[Job]:
 def latest_analysis(article: Article) -> Job | None:
     """The article's newest analysis job: whether its hints are up to date."""
     return _latest_analysis(article.pk).first()
+
+
+def link_fetches(user: AbstractBaseUser) -> QuerySet[Job]:
+    """The FETCH jobs ``user`` asked for, each with its link."""
+    return Job.objects.filter(kind=JobKind.FETCH, requested_by=user).select_related(
+        "page_fetch"
+    )
+
+
+def fetched_page(*, job_id: int, user: AbstractBaseUser | None) -> FetchResult | None:
+    """The page a finished FETCH job of ``user`` got, as it was received."""
+    row = PageFetch.objects.filter(
+        job_id=job_id,
+        job__requested_by=user,
+        job__status=JobStatus.DONE,
+        fetched_at__isnull=False,
+    ).first()
+    if row is None or user is None:
+        return None
+    return FetchResult(
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status,
+        headers={"content-type": row.content_type},
+        body=bytes(row.body),
+        fetched_at=row.fetched_at,
+    )
 
 
 def current_version(article: Article) -> Article:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("queue/", views.my_queue, name="queue"),
     path("search/", views.search, name="search"),
     path("articles/new/", views.article_new, name="article_new"),
+    path("articles/new/fetch/<int:pk>/", views.article_fetch, name="article_fetch"),
     path("articles/<int:pk>/", views.workspace, name="workspace"),
     path("articles/<int:pk>/assign/", views.article_assign, name="article_assign"),
     path(

@@ -34,6 +34,7 @@ from . import (
     exporters,
     history,
     importing,
+    jobs,
     layout,
     queries,
     reviewing,
@@ -62,6 +63,8 @@ from .models import (
     ArticleVersion,
     Claim,
     CorrectionStatus,
+    Job,
+    JobStatus,
     Source,
     Status,
     Verdict,
@@ -136,12 +139,57 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @viewer_required
 def article_new(request: HttpRequest) -> HttpResponse:
     roles.require(request.user, roles.EDIT)
-    form = ArticleImportForm(request.POST or None, request.FILES or None)
+    form = ArticleImportForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        queue_links=True,
+    )
+    if request.method == "POST" and form.is_valid() and form.link:
+        # A link alone: a worker fetches it, and this page follows the job.
+        job = jobs.queue_fetch(url=form.link, requested_by=request.user)
+        return _link_fetch(request, job)
+    return _import_page(request, form, wants_preview="preview" in request.POST)
+
+
+@viewer_required
+@require_GET
+def article_fetch(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import page while a link is fetched (polled), then its preview."""
+    roles.require(request.user, roles.EDIT)
+    job = get_object_or_404(queries.link_fetches(request.user), pk=pk)
+    return _link_fetch(request, job)
+
+
+def _link_fetch(request: HttpRequest, job: Job) -> HttpResponse:
+    """Fetching (polled), refused with the job's error, or the page's preview."""
+    url = job.page_fetch.url
+    if job.status == JobStatus.DONE:
+        data = {"url": url, "fetch": job.pk}
+        form = ArticleImportForm(data, user=request.user, queue_links=True)
+        return _import_page(request, form, wants_preview=True)
+    if job.status == JobStatus.FAILED:
+        form = ArticleImportForm({"url": url}, user=request.user, queue_links=True)
+        form.is_valid()
+        form.add_error("url", job.error)  # the refusal, in the asker's language
+        return _import_page(request, form)
+    form = ArticleImportForm(initial={"url": url}, queue_links=True)
+    return _import_page(request, form, fetching=job)
+
+
+def _import_page(
+    request: HttpRequest,
+    form: ArticleImportForm,
+    *,
+    wants_preview: bool = False,
+    fetching: Job | None = None,
+) -> HttpResponse:
+    """Import (and off to the workspace), or the form with its preview."""
     preview = fetched = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         arguments = form.import_arguments()
         try:
-            if "preview" in request.POST:
+            if wants_preview:
                 preview = services.plan_import(
                     text=arguments["text"],
                     title=arguments["title"],
@@ -171,15 +219,16 @@ def article_new(request: HttpRequest) -> HttpResponse:
             }
             fetched = arguments["page"]
             if fetched is not None:
-                # Import fetches the link again, so the page kept with the
-                # article is the one its text came from.
+                # Import reads the same fetched page again (``fetch``) and
+                # keeps it with the article.
                 initial.update(text="", headings="")
                 fetched = {"page": fetched, "author": arguments["author"]}
-            form = ArticleImportForm(initial=initial)
+            form = ArticleImportForm(initial=initial, queue_links=True)
     context = {
         "form": form,
         "preview": preview,
         "fetched": fetched,
+        "fetching": fetching,
         "max_bytes": settings.IMPORT_MAX_BYTES,
     }
     return render(request, "annotations/article_new.html", context)

@@ -1218,3 +1218,31 @@ def test_deleting_a_source_in_the_admin_deletes_its_snapshots(admin_client_):
 
     assert response.status_code == 302
     assert not SourceSnapshot.objects.exists()
+
+
+def test_the_job_list_shows_sources_and_progress_with_flat_queries(
+    admin_client_, writer, task_queue
+):
+    from annotations import jobs
+
+    url = reverse("admin:annotations_job_changelist")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert admin_client_.get(url).status_code == 200
+        return len(context)
+
+    def more(n: int) -> None:
+        for _ in range(n):
+            claim = claim_of(ArticleFactory())
+            source = add_source(fresh(claim), url="https://example.org/a")
+            jobs.queue_archive(source=source, requested_by=writer)
+            jobs.queue_analysis(article=claim.article, requested_by=writer)
+
+    more(1)
+    few = count()
+    more(10)
+    assert count() == few
+    body = admin_client_.get(url).content.decode()
+    assert "source archiving" in body
+    assert "field-source" in body and "field-progress" in body

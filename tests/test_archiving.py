@@ -11,9 +11,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import archiving, services
+from annotations import archiving, jobs, services
 from annotations.importing import text_sha256
-from annotations.models import LinkState, Source, SourceSnapshot, Verdict
+from annotations.models import (
+    Job,
+    JobKind,
+    JobStatus,
+    LinkState,
+    Source,
+    SourceSnapshot,
+    Verdict,
+)
 
 from .documents import make_pdf
 from .factories import ArticleFactory, add_source, claim_of, fresh, judge, publish
@@ -370,3 +378,84 @@ def test_a_pdf_source_is_archived_with_its_text(
         "The Cosmos 1 satellite was launched on Tuesday.",
     )
     assert source.archive.content_type == "application/pdf"
+
+
+# Archiving is a background job
+
+
+def test_attaching_a_source_queues_an_archive_job_a_worker_takes_and_404_flags(
+    claim,
+    editor,
+    evidence,
+    web,
+    task_queue,
+    run_worker,
+    editor_client,
+    django_capture_on_commit_callbacks,
+):
+    source = attach(claim, editor, evidence, django_capture_on_commit_callbacks)
+    job = Job.objects.get(kind=JobKind.ARCHIVE)
+    # Queued after the commit, nothing fetched by the request itself.
+    assert (job.source_id, job.status, job.article_id) == (source.pk, "queued", None)
+    assert web.requests == []
+    assert source.archive is None
+
+    run_worker()
+
+    job.refresh_from_db()
+    source.refresh_from_db()
+    assert (job.status, job.attempts, job.error) == (JobStatus.DONE, 1, "")
+    assert source.link_state == LinkState.OK
+    assert source.archive.text.startswith(FIRST)
+    # Later the page disappears: the periodic check flags it broken.
+    del web.routes["/evidence"]
+    call_command("check_sources", stdout=io.StringIO())
+    source.refresh_from_db()
+    assert source.link_state == LinkState.BROKEN
+    page = editor_client.get(reverse("workspace", args=[claim.article_id]))
+    assert "1 broken link<" in page.content.decode()
+
+
+def test_queueing_an_archive_twice_keeps_one_waiting_job(claim, editor, task_queue):
+    source = add_source(fresh(claim), url="https://example.org/a", added_by=editor)
+    first = jobs.queue_archive(source=source, requested_by=editor)
+    again = jobs.queue_archive(source=source, requested_by=None)
+    assert again.pk == first.pk
+    assert Job.objects.filter(kind=JobKind.ARCHIVE).count() == 1
+
+
+def test_an_archive_job_is_retried_while_the_site_fails_then_keeps_its_error(
+    claim, editor, web, task_queue, run_worker, settings
+):
+    settings.JOB_RETRY_SECONDS = 0
+    settings.JOB_MAX_ATTEMPTS = 2
+    url = web.route("/down", status=503, body=b"Busy", headers=HTML)
+    source = add_source(fresh(claim), url=url, added_by=editor)
+    job = jobs.queue_archive(source=source, requested_by=editor)
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
+    assert job.error == "ArchiveFailed: HTTP 503"
+    assert len(web.requests) == 2
+    source.refresh_from_db()
+    assert source.link_state == LinkState.BROKEN
+
+
+def test_an_archive_job_refused_a_private_address_is_not_retried(
+    claim, editor, web, task_queue, run_worker, settings
+):
+    settings.FETCH_ALLOWED_HOSTS = []
+    url = web.route("/story", body=NEWS_PAGE, headers=HTML)
+    source = add_source(fresh(claim), url=url, added_by=editor)
+    job = jobs.queue_archive(source=source, requested_by=editor)
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.DONE, 1)
+    assert web.requests == []
+    source.refresh_from_db()
+    assert source.link_state == LinkState.BROKEN
+    assert "private, local or reserved" in source.snapshots.get().error

@@ -32,7 +32,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from annotations import reviewing, services, tokens, versions
+from annotations import jobs, reviewing, services, tokens, versions
 from annotations.models import (
     Article,
     ArticleVersion,
@@ -153,6 +153,13 @@ ROWS = [
         "/articles/new/",
         edit(302),
         lambda o: {"title": "Imported", "text": _text(2), "import": "1"},
+    ),
+    # A link fetched for someone else (the writer): nobody else sees it.
+    Row(
+        "article_fetch",
+        "GET",
+        "/articles/new/fetch/{fetch_job}/",
+        (LOGIN, 403, 403, 404, 404, 404),
     ),
     Row("workspace", "GET", "/articles/{article}/", PAGE),
     Row("article_analysis", "GET", "/articles/{article}/analysis/", PAGE),
@@ -788,6 +795,7 @@ def objects() -> SimpleNamespace:
         deleted=deleted.pk,
         deleted_claim=claim_of(deleted, 1).pk,
         writer=writer.pk,
+        fetch_job=jobs.queue_fetch(url="https://example.org/", requested_by=writer).pk,
         superuser=UserFactory(
             username="root", role="", is_staff=True, is_superuser=True
         ).pk,

@@ -73,3 +73,53 @@ def test_import_a_link_then_archive_a_source_and_see_it_break(
     expect(page.locator("#archive-text")).to_contain_text("神舟7号")
     screenshot(page, "source-archive.png")
     assert page_errors == []
+
+
+def test_a_link_shows_fetching_then_its_preview_without_reload(
+    open_page, editor, web, task_queue, run_worker, page_errors
+):
+    story = web.route("/news/shenzhou7", body=NEWS_PAGE, headers=HTML)
+    page = open_page()
+    sign_in(page, editor.username, PASSWORD)
+    page.goto("/articles/new/")
+    page.fill("#id_url", story)
+
+    page.get_by_role("button", name="Preview the split").click()
+
+    expect(page.locator("#fetch-status")).to_contain_text(f"Fetching {story}")
+    page.evaluate("window.stillTheSamePage = true")
+    assert web.requests == []
+    run_worker()  # what `manage.py db_worker` does beside the web server
+
+    expect(page.locator("#fetched-from")).to_contain_text(
+        f"Fetched from {story}", timeout=10_000
+    )
+    expect(page.locator("#fetch-status")).to_have_count(0)
+    expect(page.locator("#id_title")).to_have_value(TITLE)
+    expect(page.locator(".preview-units")).to_contain_text("神舟7号")
+    assert page.evaluate("window.stillTheSamePage") is True
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/articles/\d+/$"), timeout=60_000)
+    assert bytes(Article.objects.get().capture.html) == NEWS_PAGE
+    assert len(web.requests) == 1  # the import kept the worker's copy
+    assert page_errors == []
+
+
+def test_a_link_that_answers_404_shows_the_reason_without_reload(
+    open_page, editor, web, task_queue, run_worker
+):
+    missing = web.url("/gone")
+    page = open_page()
+    sign_in(page, editor.username, PASSWORD)
+    page.goto("/articles/new/")
+    page.fill("#id_url", missing)
+    page.get_by_role("button", name="Preview the split").click()
+    expect(page.locator("#fetch-status")).to_be_visible()
+
+    run_worker()
+
+    expect(page.locator("#id_url_error")).to_have_text(
+        f"The page at {missing} was not found (HTTP 404).", timeout=10_000
+    )
+    expect(page.locator("#fetch-status")).to_have_count(0)
+    assert not Article.objects.exists()

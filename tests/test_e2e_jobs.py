@@ -7,6 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from annotations import services
 from annotations.models import Article, Job, JobStatus
 
 from .browser import sign_in, unit_of
@@ -58,4 +59,40 @@ def test_a_pasted_1000_sentence_article_answers_at_once_and_its_hints_follow(
     expect(status).to_contain_text("Analysis done", timeout=10_000)
     expect(unit_of(page, first)).to_have_class(re.compile("has-hints"))
     expect(unit_of(page, second)).to_have_class(re.compile("has-hints"))
+    assert page.evaluate("window.stillTheSamePage") is True  # no reload
+
+
+def test_the_workspace_shows_the_analysis_percent_then_the_hints_without_reload(
+    open_page, editor, task_queue, run_worker
+):
+    article = services.import_article(
+        text=CONTRADICTING, title="Two dates", imported_by=editor
+    )
+    job = Job.objects.get(article=article)
+    first = article.claims.order_by("position").first()
+    page = open_page()
+    sign_in(page, editor.username)
+    page.goto(f"/articles/{article.pk}/")
+    status = page.locator("#analysis-status")
+    expect(status).to_contain_text("Analysis queued")
+    page.evaluate("window.stillTheSamePage = true")
+
+    # What a worker's analysis writes as it goes (it runs in another process).
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, attempts=1, progress=40
+    )
+    expect(status).to_contain_text("Analysis running, 40%", timeout=10_000)
+    expect(status.locator("progress")).to_have_attribute("value", "40")
+    Job.objects.filter(pk=job.pk).update(progress=80)
+    expect(status).to_contain_text("Analysis running, 80%", timeout=10_000)
+
+    # Handed back to this test's worker, which does the whole analysis.
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED, attempts=0, progress=None
+    )
+    run_worker()
+
+    assert Job.objects.get(pk=job.pk).progress == 100
+    expect(status).to_contain_text("Analysis done", timeout=10_000)
+    expect(unit_of(page, first)).to_have_class(re.compile("has-hints"))
     assert page.evaluate("window.stillTheSamePage") is True  # no reload

@@ -2,14 +2,26 @@
 article extracted with trafilatura, the page kept as fetched; and every way a
 link can fail, with nothing stored."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from annotations.models import Article, ArticleCapture, Claim, Kind
+from annotations.models import (
+    Article,
+    ArticleCapture,
+    Claim,
+    Job,
+    JobKind,
+    JobStatus,
+    Kind,
+    PageFetch,
+)
 
+from .factories import UserFactory
 from .webserver import HTML, NEWS_PAGE
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +53,16 @@ def story(web):
 
 
 def import_link(client, url: str, **fields):
-    return client.post(reverse("article_new"), {"import": "1", "url": url, **fields})
+    """The editor's two steps: the link (a fetch job, here run at once, and its
+    preview), then Import, which keeps the page that job fetched."""
+    first = client.post(reverse("article_new"), {"import": "1", "url": url, **fields})
+    job = Job.objects.filter(kind=JobKind.FETCH).order_by("-pk").first()
+    if job is None or job.status != JobStatus.DONE:
+        return first
+    assert "Preview: " in first.content.decode()
+    return client.post(
+        reverse("article_new"), {"import": "1", "url": url, "fetch": job.pk, **fields}
+    )
 
 
 def refusal(client, url: str) -> str:
@@ -50,14 +71,25 @@ def refusal(client, url: str) -> str:
     assert not Article.objects.exists()
     assert not Claim.objects.exists()
     assert not ArticleCapture.objects.exists()
+    # The fetch job failed for good, keeping the refusal and no page.
+    job = Job.objects.get(kind=JobKind.FETCH)
+    assert job.status == JobStatus.FAILED
+    assert not PageFetch.objects.filter(fetched_at__isnull=False).exists()
     return response.content.decode()
 
 
 def test_a_link_is_fetched_and_its_article_extracted_and_kept(
     editor_client, story, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(40):
-        response = import_link(editor_client, story)
+    # The fetch job with its preview, then the import: each a bounded count.
+    with django_assert_max_num_queries(25):
+        editor_client.post(reverse("article_new"), {"url": story})
+    job = Job.objects.get(kind=JobKind.FETCH)
+    # (The tests' queue analyses at once: with its ~8 progress updates.)
+    with django_assert_max_num_queries(50):
+        response = editor_client.post(
+            reverse("article_new"), {"import": "1", "url": story, "fetch": job.pk}
+        )
 
     assert response.status_code == 302
     article = Article.objects.get()
@@ -249,3 +281,123 @@ def test_nothing_is_fetched_when_fetching_is_off(editor_client, story, web, sett
 
     assert "Fetching links is turned off" in body
     assert web.requests == []
+
+
+# The fetch is a background job: the page follows it
+
+
+def test_a_link_is_fetched_by_a_worker_while_the_page_says_fetching(
+    editor_client, story, web, task_queue, run_worker, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        response = editor_client.post(reverse("article_new"), {"url": story})
+
+    job = Job.objects.get(kind=JobKind.FETCH)
+    status_url = reverse("article_fetch", args=[job.pk])
+    body = response.content.decode()
+    assert f"Fetching {story}…" in body
+    assert f'hx-get="{status_url}" hx-trigger="every 1s"' in body
+    assert web.requests == []  # the request only queued it
+    assert 'hx-trigger="every 1s"' in editor_client.get(status_url).content.decode()
+
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.page_fetch.status, job.page_fetch.final_url) == (
+        JobStatus.DONE,
+        200,
+        story,
+    )
+    with django_assert_max_num_queries(15):
+        done = editor_client.get(status_url).content.decode()
+    assert "Fetching" not in done
+    assert "Preview: " in done
+    assert FIRST in done
+    assert f'value="{TITLE}"' in done
+    assert "By 美国之音中文部." in done
+    assert f'name="fetch" value="{job.pk}"' in done
+    assert not Article.objects.exists()
+    # Import keeps the page the worker fetched: no second request.
+    response = editor_client.post(
+        reverse("article_new"), {"import": "1", "url": story, "fetch": job.pk}
+    )
+    assert response.status_code == 302
+    assert bytes(Article.objects.get().capture.html) == NEWS_PAGE
+    assert len(web.requests) == 1
+
+
+def test_a_fetch_job_answered_404_fails_with_the_reason_and_stores_nothing(
+    editor_client, web, task_queue, run_worker
+):
+    url = web.url("/nowhere")
+    editor_client.post(reverse("article_new"), {"url": url})
+    job = Job.objects.get(kind=JobKind.FETCH)
+
+    run_worker()
+
+    job.refresh_from_db()
+    message = f"The page at {url} was not found (HTTP 404)."
+    assert (job.status, job.attempts, job.error) == (JobStatus.FAILED, 1, message)
+    body = editor_client.get(reverse("article_fetch", args=[job.pk])).content.decode()
+    assert message in body
+    assert "every 1s" not in body
+    assert not PageFetch.objects.filter(fetched_at__isnull=False).exists()
+    assert not Article.objects.exists()
+    assert not ArticleCapture.objects.exists()
+
+
+def test_a_fetch_job_refuses_a_private_address_without_a_request(
+    editor_client, web, task_queue, run_worker, settings
+):
+    settings.FETCH_ALLOWED_HOSTS = []
+    url = web.route("/story", body=NEWS_PAGE, headers=HTML)
+    editor_client.post(reverse("article_new"), {"url": url})
+
+    run_worker()
+
+    job = Job.objects.get(kind=JobKind.FETCH)
+    assert job.status == JobStatus.FAILED
+    assert "is a private, local or reserved address (127.0.0.1)" in job.error
+    assert web.requests == []
+    assert not PageFetch.objects.filter(fetched_at__isnull=False).exists()
+    assert not Article.objects.exists()
+
+
+def test_the_refusal_is_in_the_language_of_the_person_who_asked(
+    editor_client, web, task_queue, run_worker
+):
+    url = web.url("/nowhere")
+    editor_client.post(
+        reverse("article_new"), {"url": url}, headers={"Accept-Language": "zh-hans"}
+    )
+    run_worker()
+    job = Job.objects.get(kind=JobKind.FETCH)
+    assert "404" in job.error
+    assert "was not found" not in job.error
+
+
+def test_another_persons_fetch_is_not_found(client, web, task_queue, editor):
+    other = UserFactory(username="other", role="editor")
+    client.force_login(other)
+    client.post(reverse("article_new"), {"url": web.url("/a")})
+    job = Job.objects.get(kind=JobKind.FETCH)
+    client.force_login(editor)
+    assert client.get(reverse("article_fetch", args=[job.pk])).status_code == 404
+
+
+def test_fetched_pages_are_kept_a_day_for_their_import(editor, web, task_queue):
+    from annotations import jobs
+
+    old = jobs.queue_fetch(url=web.url("/a"), requested_by=editor)
+    Job.objects.filter(pk=old.pk).update(
+        status=JobStatus.DONE,
+        finished_at=timezone.now() - jobs.FETCH_KEPT - datetime.timedelta(minutes=1),
+    )
+    recent = jobs.queue_fetch(url=web.url("/b"), requested_by=editor)
+    Job.objects.filter(pk=recent.pk).update(
+        status=JobStatus.DONE, finished_at=timezone.now()
+    )
+    jobs.queue_fetch(url=web.url("/c"), requested_by=editor)
+    assert not Job.objects.filter(pk=old.pk).exists()
+    assert not PageFetch.objects.filter(job_id=old.pk).exists()
+    assert Job.objects.filter(kind=JobKind.FETCH).count() == 2

@@ -80,11 +80,11 @@ def test_split_merge_and_kind_changes_queue_one_analysis(task_queue, run_worker)
 def test_a_failed_attempt_is_retried_with_back_off(task_queue, run_worker, monkeypatch):
     calls = []
 
-    def flaky(article) -> None:
+    def flaky(article, **kwargs) -> None:
         calls.append(article.pk)
         if len(calls) == 1:
             raise RuntimeError("the tagger fell over")
-        real(article)
+        real(article, **kwargs)
 
     real = assisting.analyse_article
     monkeypatch.setattr(assisting, "analyse_article", flaky)
@@ -118,11 +118,11 @@ def test_a_retried_job_succeeds_and_clears_its_retry(
     real = assisting.analyse_article
     failures = iter([RuntimeError("first"), RuntimeError("second")])
 
-    def flaky(article) -> None:
+    def flaky(article, **kwargs) -> None:
         error = next(failures, None)
         if error:
             raise error
-        real(article)
+        real(article, **kwargs)
 
     monkeypatch.setattr(assisting, "analyse_article", flaky)
     article = ArticleFactory(text=CONTRADICTING)
@@ -140,7 +140,7 @@ def test_a_job_fails_for_good_after_its_last_attempt_and_keeps_the_error(
     settings.JOB_RETRY_SECONDS = 0
     settings.JOB_MAX_ATTEMPTS = 3
 
-    def broken(article) -> None:
+    def broken(article, **kwargs) -> None:
         raise ValueError("no such thing")
 
     monkeypatch.setattr(assisting, "analyse_article", broken)
@@ -158,7 +158,7 @@ def test_a_job_fails_for_good_after_its_last_attempt_and_keeps_the_error(
 
 def test_a_job_delivered_twice_runs_once(task_queue, run_worker, monkeypatch):
     calls = []
-    monkeypatch.setattr(assisting, "analyse_article", lambda a: calls.append(a.pk))
+    monkeypatch.setattr(assisting, "analyse_article", lambda a, **_: calls.append(a.pk))
     job = jobs.queue_analysis(article=ArticleFactory(), requested_by=None)
     run_worker()
     assert jobs.run_job.call(job.pk) == "skipped"  # a second delivery
@@ -286,7 +286,7 @@ def test_the_workspace_shows_a_failed_analysis_and_its_error(
     settings.JOB_RETRY_SECONDS = 0
     settings.JOB_MAX_ATTEMPTS = 2
 
-    def broken(article) -> None:
+    def broken(article, **kwargs) -> None:
         raise ValueError("<b>tagger</b> missing")
 
     monkeypatch.setattr(assisting, "analyse_article", broken)
@@ -314,6 +314,91 @@ def test_the_workspace_takes_the_same_queries_with_or_without_a_job(
     without = count()
     jobs.queue_analysis(article=article, requested_by=None)
     assert count() == without
+
+
+# Progress
+
+
+def test_the_analysis_reports_its_progress_in_a_few_growing_steps(
+    task_queue, run_worker, monkeypatch
+):
+    article = ArticleFactory(text=f"{CONTRADICTING}\n{sentences(200)}")
+    job = jobs.queue_analysis(article=article, requested_by=None)
+    stored = []
+    real = assisting.analyse_article
+
+    def watched(article, *, progress) -> None:
+        def spy(done: int, total: int) -> None:
+            progress(done, total)
+            stored.append(Job.objects.values_list("progress", flat=True).get(pk=job.pk))
+
+        real(article, progress=spy)
+
+    monkeypatch.setattr(assisting, "analyse_article", watched)
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (JobStatus.DONE, 100)
+    assert stored[0] == 0
+    assert stored[-1] == 100
+    assert stored == sorted(stored)  # it only grows
+    assert len([p for p in set(stored) if 0 < p < 100]) >= 4
+    assert len(stored) <= 12  # in chunks, not one write per sentence
+    article.refresh_from_db()
+    assert article.analysed_at is not None
+
+
+def test_a_new_attempt_forgets_the_progress_of_the_last(task_queue, run_worker):
+    article = ArticleFactory()
+    job = jobs.queue_analysis(article=article, requested_by=None)
+    Job.objects.filter(pk=job.pk).update(progress=60)
+    started = jobs._start(job.pk)
+    assert started.progress is None
+    assert Job.objects.get(pk=job.pk).progress is None
+
+
+def test_the_api_shows_a_running_analysis_progress(task_queue, editor_api):
+    article = ArticleFactory()
+    job = jobs.queue_analysis(article=article, requested_by=None)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=40)
+    body = editor_api.get(f"{API}/jobs/{job.pk}/").json()
+    assert (body["status"], body["progress"], body["source"]) == ("running", 40, None)
+    listed = editor_api.get(f"{API}/articles/{article.pk}/").json()
+    assert (listed["analysis_status"], listed["analysis_progress"]) == ("running", 40)
+
+
+def running_at(article, percent: int) -> Job:
+    job = jobs.queue_analysis(article=article, requested_by=None)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, attempts=1, progress=percent
+    )
+    return job
+
+
+def test_the_workspace_shows_the_analysis_percent_and_polls_it(
+    task_queue, client, editor
+):
+    client.force_login(editor)
+    article = ArticleFactory()
+    job = running_at(article, 40)
+    page = client.get(reverse("workspace", args=[article.pk])).content.decode()
+    assert "Analysis running, 40%" in page
+    assert 'value="40"' in page
+    status_url = reverse("article_analysis", args=[article.pk])
+    Job.objects.filter(pk=job.pk).update(progress=70)
+    polled = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert "Analysis running, 70%" in polled
+    assert 'hx-trigger="every 2s"' in polled
+
+
+def test_the_analysis_percent_is_translated(task_queue, client, editor):
+    client.force_login(editor)
+    article = ArticleFactory()
+    running_at(article, 40)
+    page = client.get(
+        reverse("workspace", args=[article.pk]), headers={"Accept-Language": "zh-hans"}
+    ).content.decode()
+    assert "分析进行中，已完成 40%" in page
 
 
 # Web processes do not load the analysis models

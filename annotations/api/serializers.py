@@ -415,6 +415,11 @@ class ArticleSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Its status: the hints are up to date once it is `done`.",
     )
+    analysis_progress = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Its percent done (as jobs/{id}/ `progress`); null if none yet.",
+    )
 
     class Meta:
         model = Article
@@ -435,6 +440,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "orphan_count",
             "analysis_job",
             "analysis_status",
+            "analysis_progress",
         )
         read_only_fields = fields
 
@@ -624,7 +630,8 @@ class HintCountsSerializer(serializers.Serializer):
 
 
 class JobSerializer(serializers.ModelSerializer):
-    """Background work (an article's analysis) and how it went."""
+    """Background work (an analysis, a delivery, an archive, a fetch) and how
+    it went."""
 
     hints = HintCountsSerializer(
         read_only=True,
@@ -638,7 +645,9 @@ class JobSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "article",
+            "source",
             "status",
+            "progress",
             "attempts",
             "error",
             "created_at",
@@ -651,6 +660,13 @@ class JobSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "error": {"help_text": "The last failed attempt's error (kept)."},
             "retry_at": {"help_text": "When a failed attempt is tried again."},
+            "source": {"help_text": "The source an `archive` job fetches."},
+            "progress": {
+                "help_text": (
+                    "Percent done (0-100) of a running analysis, updated as it "
+                    "goes; 100 once done; null before it reports any."
+                )
+            },
         }
 
 

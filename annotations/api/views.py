@@ -332,7 +332,10 @@ class ArticleViewSet(
             "with `file` (.txt, .md, .html, .docx, .pdf; text in UTF-8 or "
             "GB18030/GBK), or only `url` to fetch the article from that link "
             "(its title, site, date and main text are extracted; the page is "
-            "kept as fetched). Refused with 400 and nothing stored when empty, "
+            "kept as fetched). A link is fetched within this request, bounded "
+            "by FETCH_TIMEOUT and the import size limit (the browser's import "
+            "page queues a fetch job instead); the article's analysis is "
+            "queued (`analysis_job`). Refused with 400 and nothing stored when empty, "
             "binary, undecodable, too large, a PDF without a text layer, a link "
             "that does not answer with an article (`code` starts with `link_`) "
             "or already imported (the message names the existing article)."
@@ -592,7 +595,10 @@ def job_body(job: Job) -> dict:
         summary="A background job",
         description=(
             "An article's analysis, queued by an import, a split, a merge, a "
-            "kind change, a new version or `articles/{id}/analyse/`: `queued`, "
+            "kind change, a new version or `articles/{id}/analyse/` (its "
+            "`progress` in percent grows while it runs), a source's archiving "
+            "(`archive`, with its `source`), a webhook delivery or a link "
+            "fetched for the import page: `queued`, "
             "`running`, `done` or `failed` (after its retries; `error` says "
             "why). A failed attempt that will be retried is `queued` again, "
             "with its `error` and `retry_at`."
