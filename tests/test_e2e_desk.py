@@ -171,6 +171,36 @@ def test_a_sent_comment_leaves_no_draft_behind(open_page, editor, article):
     assert first.comments.get().text == "Checked with the registry."
 
 
+def test_correction_and_source_drafts_come_back_with_their_claim(
+    open_page, editor, article, published, page_errors
+):
+    page = desk(open_page, editor)
+    fourth = claim_of(article, 4)
+    page.goto(f"/articles/{article.pk}/")
+    open_claim(page, published)
+    page.fill("#correction-reason", "The registry was updated.")
+    open_claim(page, fourth)
+    page.locator("#add-source summary").click()
+    page.fill("#src-new-title", "Registry, second filing")
+
+    open_claim(page, claim_of(article, 5))
+    expect(page.locator("#src-new-title")).to_have_value("")
+    open_claim(page, published)
+    expect(page.locator("#correction-reason")).to_have_value(
+        "The registry was updated."
+    )
+    open_claim(page, fourth)
+
+    expect(page.locator("#add-source")).to_have_js_property("open", True)
+    expect(page.locator("#src-new-title")).to_have_value("Registry, second filing")
+    expect(page.locator("#panel .draft-note")).to_have_count(1)
+    assert sorted(drafts(page).values()) == [
+        "Registry, second filing",
+        "The registry was updated.",
+    ]
+    assert page_errors == []
+
+
 def test_leaving_the_page_with_unsaved_text_asks_first(open_page, editor, article):
     page = desk(open_page, editor)
     page.goto(f"/articles/{article.pk}/")
@@ -238,6 +268,21 @@ def test_a_verdict_key_on_a_published_claim_opens_the_correction_form(
     assert page_errors == []
 
 
+def test_a_verdict_key_on_a_published_claim_leaves_the_discussion_for_the_form(
+    open_page, editor, article, published
+):
+    page = desk(open_page, editor)
+    page.goto(f"/claims/{published.pk}/comments/")
+    expect(page.locator("#comment-text")).to_be_visible()
+
+    page.keyboard.press("3")
+
+    expect(page.locator("#tab-details")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#correction-verdict")).to_have_value("misstated")
+    expect(page.locator("#key-note")).to_be_visible()
+    assert fresh(published).verdict == Verdict.VERIFIED
+
+
 def test_shortcut_help_lists_the_new_keys(open_page, editor, article):
     page = desk(open_page, editor)
     page.goto(f"/articles/{article.pk}/")
@@ -270,6 +315,7 @@ def test_no_page_scrolls_sideways_at_390_px(
     )
     reader = open_page(viewport=PHONE)
     reader.goto("/accounts/login/")
+    screenshot(reader, "desk-390-sign-in.png")
     assert sideways(reader) <= 0, "sign-in"
     reader.goto(f"/r/{article.pk}/")
     assert sideways(reader) <= 0, "report"
