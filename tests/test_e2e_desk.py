@@ -398,6 +398,10 @@ def test_tapping_a_claim_at_390_px_opens_its_panel_as_a_sheet(
     expect(panel).to_be_in_viewport()
     page.keyboard.press("Escape")
     expect(panel).to_be_hidden()
+    unit_of(page, claim).click()
+    expect(panel).to_be_in_viewport()
+    page.mouse.click(200, 20)  # the shade above the sheet
+    expect(panel).to_be_hidden()
     assert page_errors == []
 
 

@@ -458,7 +458,8 @@
       toggleStepAll();
       return;
     }
-    if (event.target.closest("[data-sheet-close]")) {
+    // The shade around the sheet belongs to the workspace: a tap on it closes.
+    if (event.target.closest("[data-sheet-close]") || event.target === workspace()) {
       closeSheet();
       return;
     }
