@@ -4,11 +4,39 @@
   "use strict";
 
   const TYPING = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+  // Below this width the header folds into a menu and the panel is a sheet.
+  const SMALL = window.matchMedia("(max-width: 699px)");
+  const STEP_ALL = "fc-step-all";
+
+  // CSS folds the menu and the panel only when this script runs.
+  document.documentElement.classList.add("js");
 
   function workspace() { return document.getElementById("workspace"); }
 
-  function units() {
-    return Array.from(document.querySelectorAll("#article .unit:not(.dim)"));
+  // localStorage can be full or refused (private windows): drafts then live
+  // only in the page, as before.
+  const store = {
+    get(key) { try { return window.localStorage.getItem(key); } catch (e) { return null; } },
+    set(key, value) { try { window.localStorage.setItem(key, value); } catch (e) { /* kept in the page */ } },
+    remove(key) { try { window.localStorage.removeItem(key); } catch (e) { /* nothing stored */ } },
+  };
+
+  function stepAll() { return store.get(STEP_ALL) === "1"; }
+
+  // j/k stop on claims to check; with "All units" on, on every unit.
+  function stops(unit) {
+    return !unit.classList.contains("dim") && (stepAll() || unit.classList.contains("kind-claim"));
+  }
+
+  function showStepAll() {
+    const button = document.querySelector("[data-step-all]");
+    if (button) button.setAttribute("aria-pressed", stepAll() ? "true" : "false");
+  }
+
+  function toggleStepAll() {
+    if (stepAll()) store.remove(STEP_ALL);
+    else store.set(STEP_ALL, "1");
+    showStepAll();
   }
 
   function selectedUnit() {
@@ -26,6 +54,7 @@
     url.searchParams.set("claim", pk);
     url.hash = unit.id;
     window.history.replaceState(null, "", url);
+    sheetWanted = SMALL.matches;
     window.htmx.ajax("GET", ws.dataset.panelUrl.replace("/0/", "/" + pk + "/"), {
       target: "#panel",
       swap: "outerHTML",
@@ -47,19 +76,67 @@
     return true;
   }
 
+  // From the selected unit (whatever its kind) to the next one that stops j/k.
   function move(step) {
     if (!document.getElementById("article") && triageMove(step)) return;
-    const list = units();
-    if (!list.length) return;
-    const current = list.indexOf(selectedUnit());
-    let next = current === -1 ? (step > 0 ? 0 : list.length - 1) : current + step;
-    next = Math.max(0, Math.min(list.length - 1, next));
-    select(list[next]);
+    const all = Array.from(document.querySelectorAll("#article .unit"));
+    const current = all.indexOf(selectedUnit());
+    let index = current === -1 ? (step > 0 ? -1 : all.length) : current;
+    for (index += step; index >= 0 && index < all.length; index += step) {
+      if (stops(all[index])) {
+        select(all[index]);
+        return;
+      }
+    }
   }
 
   function press(key) {
     const button = document.querySelector('#panel button[data-key="' + key + '"]');
     if (button) button.click();
+    else frozenVerdict(key);
+  }
+
+  // A verdict key on a published claim: say why nothing changed and open
+  // the correction form, the new verdict chosen.
+  const KEY_VERDICTS = { 1: "verified", 2: "disputed", 3: "misstated" };
+
+  function frozenVerdict(key) {
+    const panel = document.querySelector("#panel[data-claim-pk]");
+    if (!panel || !panel.querySelector("#claim-status.status-published")) return;
+    if (panel.dataset.tab !== "details") {
+      afterPanelSwap = () => frozenVerdict(key);
+      openTab("d");
+      return;
+    }
+    const ws = workspace();
+    const box = document.getElementById("propose-correction");
+    if (box) {
+      const select = document.getElementById("correction-verdict");
+      if (select && KEY_VERDICTS[key]) select.value = KEY_VERDICTS[key];
+      keyNote(box.querySelector("h3"), ws.dataset.publishedNote);
+      const reason = document.getElementById("correction-reason");
+      if (reason) {
+        reason.scrollIntoView({ block: "center" });
+        reason.focus();
+      }
+      return;
+    }
+    const pending = document.getElementById("pending-correction");
+    if (pending) keyNote(pending.querySelector("h4"), ws.dataset.pendingNote);
+  }
+
+  function keyNote(after, text) {
+    if (!after) return;
+    let note = document.getElementById("key-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "key-note";
+      note.className = "note key-note";
+      note.setAttribute("role", "status");
+    }
+    note.textContent = text;
+    after.after(note);
+    note.scrollIntoView({ block: "nearest" });
   }
 
   function focusRationale() {
@@ -80,10 +157,14 @@
 
   function openTab(key) {
     const tab = document.querySelector('#panel [data-tab-key="' + key + '"]');
-    if (!tab) return;
+    if (!tab) {
+      afterPanelSwap = null;
+      return;
+    }
     focusAfterSwap = key === "c" ? "comment-text" : null;
     if (tab.getAttribute("aria-selected") === "true") {
       focusLater();
+      runAfterPanelSwap();
       return;
     }
     tab.click();
@@ -156,11 +237,165 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id === "panel") {
+      restoreDrafts();
       focusLater();
       focusSuggestion();
       markSelected();
+      const from = event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (sheetWanted || (SMALL.matches && from && from.closest && from.closest("#orphans"))) openSheet();
+      sheetWanted = false;
+      runAfterPanelSwap();
     }
   });
+
+  let afterPanelSwap = null;
+
+  function runAfterPanelSwap() {
+    const action = afterPanelSwap;
+    afterPanelSwap = null;
+    if (action) action();
+  }
+
+  // Drafts: text typed in the panel's forms is kept per claim and field until
+  // it is saved or discarded, so moving to another claim loses nothing.
+  const DRAFTABLE = "textarea, input[type=text], input[type=url]";
+
+  function draftKey(field) {
+    const ws = workspace();
+    const panel = field.closest("#panel[data-claim-id]");
+    if (!ws || !panel || !field.form || !field.name) return null;
+    // Source forms have no id; their address names the source.
+    const form = field.form.id || new URL(field.form.action, window.location.href).pathname;
+    return ["fc-draft", ws.dataset.user, ws.dataset.article, panel.dataset.claimId, form, field.name].join("|");
+  }
+
+  function draftFields(root) {
+    if (!root) return [];
+    return Array.from(root.querySelectorAll(DRAFTABLE)).filter((field) => field.closest("#panel form"));
+  }
+
+  function keepDraft(field) {
+    const key = draftKey(field);
+    if (!key) return;
+    if (field.value === field.defaultValue) store.remove(key);
+    else store.set(key, field.value);
+  }
+
+  function restoreDrafts() {
+    draftFields(document.getElementById("panel")).forEach(function (field) {
+      const key = draftKey(field);
+      const draft = key && store.get(key);
+      if (draft === null || draft === undefined || draft === "") return;
+      if (draft === field.defaultValue) {
+        // Saved, unless the form came back refused with the text in it.
+        if (!field.form.querySelector("[role=alert]")) store.remove(key);
+        return;
+      }
+      field.value = draft;
+      const details = field.closest("details");
+      if (details) details.open = true;
+      draftNote(field);
+    });
+  }
+
+  function draftNote(field) {
+    const ws = workspace();
+    const note = document.createElement("span");
+    note.className = "draft-note";
+    note.setAttribute("role", "status");
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "link-button";
+    discard.textContent = ws.dataset.draftDiscard;
+    discard.addEventListener("click", function () {
+      field.value = field.defaultValue;
+      keepDraft(field);
+      note.remove();
+      field.focus();
+    });
+    note.append(ws.dataset.draftRestored + " · ", discard);
+    field.after(note);
+  }
+
+  function dirty() {
+    return draftFields(document.getElementById("panel")).some((field) => field.value !== field.defaultValue);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches(DRAFTABLE)) keepDraft(event.target);
+  });
+
+  // A form sent and accepted (2xx) clears its drafts before the new panel
+  // shows, so an emptied comment box stays empty.
+  let sending = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const elt = event.detail.elt;
+    const form = elt && (elt.form || (elt.closest && elt.closest("form")));
+    if (!form || !form.closest("#panel")) return;
+    const keys = draftFields(form).map(draftKey).filter(Boolean);
+    sending = { xhr: event.detail.xhr, keys: keys };
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!sending || sending.xhr !== event.detail.xhr) return;
+    if (event.detail.xhr.status >= 200 && event.detail.xhr.status < 300) {
+      sending.keys.forEach((key) => store.remove(key));
+    }
+    sending = null;
+  });
+
+  // Leaving the page with unsaved text asks first (a form's own submit does not).
+  let submitting = false;
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) submitting = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting || !dirty()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // Ctrl+Enter or Cmd+Enter saves the form the cursor is in.
+  function submitFromKeyboard(event) {
+    const form = event.target.form || (event.target.closest && event.target.closest("form"));
+    if (!form) return false;
+    const button = form.querySelector("#save-button") ||
+      form.querySelector("button[type=submit].primary") ||
+      form.querySelector("button[type=submit], button:not([type])");
+    if (!button || button.disabled) return false;
+    button.click();
+    return true;
+  }
+
+  // Small screens: the claim's panel is a sheet over the text.
+  let sheetWanted = false;
+
+  function openSheet() {
+    const panel = document.querySelector("#panel[data-claim-pk]");
+    if (!SMALL.matches || !panel) return;
+    document.documentElement.classList.add("sheet-open");
+    const title = document.getElementById("panel-title");
+    if (title && !panel.contains(document.activeElement)) title.focus({ preventScroll: true });
+  }
+
+  function closeSheet() {
+    if (!document.documentElement.classList.contains("sheet-open")) return false;
+    document.documentElement.classList.remove("sheet-open");
+    const unit = selectedUnit();
+    if (unit) {
+      unit.focus({ preventScroll: true });
+      unit.scrollIntoView({ block: "center" });
+    }
+    return true;
+  }
+
+  // The top bar's menu on small screens.
+  function toggleMenu() {
+    const bar = document.querySelector(".topbar");
+    const button = document.getElementById("menu-toggle");
+    if (!bar || !button) return;
+    const open = bar.classList.toggle("menu-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
 
   function toggleShortcuts() {
     const dialog = document.getElementById("shortcuts");
@@ -170,9 +405,17 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.altKey) {
+      if (submitFromKeyboard(event)) event.preventDefault();
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest && event.target.closest(TYPING)) {
-      if (event.key === "Escape") event.target.blur();
+      if (event.key === "Escape") {
+        // The text stays (and stays a draft); only the cursor leaves.
+        if (event.target.matches(DRAFTABLE)) keepDraft(event.target);
+        event.target.blur();
+      }
       return;
     }
     if (event.key === "/" && focusSearch()) {
@@ -182,13 +425,17 @@
     if (!workspace()) return;
     const dialog = document.getElementById("shortcuts");
     if (dialog && dialog.open && event.key !== "?") return;
+    if (event.key === "Escape" && closeSheet()) {
+      event.preventDefault();
+      return;
+    }
     const actions = {
       j: () => move(1), ArrowDown: () => move(1), ArrowRight: () => move(1),
       k: () => move(-1), ArrowUp: () => move(-1), ArrowLeft: () => move(-1),
       1: () => press("1"), 2: () => press("2"), 3: () => press("3"), 0: () => press("0"),
       e: focusRationale, s: addSource, "?": toggleShortcuts,
       d: () => openTab("d"), c: () => openTab("c"), h: () => openTab("h"), a: focusReview,
-      m: applySuggestion, t: switchView,
+      m: applySuggestion, t: switchView, u: toggleStepAll,
     };
     const action = actions[event.key];
     if (!action) return;
@@ -205,6 +452,19 @@
     }
     if (event.target.closest("[data-shortcuts]")) {
       toggleShortcuts();
+      return;
+    }
+    if (event.target.closest("[data-step-all]")) {
+      toggleStepAll();
+      return;
+    }
+    // The shade around the sheet belongs to the workspace: a tap on it closes.
+    if (event.target.closest("[data-sheet-close]") || event.target === workspace()) {
+      closeSheet();
+      return;
+    }
+    if (event.target.closest("#menu-toggle")) {
+      toggleMenu();
       return;
     }
     const source = event.target.closest("[data-split-source]");
@@ -266,6 +526,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     const unit = selectedUnit();
     if (unit) unit.scrollIntoView({ block: "center" });
+    showStepAll();
+    restoreDrafts();
+    if (new URL(window.location.href).searchParams.has("claim")) openSheet();
     focusSuggestion();
   });
 
