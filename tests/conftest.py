@@ -2,8 +2,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from .factories import UserFactory, make_editor
@@ -210,3 +212,14 @@ def web(settings):
     settings.FETCH_TIMEOUT = 2
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Chinese leaves its language active in the thread; reset it.
+
+    Without this a later test's stored messages (a job's refusal, a snapshot's
+    error) come out in whatever language the previous test's page used.
+    """
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
