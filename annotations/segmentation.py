@@ -40,12 +40,20 @@ _TRAILING_DOTS = ".\u2026"
 _ASCII_QUOTES = "\"'"
 _ALL_TERMINATORS = _HARD_TERMINATORS + _TRAILING_DOTS
 
+# It opens with a character class, not an alternation, so that re skips to
+# the next mark with its fast character-set search (several times faster).
 _CANDIDATE_RE = re.compile(
-    "[" + re.escape(_HARD_TERMINATORS) + "]+"
-    r"|\.(?: \.){2,}"  # a spaced ellipsis ". . ."
-    r"|\.{2,}"  # a run of dots
+    "[" + re.escape(_HARD_TERMINATORS) + r".]"
+    # A run of hard terminators.
+    "(?:(?<=["
+    + re.escape(_HARD_TERMINATORS)
+    + "])["
+    + re.escape(_HARD_TERMINATORS)
+    + "]*"
+    r"|(?<=\.)(?:(?: \.){2,}"  # a spaced ellipsis ". . ."
+    r"|\.+"  # a run of dots
     # A single full stop followed by white space (after any closers).
-    r"|\.(?=[" + re.escape(_CLOSERS + _ASCII_QUOTES) + r"]*\s)"
+    r"|(?=[" + re.escape(_CLOSERS + _ASCII_QUOTES) + r"]*\s)))"
 )
 # A compact ellipsis after a sentence end stays with it: "and more. ... I'm".
 _ELLIPSIS_CHARS = ".\u2026"
@@ -152,6 +160,14 @@ _INLINE_FURNITURE_RE = re.compile(
     # 返回搜狐,查看更多
     "|\u8fd4\u56de\u641c\u72d0[,\uff0c]?\\s*\u67e5\u770b\u66f4\u591a"
     "|\u6253\u5f00APP\u9605\u8bfb"  # 打开APP阅读
+)
+# Each of those holds one of these: a cheap test before the regex, which
+# would otherwise try its alternatives at every character of every line.
+_INLINE_FURNITURE_WORDS = (
+    "\u5c55\u5f00",  # 展开
+    "\u9605\u8bfb\u5168\u6587",  # 阅读全文
+    "\u8fd4\u56de\u641c\u72d0",  # 返回搜狐
+    "\u6253\u5f00APP",  # 打开APP
 )
 
 
@@ -552,7 +568,8 @@ def _split_line(
         return
     cursor = start
     protected = _Protected(line)
-    for furniture in _INLINE_FURNITURE_RE.finditer(line, start, end):
+    inline = any(word in line for word in _INLINE_FURNITURE_WORDS)
+    for furniture in _INLINE_FURNITURE_RE.finditer(line, start, end) if inline else ():
         _split_sentences(line, cursor, furniture.start(), offset, protected, out)
         out.append(
             Unit(
@@ -578,9 +595,11 @@ class _Protected:
 
     def covers(self, index: int) -> bool:
         """True when ``index`` lies strictly inside a protected span."""
-        if self.spans is None:
-            self.spans = _protected_spans(self.line)
-        return any(a < index < b for a, b in self.spans)
+        spans = self.spans
+        if spans is None:
+            spans = self.spans = _protected_spans(self.line)
+        # Most lines have no spans: skip making a generator for them.
+        return bool(spans) and any(a < index < b for a, b in spans)
 
 
 def _protected_spans(line: str) -> list[tuple[int, int]]:
