@@ -32,7 +32,7 @@ def new_public_id() -> str:
 def new_public_ids(count: int) -> list[str]:
     """``count`` fresh public ids like new_public_id's, drawn all at once."""
     # One draw and one translation for all: an import calling new_public_id
-    # per claim spent a sixth of its time there (bench/import_bench.py). Each
+    # per claim spent 5-10% of its time there (bench/import_bench.py). Each
     # random byte becomes one base32 letter (256 is a multiple of 32, so every
     # letter is equally likely): 60 random bits an id, as new_public_id gives.
     letters = secrets.token_bytes(PUBLIC_ID_LENGTH * count).translate(_BASE32)
