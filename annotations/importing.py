@@ -213,7 +213,8 @@ def text_sha256(text: str) -> str:
 
 def detect_language(text: str) -> str:
     """Return "zh", "en" or "mixed" from the share of Han characters and Latin words."""
-    han = len(_HAN_RE.findall(text))
+    # Runs, not single characters: far fewer matches to make on Chinese text.
+    han = sum(map(len, _HAN_RUN_RE.findall(text)))
     # A Latin word carries about as much as two Han characters.
     latin = 2 * len(_LATIN_WORD_RE.findall(text))
     total = han + latin
@@ -226,6 +227,7 @@ def detect_language(text: str) -> str:
 
 _LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _HAN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN_RUN_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 _DROP_TAGS = (
     "script",

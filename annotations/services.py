@@ -46,7 +46,7 @@ from .models import (
     Stance,
     Status,
     Verdict,
-    new_public_id,
+    new_public_ids,
 )
 
 STALE_VERSION = _(
@@ -298,19 +298,24 @@ def insert_claims(
     quote = connection.ops.quote_name
     table = quote(Claim._meta.db_table)
     columns = ", ".join(quote(column) for column in _CLAIM_COLUMNS)
-    numbered = enumerate(units, start=first_position)
+    numbered = zip(
+        range(first_position, first_position + len(units)),
+        new_public_ids(len(units)),
+        units,
+        strict=True,
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams every row in one statement with no per-row parsing.
             tail = "\t".join(map(str, fresh)) + "\n"
             data = "".join(
-                f"{article_id}\t{position}\t{new_public_id()}\t"
+                f"{article_id}\t{position}\t{public_id}\t"
                 f"{unit.start}\t{unit.end}\t"
                 f"{unit.text.translate(_COPY_ESCAPES)}\t"
                 f"{_before(text, unit).translate(_COPY_ESCAPES)}\t"
                 f"{_after(text, unit).translate(_COPY_ESCAPES)}\t"
                 f"{unit.kind}\t{unit.reason}\t" + tail
-                for position, unit in numbered
+                for position, public_id, unit in numbered
             )
             copy = f"COPY {table} ({columns}) FROM STDIN"
             cursor.copy_expert(copy, io.StringIO(data))
@@ -318,11 +323,11 @@ def insert_claims(
             placeholders = ", ".join(["%s"] * len(_CLAIM_COLUMNS))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
             rows = [
-                (article_id, position, new_public_id(), unit.start, unit.end)
+                (article_id, position, public_id, unit.start, unit.end)
                 + (unit.text,)
                 + (_before(text, unit), _after(text, unit), unit.kind, unit.reason)
                 + fresh
-                for position, unit in numbered
+                for position, public_id, unit in numbered
             ]
             cursor.executemany(sql, rows)
 

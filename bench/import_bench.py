@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/import_bench.py                 # SQLite
     .venv/bin/python bench/import_bench.py --smoke         # 10KB and 100KB
+    .venv/bin/python bench/import_bench.py --import-only   # no analysis, no request
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/factcheck \
         .venv/bin/python bench/import_bench.py             # PostgreSQL
 
 For each size it prints units, seconds, units/second, queries and peak Python
 memory of the import (decode, segment, classify, store, first history
 entries), next to a raw ``executemany`` of the same claim rows with no ORM:
-the floor. Then the analysis an import queues (names, figures,
+the floor, and the speed of segmenting the text alone (MB per CPU second,
+best of 3). Then the analysis an import queues (names, figures,
 contradictions, triage, past-verdict sketches: jieba's tagger dominates) is
 run as the worker runs that job and timed on its own, with its units per
 second. Then one request: a 1,000-sentence article posted to the API,
@@ -16,6 +18,8 @@ answered before any analysis. It checks
 that every import stored one claim per segmented unit, with the same number
 of queries at every size and at most MAX_QUERIES, and exits 1 otherwise.
 Runs in a throwaway test database, which it creates and destroys.
+``--import-only`` leaves out the analysis and the request: the import
+figures alone, in seconds rather than minutes.
 """
 
 from __future__ import annotations
@@ -141,8 +145,11 @@ def generate(size: int, seed: int = 7) -> str:
     return "\n".join(parts)
 
 
-def measure_import(text: str, title: str) -> dict:
-    """Time one import (queries counted cheaply), then trace memory on a second."""
+def measure_import(text: str, title: str, *, analyse: bool = True) -> dict:
+    """Time one import (queries counted cheaply), then trace memory on a second.
+
+    With ``analyse``, the analysis it queues is run and timed as well.
+    """
     queries = []
 
     def count(execute, sql, params, many, context):
@@ -155,12 +162,7 @@ def measure_import(text: str, title: str) -> dict:
         article = _import(data, title)
         seconds = time.perf_counter() - started
     units = Claim.objects.filter(article=article).count()
-    # The analysis an import queues, run as the worker runs it, on its own.
-    job = jobs.queue_analysis(article=article, requested_by=None)
-    started = time.perf_counter()
-    outcome = jobs.run_job.call(job.pk)
-    analysis = time.perf_counter() - started
-    assert outcome == JobStatus.DONE, outcome
+    analysis = measure_analysis(article) if analyse else None
     # tracemalloc slows Python several times over, so it gets a run of its own
     # (a different last line, or the importer would refuse a duplicate).
     tracemalloc.start()
@@ -174,6 +176,29 @@ def measure_import(text: str, title: str) -> dict:
         "queries": len(queries),
         "peak": peak,
     }
+
+
+def measure_analysis(article: Article) -> float:
+    """Seconds of the analysis an import queues, run as the worker runs it."""
+    job = jobs.queue_analysis(article=article, requested_by=None)
+    started = time.perf_counter()
+    outcome = jobs.run_job.call(job.pk)
+    seconds = time.perf_counter() - started
+    assert outcome == JobStatus.DONE, outcome
+    return seconds
+
+
+def segmentation_speed(text: str, runs: int = 3) -> float:
+    """MB of ``text`` segmented per CPU second, best of ``runs``.
+
+    CPU time: other processes' load on a shared machine barely changes it.
+    """
+    best = float("inf")
+    for _ in range(runs):
+        started = time.process_time()
+        segmentation.split_units(text)
+        best = min(best, time.process_time() - started)
+    return len(text.encode("utf-8")) / 1e6 / best
 
 
 def _import(data: bytes, title: str) -> Article:
@@ -255,58 +280,71 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help="e.g. 10KB,100KB")
     parser.add_argument("--smoke", action="store_true", help=f"--sizes {SMOKE_SIZES}")
+    parser.add_argument(
+        "--import-only", action="store_true", help="no analysis and no request"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.sizes = SMOKE_SIZES
-    checks = Checks()
-    queries: set[int] = set()
     settings.IMPORT_MAX_BYTES = 100 * 1024 * 1024
-    vendor = connection.vendor
+    checks = Checks()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        print(f"database: {vendor}")
+        run(args.sizes.split(","), analyse=not args.import_only, checks=checks)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    checks.finish()
+
+
+def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
+    """Import each size, print its row, check units and queries; then the request."""
+    vendor = connection.vendor
+    print(f"database: {vendor}")
+    if analyse:
         started = time.perf_counter()
         names.read("\u70ed\u8eab")  # jieba loads its dictionary once per process
         print(f"jieba load (once per process): {time.perf_counter() - started:.2f} s")
-        header = (
-            f"{'size':>6} {'units':>8} {'import s':>9} {'units/s':>9} {'queries':>8} "
-            f"{'q/1k units':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8} "
-            f"{'worker s':>9} {'worker u/s':>10}"
+    print(
+        f"{'size':>6} {'units':>8} {'import s':>9} {'units/s':>9} {'queries':>8} "
+        f"{'q/1k units':>10} {'peak MB':>8} {'floor s':>8} {'x floor':>8} "
+        f"{'seg MB/s':>8} {'worker s':>9} {'worker u/s':>10}"
+    )
+    queries: set[int] = set()
+    for label in labels:
+        text = generate(SIZES[label])
+        result = measure_import(text, label, analyse=analyse)
+        units = len(segmentation.split_units(text))
+        checks.expect(
+            result["units"] == units,
+            f"{label}: {result['units']} claims stored for {units} units",
         )
-        print(header)
-        for label in args.sizes.split(","):
-            text = generate(SIZES[label])
-            result = measure_import(text, label)
-            units = len(segmentation.split_units(text))
-            checks.expect(
-                result["units"] == units,
-                f"{label}: {result['units']} claims stored for {units} units",
-            )
-            checks.expect(
-                result["queries"] <= MAX_QUERIES[vendor],
-                f"{label}: {result['queries']} queries, more than "
-                f"{MAX_QUERIES[vendor]}",
-            )
-            queries.add(result["queries"])
-            floor = measure_floor(text)
-            print(
-                f"{label:>6} {result['units']:>8} {result['seconds']:>9.3f} "
-                f"{result['units'] / result['seconds']:>9.0f} {result['queries']:>8} "
-                f"{1000 * result['queries'] / result['units']:>10.2f} "
-                f"{result['peak'] / 1e6:>8.1f} {floor:>8.3f} "
-                f"{result['seconds'] / floor:>8.2f} {result['analysis']:>9.3f} "
-                f"{result['units'] / result['analysis']:>10.0f}",
-                flush=True,
-            )
-        checks.expect(len(queries) == 1, f"queries vary with size: {sorted(queries)}")
+        checks.expect(
+            result["queries"] <= MAX_QUERIES[vendor],
+            f"{label}: {result['queries']} queries, more than {MAX_QUERIES[vendor]}",
+        )
+        queries.add(result["queries"])
+        floor = measure_floor(text)
+        worker = (
+            f"{result['analysis']:>9.3f} {result['units'] / result['analysis']:>10.0f}"
+            if analyse
+            else f"{'-':>9} {'-':>10}"
+        )
+        print(
+            f"{label:>6} {result['units']:>8} {result['seconds']:>9.3f} "
+            f"{result['units'] / result['seconds']:>9.0f} {result['queries']:>8} "
+            f"{1000 * result['queries'] / result['units']:>10.2f} "
+            f"{result['peak'] / 1e6:>8.1f} {floor:>8.3f} "
+            f"{result['seconds'] / floor:>8.2f} {segmentation_speed(text):>8.2f} "
+            + worker,
+            flush=True,
+        )
+    checks.expect(len(queries) == 1, f"queries vary with size: {sorted(queries)}")
+    if analyse:
         seconds, units = measure_request(1000)
         print(
             f"request: POST /api/v1/articles/ with {units:,} sentences answered in "
             f"{seconds:.3f} s (analysis queued, not run)"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    checks.finish()
 
 
 if __name__ == "__main__":

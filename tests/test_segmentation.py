@@ -401,6 +401,10 @@ def test_short_line_with_a_full_stop_is_a_claim() -> None:
         "\u9605\u8bfb\u5168\u6587",  # 阅读全文
         "\u8fd4\u56de\u641c\u72d0,\u67e5\u770b\u66f4\u591a",  # 返回搜狐,查看更多
         "\u6253\u5f00APP\u9605\u8bfb",  # 打开APP阅读
+        "\u70b9\u51fb\u5c55\u5f00\u5168\u6587",  # 点击展开全文
+        "\u70b9\u51fb\u9605\u8bfb\u5168\u6587",  # 点击阅读全文
+        # 返回搜狐，查看更多 with a space after the comma
+        "\u8fd4\u56de\u641c\u72d0\uff0c \u67e5\u770b\u66f4\u591a",
     ],
 )
 def test_glued_page_furniture_becomes_its_own_boilerplate_unit(furniture: str) -> None:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from annotations import importing, services
+from annotations import importing, models, services
 from annotations.importing import ImportRefused
 from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
 
@@ -1055,6 +1055,13 @@ def test_import_gives_every_claim_its_own_public_id():
     for public_id in ids:
         assert len(public_id) == 12 and public_id.isalnum() and public_id.islower()
         assert not public_id.isdigit()
+
+
+def test_public_ids_drawn_at_once_replace_an_all_digit_one(monkeypatch):
+    draws = iter([bytes([26]) * 12 + bytes(range(12)), bytes(10)])
+    # Byte 26 is the letter "2": the first id drawn reads as a database id.
+    monkeypatch.setattr(models.secrets, "token_bytes", lambda size: next(draws))
+    assert models.new_public_ids(2) == ["aaaaaaaaaaaa", "abcdefghijkl"]
 
 
 def test_two_claims_cannot_share_a_public_id():
