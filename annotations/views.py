@@ -36,6 +36,7 @@ from . import (
     importing,
     layout,
     queries,
+    reasons,
     reviewing,
     roles,
     services,
@@ -1041,6 +1042,7 @@ def _panel_context(
     )
     context = {
         "claim": claim,
+        "kind_reason": reasons.furniture_reason(claim.kind_reason),
         "tab": tab,
         "may": may,
         "comment_count": len(comments),
@@ -1265,7 +1267,8 @@ def _timeline(claim: Claim) -> list[history.Entry]:
             changes = [c for c in changes if c.field == "text"]
         if entry.action == "changed" and not changes and not entry.comment:
             continue  # a version bump for a source change, shown as its own entry
-        shown.append(dataclasses.replace(entry, changes=changes))
+        comment = reasons.history_comment(entry.comment)
+        shown.append(dataclasses.replace(entry, changes=changes, comment=comment))
     return shown[::-1]
 
 
