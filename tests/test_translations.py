@@ -31,6 +31,7 @@ from .factories import add_source, fresh, judge
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+PASTED = "两位科学家加入英伟达\n他们都来自清华大学。"
 # Words of three letters or more: shorter ones (id, js, ok) say little.
 _WORD_RE = re.compile(r"[A-Za-z][a-z]{2,}")
 # Words the interface shows untranslated on purpose: the product's name, and
@@ -266,7 +267,7 @@ def zh_pages(client, desk) -> dict[str, str]:
         pages[name] = response.content.decode()
     preview = client.post(
         reverse("article_new"),
-        {"title": "", "text": "两位科学家加入英伟达\n他们来自清华大学。", "preview": "1"},
+        {"title": "", "text": PASTED, "preview": "1"},
         **ZH,
     )
     pages["import preview"] = preview.content.decode()
@@ -287,4 +288,3 @@ def test_zh_hans_pages_show_no_english_interface_words(client, desk):
         if (words := english_words(html, vocabulary, data))
     }
     assert found == {}
-
