@@ -45,6 +45,13 @@ def summaries(body: str) -> list[str]:
     return re.findall(r'class="[^"]*unit-summary[^"]*"[^>]*>([^<]*)<', body)
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Words are compared in English, whatever a request before left active."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def demo_article(db, settings) -> Article:
     settings.DEBUG = True

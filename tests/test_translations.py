@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from annotations import demo
 from annotations.models import Article, Claim, Comment, Kind, Source, Verdict
@@ -272,6 +273,14 @@ def zh_pages(client, desk) -> dict[str, str]:
     )
     pages["import preview"] = preview.content.decode()
     return pages
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """Requests in zh-Hans leave it active in this thread: later tests get
+    the language they started with."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 def test_zh_hans_pages_show_no_english_interface_words(client, desk):
