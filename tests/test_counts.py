@@ -127,6 +127,10 @@ def test_the_workspace_shows_a_verdict_on_an_opinion_beside_zero_checked(
         r'legend-verified"[^>]*><span aria-hidden="true">✓</span> 0<', body
     )
     assert "1 verdict on a unit that is not a claim to check" in body
+    panel = editor_client.get(
+        reverse("workspace", args=[article.pk]) + f"?claim={opinion.public_id}"
+    )
+    assert 'id="opinion-note"' in body_of(panel)
 
 
 def _set_kind(claim, kind: str) -> None:
