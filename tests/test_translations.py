@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
-from annotations import demo
+from annotations import demo, reasons
 from annotations.models import Article, Claim, Comment, Kind, Source, Verdict
 
 from .factories import add_source, fresh, judge
@@ -297,3 +297,15 @@ def test_zh_hans_pages_show_no_english_interface_words(client, desk):
         if (words := english_words(html, vocabulary, data))
     }
     assert found == {}
+
+
+def test_stored_history_comments_are_shown_in_the_readers_language():
+    with translation.override("zh-hans"):
+        assert reasons.history_comment("source added: Annual report") == (
+            "添加了来源：Annual report"
+        )
+        assert reasons.history_comment("split at 12") == "在第 12 个字符处拆分"
+        # A person's own words are shown as written.
+        assert reasons.history_comment("source added") == "source added"
+        assert reasons.furniture_reason("spam") == "垃圾广告"
+        assert reasons.furniture_reason("a new rule") == "a new rule"
