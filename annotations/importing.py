@@ -866,6 +866,8 @@ def _iso_date(value: str) -> datetime.date | None:
 FIRST_HEADING_MAX_CHARS = 80
 FIRST_HEADING_MAX_CJK = 40
 TITLE_MAX_CHARS = 300
+# How far down an untitled import's first heading may be to become its title.
+TITLE_SEARCH_LINES = 4
 _SENTENCE_ENDS = ".!?;:,\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\u2026"
 _CLOSING_QUOTES = "\"'\u201d\u2019\u300d\u300f)\uff09"
 FIRST_LINE_REASON = "first line"
@@ -906,14 +908,13 @@ def with_first_line_heading(text: str, units: list[Unit]) -> list[Unit]:
 
 
 def default_title(text: str, heading_lines: Collection[str] = ()) -> str:
-    """A title for an import that has none: its first heading, else its first
-    line (cut to a title's length)."""
+    """A title for an import that has none: its first heading near the top
+    (a byline or a date line may come first), else its first line, cut to a
+    title's length. A section heading further down is no title."""
     headings = {line.strip() for line in heading_lines} - {""}
-    lines = _non_blank_lines(text)
-    first = next(lines, "")
-    if headings and first not in headings:
-        first = next((line for line in lines if line in headings), first)
-    return first[:TITLE_MAX_CHARS].strip()
+    top = list(islice(_non_blank_lines(text), TITLE_SEARCH_LINES))
+    title = next((line for line in top if line in headings), top[0] if top else "")
+    return title[:TITLE_MAX_CHARS].strip()
 
 
 def _non_blank_lines(text: str) -> Iterator[str]:

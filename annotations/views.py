@@ -167,8 +167,8 @@ def article_new(request: HttpRequest) -> HttpResponse:
                     return HttpResponseClientRedirect(url)
                 return redirect(url)
             # The text goes back into the form (a file cannot be re-sent), with
-            # the headings its markup named.
-            # The title the import would take, shown to edit before importing.
+            # the headings its markup named and the title the import would
+            # take (the first heading or line if none was given), to edit.
             initial = {
                 **form.cleaned_data,
                 **arguments,

@@ -358,6 +358,9 @@ def test_the_default_title_is_the_first_heading_else_the_first_line():
     text = "By Jane\nThe Budget\nBody."
     assert importing.default_title(text, ["The Budget"]) == "The Budget"
     assert len(importing.default_title("w" * 400)) == importing.TITLE_MAX_CHARS
+    # A section heading far down is no title.
+    text = "One.\nTwo.\nThree.\nFour.\nBackground\nFive."
+    assert importing.default_title(text, ["Background"]) == "One."
 
 
 def test_an_import_without_a_title_takes_its_first_line_as_heading_and_title(
