@@ -74,7 +74,10 @@ class ArticleImportForm(ArticleTextForm):
         label=_("Title"),
         max_length=300,
         required=False,
-        help_text=_("Taken from the file's title or first heading when left empty."),
+        help_text=_(
+            "Left empty, it is the file's title, else the first heading or the "
+            "first line; Preview shows it, to edit."
+        ),
     )
     url = forms.CharField(
         label=_("Source URL"),
@@ -101,13 +104,6 @@ class ArticleImportForm(ArticleTextForm):
         self.user = user
         self.queue_links = queue_links
         self.link: str | None = None
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        extracted = getattr(self, "extracted", None)
-        if extracted is not None and not cleaned.get("title") and not extracted.title:
-            self.add_error("title", _("A title is required."))
-        return cleaned
 
     def extract_without_text(self, cleaned: dict) -> None:
         """No text and no file: fetch the article from its link, if given."""

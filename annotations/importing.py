@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from itertools import islice
 from pathlib import PurePath
 
 import docx
@@ -30,6 +31,7 @@ from lxml import etree
 from pypdf.errors import LimitReachedError
 
 from .fetching import FetchError, FetchResult, fetch
+from .segmentation import CLAIM, HEADING, Unit
 
 EMPTY = _("The article is empty: there is no text to import.")
 TOO_LARGE = _("The file is {size} bytes; the largest accepted is {limit} bytes.")
@@ -880,3 +882,71 @@ def _iso_date(value: str) -> datetime.date | None:
         return datetime.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+# A first line is a heading when it is short, ends without a sentence end and
+# body text follows it: "Nvidia hires two scientists" above the story.
+FIRST_HEADING_MAX_CHARS = 80
+FIRST_HEADING_MAX_CJK = 40
+TITLE_MAX_CHARS = 300
+# How far down an untitled import's first heading may be to become its title.
+TITLE_SEARCH_LINES = 4
+_SENTENCE_ENDS = ".!?;:,\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\u2026"
+_CLOSING_QUOTES = "\"'\u201d\u2019\u300d\u300f)\uff09"
+FIRST_LINE_REASON = "first line"
+_CJK_CHAR_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def first_line_heading(text: str) -> str:
+    """The text's first line when it looks like a heading, else "".
+
+    Short (at most 80 characters, or 40 Chinese ones), no final full stop,
+    and followed by a line of body text longer than itself. Planned here, at
+    import, rather than in the segmenter, which reads every line alike.
+    """
+    lines = list(islice(_non_blank_lines(text), 2))
+    if len(lines) < 2:
+        return ""
+    first, body = lines
+    cjk = len(_CJK_CHAR_RE.findall(first))
+    if len(first) > FIRST_HEADING_MAX_CHARS or cjk > FIRST_HEADING_MAX_CJK:
+        return ""
+    closed = first.rstrip(_CLOSING_QUOTES)
+    if not closed or closed[-1] in _SENTENCE_ENDS:
+        return ""
+    return first if len(body) > len(first) else ""
+
+
+def with_first_line_heading(text: str, units: list[Unit]) -> list[Unit]:
+    """``units`` with the first one made a heading when it is the text's whole
+    first line, a sentence the segmenter saw, and first_line_heading says so
+    (page furniture it recognised keeps its kind)."""
+    if not units or units[0].kind != CLAIM:
+        return units
+    first = units[0]
+    if first.text != first_line_heading(text[: first.end + 2000]):
+        return units
+    heading = replace(first, kind=HEADING, reason=FIRST_LINE_REASON)
+    return [heading, *units[1:]]
+
+
+def default_title(text: str, heading_lines: Collection[str] = ()) -> str:
+    """A title for an import that has none: its first heading near the top
+    (a byline or a date line may come first), else its first line, cut to a
+    title's length. A section heading further down is no title."""
+    headings = {line.strip() for line in heading_lines} - {""}
+    top = list(islice(_non_blank_lines(text), TITLE_SEARCH_LINES))
+    title = next((line for line in top if line in headings), top[0] if top else "")
+    return title[:TITLE_MAX_CHARS].strip()
+
+
+def _non_blank_lines(text: str) -> Iterator[str]:
+    """The non-blank lines of ``text``, stripped, lazily (a text can be 20 MB)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        line = text[start:end].strip()
+        if line:
+            yield line
+        start = end + 1

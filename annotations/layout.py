@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import Claim
+from .models import CHECKABLE_KINDS, Claim, Kind
+
+# What the public report reprints: the sentences and the headings that order
+# them; bylines, captions, navigation and boilerplate (a spam footer) are not.
+READER_KINDS = (*CHECKABLE_KINDS, Kind.HEADING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +40,20 @@ def paragraphs(text: str, claims: Iterable[Claim]) -> list[list[Piece]]:
         cursor = claim.end
     plain(len(text))
     return [line for line in lines if line]
+
+
+def without_furniture(lines: list[list[Piece]]) -> list[list[Piece]]:
+    """``lines`` without page furniture (navigation, boilerplate, bylines...),
+    for readers: headings stay, and a line left with no unit goes entirely."""
+    kept_lines = []
+    for line in lines:
+        kept = [piece for piece in line if not _furniture(piece.claim)]
+        dropped = len(kept) < len(line)
+        if dropped and not any(piece.claim is not None for piece in kept):
+            continue
+        kept_lines.append(kept)
+    return kept_lines
+
+
+def _furniture(claim: Claim | None) -> bool:
+    return claim is not None and claim.kind not in READER_KINDS

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length, Substr
 
 from . import roles
+from .counting import REVIEW_STATES, VERDICTS_GIVEN, UnitCounts
 from .fetching import FetchResult
 from .models import (
     CHECKABLE_KINDS,
@@ -46,6 +47,9 @@ from .models import (
 )
 
 CHECKED = Q(kind=Kind.CLAIM) & ~Q(verdict=Verdict.UNREVIEWED)
+# A verdict on a unit that is not a claim to check (an opinion, a heading):
+# never approved nor published, so never progress, but shown, not hidden.
+OFF_CLAIM_VERDICT = ~Q(kind=Kind.CLAIM) & ~Q(verdict=Verdict.UNREVIEWED)
 # Deleted articles (soft-deleted by an admin) leave every list but the admin's.
 LIVE_CLAIM = Q(article__deleted_at__isnull=True)
 # Orphans (claims a new version of their article no longer contains) keep
@@ -90,6 +94,11 @@ def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
         f"{verdict}_count": count(IN_TEXT & Q(verdict=verdict))
         for verdict in Verdict.values
     }
+    # Verdicts on claims to check: what progress and the verdict bar count.
+    claim_counts = {
+        f"claim_{verdict}_count": count(IN_TEXT & Q(kind=Kind.CLAIM, verdict=verdict))
+        for verdict in VERDICTS_GIVEN
+    }
     articles = Article.objects.all() if include_deleted else live_articles()
     return (
         articles.defer("text")
@@ -97,8 +106,11 @@ def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
         .annotate(
             unit_count=count(),
             claim_count=count(IN_TEXT & Q(kind=Kind.CLAIM)),
+            opinion_count=count(IN_TEXT & Q(kind=Kind.OPINION)),
             checked_count=count(IN_TEXT & CHECKED),
+            off_claim_verdict_count=count(IN_TEXT & OFF_CLAIM_VERDICT),
             **counts,
+            **claim_counts,
             published_count=count(IN_TEXT & PUBLISHED),
             approved_count=count(IN_TEXT & Q(status=Status.APPROVED)),
             draft_count=count(IN_TEXT & Q(status=Status.DRAFT)),
@@ -142,15 +154,24 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
     )
 
 
-def progress(article: Article) -> dict[str, int]:
-    """Claims checked and total, and counts per verdict, for one article."""
+def unit_counts(article: Article) -> UnitCounts:
+    """The breakdown of one article's current units, in one query."""
+    claim = Q(kind=Kind.CLAIM)
     counts = Claim.objects.filter(IN_TEXT, article=article).aggregate(
-        claims=Count("id", filter=Q(kind=Kind.CLAIM)),
+        units=Count("id"),
+        claims=Count("id", filter=claim),
+        opinions=Count("id", filter=Q(kind=Kind.OPINION)),
         checked=Count("id", filter=CHECKED),
-        **{v: Count("id", filter=Q(verdict=v)) for v in Verdict.values},
-        **{f"status_{s}": Count("id", filter=Q(status=s)) for s in Status.values},
+        off_claim_verdicts=Count("id", filter=OFF_CLAIM_VERDICT),
+        **{v: Count("id", filter=claim & Q(verdict=v)) for v in VERDICTS_GIVEN},
+        **{f"status_{s}": Count("id", filter=Q(status=s)) for s in REVIEW_STATES},
     )
-    return counts
+    return UnitCounts(**counts)
+
+
+def progress(article: Article) -> UnitCounts:
+    """The workspace's counter: unit_counts (kept as a name the views use)."""
+    return unit_counts(article)
 
 
 def claim_for_panel(pk: int | None = None, *, public_id: str = "") -> Claim:
@@ -249,6 +270,22 @@ def queue(user: AbstractBaseUser) -> QuerySet[Claim]:
     """
     mine = Q(assignee=user) | Q(assignee__isnull=True, article__assignee=user)
     return _queue_rows(live_claims().filter(mine).filter(OPEN))
+
+
+def unassigned_to_check(user: AbstractBaseUser) -> QuerySet[Claim]:
+    """Claims to check nobody is assigned to, in articles ``user`` worked on
+    (imported, or gave a verdict in), without a verdict yet."""
+    verdict_given = Claim.objects.filter(
+        article=OuterRef("article_id"), verdict_by=user
+    )
+    worked_on = Q(article__imported_by=user) | Exists(verdict_given)
+    claims = live_claims().filter(
+        kind=Kind.CLAIM,
+        verdict=Verdict.UNREVIEWED,
+        assignee__isnull=True,
+        article__assignee__isnull=True,
+    )
+    return _queue_rows(claims.filter(worked_on))
 
 
 def review_queue(user: AbstractBaseUser) -> QuerySet[Claim]:

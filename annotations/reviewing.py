@@ -56,6 +56,13 @@ NOT_A_CLAIM = _(
     "Unit {position} is marked {kind}, not a claim: only claims are approved "
     "and published. Change its kind to claim first if it states a fact."
 )
+# Said beside a disabled Approve button, before anyone clicks it.
+CANNOT_APPROVE_OWN_VERDICT = _(
+    "You cannot approve your own verdict: another reviewer has to approve it."
+)
+CANNOT_APPROVE_OWN_CORRECTION = _(
+    "You cannot approve your own correction: another reviewer has to approve it."
+)
 REJECTION_COMMENT_REQUIRED = _("Say why you reject it: the comment is required.")
 NOT_APPROVED = _("Claim {position} is {status}: only approved verdicts are published.")
 NOT_PUBLISHED = _(
@@ -277,6 +284,33 @@ def _pending_correction(claim: Claim) -> Correction | None:
     return Correction.objects.filter(
         claim=claim, status=CorrectionStatus.PENDING
     ).first()
+
+
+def approval_refusal(
+    claim: Claim, reviewer: User, *, pending: Correction | None = None
+) -> str:
+    """Why ``reviewer`` cannot approve what waits on ``claim`` ("" if they can),
+    for the panel to say beside a disabled button: the rules approve() holds.
+
+    Reads the claim's sources through its prefetch when it has one.
+    """
+    if pending is not None:
+        if pending.proposed_by_id == reviewer.pk:
+            return str(CANNOT_APPROVE_OWN_CORRECTION)
+        verdict, rationale = pending.new_verdict, pending.new_rationale
+    else:
+        if claim.kind != Kind.CLAIM:
+            return NOT_A_CLAIM.format(
+                position=claim.position, kind=claim.get_kind_display()
+            )
+        if claim.verdict_by_id == reviewer.pk:
+            return str(CANNOT_APPROVE_OWN_VERDICT)
+        verdict, rationale = claim.verdict, claim.rationale
+    if claim.sources.all():
+        return ""
+    if verdict == Verdict.VERIFIED and cites_article(claim, rationale):
+        return ""
+    return str(SOURCE_REQUIRED)
 
 
 def _refuse_non_claim(claim: Claim) -> None:

@@ -134,16 +134,20 @@ def plan_import(
     )
     if not text.strip():
         raise ImportRefused(importing.EMPTY, code="empty")
-    title = title.strip()
-    if not title:
-        raise ImportRefused(TITLE_REQUIRED, code="title")
     try:
         url = clean_url(url, blank=True)
     except ValidationError as error:
         raise ImportRefused(error.messages[0], code="url") from None
     digest = importing.text_sha256(text)
     refuse_duplicate(digest, user=imported_by)
-    units = segmentation.split_units(text, heading_lines=heading_lines)
+    units = importing.with_first_line_heading(
+        text, segmentation.split_units(text, heading_lines=heading_lines)
+    )
+    # Untitled, an import takes its first heading (or first line) as title.
+    headings = [unit.text for unit in units if unit.kind == Kind.HEADING]
+    title = title.strip() or importing.default_title(text, headings)
+    if not title:
+        raise ImportRefused(TITLE_REQUIRED, code="title")
     return ImportPlan(text=text, title=title, url=url, digest=digest, units=units)
 
 

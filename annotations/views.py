@@ -37,11 +37,13 @@ from . import (
     jobs,
     layout,
     queries,
+    reasons,
     reviewing,
     roles,
     services,
     versions,
 )
+from .counting import UnitCounts
 from .forms import (
     ArticleImportForm,
     AssignForm,
@@ -65,6 +67,7 @@ from .models import (
     CorrectionStatus,
     Job,
     JobStatus,
+    Kind,
     Source,
     Status,
     Verdict,
@@ -131,9 +134,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(queries.articles_for_dashboard(search), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request, "annotations/dashboard.html", {"page": page, "search": search}
-    )
+    rows = [(article, UnitCounts.of_article(article)) for article in page]
+    context = {"page": page, "rows": rows, "search": search}
+    return render(request, "annotations/dashboard.html", context)
 
 
 @viewer_required
@@ -190,13 +193,14 @@ def _import_page(
         arguments = form.import_arguments()
         try:
             if wants_preview:
-                preview = services.plan_import(
+                plan = services.plan_import(
                     text=arguments["text"],
                     title=arguments["title"],
                     url=arguments["url"],
                     heading_lines=arguments["heading_lines"],
                     imported_by=request.user,
-                ).units
+                )
+                preview = plan.units
             else:
                 article = services.import_article(imported_by=request.user, **arguments)
         except importing.ImportRefused as error:
@@ -211,10 +215,12 @@ def _import_page(
                     return HttpResponseClientRedirect(url)
                 return redirect(url)
             # The text goes back into the form (a file cannot be re-sent), with
-            # the headings its markup named.
+            # the headings its markup named and the title the import would
+            # take (the first heading or line if none was given), to edit.
             initial = {
                 **form.cleaned_data,
                 **arguments,
+                "title": plan.title,
                 "headings": "\n".join(sorted(arguments["heading_lines"])),
             }
             fetched = arguments["page"]
@@ -667,18 +673,32 @@ def my_queue(request: HttpRequest) -> HttpResponse:
     """Claims assigned to me, and (for reviewers) the ones awaiting my review."""
     mine = list(queries.queue(request.user)[: QUEUE_LIMIT + 1])
     may = _may(request.user)
+    unassigned = []
+    if may["edit"]:
+        unassigned = list(queries.unassigned_to_check(request.user)[: QUEUE_LIMIT + 1])
     review = None
     if may["review"]:
         review = list(queries.review_queue(request.user)[: QUEUE_LIMIT + 1])
     context = {
         "mine": mine[:QUEUE_LIMIT],
         "mine_more": len(mine) > QUEUE_LIMIT,
+        "unassigned": unassigned[:QUEUE_LIMIT],
+        "unassigned_more": len(unassigned) > QUEUE_LIMIT,
+        "next_claim": _next_to_check(mine + unassigned),
         "review": review[:QUEUE_LIMIT] if review is not None else None,
         "review_more": review is not None and len(review) > QUEUE_LIMIT,
         "limit": QUEUE_LIMIT,
         "may": may,
     }
     return render(request, "annotations/queue.html", context)
+
+
+def _next_to_check(claims: list[Claim]) -> Claim | None:
+    """The first claim to check without a verdict: mine first, then unassigned."""
+    return next(
+        (c for c in claims if c.kind == Kind.CLAIM and c.verdict == Verdict.UNREVIEWED),
+        None,
+    )
 
 
 @viewer_required
@@ -966,12 +986,16 @@ def source_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page for readers: published verdicts, their sources and the
-    corrections made to them. Nothing unpublished exists here, not even the
-    page: without a published verdict it is the same 404 as no article."""
-    article = get_object_or_404(queries.live_articles(), pk=pk)
-    findings = list(exporters.export_rows(queries.published_claims(article)))
+    corrections made to them. Nothing unpublished is shown here: without a
+    published verdict it is a 404 page saying nothing is published yet (the
+    desk gets a link to the workspace), whether the article exists or not."""
+    # The text and the unit counts in one query.
+    article = queries.articles_with_counts().defer(None).filter(pk=pk).first()
+    findings = []
+    if article is not None:
+        findings = list(exporters.export_rows(queries.published_claims(article)))
     if not findings:
-        raise Http404
+        return _nothing_published(request, article)
     corrections = list(queries.public_corrections(article))
     corrected = {correction.claim_id: correction for correction in corrections}
     for row in findings:
@@ -989,15 +1013,24 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context = {
         "article": article,
-        "paragraphs": layout.paragraphs(
-            article.text, queries.workspace_claims(article)
+        "paragraphs": layout.without_furniture(
+            layout.paragraphs(article.text, queries.workspace_claims(article))
         ),
+        "counts": UnitCounts.of_article(article),
         "findings": findings,
         "reviewed_pks": {row["claim_id"] for row in findings},
         "reviews": reviews,
         "corrections": corrections,
     }
     return render(request, "annotations/report.html", context)
+
+
+def _nothing_published(request: HttpRequest, article: Article | None) -> HttpResponse:
+    """The report of an article with no published verdict: a real page (404)
+    that says so, never whether the article exists to someone off the desk."""
+    desk = roles.can(request.user, roles.VIEW)
+    context = {"article": article if desk else None, "desk": desk}
+    return render(request, "annotations/report_unpublished.html", context, status=404)
 
 
 def _claim_or_404(pk: int) -> Claim:
@@ -1058,6 +1091,7 @@ def _panel_context(
     )
     context = {
         "claim": claim,
+        "kind_reason": reasons.furniture_reason(claim.kind_reason),
         "tab": tab,
         "may": may,
         "comment_count": len(comments),
@@ -1082,6 +1116,10 @@ def _panel_context(
         (c for c in reversed(comments) if c.kind == "rejection"), None
     )
     context["own_draft"] = claim.verdict_by_id == user.pk
+    if may["review"] and (claim.status == Status.DRAFT or pending is not None):
+        context["approve_refusal"] = reviewing.approval_refusal(
+            claim, user, pending=pending
+        )
     context["review_form"] = review_form or ReviewForm(
         initial={"version": claim.version}, auto_id="review-%s"
     )
@@ -1278,7 +1316,8 @@ def _timeline(claim: Claim) -> list[history.Entry]:
             changes = [c for c in changes if c.field == "text"]
         if entry.action == "changed" and not changes and not entry.comment:
             continue  # a version bump for a source change, shown as its own entry
-        shown.append(dataclasses.replace(entry, changes=changes))
+        comment = reasons.history_comment(entry.comment)
+        shown.append(dataclasses.replace(entry, changes=changes, comment=comment))
     return shown[::-1]
 
 

@@ -1196,9 +1196,10 @@ def test_importing_neither_text_nor_a_file_is_refused(editor_api):
     assert "one of the two" in body["text"][0]
 
 
-def test_importing_without_a_title_asks_for_one(editor_api):
-    body = refused_import(editor_api, {"text": "One. Two."})
-    assert body == {"title": [services.TITLE_REQUIRED], "code": "title"}
+def test_importing_without_a_title_takes_the_first_line(editor_api):
+    response = import_article(editor_api, {"text": "One. Two."})
+    assert response.status_code == 201, response.content
+    assert response.json()["title"] == "One. Two."
 
 
 def test_importing_with_a_javascript_url_is_refused(editor_api):

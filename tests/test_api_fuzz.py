@@ -421,7 +421,6 @@ def test_the_documented_address_pattern_agrees_with_the_server(
         ("/claims/{id}/corrections/", "post", "reason"),
         ("/claims/{id}/reject/", "post", "comment"),
         ("/claims/{id}/sources/", "post", "title"),
-        ("/articles/", "post", "title"),
         ("/articles/", "post", "text"),
         ("/articles/{id}/versions/", "post", "text"),
     ],
@@ -435,7 +434,7 @@ def test_text_the_services_require_is_documented_as_not_blank(
     for blank in ["", "  \n\t", "\u3000"]:
         assert not re.search(NOT_BLANK, blank)
     assert re.search(NOT_BLANK, " 有 ")
-    # An import's JSON body: a title with the text, or the link alone.
+    # An import's JSON body: the text (title optional), or the link alone.
     alternatives = [body, *body.get("oneOf", [])[:1]]
     required = {name for alt in alternatives for name in alt.get("required", [])}
     assert field in required or path == "/claims/{id}/reject/"
@@ -530,7 +529,7 @@ def test_an_import_documents_its_required_body(raw_schema, editor_api):
     assert operation["requestBody"]["required"] is True
     json_body = component(raw_schema, operation, "application/json")
     assert json_body["oneOf"] == [
-        {"required": ["title", "text"]},
+        {"required": ["text"]},
         {
             "required": ["url"],
             "properties": {"url": {"pattern": HTTP_URL}},

@@ -263,9 +263,13 @@ def test_reviewer_cannot_approve_a_verdict_they_wrote(
     expect(page.locator(f"#review-claim-{claim.pk}")).to_have_count(0)
     open_on_claim(page, claim)
     expect_status(page, Status.DRAFT)
-    expect(page.locator(".two-person-note")).to_have_text(
-        "You wrote this verdict: another reviewer has to approve it."
+    expect(page.locator("#approve-why")).to_have_text(
+        "You cannot approve your own verdict: another reviewer has to approve it."
     )
+    expect(page.locator("#approve-button")).to_be_disabled()
+    # A page opened before the rule held (the button enabled): the server
+    # still refuses.
+    page.eval_on_selector("#approve-button", "button => button.disabled = false")
     page.click("#approve-button")
 
     expect(page.locator(".panel-error")).to_have_text(

@@ -495,9 +495,12 @@ def test_import_refuses_an_address_with_credentials(editor_client):
     assert field_error(body, "url") == services.URL_CREDENTIALS
 
 
-def test_import_without_a_title_asks_for_one(editor_client):
-    body = import_refused(editor_client, {"title": "", "text": "One. Two."})
-    assert field_error(body, "title") == services.TITLE_REQUIRED
+def test_import_without_a_title_takes_the_first_line(editor_client):
+    response = editor_client.post(
+        reverse("article_new"), {"title": "", "text": "One. Two.", "import": "1"}
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().title == "One. Two."
 
 
 def test_import_with_htmx_redirects_the_browser_to_the_workspace(editor_client):

@@ -464,7 +464,8 @@ class ArticleImportInput(StrictInput):
         max_length=300,
         required=False,
         allow_blank=True,
-        help_text="Defaults to an uploaded file's title or first heading.",
+        help_text="Optional: defaults to an uploaded file's title, else the "
+        "first heading, else the first line.",
     )
     url = serializers.CharField(
         max_length=2000,
@@ -507,14 +508,11 @@ class ArticleTextImportInput(ArticleImportInput):
     published_on = serializers.DateField(required=False, allow_null=True)
     file = None
 
-    schema_fields = {
-        **ArticleImportInput.schema_fields,
-        "title": {"pattern": NOT_BLANK},
-    }
-    # A title with the text, or the link alone (the article is fetched).
+    # The text (its title optional: it defaults to the first heading or
+    # line), or the link alone (the article is fetched).
     schema_rules = {
         "oneOf": [
-            {"required": ["title", "text"]},
+            {"required": ["text"]},
             {
                 "required": ["url"],
                 # A real address: a blank one is no link (text_or_file).

@@ -1,0 +1,122 @@
+"""How an article's units break down, and the words every page says it in.
+
+One vocabulary everywhere: units are claims to check (kind claim), opinions,
+and headings and page furniture (every other kind). Progress ("17 of 24 claims
+checked") counts only claims to check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from .models import Article, Status, Verdict
+
+VERDICTS_GIVEN = (Verdict.VERIFIED, Verdict.DISPUTED, Verdict.MISSTATED)
+REVIEW_STATES = (Status.PUBLISHED, Status.APPROVED, Status.DRAFT, Status.REJECTED)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCounts:
+    """What an article's units are and how far checking is: the one breakdown
+    the dashboard, workspace, triage list, report and API words come from.
+
+    Progress counts only claims to check (kind claim): opinions and page
+    furniture are never approved nor published. A verdict given to another
+    unit is counted apart (``off_claim_verdicts``) so it is seen, not lost.
+    """
+
+    units: int
+    claims: int
+    opinions: int
+    checked: int
+    verified: int
+    disputed: int
+    misstated: int
+    off_claim_verdicts: int
+    # Review states of every unit (named as the workspace's review counts).
+    status_published: int = 0
+    status_approved: int = 0
+    status_draft: int = 0
+    status_rejected: int = 0
+
+    @property
+    def furniture(self) -> int:
+        """Headings and page furniture: every unit neither claim nor opinion."""
+        return self.units - self.claims - self.opinions
+
+    @property
+    def unchecked(self) -> int:
+        """Claims to check without a verdict yet."""
+        return self.claims - self.checked
+
+    @property
+    def verdicts(self) -> dict[str, int]:
+        """Verdicts on claims to check, the unchecked ones as unreviewed."""
+        return {
+            Verdict.VERIFIED: self.verified,
+            Verdict.DISPUTED: self.disputed,
+            Verdict.MISSTATED: self.misstated,
+            Verdict.UNREVIEWED: self.unchecked,
+        }
+
+    @property
+    def summary(self) -> str:
+        """ "55 units: 24 claims to check, 26 opinions, 5 headings and page
+        furniture": the words every page uses."""
+        parts = [
+            ngettext("%(n)d claim to check", "%(n)d claims to check", self.claims)
+            % {"n": self.claims},
+            ngettext("%(n)d opinion", "%(n)d opinions", self.opinions)
+            % {"n": self.opinions},
+            ngettext(
+                "%(n)d heading or page furniture",
+                "%(n)d headings and page furniture",
+                self.furniture,
+            )
+            % {"n": self.furniture},
+        ]
+        return ngettext(
+            "%(n)d unit: %(parts)s", "%(n)d units: %(parts)s", self.units
+        ) % {"n": self.units, "parts": pgettext("list", ", ").join(parts)}
+
+    @property
+    def progress(self) -> str:
+        """ "17 of 24 claims checked": only claims to check count."""
+        return _("%(done)s of %(total)s claims checked") % {
+            "done": self.checked,
+            "total": self.claims,
+        }
+
+    @property
+    def off_claim_note(self) -> str:
+        """Verdicts given to opinions or page furniture, said aloud ("" if none)."""
+        n = self.off_claim_verdicts
+        if not n:
+            return ""
+        return ngettext(
+            "%(n)d verdict on a unit that is not a claim to check (an opinion or "
+            "page furniture): not counted as checked and never published.",
+            "%(n)d verdicts on units that are not claims to check (opinions or "
+            "page furniture): not counted as checked and never published.",
+            n,
+        ) % {"n": n}
+
+    @classmethod
+    def of_article(cls, article: Article) -> UnitCounts:
+        """The breakdown of an article annotated by articles_with_counts."""
+        return cls(
+            units=article.unit_count,
+            claims=article.claim_count,
+            opinions=article.opinion_count,
+            checked=article.checked_count,
+            verified=article.claim_verified_count,
+            disputed=article.claim_disputed_count,
+            misstated=article.claim_misstated_count,
+            off_claim_verdicts=article.off_claim_verdict_count,
+            status_published=article.published_count,
+            status_approved=article.approved_count,
+            status_draft=article.draft_count,
+        )
