@@ -58,7 +58,10 @@ def set_claimant(
     name = _SPACES.sub(" ", name).strip()
     role = None if role is None else _SPACES.sub(" ", role).strip()
     _check(name, claimant_type, role, appearance_date)
-    appearance_url = services.clean_url(appearance_url, blank=True)
+    try:
+        appearance_url = services.clean_url(appearance_url, blank=True)
+    except ValidationError as error:
+        raise ValidationError(error.messages[0], code="appearance_url") from None
     with transaction.atomic():
         claimant = _claimant(name, claimant_type, role) if name else None
         services.write_claim(
@@ -120,3 +123,28 @@ def suggestions() -> QuerySet[Claimant]:
         .filter(uses__gt=0)
         .order_by("-uses", "-last", "name")[:SUGGESTIONS]
     )
+
+
+NAME_TAKEN = _("There is already a claimant of this type named {name}.")
+NAME_REQUIRED = _("A claimant needs a name.")
+
+
+def update_claimant(
+    *, claimant: Claimant, editor: User | None, name: str, claimant_type: str, role: str
+) -> Claimant:
+    """Correct a claimant's name, type or role (every claim of theirs follows)."""
+    roles.require(editor, roles.EDIT)
+    name = _SPACES.sub(" ", name).strip()
+    role = _SPACES.sub(" ", role).strip()
+    if not name:
+        raise ValidationError(NAME_REQUIRED, code="name")
+    _check(name, claimant_type, role, None)
+    twin = Claimant.objects.filter(name__iexact=name, type=claimant_type).exclude(
+        pk=claimant.pk
+    )
+    if twin.exists():
+        raise ValidationError(NAME_TAKEN.format(name=name), code="name")
+    Claimant.objects.filter(pk=claimant.pk).update(
+        name=name, type=claimant_type, role=role
+    )
+    return Claimant.objects.get(pk=claimant.pk)
