@@ -527,6 +527,13 @@ class SourceInline(admin.StackedInline):
 class ClaimAdminForm(forms.ModelForm):
     # The version the editor started from; a save against a newer row is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    appearance_url = forms.URLField(
+        label=_("appearance URL"),
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where the claim appeared; blank: the article itself."),
+    )
 
     class Meta:
         model = Claim
@@ -616,6 +623,7 @@ class ClaimantAdmin(ServiceRefusals, admin.ModelAdmin):
 class ClaimAdmin(HistoryAdmin):
     Media = DeskMedia
     form = ClaimAdminForm
+    formfield_overrides = URL_FORMFIELD
     list_display = (
         "number",
         "short_text",
