@@ -370,5 +370,13 @@
   });
   // htmx swaps a saved sentence: keep its mark.
   document.addEventListener("htmx:oobAfterSwap", refresh);
+  // A change saved in the panel raises the claim's version: the selection
+  // names the new one, so a bulk action does not take it for someone else's.
+  document.addEventListener("htmx:afterSwap", function () {
+    const panel = document.querySelector("#panel[data-claim-pk]");
+    const version = panel && panel.querySelector("input[name=version]");
+    const input = panel && box(panel.dataset.claimPk);
+    if (version && input) input.value = panel.dataset.claimPk + ":" + version.value;
+  });
   document.addEventListener("DOMContentLoaded", refresh);
 })();
