@@ -102,3 +102,26 @@ def test_a_reviewer_approves_two_drafts_and_sees_one_refused(
     assert fresh(theirs).status == Status.APPROVED
     assert fresh(own).status == Status.DRAFT
     assert page_errors == []
+
+
+def test_a_claim_saved_in_the_panel_is_selected_at_its_new_version(
+    open_page, editor, article, page_errors
+):
+    claim = claim_of(article, 4)
+    desk = open_page()
+    sign_in(desk, "editor")
+    desk.goto(f"/articles/{article.pk}/")
+    open_claim(desk, claim)
+    desk.fill("#panel textarea[name=rationale]", "The filing says $10.6 million.")
+    desk.click('#panel button[data-key="1"]')
+    expect(desk.locator("#panel .saved")).to_have_text("Saved")
+    desk.keyboard.press("x")
+    box = desk.locator(f"#bulk-claim-{claim.pk}")
+    expect(box).to_be_checked()
+    expect(box).to_have_value(f"{claim.pk}:{fresh(claim).version}")
+
+    desk.locator("#bulk").get_by_label("Assign to").select_option(label="editor")
+    desk.locator("#bulk-assign").click()
+    expect(desk.locator(".messages")).to_contain_text("1 assigned.")
+    assert fresh(claim).assignee == editor
+    assert page_errors == []
