@@ -1016,7 +1016,13 @@ class ClaimViewSet(
             )
         ],
     )
-    @action(detail=True, methods=["post"], url_path="claimant", **CLAIM_ACTION)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="claimant",
+        url_name="claimant",
+        **CLAIM_ACTION,
+    )
     def set_claimant(self, request: Request, pk: str | None = None) -> Response:
         claim = self.get_object()
         values = _parsed(api.ClaimantInput, request)

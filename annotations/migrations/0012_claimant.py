@@ -7,6 +7,14 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from annotations import roles
+
+
+def refresh_roles(apps, schema_editor):
+    # Every role reads claimants; editors correct them.
+    roles.install_roles(apps)
+
+
 
 class Migration(migrations.Migration):
 
@@ -65,4 +73,5 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.CheckConstraint(condition=models.Q(('appearance_url', ''), ('appearance_url__startswith', 'http://'), ('appearance_url__startswith', 'https://'), _connector='OR'), name='claim_appearance_url_http'),
         ),
+        migrations.RunPython(refresh_roles, migrations.RunPython.noop),
     ]
