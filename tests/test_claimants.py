@@ -10,11 +10,14 @@ import io
 import json
 
 import pytest
+import schemathesis
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.test import APIClient
 
 from annotations import claimants, exporters, roles, services
@@ -30,6 +33,7 @@ from .factories import (
     publish,
     sentences,
 )
+from .test_api_fuzz import conforms
 
 pytestmark = pytest.mark.django_db
 
@@ -584,3 +588,54 @@ def test_csv_and_json_exports_carry_the_claimant_columns(editor_api, claim, edit
 def test_appearance_dates_up_to_today_are_accepted(claim, editor):
     today = timezone.localdate()
     assert name_it(claim, editor, appearance_date=today).appearance_date == today
+
+
+# What the OpenAPI schema says of these answers (as the fuzzer checks them)
+
+
+@pytest.fixture(scope="module")
+def openapi() -> schemathesis.schemas.BaseSchema:
+    """The schema as schemathesis reads it (tests/test_api_fuzz.py's way)."""
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return schemathesis.openapi.from_dict(
+        json.loads(OpenApiJsonRenderer().render(generated))
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/claims/{claim}/", "/claims/{id}/"),
+        ("/claims/", "/claims/"),
+        ("/export/verdicts.json", "/export/verdicts.json"),
+        ("/export/claimreview.jsonld", "/export/claimreview.jsonld"),
+        ("/export/annotations.jsonld", "/export/annotations.jsonld"),
+    ],
+)
+def test_answers_with_a_claimant_conform_to_the_schema(
+    editor_api, openapi, claim, editor, reviewer, url, path
+):
+    judge(claim, Verdict.VERIFIED, editor=editor)
+    add_source(claim, added_by=editor)
+    publish(claim, reviewer)
+    name_it(
+        claim,
+        editor,
+        appearance_url="https://example.org/talk",
+        appearance_date=datetime.date(2025, 6, 28),
+    )
+    response = editor_api.get(API + url.format(claim=claim.pk))
+    assert response.status_code == 200
+    body = conforms(openapi, response, "get", path)
+    assert b"Jian Zhang" in body
+
+
+def test_the_claimant_actions_answer_conforms_to_the_schema(editor_api, openapi, claim):
+    body = {"name": "A", "type": "person", "version": fresh(claim).version}
+    response = api_post(editor_api, claim, body)
+    assert response.status_code == 200
+    conforms(openapi, response, "post", "/claims/{id}/claimant/")
+    refused = api_post(
+        editor_api, claim, {**body, "appearance_url": "ftp://x.example/"}
+    )
+    conforms(openapi, refused, "post", "/claims/{id}/claimant/")

@@ -1430,7 +1430,18 @@ W3C_SCHEMA = {
                             "type": {"type": "string", "enum": ["Annotation"]},
                             "motivation": {"type": "string", "enum": ["assessing"]},
                             "body": {"type": "array", "items": {"type": "object"}},
-                            "target": {"type": "object"},
+                            # The article's text; with an appearance of
+                            # the claim's own, that one too.
+                            "target": {
+                                "oneOf": [
+                                    {"type": "object"},
+                                    {
+                                        "type": "array",
+                                        "items": {"type": "object"},
+                                        "minItems": 2,
+                                    },
+                                ]
+                            },
                         },
                     },
                 },
