@@ -32,7 +32,7 @@ ast.parse = _one_parse_at_a_time
 VERSIONED = re.compile(
     r"PATCH /api/v1/claims/\{id\}/"
     r"|POST /api/v1/claims/\{id\}/"
-    r"(approve|reject|publish|assign|corrections|reuse|sources)/"
+    r"(approve|reject|publish|assign|corrections|reuse|sources|claimant)/"
     r"|(PATCH|DELETE) /api/v1/sources/\{id\}/"
 )
 IMPORTS = {"POST /api/v1/articles/", "POST /api/v1/articles/{id}/versions/"}
@@ -70,6 +70,9 @@ def foreseen(operation: str, status: int, body, case) -> bool:
     if operation == "POST /api/v1/claims/{id}/corrections/":
         # Only a published claim, with a change, and none pending.
         return body.get("code") in {"status", "unchanged", "pending"}
+    if operation == "POST /api/v1/claims/{id}/claimant/":
+        # An appearance date after today; a role with no claimant's name.
+        return keys in ({"appearance_date"}, {"name"})
     if operation == "POST /api/v1/claims/{id}/reuse/":
         return keys == {"original"}  # it has no verdict, or is this claim
     if operation in IMPORTS:

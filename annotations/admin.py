@@ -29,7 +29,17 @@ from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import assisting, importing, jobs, queries, reviewing, roles, services, tokens
+from . import (
+    assisting,
+    claimants,
+    importing,
+    jobs,
+    queries,
+    reviewing,
+    roles,
+    services,
+    tokens,
+)
 from .forms import ArticleImportForm
 from .models import (
     ApiToken,
@@ -37,6 +47,7 @@ from .models import (
     ArticleCapture,
     ArticleVersion,
     Claim,
+    Claimant,
     Comment,
     Correction,
     Job,
@@ -77,6 +88,8 @@ REVERT_DISABLED = _("Reverting from the history is turned off: edit the current 
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 # What the services refuse with: shown to the user, the request saving nothing.
 REFUSALS = (ValidationError, PermissionDenied, services.StaleVersion)
+# The claim admin's fields that claimants.set_claimant writes.
+CLAIMANT_FIELDS = {"claimant", "appearance_url", "appearance_date"}
 
 
 class DeskMedia:
@@ -514,10 +527,24 @@ class SourceInline(admin.StackedInline):
 class ClaimAdminForm(forms.ModelForm):
     # The version the editor started from; a save against a newer row is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    appearance_url = forms.URLField(
+        label=_("appearance URL"),
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where the claim appeared; blank: the article itself."),
+    )
 
     class Meta:
         model = Claim
-        fields = ("kind", "verdict", "rationale")
+        fields = (
+            "kind",
+            "verdict",
+            "rationale",
+            "claimant",
+            "appearance_url",
+            "appearance_date",
+        )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -545,10 +572,58 @@ class RejectForm(forms.Form):
     )
 
 
+class ClaimantAdminForm(forms.ModelForm):
+    class Meta:
+        model = Claimant
+        fields = ("name", "type", "role")
+
+    def validate_constraints(self) -> None:
+        pass  # claimants.update_claimant says which name is taken, in words
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(ServiceRefusals, admin.ModelAdmin):
+    """Who made claims: searched by the claim admin's claimant field too."""
+
+    Media = DeskMedia
+    form = ClaimantAdminForm
+    list_display = ("name", "type", "role", "claim_count")
+    list_filter = ("type",)
+    search_fields = ("name", "role")
+    ordering = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claimant]:
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # named on a claim (its panel, API or admin page)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # claims keep their claimant; unused ones are not offered
+
+    @admin.display(description=_("claims"), ordering="claim_count")
+    def claim_count(self, claimant: Claimant) -> int:
+        return claimant.claim_count
+
+    def save_model(self, request, obj: Claimant, form, change: bool) -> None:
+        data = form.cleaned_data
+        try:
+            claimants.update_claimant(
+                claimant=Claimant.objects.get(pk=obj.pk),
+                editor=request.user,
+                name=data["name"],
+                claimant_type=data["type"],
+                role=data["role"],
+            )
+        except REFUSALS as error:
+            self.refuse(request, error)
+
+
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
     Media = DeskMedia
     form = ClaimAdminForm
+    formfield_overrides = URL_FORMFIELD
     list_display = (
         "number",
         "short_text",
@@ -560,6 +635,7 @@ class ClaimAdmin(HistoryAdmin):
         "verdict_by",
         "approved_by",
         "assignee",
+        "claimant",
         "updated_at",
         "worth_score",
     )
@@ -573,8 +649,21 @@ class ClaimAdmin(HistoryAdmin):
         "orphaned",
         ArticleFilter,
     )
-    list_select_related = ("article", "verdict_by", "approved_by", "assignee")
-    search_fields = ("=public_id", "text", "rationale", "article__title")
+    list_select_related = (
+        "article",
+        "verdict_by",
+        "approved_by",
+        "assignee",
+        "claimant",
+    )
+    search_fields = (
+        "=public_id",
+        "text",
+        "rationale",
+        "article__title",
+        "claimant__name",
+    )
+    autocomplete_fields = ("claimant",)
     list_per_page = 100
     actions = ("approve", "reject", "publish")
     history_list_display = ("version", "status", "verdict")
@@ -589,6 +678,9 @@ class ClaimAdmin(HistoryAdmin):
         "kind_reason",
         "verdict",
         "rationale",
+        "claimant",
+        "appearance_url",
+        "appearance_date",
         "status",
         "verdict_by",
         "verdict_at",
@@ -695,20 +787,38 @@ class ClaimAdmin(HistoryAdmin):
         self, request: HttpRequest, obj: Claim, form: ClaimAdminForm, change: bool
     ) -> None:
         changed = set(form.changed_data)
-        if not changed & {"kind", "verdict", "rationale"}:
-            return
         data = form.cleaned_data
+        version = data["expected_version"]
         try:
-            services.edit_claim(
-                claim=Claim.objects.get(pk=obj.pk),
-                editor=request.user,
-                expected_version=data["expected_version"],
-                kind=data["kind"] if "kind" in changed else None,
-                verdict=data["verdict"] if changed & {"verdict", "rationale"} else None,
-                rationale=data["rationale"] if "rationale" in changed else None,
-            )
+            if changed & {"kind", "verdict", "rationale"}:
+                version = services.edit_claim(
+                    claim=Claim.objects.get(pk=obj.pk),
+                    editor=request.user,
+                    expected_version=version,
+                    kind=data["kind"] if "kind" in changed else None,
+                    verdict=data["verdict"]
+                    if changed & {"verdict", "rationale"}
+                    else None,
+                    rationale=data["rationale"] if "rationale" in changed else None,
+                ).version
+            if changed & CLAIMANT_FIELDS:
+                self._save_claimant(request, obj, data, version)
         except REFUSALS as error:
             self.refuse(request, error)
+
+    def _save_claimant(
+        self, request: HttpRequest, obj: Claim, data: dict, version: int
+    ) -> None:
+        claimant = data["claimant"]
+        claimants.set_claimant(
+            claim=obj,
+            editor=request.user,
+            expected_version=version,
+            name=claimant.name if claimant else "",
+            claimant_type=claimant.type if claimant else "person",
+            appearance_url=data["appearance_url"] or "",
+            appearance_date=data["appearance_date"],
+        )
 
     def save_formset(self, request, form, formset, change: bool) -> None:
         # What formset.save() would do, through the services; the admin's

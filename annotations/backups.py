@@ -28,7 +28,8 @@ from django.db import connection, transaction
 
 FORMAT = "factcheck-backup"
 # 3: API tokens are stored hashed (annotations.apitoken, not authtoken.token).
-VERSION = 3
+# 4: claims name their claimant (annotations.claimant).
+VERSION = 4
 CHUNK = 2000
 # What a backup holds: the desk's data, its users and their roles and tokens,
 # and the webhooks registered (not the background jobs and deliveries: logs).
@@ -38,6 +39,7 @@ MODELS = [
     "annotations.apitoken",
     "annotations.article",
     "annotations.articleversion",
+    "annotations.claimant",  # before the claims that name them
     "annotations.claim",
     "annotations.source",
     "annotations.sourcesnapshot",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
-from .models import Claim, Source, Status, Verdict
+from .models import Claim, ClaimantType, Source, Status, Verdict
 
 RATING_VALUES = {Verdict.MISSTATED: 1, Verdict.DISPUTED: 2, Verdict.VERIFIED: 3}
 RATING_LABELS = {
@@ -69,7 +69,17 @@ CSV_COLUMNS = (
     "updated_at",
     "version",
     "sources",
+    "claimant",
+    "claimant_type",
+    "claimant_role",
+    "appearance_url",
+    "appearance_date",
 )
+# schema.org types of a claimant (itemReviewed.author).
+CLAIMANT_TYPES = {
+    ClaimantType.PERSON: "Person",
+    ClaimantType.ORGANISATION: "Organization",
+}
 _CLAIM_FIELDS = {
     "claim_id": F("id"),
     "article_title": F("article__title"),
@@ -78,6 +88,9 @@ _CLAIM_FIELDS = {
     "article_language": F("article__language"),
     "article_published_on": F("article__published_on"),
     "verdict_by_name": F("verdict_by__username"),
+    "claimant_name": F("claimant__name"),
+    "claimant_type": F("claimant__type"),
+    "claimant_role": F("claimant__role"),
 }
 _SOURCE_FIELDS = (
     "id",
@@ -172,6 +185,8 @@ def export_rows(claims: QuerySet[Claim], *, archive_url: str = "") -> Iterator[d
         "published_at",
         "updated_at",
         "version",
+        "appearance_url",
+        "appearance_date",
         **_CLAIM_FIELDS,
     )
     sources = (
@@ -273,18 +288,13 @@ def finding_url(report_url: str, row: dict) -> str:
 def claim_review(row: dict, *, url: str, organisation: str) -> dict:
     """schema.org ClaimReview for one claim row with a verdict."""
     verdict = row["verdict"]
-    item = {
-        "@type": "Claim",
-        "author": {
-            "@type": "Organization",
-            "name": row["article_publisher"] or row["article_title"],
-        },
-    }
-    if row["article_url"]:
-        item["appearance"] = {"@type": "CreativeWork", "url": row["article_url"]}
-        item["firstAppearance"] = item["appearance"]
-    if row["article_published_on"]:
-        item["datePublished"] = _iso(row["article_published_on"])
+    item = {"@type": "Claim", "author": claim_author(row)}
+    appearance = claim_appearance(row)
+    if appearance:
+        item["appearance"] = appearance
+        item["firstAppearance"] = appearance
+        if "datePublished" in appearance:
+            item["datePublished"] = appearance["datePublished"]
     review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -308,6 +318,37 @@ def claim_review(row: dict, *, url: str, organisation: str) -> dict:
     if row["rationale"]:
         review["reviewBody"] = row["rationale"]
     return review
+
+
+def claim_author(row: dict) -> dict:
+    """Who made the claim: its claimant, else the article's outlet."""
+    if not row["claimant_name"]:
+        name = row["article_publisher"] or row["article_title"]
+        return {"@type": "Organization", "name": name}
+    author = {
+        "@type": CLAIMANT_TYPES[row["claimant_type"]],
+        "name": row["claimant_name"],
+    }
+    if row["claimant_role"]:
+        # schema.org: a Person's role is a jobTitle; an Organization has none.
+        role = "jobTitle" if author["@type"] == "Person" else "description"
+        author[role] = row["claimant_role"]
+    return author
+
+
+def claim_appearance(row: dict) -> dict | None:
+    """Where and when the claim appeared (a CreativeWork); the article's own
+    address and date stand in for those not given."""
+    url = row["appearance_url"] or row["article_url"]
+    day = row["appearance_date"] or row["article_published_on"]
+    if not url and not day:
+        return None
+    appearance = {"@type": "CreativeWork"}
+    if url:
+        appearance["url"] = url
+    if day:
+        appearance["datePublished"] = _iso(day)
+    return appearance
 
 
 def _first_public(row: dict) -> datetime.datetime:
@@ -382,6 +423,8 @@ def web_annotation(
                 "format": "text/plain",
             }
         )
+    if row["claimant_name"]:
+        body.append(_claimant_body(row))
     body.extend(_linked_source(source) for source in row["sources"])
     quote = {"type": "TextQuoteSelector", "exact": row["text"]}
     if row["prefix"]:
@@ -409,6 +452,12 @@ def web_annotation(
             ],
         },
     }
+    if row["appearance_url"] or row["appearance_date"]:
+        article_link = annotation["target"]["source"]
+        annotation["target"] = [
+            annotation["target"],
+            _appearance_target(row, article_link),
+        ]
     if row["verdict_by_name"]:
         annotation["creator"] = {
             "id": user_url.format(username=row["verdict_by_name"]),
@@ -417,6 +466,31 @@ def web_annotation(
             "nickname": row["verdict_by_name"],
         }
     return annotation
+
+
+def _claimant_body(row: dict) -> dict:
+    """Who made the claim, as a body that identifies them."""
+    kind = CLAIMANT_TYPES[row["claimant_type"]]
+    value = f"{row['claimant_name']} ({kind}"
+    value += f", {row['claimant_role']})" if row["claimant_role"] else ")"
+    return {
+        "type": "TextualBody",
+        "purpose": "identifying",
+        "value": value,
+        "format": "text/plain",
+    }
+
+
+def _appearance_target(row: dict, article_link: str) -> dict:
+    """Where the claim appeared (the article if no other address was given),
+    as it was on the day it appeared."""
+    target: dict = {"source": row["appearance_url"] or article_link}
+    if row["appearance_date"]:
+        target["state"] = {
+            "type": "TimeState",
+            "sourceDate": f"{_iso(row['appearance_date'])}T00:00:00Z",
+        }
+    return target
 
 
 def _linked_source(source: dict) -> dict:
@@ -453,6 +527,11 @@ def _flat(row: dict) -> dict:
         "updated_at": _utc(row["updated_at"]),
         "version": row["version"],
         "sources": row["sources"],
+        "claimant": row["claimant_name"],
+        "claimant_type": row["claimant_type"],
+        "claimant_role": row["claimant_role"],
+        "appearance_url": row["appearance_url"],
+        "appearance_date": _iso(row["appearance_date"]),
     }
 
 

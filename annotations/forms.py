@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import importing, queries
-from .models import Kind, Stance, Verdict
+from .models import ClaimantType, Kind, Stance, Verdict
 
 TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
 NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
@@ -356,3 +358,95 @@ class SearchForm(forms.Form):
             "checked_from": data["checked_from"],
             "checked_until": data["checked_until"],
         }
+
+
+class ClaimantForm(forms.Form):
+    """Who made a claim, and where and when it appeared (claimants.set_claimant)."""
+
+    name = forms.CharField(
+        label=_("Claimant"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "claimant-names", "autocomplete": "off"}),
+        help_text=_("A person or an organisation; leave blank if unknown."),
+    )
+    claimant_type = forms.ChoiceField(
+        label=_("Type"), choices=ClaimantType.choices, initial=ClaimantType.PERSON
+    )
+    role = forms.CharField(
+        label=_("Role"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. company founder")}),
+    )
+    appearance_url = forms.CharField(
+        label=_("Appeared at"),
+        required=False,
+        max_length=2000,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    appearance_date = forms.DateField(
+        label=_("Appeared on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# Claims one bulk action may change: under Django's 1,000 form fields, so the
+# refusal names the limit rather than being a bare 400.
+BULK_LIMIT = 500
+BULK_ITEM = re.compile(r"^([1-9][0-9]{0,17}):([1-9][0-9]{0,17})$")
+BULK_NONE = _("Select at least one claim first.")
+BULK_TOO_MANY = _("Select at most {limit} claims at once.")
+BULK_BAD_ITEM = _("The selection was garbled. Reload the page and select again.")
+BULK_NEEDS_KIND = _("Choose the kind to set.")
+
+
+class BulkForm(forms.Form):
+    """Several claims (``pk:version`` each) and what to do with all of them."""
+
+    action = forms.ChoiceField(
+        choices=[
+            ("kind", _("Set kind")),
+            ("assign", _("Assign")),
+            ("approve", _("Approve")),
+            ("publish", _("Publish")),
+        ]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *Kind.choices], required=False
+    )
+    assignee = forms.TypedChoiceField(
+        label=_("Assign to"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, people: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        self.fields["assignee"].choices = [
+            ("", _("Nobody")),
+            *((person.pk, person.get_username()) for person in people),
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        items = self.data.getlist("claims") if hasattr(self.data, "getlist") else []
+        if not items:
+            raise forms.ValidationError(BULK_NONE, code="empty")
+        if len(items) > BULK_LIMIT:
+            raise forms.ValidationError(
+                BULK_TOO_MANY.format(limit=BULK_LIMIT), code="too_many"
+            )
+        matches = [BULK_ITEM.match(item) for item in items]
+        if not all(matches):
+            raise forms.ValidationError(BULK_BAD_ITEM, code="garbled")
+        # The first version given for a claim counts (a claim listed twice).
+        versions: dict[int, int] = {}
+        for match in matches:
+            versions.setdefault(int(match[1]), int(match[2]))
+        cleaned["versions"] = versions
+        if cleaned.get("action") == "kind" and not cleaned.get("kind"):
+            self.add_error("kind", BULK_NEEDS_KIND)
+        cleaned["assignee"] = self.people.get(cleaned.get("assignee"))
+        return cleaned

@@ -32,6 +32,9 @@ CLAIM_FIELDS = (
     "end",
     "text",
     "assignee",
+    # The claimant itself is named in the change's comment (claimants.py).
+    "appearance_url",
+    "appearance_date",
 )
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 _ACTIONS = {CREATED: "created", CHANGED: "changed", DELETED: "deleted"}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -110,6 +111,11 @@ class Stance(models.TextChoices):
     SUPPORTS = "supports", _("Supports")
     REFUTES = "refutes", _("Refutes")
     CONTEXT = "context", _("Context")
+
+
+class ClaimantType(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
 
 
 def _http_url_condition(field: str) -> Q:
@@ -238,6 +244,36 @@ class ArticleCapture(models.Model):
         return f"{self.final_url} ({self.fetched_at:%Y-%m-%d %H:%M})"
 
 
+class Claimant(models.Model):
+    """Who made a claim: a person or an organisation, shared by their claims."""
+
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(
+        _("type"), max_length=12, choices=ClaimantType, default=ClaimantType.PERSON
+    )
+    # What makes their word count, e.g. "company founder", "ministry".
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("claimant")
+        verbose_name_plural = _("claimants")
+        constraints = [
+            # One row per name and type, whatever the case it was typed in;
+            # also the index behind the panel's and the admin's look-ups.
+            models.UniqueConstraint(
+                Lower("name"), "type", name="claimant_unique_name_type"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="claimant_name_present"),
+            models.CheckConstraint(
+                condition=Q(type__in=ClaimantType.values), name="claimant_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
 class Claim(models.Model):
     article = models.ForeignKey(
         Article,
@@ -301,6 +337,26 @@ class Claim(models.Model):
         blank=True,
         related_name="+",
     )
+    # Who made the claim, and where and when it appeared (blank: the
+    # article's own address and publication date).
+    claimant = models.ForeignKey(
+        Claimant,
+        verbose_name=_("claimant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    appearance_url = models.URLField(
+        _("appearance URL"),
+        max_length=2000,
+        blank=True,
+        # Claims are inserted in bulk with only the columns a new claim has.
+        default="",
+        db_default="",
+        validators=[HTTP_URL_VALIDATOR],
+    )
+    appearance_date = models.DateField(_("appearance date"), null=True, blank=True)
     # Raised by every change; writes name the version they started from.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -382,6 +438,10 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(appearance_url="") | _http_url_condition("appearance_url"),
+                name="claim_appearance_url_http",
             ),
             # A verdict is in review exactly when there is one.
             models.CheckConstraint(

@@ -180,7 +180,7 @@ def claim_for_panel(pk: int | None = None, *, public_id: str = "") -> Claim:
     found = Q(pk=pk) if pk is not None else Q(public_id=public_id)
     return (
         Claim.objects.filter(LIVE_CLAIM)
-        .select_related("article", "verdict_by", "approved_by", "assignee")
+        .select_related("article", "verdict_by", "approved_by", "assignee", "claimant")
         .defer("article__text")
         .prefetch_related(
             Prefetch("sources", queryset=sources_with_archive()),
@@ -242,7 +242,9 @@ def claims_with_article(*, include_deleted: bool = False) -> QuerySet[Claim]:
     """Claims with their article's title (not its text) and their source count."""
     claims = Claim.objects.all() if include_deleted else live_claims()
     return (
-        claims.select_related("article", "verdict_by", "approved_by", "assignee")
+        claims.select_related(
+            "article", "verdict_by", "approved_by", "assignee", "claimant"
+        )
         .defer("article__text")
         .annotate(source_count=Count("sources"))
     )
@@ -365,7 +367,7 @@ def claims_for_export(
 def claims_for_api(*, include_deleted: bool = False) -> QuerySet[Claim]:
     """Claims with the people and the sources the API shows with each."""
     claims = Claim.objects.all() if include_deleted else live_claims()
-    people = ("verdict_by", "approved_by", "assignee")
+    people = ("verdict_by", "approved_by", "assignee", "claimant")
     sources = Source.objects.select_related("added_by")
     return claims.select_related(*people).prefetch_related(
         Prefetch("sources", queryset=sources)
@@ -513,6 +515,7 @@ def triage_claims(
         "worth",
         "worth_reasons",
         "text_changed",
+        "version",  # the bulk form's selection names it
     ).order_by("-worth", "position")
 
 

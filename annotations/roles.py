@@ -54,6 +54,7 @@ _VIEWER = [
     "annotations.view_articleversion",
     "annotations.view_articlecapture",
     "annotations.view_sourcesnapshot",
+    "annotations.view_claimant",
 ]
 _EDITOR = [
     *_VIEWER,
@@ -64,6 +65,7 @@ _EDITOR = [
     "annotations.change_source",
     "annotations.delete_source",
     "annotations.add_correction",
+    "annotations.change_claimant",
 ]
 _REVIEWER = [*_EDITOR, "annotations.review_claim", "annotations.change_correction"]
 _ADMIN = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("articles/new/fetch/<int:pk>/", views.article_fetch, name="article_fetch"),
     path("articles/<int:pk>/", views.workspace, name="workspace"),
     path("articles/<int:pk>/assign/", views.article_assign, name="article_assign"),
+    path("articles/<int:pk>/bulk/", views.article_bulk, name="article_bulk"),
     path(
         "articles/<int:pk>/analysis/", views.article_analysis, name="article_analysis"
     ),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("claims/<int:pk>/publish/", views.claim_publish, name="claim_publish"),
     path("claims/<int:pk>/correction/", views.claim_correct, name="claim_correct"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
+    path("claims/<int:pk>/claimant/", views.claim_claimant, name="claim_claimant"),
     path("claims/<int:pk>/comments/", views.claim_comments, name="claim_comments"),
     path("claims/<int:pk>/history/", views.claim_history, name="claim_history"),
     path("claims/<int:pk>/reuse/", views.claim_reuse, name="claim_reuse"),

@@ -31,6 +31,8 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from . import (
     assisting,
+    bulk,
+    claimants,
     exporters,
     history,
     importing,
@@ -47,6 +49,8 @@ from .counting import UnitCounts
 from .forms import (
     ArticleImportForm,
     AssignForm,
+    BulkForm,
+    ClaimantForm,
     ClaimAssignForm,
     ClaimForm,
     CommentForm,
@@ -286,8 +290,10 @@ def _workspace_context(
         context["high_only"] = min_worth is not None
         context["worth_threshold"] = WORTH_THRESHOLD
     else:
-        units = queries.workspace_claims(article)
+        context["units"] = units = list(queries.workspace_claims(article))
         context["paragraphs"] = layout.paragraphs(article.text, units)
+    if may["edit"] or may["review"]:
+        context.update(_bulk_context(context, people))
     if article.orphan_count:
         context["orphans"] = list(queries.orphans(article))
     if selected is not None:
@@ -295,6 +301,14 @@ def _workspace_context(
         panel.setdefault("suggest", request.GET.get("suggest", ""))
         context.update(_panel_context(selected, request.user, people=people, **panel))
     return context
+
+
+def _bulk_context(context: dict, people: list) -> dict:
+    """The bulk form: the units shown, to select, and what to do with them."""
+    return {
+        "bulk_units": context.get("triage") or context.get("units") or [],
+        "bulk_form": BulkForm(people=people, auto_id="bulk-%s"),
+    }
 
 
 @viewer_required
@@ -528,6 +542,31 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @viewer_required
 @require_POST
+def claim_claimant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Say who made the claim, and where and when it appeared."""
+    claim = _claim_or_404(pk)
+    return _claim_action(
+        request,
+        claim,
+        roles.EDIT,
+        ClaimantForm(request.POST, auto_id="claimant-%s"),
+        lambda data: claimants.set_claimant(
+            claim=claim,
+            editor=request.user,
+            expected_version=data["version"],
+            name=data["name"],
+            claimant_type=data["claimant_type"],
+            role=data["role"],
+            appearance_url=data["appearance_url"],
+            appearance_date=data["appearance_date"],
+        ),
+        form_key="claimant_form",
+        notice=_("Claimant saved."),
+    )
+
+
+@viewer_required
+@require_POST
 def claim_reuse(request: HttpRequest, pk: int) -> HttpResponse:
     """Reuse the verdict of a claim checked before, as a draft crediting it."""
     claim = _claim_or_404(pk)
@@ -656,6 +695,65 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, _("No approved verdict was waiting to be published."))
     return redirect("workspace", pk=article.pk)
+
+
+@viewer_required
+@require_POST
+def article_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action on the claims selected in the workspace; says what was done
+    and what was refused, and why."""
+    article = _article_or_404(pk)
+    form = BulkForm(request.POST, people=list(queries.editors()))
+    if not form.is_valid():
+        errors = [m for messages_ in form.errors.values() for m in messages_]
+        return _article_refused(request, article, " ".join(errors), status=400)
+    data = form.cleaned_data
+    if refused := _refusal(request.user, bulk.PERMISSIONS[data["action"]]):
+        return _article_refused(request, article, refused, status=403)
+    outcome = bulk.apply(
+        article=article,
+        user=request.user,
+        action=data["action"],
+        versions=data["versions"],
+        kind=data["kind"],
+        assignee=data["assignee"],
+    )
+    _bulk_messages(request, outcome)
+    return redirect(reverse("workspace", args=[article.pk]) + "#bulk")
+
+
+BULK_DONE = {
+    "kind": lambda n: ngettext("%(count)s kind changed", "%(count)s kinds changed", n),
+    "assign": lambda n: ngettext("%(count)s assigned", "%(count)s assigned", n),
+    "approve": lambda n: ngettext("%(count)s approved", "%(count)s approved", n),
+    "publish": lambda n: ngettext("%(count)s published", "%(count)s published", n),
+}
+
+
+def _bulk_messages(request: HttpRequest, outcome: bulk.Outcome) -> None:
+    """ "2 approved; 1 refused", then one line per refused claim saying why."""
+    summary = BULK_DONE[outcome.action](len(outcome.done)) % {
+        "count": len(outcome.done)
+    }
+    if not outcome.refused:
+        messages.success(request, summary + ".")
+        return
+    count = len(outcome.refused)
+    refused = ngettext("%(count)s refused", "%(count)s refused", count) % {
+        "count": count
+    }
+    messages.warning(
+        request, _("%(done)s; %(refused)s:") % {"done": summary, "refused": refused}
+    )
+    for refusal in outcome.refused:
+        if refusal.position is None:
+            messages.error(request, refusal.reason)
+        else:
+            messages.error(
+                request,
+                _("Claim %(n)s: %(reason)s")
+                % {"n": refusal.position, "reason": refusal.reason},
+            )
 
 
 def _article_refused(
@@ -1075,6 +1173,7 @@ def _panel_context(
     correction_form: CorrectionForm | None = None,
     assign_form: ClaimAssignForm | None = None,
     comment_form: CommentForm | None = None,
+    claimant_form: ClaimantForm | None = None,
     conflict: dict | None = None,
     error: str = "",
     saved: bool = False,
@@ -1145,11 +1244,30 @@ def _panel_context(
             auto_id="correction-%s",
         )
     context["source_forms"] = [(source, None) for source in claim.sources.all()]
+    if may["edit"]:
+        context.update(_claimant_context(claim, claimant_form))
     if may["edit"] and not published:
         context.update(
             _editing_context(claim, claim_form, source_form, source_for, suggestion)
         )
     return context
+
+
+def _claimant_context(claim: Claim, form: ClaimantForm | None) -> dict:
+    """The claimant form, filled with the claim's, and the names it completes."""
+    claimant = claim.claimant
+    initial = {
+        "name": claimant.name if claimant else "",
+        "claimant_type": claimant.type if claimant else "person",
+        "role": claimant.role if claimant else "",
+        "appearance_url": claim.appearance_url,
+        "appearance_date": claim.appearance_date,
+        "version": claim.version,
+    }
+    return {
+        "claimant_form": form or ClaimantForm(initial=initial, auto_id="claimant-%s"),
+        "claimant_names": list(claimants.suggestions()),
+    }
 
 
 def _assist(claim: Claim) -> dict:

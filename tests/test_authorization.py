@@ -32,7 +32,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from annotations import jobs, reviewing, services, tokens, versions
+from annotations import claimants, jobs, reviewing, services, tokens, versions
 from annotations.models import (
     Article,
     ArticleVersion,
@@ -307,6 +307,39 @@ ROWS = [
         edit(302),
         lambda o: {"assignee": o.writer, "version": o.claim_version},
     ),
+    Row(
+        "claim_claimant",
+        "POST",
+        "/claims/{claim}/claimant/",
+        edit(302),
+        lambda o: {
+            "name": "Alpha Corp",
+            "claimant_type": "organisation",
+            "role": "",
+            "version": o.claim_version,
+        },
+        effect=lambda o: Claim.objects.get(pk=o.claim).claimant_id is not None,
+    ),
+    Row(
+        "article_bulk",
+        "POST",
+        "/articles/{article}/bulk/",
+        edit(302),
+        lambda o: {
+            "claims": [f"{o.claim}:{o.claim_version}"],
+            "action": "kind",
+            "kind": "heading",
+        },
+        effect=lambda o: Claim.objects.get(pk=o.claim).kind == "heading",
+    ),
+    Row(
+        "article_bulk",
+        "POST",
+        "/articles/{article}/bulk/",
+        review(302),
+        lambda o: {"claims": [f"{o.draft}:{o.draft_version}"], "action": "approve"},
+        effect=lambda o: Claim.objects.get(pk=o.draft).status == Status.APPROVED,
+    ),
     Row("claim_comments", "GET", "/claims/{draft}/comments/", PAGE, htmx=True),
     Row(
         "claim_comments",
@@ -459,6 +492,18 @@ ROWS = [
         "/api/v1/claims/{claim}/assign/",
         api_edit(200),
         lambda o: {"assignee": "writer", "version": o.claim_version},
+        api=True,
+    ),
+    Row(
+        "claim-claimant",
+        "POST",
+        "/api/v1/claims/{claim}/claimant/",
+        api_edit(200),
+        lambda o: {
+            "name": "Alpha Corp",
+            "type": "organisation",
+            "version": o.claim_version,
+        },
         api=True,
     ),
     Row(
@@ -671,6 +716,8 @@ ADMIN_MODELS = {
     # Fetched pages are evidence: read by every role, changed by nobody.
     "annotations/articlecapture/{capture}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/correction/{correction}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
+    # Claimants come from claims: read by every role, corrected by editors.
+    "annotations/claimant/{claimant}": (STAFF, NOBODY, STAFF, NOBODY, STAFF),
     "annotations/comment/{comment}": (STAFF, NOBODY, STAFF, ADMIN_ONLY, STAFF),
     # Background jobs: admins follow them; only the workers write them.
     "annotations/job/{job}": (ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
@@ -761,6 +808,15 @@ def objects() -> SimpleNamespace:
     )
     approve(published, checker)  # the correction, now public
 
+    named = fresh(following)
+    claimant = claimants.set_claimant(
+        claim=named,
+        editor=writer,
+        expected_version=named.version,
+        name="Beta Ltd",
+        claimant_type="organisation",
+    ).claimant
+
     unpublished = ArticleFactory(title="Nothing published", imported_by=writer)
     capture = captured(unpublished)
     deleted = ArticleFactory(title="Deleted", imported_by=writer)
@@ -786,6 +842,7 @@ def objects() -> SimpleNamespace:
         public_source=public_source.pk,
         unarchived_source=unarchived_source.pk,
         capture=capture.pk,
+        claimant=claimant.pk,
         comment=Comment.objects.filter(claim=draft).first().pk,
         correction=current[published.pk].corrections.get().pk,
         version=ArticleVersion.objects.get(article=article).pk,

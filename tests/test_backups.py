@@ -1,5 +1,6 @@
 """Backup and restore: every row back, checked table by table."""
 
+import datetime
 import gzip
 
 import pytest
@@ -9,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from annotations import backups, demo, reviewing, services, versions
+from annotations import backups, claimants, demo, reviewing, services, versions
 from annotations.fetching import FetchResult
-from annotations.models import Article, Claim, Verdict, Webhook
+from annotations.models import Article, Claim, Claimant, Verdict, Webhook
 
 from .factories import (
     ArticleFactory,
@@ -19,6 +20,7 @@ from .factories import (
     add_source,
     archived,
     claim_of,
+    fresh,
     judge,
 )
 
@@ -31,6 +33,7 @@ def empty_the_database() -> None:
         apps.get_model(label).objects.all().delete()
     get_user_model().objects.all().delete()
     Webhook.objects.all().delete()
+    Claimant.objects.all().delete()
 
 
 @pytest.fixture
@@ -74,6 +77,15 @@ def desk(settings):
         analyse=False,
     )
     judge(claim, Verdict.VERIFIED, "Checked.", editor=editor)
+    claimants.set_claimant(
+        claim=claim,
+        editor=editor,
+        expected_version=fresh(claim).version,
+        name="A. Founder",
+        role="company founder",
+        appearance_url="https://example.org/talk",
+        appearance_date=datetime.date(2025, 6, 28),
+    )
     versions.import_new_version(
         article=other, text="One claim. A third claim.", imported_by=editor
     )
@@ -91,6 +103,7 @@ def test_a_backup_restores_every_table_exactly(desk, tmp_path):
     assert before["annotations.sourcesnapshot"]["rows"] == 1
     assert before["annotations.articlecapture"]["rows"] == 1
     assert before["annotations.webhook"]["rows"] == 1
+    assert before["annotations.claimant"]["rows"] == 1
     assert before["annotations.historicalclaim"]["rows"] > 100
     out = tmp_path / "desk.backup.gz"
     call_command("backup", str(out))

@@ -232,6 +232,13 @@ def expected_row(claim: Claim, article: Article) -> dict:
             }
             for source in claim.sources.order_by("id")
         ],
+        "claimant": claim.claimant.name if claim.claimant else None,
+        "claimant_type": claim.claimant.type if claim.claimant else None,
+        "claimant_role": claim.claimant.role if claim.claimant else None,
+        "appearance_url": claim.appearance_url,
+        "appearance_date": (
+            claim.appearance_date.isoformat() if claim.appearance_date else None
+        ),
     }
 
 
@@ -444,7 +451,12 @@ def test_claimreview_has_one_review_per_claim_with_a_verdict(
         assert review["inLanguage"] == "zh"
         item = review["itemReviewed"]
         assert item["@type"] == "Claim"
-        assert item["appearance"] == {"@type": "CreativeWork", "url": SEED_URL}
+        # Without an appearance of its own, the claim appeared in the article.
+        assert item["appearance"] == {
+            "@type": "CreativeWork",
+            "url": SEED_URL,
+            "datePublished": "2025-06-30",
+        }
         assert item["author"] == {"@type": "Organization", "name": "Example News"}
         assert item["datePublished"] == "2025-06-30"
         if claim.rationale:

@@ -289,8 +289,9 @@ def test_workspace_with_an_open_claim_uses_constant_queries(editor_client, edito
     assert counts[0] == counts[1]
     # The panel's reads (claim, sources, comments, corrections, the next unit,
     # the text between them), the user's role, their queue count and the
-    # editors they can assign to, and the latest analysis job.
-    assert counts[1] <= 16
+    # editors they can assign to, the latest analysis job, and the claimants
+    # the claimant field completes.
+    assert counts[1] <= 17
 
 
 def article_with_reviews(count: int, start: int) -> Article:

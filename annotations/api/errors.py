@@ -49,6 +49,12 @@ FIELD_CODES = frozenset(
         "assignee",
         "sources",
         "original",
+        # claimants.set_claimant
+        "name",
+        "type",
+        "role",
+        "appearance_url",
+        "appearance_date",
     }
 )
 

@@ -14,6 +14,8 @@ from ..models import (
     Article,
     ArticleVersion,
     Claim,
+    Claimant,
+    ClaimantType,
     Comment,
     Correction,
     Job,
@@ -296,6 +298,18 @@ class CheckworthinessSerializer(serializers.Serializer):
     )
 
 
+class ClaimantSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(help_text="person or organisation.")
+    role = serializers.CharField(
+        allow_blank=True, help_text='What they are, e.g. "company founder".'
+    )
+
+    class Meta:
+        model = Claimant
+        fields = ("name", "type", "role")
+        read_only_fields = fields
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     verdict_by = username_field()
     approved_by = username_field()
@@ -315,6 +329,20 @@ class ClaimSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text="The claim whose verdict was reused here, if any.",
+    )
+    claimant = ClaimantSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Who made the claim (POST .../claimant/ sets it).",
+    )
+    appearance_url = serializers.CharField(
+        read_only=True,
+        help_text="Where the claim appeared; blank: the article's own address.",
+    )
+    appearance_date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="When it appeared; null: the article's publication date.",
     )
 
     class Meta:
@@ -346,6 +374,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             "text_changed",
             "orphaned",
             "reused_from",
+            "claimant",
+            "appearance_url",
+            "appearance_date",
         )
         read_only_fields = fields
 
@@ -364,6 +395,49 @@ class ClaimPatchInput(StrictInput):
         help_text="Why, for the claim's history.",
     )
     version = version_field("The version you started from, when not sending If-Match.")
+
+
+class ClaimantInput(StrictInput):
+    """Who made a claim and where and when it appeared (claimants.set_claimant).
+
+    Replaces all of them: a field left out is cleared, except ``role``."""
+
+    name = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The person or organisation; blank clears the claimant.",
+    )
+    type = serializers.ChoiceField(
+        choices=ClaimantType.choices,
+        required=False,
+        default=ClaimantType.PERSON,
+        help_text="person (the default) or organisation.",
+    )
+    role = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        trim_whitespace=False,
+        help_text='e.g. "company founder"; left out keeps the claimant\'s role.',
+    )
+    appearance_url = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        required=False,
+        default="",
+        trim_whitespace=False,
+        help_text="Where the claim appeared, http(s); blank: the article itself.",
+    )
+    appearance_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When it appeared, not after today; null: the article's date.",
+    )
+    version = version_field("The version you started from, when not sending If-Match.")
+
+    schema_fields = {"appearance_url": {"pattern": HTTP_URL_OR_BLANK}}
 
 
 class VerdictCounts(serializers.Serializer):
@@ -713,6 +787,17 @@ class ExportRowSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField()
     sources = ExportSourceSerializer(many=True)
+    claimant = serializers.CharField(allow_null=True, help_text="Who made the claim.")
+    claimant_type = serializers.CharField(
+        allow_null=True, help_text="person or organisation."
+    )
+    claimant_role = serializers.CharField(allow_null=True)
+    appearance_url = serializers.CharField(
+        allow_blank=True, help_text="Blank: the claim appeared in the article."
+    )
+    appearance_date = serializers.DateField(
+        allow_null=True, help_text="Null: the article's publication date."
+    )
 
 
 VERSION_HELP = "The claim's version, when not sending If-Match."

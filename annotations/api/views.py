@@ -34,6 +34,7 @@ from rest_framework.views import APIView
 
 from .. import (
     assisting,
+    claimants,
     exporters,
     history,
     importing,
@@ -991,6 +992,59 @@ class ClaimViewSet(
         return claim_response(claim)
 
     @extend_schema(
+        summary="Say who made a claim, and where and when it appeared",
+        description=(
+            "Editors. `name` and `type` (person or organisation) find the "
+            "claimant, or make a new one; `role` replaces theirs when sent. "
+            "`appearance_url` (http(s)) and `appearance_date` (not after today) "
+            "say where and when the claim appeared; blank or null, the article's "
+            "own address and date stand in, in the exports too. A blank `name` "
+            "clears the claimant. Published claims take it too: it does not "
+            "change the verdict. Exports carry it: ClaimReview's "
+            "`itemReviewed.author` and `appearance`, W3C an `identifying` body "
+            "and a second target."
+        ),
+        parameters=[IF_MATCH],
+        request=api.ClaimantInput,
+        responses={200: api.ClaimSerializer, **ERRORS, **VERSIONED},
+        examples=[
+            OpenApiExample(
+                "A founder's claim in an interview",
+                value={
+                    "name": "Jensen Huang",
+                    "type": "person",
+                    "role": "company founder",
+                    "appearance_url": "https://example.org/interview",
+                    "appearance_date": "2025-06-28",
+                    "version": 4,
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="claimant",
+        url_name="claimant",
+        **CLAIM_ACTION,
+    )
+    def set_claimant(self, request: Request, pk: str | None = None) -> Response:
+        claim = self.get_object()
+        values = _parsed(api.ClaimantInput, request)
+        claim = claimants.set_claimant(
+            claim=claim,
+            editor=request.user,
+            expected_version=expected_version(request, values.get("version")),
+            name=values["name"],
+            claimant_type=values["type"],
+            role=values.get("role"),
+            appearance_url=values["appearance_url"],
+            appearance_date=values["appearance_date"],
+        )
+        return claim_response(claim)
+
+    @extend_schema(
         methods=["GET"],
         summary="A claim's corrections",
         description="Every correction proposed, oldest first, with its outcome.",
@@ -1382,7 +1436,18 @@ W3C_SCHEMA = {
                             "type": {"type": "string", "enum": ["Annotation"]},
                             "motivation": {"type": "string", "enum": ["assessing"]},
                             "body": {"type": "array", "items": {"type": "object"}},
-                            "target": {"type": "object"},
+                            # The article's text; with an appearance of
+                            # the claim's own, that one too.
+                            "target": {
+                                "oneOf": [
+                                    {"type": "object"},
+                                    {
+                                        "type": "array",
+                                        "items": {"type": "object"},
+                                        "minItems": 2,
+                                    },
+                                ]
+                            },
                         },
                     },
                 },

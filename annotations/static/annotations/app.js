@@ -547,3 +547,99 @@
     if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
   });
 })();
+
+// Bulk selection (annotations/templates/annotations/bulk_form.html): the
+// form's checkboxes work alone; here Shift+click on sentences or triage rows
+// selects a range, x toggles the current claim, and the text shows the choice.
+(function () {
+  "use strict";
+
+  const TYPING = "input, textarea, select, [contenteditable=''], [contenteditable='true']";
+  let anchor = null;
+
+  function box(pk) {
+    return document.querySelector('#bulk-form input[name=claims][data-claim="' + pk + '"]');
+  }
+
+  function rows() {
+    const text = document.querySelectorAll("#article .unit[data-claim]");
+    return Array.from(text.length ? text : document.querySelectorAll("#triage .triage-row[data-claim]"));
+  }
+
+  function refresh() {
+    const form = document.getElementById("bulk-form");
+    if (!form) return;
+    const checked = form.querySelectorAll("input[name=claims]:checked");
+    const chosen = new Set(Array.from(checked, (input) => input.dataset.claim));
+    rows().forEach((row) => row.classList.toggle("bulk-selected", chosen.has(row.dataset.claim)));
+    const count = document.getElementById("bulk-count");
+    if (count) count.value = String(chosen.size);
+    if (chosen.size) document.getElementById("bulk").open = true;
+  }
+
+  function toggle(pk, on) {
+    const input = box(pk);
+    if (!input) return;
+    input.checked = on === undefined ? !input.checked : on;
+  }
+
+  function selectRange(row) {
+    const list = rows();
+    const to = list.indexOf(row);
+    const from = anchor ? list.indexOf(anchor) : -1;
+    if (from === -1) {
+      toggle(row.dataset.claim);
+    } else {
+      const on = !(box(row.dataset.claim) || {}).checked;
+      const [low, high] = from < to ? [from, to] : [to, from];
+      list.slice(low, high + 1).forEach((each) => toggle(each.dataset.claim, on));
+    }
+    anchor = row;
+    refresh();
+  }
+
+  function current() {
+    const selected = document.querySelector("#article .unit.selected");
+    if (selected) return selected;
+    const focused = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest("#triage .triage-row");
+    if (focused) return focused;
+    const panel = document.querySelector("#panel[data-claim-pk]");
+    return panel && rows().find((row) => row.dataset.claim === panel.dataset.claimPk);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.shiftKey || !document.getElementById("bulk-form")) return;
+    const row = event.target.closest("#article .unit[data-claim], #triage .triage-row[data-claim]");
+    if (!row) return;
+    event.preventDefault();
+    window.getSelection().removeAllRanges();
+    selectRange(row);
+  }, true);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "x" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest(TYPING)) return;
+    const row = current();
+    if (!row || !box(row.dataset.claim)) return;
+    event.preventDefault();
+    toggle(row.dataset.claim);
+    anchor = row;
+    refresh();
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("#bulk-form input[name=claims]")) refresh();
+  });
+  // htmx swaps a saved sentence: keep its mark.
+  document.addEventListener("htmx:oobAfterSwap", refresh);
+  // A change saved in the panel raises the claim's version: the selection
+  // names the new one, so a bulk action does not take it for someone else's.
+  document.addEventListener("htmx:afterSwap", function () {
+    const panel = document.querySelector("#panel[data-claim-pk]");
+    const version = panel && panel.querySelector("input[name=version]");
+    const input = panel && box(panel.dataset.claimPk);
+    if (version && input) input.value = panel.dataset.claimPk + ":" + version.value;
+  });
+  document.addEventListener("DOMContentLoaded", refresh);
+})();
