@@ -98,6 +98,7 @@ def measure(client: Client, url: str, repeats: int) -> dict:
             timings.append(elapsed)
     return {
         "queries": len(queries),
+        "statements": list(queries),
         "content": response.content,
         "kb": len(response.content) / 1024,
         "p50": statistics.median(timings) * 1000,
@@ -144,6 +145,9 @@ def main() -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument(
         "--smoke", action="store_true", help="small sizes, 3 requests per row"
+    )
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print each page's SQL"
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -193,6 +197,9 @@ def main() -> None:
                     flush=True,
                 )
                 queries[name].add(result["queries"])
+                if args.show_queries:
+                    for sql in result["statements"]:
+                        print(f"    {sql[:160]}")
                 checks.expect(
                     result["queries"] <= MAX_QUERIES[name],
                     f"{name} of {len(claims)} claims: {result['queries']} queries, "

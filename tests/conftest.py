@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
+from annotations import roles, tokens
+
 from .factories import UserFactory, make_editor
 from .webserver import LocalServer
 
@@ -159,6 +161,9 @@ def _fresh_throttle_counts(request, django_db_blocker):
         request.getfixturevalue("django_db_setup")
         with django_db_blocker.unblock():
             cache.clear()
+    # A rolled-back test's groups and tokens must not be remembered by the next.
+    roles.forget_roles()
+    tokens.forget_tokens()
     yield
 
 
