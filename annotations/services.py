@@ -904,9 +904,7 @@ def _touch(
         current = _stored(claim)
         refuse_published(current)
         raise StaleVersion(current, expected_version or 0)
-    history.record(
-        Claim.objects.filter(pk=claim.pk), user=editor, reason=reason, when=now
-    )
+    history.record_one(Claim, claim.pk, user=editor, reason=reason, when=now)
 
 
 def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]:

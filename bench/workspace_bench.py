@@ -8,10 +8,11 @@ For each size it imports an article as an editor, gives every third claim a
 verdict through the services, with a source, approved by a reviewer and
 published (the report shows only published verdicts). Then it renders the
 workspace (with a claim's panel open) and the public report through Django's
-test client, signed in, and prints the queries issued, the HTML size and the
-latency percentiles over repeated requests. It checks that every claim is on
-the workspace, every published verdict on the report, and that the queries
-are the same at every size and within MAX_QUERIES; it exits 1 otherwise.
+test client, signed in, and prints the queries issued, the HTML size (and
+bytes per claim) and the latency percentiles over repeated requests. It
+checks that every claim is on the workspace, every published verdict on the
+report, and that the queries are the same at every size and within
+MAX_QUERIES; it exits 1 otherwise.
 Runs in a throwaway test database.
 """
 
@@ -172,7 +173,7 @@ def main() -> None:
         print(f"database: {connection.vendor}; {args.repeats} requests per row")
         print(
             f"{'claims':>7} {'page':>10} {'queries':>8} {'KB':>8} "
-            f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
+            f"{'B/claim':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
         )
         queries: dict[str, set[int]] = {name: set() for name in MAX_QUERIES}
         for size in sizes:
@@ -192,7 +193,9 @@ def main() -> None:
                 result = measure(client, url, args.repeats)
                 print(
                     f"{len(claims):>7} {name:>10} {result['queries']:>8} "
-                    f"{result['kb']:>8.0f} {result['p50']:>8.1f} "
+                    f"{result['kb']:>8.0f} "
+                    f"{len(result['content']) / len(claims):>8.0f} "
+                    f"{result['p50']:>8.1f} "
                     f"{result['p95']:>8.1f} {result['max']:>8.1f}",
                     flush=True,
                 )
