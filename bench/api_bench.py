@@ -343,6 +343,34 @@ def statements(token: str, claim: int, article: int, page_size: int) -> dict:
     return seen
 
 
+def cpu_per_request(
+    token: str, claim: int, article: int, page_size: int, rounds: int = 40
+) -> dict[str, float]:
+    """Median CPU time (ms) this process spends in Django on a PATCH and on a
+    list page: unlike latency, barely changed by other load on the machine."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    extra = {"HTTP_HOST": LOOPBACK, "secure": True}
+    path = f"/api/v1/claims/{claim}/"
+    etag = client.get(path, **extra)["ETag"]
+    spent: dict[str, list[float]] = {"PATCH claim": [], "GET claims page": []}
+    for n in range(rounds):
+        started = time.thread_time()
+        response = client.patch(
+            path,
+            {"verdict": VERDICTS[n % len(VERDICTS)], "rationale": RATIONALES[n % 4]},
+            format="json",
+            HTTP_IF_MATCH=etag,
+            **extra,
+        )
+        spent["PATCH claim"].append(time.thread_time() - started)
+        etag = response["ETag"]
+        started = time.thread_time()
+        client.get(f"/api/v1/claims/?article={article}&page_size={page_size}", **extra)
+        spent["GET claims page"].append(time.thread_time() - started)
+    return {kind: percentile(values, 0.5) * 1000 for kind, values in spent.items()}
+
+
 def mixed_use(port: int, token: str, stats: Stats, seed: int) -> None:
     """Other requests a worker serves: imports, articles, exports, schema."""
     client = Client(port, token)
@@ -649,6 +677,9 @@ def run(
     ok = verify(article.pk, ledgers)
     # After the check: this PATCH is not in any client's ledger.
     report_statements(statements(token, claims[-1], article.pk, args.page_size), checks)
+    cpu = cpu_per_request(token, claims[-1], article.pk, args.page_size)
+    for kind, ms in cpu.items():
+        print(f"CPU per {kind} in Django (this process, median): {ms:.1f} ms")
     patches = stats.latencies.get("PATCH claim", [])
     checks.expect(ok, "verification failed: lost, phantom or unexpected writes")
     checks.expect(bool(patches), "no PATCH was made")
