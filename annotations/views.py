@@ -274,7 +274,6 @@ def _workspace_context(
         "show": show if show in FILTERS else "all",
         "verdict_filters": VERDICT_FILTERS,
         "status_filters": STATUS_FILTERS,
-        "progress": queries.progress(article),
         "analysis": queries.latest_analysis(article),
         "selected": selected,
         "may": may,
@@ -289,9 +288,12 @@ def _workspace_context(
         context["triage"] = list(queries.triage_claims(article, min_worth=min_worth))
         context["high_only"] = min_worth is not None
         context["worth_threshold"] = WORTH_THRESHOLD
+        context["progress"] = queries.progress(article)
     else:
         context["units"] = units = list(queries.workspace_claims(article))
         context["paragraphs"] = layout.paragraphs(article.text, units)
+        # Counted from the units just read: no query of its own.
+        context["progress"] = queries.progress_of(units)
     if may["edit"] or may["review"]:
         context.update(_bulk_context(context, people))
     if article.orphan_count:
