@@ -19,7 +19,7 @@ def refresh_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0011_jobs'),
+        ("annotations", "0012_job_archive_fetch_progress"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
