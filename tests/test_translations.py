@@ -38,6 +38,9 @@ _WORD_RE = re.compile(r"[A-Za-z][a-z]{2,}")
 # Words the interface shows untranslated on purpose: the product's name, and
 # names of formats and standards.
 KEPT_IN_ENGLISH = {"factcheck", "html", "json", "pdf", "docx", "txt", "url", "utc"}
+# Key names are printed on the keys themselves, so Chinese text says them too
+# ("按住 Shift 点击").
+KEPT_IN_ENGLISH |= {"ctrl", "shift", "enter", "esc", "tab"}
 
 
 @dataclass
