@@ -1326,6 +1326,8 @@ def _name_hint(index: int, hint: dict) -> dict:
             "A name that sounds the same with other tones: check that these are "
             "not two different people."
         )
+    elif variant == "short":
+        message = str(assisting.VARIANT_LABELS["short"])
     else:
         message = _("This name is written another way elsewhere in the article.")
     rationale = ngettext(

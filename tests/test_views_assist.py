@@ -688,3 +688,17 @@ def test_the_panel_says_which_check_found_the_inconsistency(client, editor):
         **HTMX,
     )
     assert "晚于文章的发表日期" in body_of(response)
+
+
+def test_panel_names_a_short_name_linked_to_the_full_name(client, editor):
+    article = services.import_article(
+        text="Jensen Huang founded Nvidia.\nHuang said sales grew.\nSales fell.",
+        title="Short names",
+        imported_by=editor,
+        analyse=True,
+    )
+    signed_in(client, editor)
+    hints = section(panel_of(client, claim_of(article, 2)), "hints")
+    assert "Short name" in hints
+    assert "linked to the one full name in the article" in hints
+    assert "Jensen Huang" in hints
