@@ -441,12 +441,12 @@ def label_studio_env(scratch: Path, postgres: str) -> dict[str, str]:
     }
 
 
-def factcheck_env(postgres: str) -> dict[str, str]:
+def factcheck_env(postgres: str, database: str) -> dict[str, str]:
     """factcheck as load_bench.py serves it: DEBUG off, a SECRET_KEY."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DATABASE_URL": urlsplit(postgres)._replace(path=f"/{FC_DATABASE}").geturl(),
+        "DATABASE_URL": urlsplit(postgres)._replace(path=f"/{database}").geturl(),
         "DEBUG": "0",
         "SECRET_KEY": "peer-bench-only",
         "ALLOWED_HOSTS": LOOPBACK,
@@ -483,10 +483,10 @@ def set_up_label_studio(scratch: Path, postgres: str, log) -> LabelStudio:
     return served
 
 
-def set_up_factcheck(postgres: str, log) -> Factcheck:
-    env = factcheck_env(postgres)
+def set_up_factcheck(postgres: str, database: str, log) -> Factcheck:
+    env = factcheck_env(postgres, database)
     python = str(ROOT / ".venv" / "bin" / "python")
-    recreate_database(postgres, FC_DATABASE, create=True)
+    recreate_database(postgres, database, create=True)
     run_command([python, "manage.py", "migrate", "--noinput"], env, ROOT, log)
     run_command([python, "manage.py", "shell", "-c", FC_USER_SCRIPT], env, ROOT, log)
     token = run_command(
@@ -893,6 +893,10 @@ def arguments() -> argparse.Namespace:
         args.factcheck_only = True
         args.items, args.rounds, args.seconds, args.pages = 200, 1, 2.0, 2
         args.per_client = 10
+    # Its own names, so a CI smoke run never drops a full run's database.
+    args.databases = [FC_DATABASE + ("_smoke" if args.smoke else "")]
+    if not args.factcheck_only:
+        args.databases.insert(0, LS_DATABASE)
     scratch = args.scratch.resolve()
     if scratch == ROOT or ROOT in scratch.parents:
         parser.error("--scratch must be outside the repository")
@@ -911,7 +915,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _terminated)
     systems: list[Served] = []
-    log_path = args.scratch / "peer_bench.log"
+    log_path = args.scratch / f"{args.databases[-1]}.log"
     with log_path.open("w") as log:
         print(f"setup and server output: {log_path}", flush=True)
         try:
@@ -923,7 +927,7 @@ def main() -> int:
             for served in systems:
                 if served.server is not None:
                     stop_gunicorn(served.server)
-            for name in (LS_DATABASE, FC_DATABASE):
+            for name in args.databases:
                 recreate_database(postgres, name, create=False)
 
 
@@ -933,7 +937,7 @@ def measure(args: argparse.Namespace, postgres: str, systems: list[Served], log)
     if not args.factcheck_only:
         systems.append(set_up_label_studio(args.scratch, postgres, log))
         wait_until_ready(systems[-1], "/api/projects/?page_size=1")
-    systems.append(set_up_factcheck(postgres, log))
+    systems.append(set_up_factcheck(postgres, args.databases[-1], log))
     wait_until_ready(systems[-1], "/api/v1/claims/?page_size=1")
     print(f"setup {time.perf_counter() - started:.0f} s", flush=True)
     runs = run_rounds(systems, args)
