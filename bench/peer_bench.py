@@ -41,7 +41,9 @@ It prints every run, then the medians and the ratios (Label Studio /
 factcheck: above 1 means factcheck is faster or smaller), with the date,
 machine and versions. ``--write`` puts that table in bench/RESULTS.md as the
 section "Side by side with Label Studio", replacing only that section
-(bench/run_all.py keeps it when it rewrites the rest). A failed request or an
+(bench/run_all.py keeps it when it rewrites the rest); with
+``--factcheck-only`` it replaces only the "factcheck alone" part at the
+section's end, keeping the side-by-side table. A failed request or an
 import that made the wrong number of items makes it exit 1.
 
 ``--factcheck-only`` skips Label Studio (nothing is installed); ``--smoke``
@@ -78,6 +80,8 @@ from serving import free_port, percentile, stop_gunicorn
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Side by side with Label Studio"
+# Where a --factcheck-only --write run goes: the end of that section.
+ALONE = "### factcheck alone (a later run of its half)"
 LS_VERSION = "1.23.2"
 # Outside the repo; a fixed name so the venv is reused between runs.
 SCRATCH = Path(tempfile.gettempdir()) / "peer_bench"
@@ -421,7 +425,7 @@ user.groups.add(Group.objects.get(name=roles.EDITOR))
 
 
 def label_studio_env(scratch: Path, postgres: str) -> dict[str, str]:
-    """Label Studio on PostgreSQL, DEBUG off, quiet, no analytics sent."""
+    """Label Studio on PostgreSQL, DEBUG off, quiet, no analytics or errors sent."""
     parts = urlsplit(postgres)
     return {
         **os.environ,
@@ -435,6 +439,9 @@ def label_studio_env(scratch: Path, postgres: str) -> dict[str, str]:
         "LABEL_STUDIO_BASE_DATA_DIR": str(scratch / "ls-data"),
         "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
         "COLLECT_ANALYTICS": "0",
+        # Its settings default to reporting to Sentry; send nothing anywhere.
+        "SENTRY_DSN": "",
+        "FRONTEND_SENTRY_DSN": "",
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
         "ALLOWED_HOSTS": LOOPBACK,
@@ -851,18 +858,26 @@ def git_commit() -> str:
     return found.stdout.strip() or "unknown"
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or add) this bench's section of RESULTS.md, and only it."""
+def write_section(text: str, path: Path = RESULTS, *, alone: bool = False) -> None:
+    """Replace (or add) this bench's section of RESULTS.md, and only it; with
+    ``alone``, only the factcheck-alone part at its end."""
     page = path.read_text(encoding="utf-8") if path.exists() else "# Bench results\n"
-    page = replace_section(page, text)
+    page = replace_section(page, text, alone=alone)
     path.write_text(page, encoding="utf-8")
 
 
-def replace_section(page: str, text: str) -> str:
-    """``page`` with its side-by-side section replaced by ``text`` (or added)."""
+def replace_section(page: str, text: str, *, alone: bool = False) -> str:
+    """``page`` with its side-by-side section replaced by ``text`` (or added).
+
+    With ``alone`` (a factcheck-only run), ``text`` replaces only the section's
+    ALONE part, and the side-by-side table before it stays."""
     pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    found = pattern.search(page)
+    if alone:
+        kept = found.group(0) if found else SECTION + "\n"
+        text = kept.split(f"\n{ALONE}\n")[0].rstrip() + "\n\n" + text.rstrip()
     section = text.rstrip() + "\n"
-    if pattern.search(page):
+    if found:
         return pattern.sub(lambda _: section + "\n", page, count=1).rstrip() + "\n"
     return page.rstrip() + "\n\n" + section
 
@@ -942,7 +957,7 @@ def measure(args: argparse.Namespace, postgres: str, systems: list[Served], log)
     print(f"setup {time.perf_counter() - started:.0f} s", flush=True)
     runs = run_rounds(systems, args)
     lines = [
-        SECTION,
+        ALONE if args.factcheck_only else SECTION,
         "",
         "`" + " ".join(["bench/peer_bench.py", *sys.argv[1:]]) + "`",
         "",
@@ -951,7 +966,7 @@ def measure(args: argparse.Namespace, postgres: str, systems: list[Served], log)
     lines += ["", *table(runs, args)]
     print("\n" + "\n".join(lines), flush=True)
     if args.write:
-        write_section("\n".join(lines))
+        write_section("\n".join(lines), alone=args.factcheck_only)
         print(f"\nwrote the section to {RESULTS}")
     return 0
 

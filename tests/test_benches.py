@@ -184,3 +184,17 @@ def test_peer_bench_writes_only_its_own_section(page, expected):
     written = peer_bench.replace_section(page.format(old=old), new)
 
     assert written == expected.format(new=new)
+
+
+def test_a_factcheck_only_run_replaces_only_the_alone_part_of_the_section():
+    peer_bench = _load_peer_bench()
+    side_by_side = f"{peer_bench.SECTION}\n\nside-by-side table\n"
+    page = f"# Bench results\n\n{side_by_side}\n{peer_bench.ALONE}\n\nold alone\n"
+
+    written = peer_bench.replace_section(
+        page, f"{peer_bench.ALONE}\n\nnew alone\n", alone=True
+    )
+
+    assert written == (
+        f"# Bench results\n\n{side_by_side}\n{peer_bench.ALONE}\n\nnew alone\n"
+    )
