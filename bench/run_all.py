@@ -68,7 +68,7 @@ BENCHES = (
     Bench("api_bench.py", (POSTGRESQL,)),
     Bench("concurrency_bench.py", (POSTGRESQL,)),
     Bench("load_bench.py", (OWN_CLUSTER,), ("--large",)),
-    # Label Studio side by side takes 20 minutes and installs it from PyPI:
+    # Label Studio side by side takes 40 minutes and installs it from PyPI:
     # run by hand, `bench/peer_bench.py --write`, whose section this runner
     # keeps. Here only factcheck's half runs, so the script cannot rot.
     Bench("peer_bench.py", (POSTGRESQL,), ("--factcheck-only",)),
