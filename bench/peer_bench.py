@@ -930,7 +930,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _terminated)
     systems: list[Served] = []
-    log_path = args.scratch / f"{args.databases[-1]}.log"
+    log_path = args.scratch / f"peer_bench{'_smoke' if args.smoke else ''}.log"
     with log_path.open("w") as log:
         print(f"setup and server output: {log_path}", flush=True)
         try:
