@@ -3,8 +3,9 @@
     .venv/bin/python bench/peer_bench.py [--scratch /tmp/peer_bench] [--rounds 3]
         [--items 10000] [--export-rounds 1] [--write] [--factcheck-only] [--smoke]
 
-Not part of CI: at full size it takes 15 minutes or more. It installs Label
-Studio 1.23.2 with gunicorn into a venv of its own under ``--scratch``
+Not part of CI: at full size it took 40 minutes on a loaded 2-core machine
+(Label Studio's export alone took 20). It installs Label Studio 1.23.2 with
+gunicorn into a venv of its own under ``--scratch``
 (``python3.11 -m venv``, then pip from the package index; never inside the
 repo, reused when already there), gives it a PostgreSQL database of its own
 (``peer_ls``) and migrates it, creates a user with a (legacy) API token, and
