@@ -9,6 +9,7 @@ INSERT ... SELECT that copies the rows as they now are, whatever their number.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -73,6 +74,49 @@ def record(
         cursor.execute(
             f"INSERT INTO {quote(historical._meta.db_table)} ({target}) {sql}", params
         )
+
+
+def record_one(
+    model: type[models.Model],
+    pk: int,
+    *,
+    user: AbstractBaseUser | None,
+    reason: str = "",
+    history_type: str = CHANGED,
+    when: datetime.datetime | None = None,
+) -> None:
+    """record() for the one row ``pk``, with SQL built once per model (a write's
+    hot path: building the query costs more than running it)."""
+    when = when or timezone.now()
+    params = (
+        connection.ops.adapt_datetimefield_value(when),
+        history_type,
+        user.pk if user is not None else None,
+        reason or None,
+        pk,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_copy_one_sql(model, connection.vendor), params)
+
+
+@functools.lru_cache(maxsize=8)
+def _copy_one_sql(model: type[models.Model], vendor: str) -> str:
+    """INSERT … SELECT of one row of ``model`` into its history, stamps as %s."""
+    historical = model.history.model
+    columns = [f.column for f in historical.tracked_fields]
+    quote = connection.ops.quote_name
+    target = ", ".join(quote(c) for c in [*columns, *STAMPS])
+    copied = ", ".join(quote(c) for c in columns)
+    # Only our models' own table and column names are formatted into the SQL.
+    return (
+        f"INSERT INTO {quote(historical._meta.db_table)} ({target}) "  # noqa: S608
+        f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
+
+
+# The columns record() stamps on each copied row, in record_one's order.
+STAMPS = ("history_date", "history_type", "history_user_id", "history_change_reason")
 
 
 @dataclass(frozen=True)

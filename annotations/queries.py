@@ -4,6 +4,7 @@ Lists never load Article.text: an article can be megabytes long.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
@@ -14,6 +15,7 @@ from django.db.models import (
     Exists,
     Func,
     Max,
+    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -152,31 +154,87 @@ def progress(article: Article) -> dict[str, int]:
 
 def claim_for_panel(pk: int | None = None, *, public_id: str = "") -> Claim:
     """One claim (an orphan too) with its people, sources, comments, corrections,
-    found by its id or its public id."""
+    found by its id or its public id.
+
+    Comments and corrections are read only if the claim has any (most have
+    none): the claim's own query says so.
+    """
     found = Q(pk=pk) if pk is not None else Q(public_id=public_id)
-    return (
+    claim = (
         Claim.objects.filter(LIVE_CLAIM)
         .select_related("article", "verdict_by", "approved_by", "assignee")
         .defer("article__text")
-        .prefetch_related(
-            Prefetch("sources", queryset=sources_with_archive()),
-            Prefetch("comments", queryset=Comment.objects.select_related("author")),
-            Prefetch(
-                "corrections",
-                queryset=Correction.objects.select_related("proposed_by", "decided_by"),
-            ),
+        .annotate(
+            has_comments=Exists(Comment.objects.filter(claim=OuterRef("pk"))),
+            has_corrections=Exists(Correction.objects.filter(claim=OuterRef("pk"))),
+            # The next unit, which the panel offers to merge with (neighbour()).
+            **{
+                f"following_{name}": Subquery(
+                    Claim.objects.filter(
+                        IN_TEXT,
+                        article_id=OuterRef("article_id"),
+                        position=OuterRef("position") + 1,
+                    ).values(name)[:1]
+                )
+                for name in _NEIGHBOUR_FIELDS
+            },
         )
+        .prefetch_related(Prefetch("sources", queryset=sources_with_archive()))
         .get(found)
     )
+    threads = {
+        "comments": Comment.objects.select_related("author"),
+        "corrections": Correction.objects.select_related("proposed_by", "decided_by"),
+    }
+    for name, rows in threads.items():
+        if getattr(claim, f"has_{name}"):
+            prefetch_related_objects([claim], Prefetch(name, queryset=rows))
+        else:
+            _known_empty(claim, name)
+    return claim
+
+
+def _known_empty(instance: Model, related: str) -> None:
+    """Mark ``instance``'s reverse relation ``related`` as read, and empty."""
+    rows = getattr(instance, related).all()
+    rows._result_cache = []
+    rows._prefetch_done = True
+    instance._prefetched_objects_cache[related] = rows
+
+
+def progress_of(units: Iterable[Claim]) -> dict[str, int]:
+    """progress(), counted from the article's units already read in text order
+    (workspace_claims()), with no query."""
+    counts = dict.fromkeys(
+        ["claims", "checked", *Verdict.values, *(f"status_{s}" for s in Status.values)],
+        0,
+    )
+    for unit in units:
+        if unit.kind == Kind.CLAIM:
+            counts["claims"] += 1
+            counts["checked"] += unit.verdict != Verdict.UNREVIEWED
+        counts[unit.verdict] += 1
+        counts[f"status_{unit.status}"] += 1
+    return counts
+
+
+# What neighbour() reads of a unit.
+_NEIGHBOUR_FIELDS = ("id", "position", "start", "end", "text", "version")
 
 
 def neighbour(claim: Claim, offset: int) -> Claim | None:
-    """The unit ``offset`` positions away in the same article, if any."""
+    """The unit ``offset`` positions away in the same article, if any (the next
+    one read with the claim by claim_for_panel())."""
+    if offset == 1 and hasattr(claim, "following_id"):
+        if claim.following_id is None:
+            return None
+        values = [getattr(claim, f"following_{name}") for name in _NEIGHBOUR_FIELDS]
+        return Claim.from_db(claim._state.db, list(_NEIGHBOUR_FIELDS), values)
     return (
         Claim.objects.filter(
             IN_TEXT, article_id=claim.article_id, position=claim.position + offset
         )
-        .only("id", "position", "start", "end", "text", "version")
+        .only(*_NEIGHBOUR_FIELDS)
         .first()
     )
 
@@ -434,6 +492,13 @@ def workspace_article(pk: int) -> Article:
         live_articles()
         .select_related("assignee", "imported_by")
         .annotate(
+            # The newest analysis job, for latest_analysis() to need no query.
+            **{
+                f"analysis_{name}": Subquery(
+                    _latest_analysis(OuterRef("pk")).values(name)[:1]
+                )
+                for name in _ANALYSIS_FIELDS
+            },
             version_count=count(ArticleVersion),
             orphan_count=count(Claim, orphaned=True),
             broken_source_count=Coalesce(
@@ -576,9 +641,21 @@ def _latest_analysis(article) -> QuerySet[Job]:
     return Job.objects.filter(article=article, kind=JobKind.ANALYSE).order_by("-pk")
 
 
+# What the workspace shows of an article's newest analysis job.
+_ANALYSIS_FIELDS = ("id", "status", "attempts", "error", "retry_at")
+
+
 def latest_analysis(article: Article) -> Job | None:
-    """The article's newest analysis job: whether its hints are up to date."""
-    return _latest_analysis(article.pk).first()
+    """The article's newest analysis job: whether its hints are up to date.
+
+    Read with the article by workspace_article(), else now.
+    """
+    if not hasattr(article, "analysis_id"):
+        return _latest_analysis(article.pk).first()
+    if article.analysis_id is None:
+        return None
+    fields = {name: getattr(article, f"analysis_{name}") for name in _ANALYSIS_FIELDS}
+    return Job(article_id=article.pk, kind=JobKind.ANALYSE, **fields)
 
 
 def current_version(article: Article) -> Article:

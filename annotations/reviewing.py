@@ -19,7 +19,7 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,33 +85,65 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fff
 def approve(
     *, claim: Claim, reviewer: User | None, expected_version: int, comment: str = ""
 ) -> Claim:
-    """Approve a claim's draft verdict, or the correction waiting on it."""
+    """Approve a claim's draft verdict, or the correction waiting on it.
+
+    The draft is checked as read and approved by one UPDATE guarded by the
+    version and by those checks (status, kind, a source), with no lock.
+    """
     roles.require(reviewer, roles.REVIEW)
+    current = services.claim_at(claim, expected_version)
+    if current.status == Status.PUBLISHED:
+        return _approve_pending(claim, reviewer, expected_version, comment)
+    _check_approvable(current, reviewer)
+    cited = current.verdict == Verdict.VERIFIED and cites_article(
+        current, current.rationale
+    )
+    now = timezone.now()
+    written = services.try_write_claim(
+        current,
+        expected_version,
+        editor=reviewer,
+        comment=comment,
+        guard=_APPROVABLE if cited else _APPROVABLE & _SOURCED,
+        status=Status.APPROVED,
+        approved_by=reviewer,
+        approved_at=now,
+        # Approved against the words as they now are.
+        text_changed=False,
+        updated_at=now,
+    )
+    if written is None:
+        # Changed since it was read, or its source has gone: say which.
+        current = services.claim_at(claim, expected_version, reread=True)
+        _check_approvable(current, reviewer)
+        _check_sources(current, current.verdict, current.rationale)
+        raise services.StaleVersion(current, expected_version)
+    return written
+
+
+# What approve checks on a draft, and the UPDATE checks again.
+_APPROVABLE = Q(status=Status.DRAFT, kind=Kind.CLAIM)
+_SOURCED = Q(Exists(Source.objects.filter(claim=OuterRef("pk"))))
+
+
+def _check_approvable(current: Claim, reviewer: User | None) -> None:
+    if current.status != Status.DRAFT:
+        raise _not_awaiting(current)
+    _refuse_non_claim(current)
+    if reviewer is not None and current.verdict_by_id == reviewer.pk:
+        raise PermissionDenied(OWN_VERDICT)
+
+
+def _approve_pending(
+    claim: Claim, reviewer: User | None, expected_version: int, comment: str
+) -> Claim:
+    """Approve the correction waiting on a published claim."""
     with transaction.atomic():
         current = services.lock_claim(claim, expected_version)
         pending = _pending_correction(current)
-        if pending is not None:
-            return _approve_correction(current, pending, reviewer, comment)
-        if current.status != Status.DRAFT:
+        if pending is None:
             raise _not_awaiting(current)
-        _refuse_non_claim(current)
-        if reviewer is not None and current.verdict_by_id == reviewer.pk:
-            raise PermissionDenied(OWN_VERDICT)
-        _check_sources(current, current.verdict, current.rationale)
-        now = timezone.now()
-        services.write_claim(
-            current,
-            expected_version,
-            editor=reviewer,
-            comment=comment,
-            status=Status.APPROVED,
-            approved_by=reviewer,
-            approved_at=now,
-            # Approved against the words as they now are.
-            text_changed=False,
-            updated_at=now,
-        )
-    return Claim.objects.get(pk=claim.pk)
+        return _approve_correction(current, pending, reviewer, comment)
 
 
 def reject(
@@ -122,24 +154,48 @@ def reject(
     comment = comment.strip()
     if not comment:
         raise ValidationError(REJECTION_COMMENT_REQUIRED, code="comment")
+    current = services.claim_at(claim, expected_version)
+    if current.status == Status.PUBLISHED:
+        return _reject_pending(claim, reviewer, expected_version, comment)
+    if current.status not in _REJECTABLE:
+        raise _not_awaiting(current)
+    # No savepoint inside the API's transaction: nothing here is refused
+    # once the UPDATE has matched (the comment was checked above).
+    with transaction.atomic(savepoint=False):
+        written = services.try_write_claim(
+            current,
+            expected_version,
+            editor=reviewer,
+            comment=comment,
+            guard=Q(status__in=_REJECTABLE),
+            status=Status.REJECTED,
+            approved_by=None,
+            approved_at=None,
+            updated_at=timezone.now(),
+        )
+        if written is not None:
+            services.add_comment(
+                claim=current, author=reviewer, text=comment, kind=CommentKind.REJECTION
+            )
+    if written is None:
+        current = services.claim_at(claim, expected_version, reread=True)
+        raise _not_awaiting(current)
+    return written
+
+
+_REJECTABLE = (Status.DRAFT, Status.APPROVED)
+
+
+def _reject_pending(
+    claim: Claim, reviewer: User | None, expected_version: int, comment: str
+) -> Claim:
+    """Turn down the correction waiting on a published claim."""
     with transaction.atomic():
         current = services.lock_claim(claim, expected_version)
         pending = _pending_correction(current)
-        if pending is not None:
-            _decide(pending, CorrectionStatus.REJECTED, reviewer, comment)
-        elif current.status in (Status.DRAFT, Status.APPROVED):
-            services.write_claim(
-                current,
-                expected_version,
-                editor=reviewer,
-                comment=comment,
-                status=Status.REJECTED,
-                approved_by=None,
-                approved_at=None,
-                updated_at=timezone.now(),
-            )
-        else:
+        if pending is None:
             raise _not_awaiting(current)
+        _decide(pending, CorrectionStatus.REJECTED, reviewer, comment)
         services.add_comment(
             claim=current, author=reviewer, text=comment, kind=CommentKind.REJECTION
         )
@@ -149,27 +205,37 @@ def reject(
 def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Claim:
     """Make an approved verdict public."""
     roles.require(reviewer, roles.REVIEW)
-    with transaction.atomic():
-        current = services.lock_claim(claim, expected_version)
-        if current.status != Status.APPROVED:
-            raise ValidationError(
-                NOT_APPROVED.format(
-                    position=current.position, status=current.get_status_display()
-                ),
-                code="status",
-            )
-        _refuse_non_claim(current)
-        now = timezone.now()
-        services.write_claim(
+    current = services.claim_at(claim, expected_version)
+    _check_publishable(current)
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        written = services.try_write_claim(
             current,
             expected_version,
             editor=reviewer,
+            guard=Q(status=Status.APPROVED, kind=Kind.CLAIM),
             status=Status.PUBLISHED,
             published_at=now,
             updated_at=now,
         )
-        webhooks.verdicts_published([current.pk])
-    return Claim.objects.get(pk=claim.pk)
+        if written is not None:
+            webhooks.verdicts_published([current.pk])
+    if written is None:
+        current = services.claim_at(claim, expected_version, reread=True)
+        _check_publishable(current)
+        raise services.StaleVersion(current, expected_version)
+    return written
+
+
+def _check_publishable(current: Claim) -> None:
+    if current.status != Status.APPROVED:
+        raise ValidationError(
+            NOT_APPROVED.format(
+                position=current.position, status=current.get_status_display()
+            ),
+            code="status",
+        )
+    _refuse_non_claim(current)
 
 
 def publish_article(*, article: Article, reviewer: User | None) -> int:
@@ -241,7 +307,7 @@ def _approve_correction(
         raise PermissionDenied(OWN_CORRECTION)
     _check_sources(current, correction.new_verdict, correction.new_rationale)
     now = _decide(correction, CorrectionStatus.APPROVED, reviewer, comment)
-    services.write_claim(
+    written = services.write_claim(
         current,
         current.version,
         editor=reviewer,
@@ -255,7 +321,7 @@ def _approve_correction(
         updated_at=now,
     )
     webhooks.correction_approved(correction, current.pk)
-    return Claim.objects.get(pk=current.pk)
+    return written
 
 
 def _decide(

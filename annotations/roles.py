@@ -7,12 +7,20 @@ admin manages roles by moving people between groups.
 
 from __future__ import annotations
 
+import threading
+import time
+
 from django.apps import apps as django_apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from . import tokens
 
 VIEWER = "viewer"
 EDITOR = "editor"
@@ -102,6 +110,87 @@ def require(user: User | None, permission: str) -> None:
     """Raise PermissionDenied, with a message naming the role, unless allowed."""
     if not can(user, permission):
         raise PermissionDenied(NOT_ALLOWED[permission])
+
+
+class RoleBackend(ModelBackend):
+    """Django's ModelBackend, with each group's permissions remembered per process.
+
+    A request asks the database only for the user's group ids (none when
+    the API token's look-up brought them, annotations/tokens.py), and for the
+    user's own permissions only when they have any. What a group may do is
+    remembered for ROLE_CACHE_SECONDS; changing a group or its permissions
+    empties that memory in this process at once (apps.py connects
+    forget_roles), in the others within ROLE_CACHE_SECONDS.
+    """
+
+    def get_user(self, user_id):
+        """The signed-in user, with their role groups, in one query."""
+        user = tokens.with_roles(get_user_model().objects.filter(pk=user_id)).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        return tokens.attach_roles(user)
+
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        # This backend decides: the ModelBackend listed after it (for sessions
+        # signed in before it was) would only ask the database again.
+        if super().has_perm(user_obj, perm, obj):
+            return True
+        if obj is None:
+            raise PermissionDenied
+        return False
+
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        if getattr(user_obj, "has_own_permissions", True):
+            return super().get_user_permissions(user_obj, obj)
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_group_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_group_perm_cache"):
+            ids = getattr(user_obj, "role_group_ids", None)
+            if ids is None:
+                ids = frozenset(user_obj.groups.values_list("pk", flat=True))
+            user_obj._group_perm_cache = group_permissions(ids)
+        return user_obj._group_perm_cache
+
+
+_group_permissions: dict[int, frozenset[str]] = {}
+_group_permissions_until = 0.0
+_group_lock = threading.Lock()
+
+
+def group_permissions(group_ids: frozenset[int]) -> set[str]:
+    """What the groups may do ("app_label.codename"), remembered per process."""
+    global _group_permissions_until
+    now = time.monotonic()
+    with _group_lock:
+        if now >= _group_permissions_until:
+            _group_permissions.clear()
+            _group_permissions_until = now + settings.ROLE_CACHE_SECONDS
+        known = {g: _group_permissions[g] for g in group_ids if g in _group_permissions}
+    missing = group_ids - known.keys()
+    if missing:
+        Permission = django_apps.get_model("auth", "Permission")
+        found: dict[int, set[str]] = {group: set() for group in missing}
+        rows = Permission.objects.filter(group__in=missing).values_list(
+            "group", "content_type__app_label", "codename"
+        )
+        for group, app, codename in rows:
+            found[group].add(f"{app}.{codename}")
+        known.update((group, frozenset(names)) for group, names in found.items())
+        if settings.ROLE_CACHE_SECONDS > 0:
+            with _group_lock:
+                _group_permissions.update((g, known[g]) for g in missing)
+    return set().union(*known.values())
+
+
+def forget_roles(**_signal_arguments: object) -> None:
+    """Empty this process's memory of what each group may do."""
+    with _group_lock:
+        _group_permissions.clear()
 
 
 def install_roles(apps=django_apps) -> None:

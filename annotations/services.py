@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ from . import (
     importing,
     jobs,
     queries,
+    returning,
     roles,
     segmentation,
     webhooks,
@@ -392,6 +393,15 @@ def edit_claim(
             UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
             code="verdict",
         )
+    if kind is None and verdict is not None:
+        return _edit_verdict(
+            claim=claim,
+            editor=editor,
+            expected_version=expected_version,
+            verdict=verdict,
+            rationale=None if rationale is None else rationale.strip(),
+            comment=comment,
+        )
     current = _stored(claim)
     _check_version(current, expected_version)
     if current.status == Status.PUBLISHED:
@@ -405,12 +415,56 @@ def edit_claim(
         rationale = current.rationale if rationale is None else rationale.strip()
         if (verdict, rationale) != (current.verdict, current.rationale):
             changes.update(rationale=rationale, **new_verdict(verdict, editor, now))
-    write_claim(claim, expected_version, editor=editor, comment=comment, **changes)
+    written = write_claim(
+        claim, expected_version, editor=editor, comment=comment, **changes
+    )
     if analyse and kind is not None and kind != current.kind:
         # A unit that becomes a claim is scored and indexed as one (and one
         # that stops being a claim leaves the "checked before" index).
         jobs.queue_analysis(article=Article(pk=current.article_id), requested_by=editor)
-    return Claim.objects.select_related("verdict_by").get(pk=claim.pk)
+    return written
+
+
+def _edit_verdict(
+    *,
+    claim: Claim,
+    editor: User | None,
+    expected_version: int,
+    verdict: str,
+    rationale: str | None,
+    comment: str,
+) -> Claim:
+    """edit_claim's common case, a new verdict, with no read before the write.
+
+    The UPDATE itself compares the stored verdict and rationale (a new one
+    makes ``editor`` its author and the claim a draft) and refuses a
+    published claim; only when it changes nothing is the claim read, to say why.
+    """
+    now = timezone.now()
+    same = Q(verdict=verdict) & (Q() if rationale is None else Q(rationale=rationale))
+    fresh = new_verdict(verdict, editor, now)
+    # Unchanged, the verdict and rationale are set to what they are.
+    changes: dict[str, object] = {"updated_at": now, "verdict": fresh.pop("verdict")}
+    if rationale is not None:
+        changes["rationale"] = rationale
+    for name, value in fresh.items():
+        field = Claim._meta.get_field(name)
+        kept = field.target_field if field.is_relation else field
+        if field.is_relation and value is not None:
+            value = value.pk
+        changes[name] = Case(
+            When(same, then=F(name)),
+            default=Value(value, output_field=kept),
+            output_field=kept,
+        )
+    rows = Claim.objects.filter(pk=claim.pk).exclude(status=Status.PUBLISHED)
+    written = _write(rows, claim, expected_version, editor, comment, changes)
+    if written is None:
+        current = _stored(claim)
+        _check_version(current, expected_version)
+        refuse_published(current)
+        raise StaleVersion(current, expected_version)
+    return written
 
 
 def new_verdict(
@@ -435,25 +489,81 @@ def write_claim(
     editor: User | None,
     comment: str = "",
     **changes: object,
-) -> None:
+) -> Claim:
     """One UPDATE guarded by the version in its WHERE clause, then its history.
 
     Applied on the version the caller saw, or not at all (StaleVersion).
+    Returns the claim as written, with its people and sources (the UPDATE
+    reads them back: annotations/returning.py).
     """
+    written = try_write_claim(
+        claim, expected_version, editor=editor, comment=comment, **changes
+    )
+    if written is None:
+        raise StaleVersion(_stored(claim), expected_version)
+    return written
+
+
+def try_write_claim(
+    claim: Claim,
+    expected_version: int,
+    *,
+    editor: User | None,
+    comment: str = "",
+    guard: Q | None = None,
+    **changes: object,
+) -> Claim | None:
+    """write_claim, also guarded by ``guard``: None, writing nothing, if the
+    claim is no longer at ``expected_version`` or no longer meets ``guard``.
+
+    A caller that checked the claim as it read it guards the write with the
+    conditions it checked, instead of locking the row in between.
+    """
+    rows = Claim.objects.filter(pk=claim.pk)
+    if guard is not None:
+        rows = rows.filter(guard)
+    return _write(rows, claim, expected_version, editor, comment, changes)
+
+
+def claim_at(claim: Claim, expected_version: int, *, reread: bool = False) -> Claim:
+    """The claim at ``expected_version``: ``claim`` itself if it is that version
+    (and ``reread`` is off), else its stored row; StaleVersion if that differs.
+
+    No lock: what the caller then checks on it holds if its write is guarded
+    by the version (try_write_claim), as every change raises the version.
+    """
+    current = claim
+    if reread or claim.version != expected_version:
+        current = _stored(claim)
+    _check_version(current, expected_version)
+    return current
+
+
+def _write(
+    rows: QuerySet[Claim],
+    claim: Claim,
+    expected_version: int,
+    editor: User | None,
+    comment: str,
+    changes: dict[str, object],
+) -> Claim | None:
+    """The guarded UPDATE … RETURNING and its history; None if no row matched."""
+    rows = rows.filter(version=expected_version)
     # One transaction: the UPDATE's row lock keeps other writers out until
-    # the history has copied this very version.
-    with transaction.atomic():
-        updated = Claim.objects.filter(pk=claim.pk, version=expected_version).update(
-            version=F("version") + 1, **changes
-        )
-        if not updated:
-            raise StaleVersion(_stored(claim), expected_version)
-        history.record(
-            Claim.objects.filter(pk=claim.pk),
-            user=editor,
-            reason=comment,
-            when=changes.get("updated_at"),
-        )
+    # the history has copied this very version. Inside a caller's transaction
+    # (the API's, AnswerInTheWriteTransaction) no savepoint: nothing is
+    # written when the UPDATE matches no row, and a failure rolls back all.
+    with transaction.atomic(savepoint=False):
+        written = returning.update_claim(rows, {"version": F("version") + 1, **changes})
+        if written is not None:
+            history.record_one(
+                Claim,
+                claim.pk,
+                user=editor,
+                reason=comment,
+                when=changes.get("updated_at"),
+            )
+    return written
 
 
 def _stored(claim: Claim) -> Claim:
@@ -794,9 +904,7 @@ def _touch(
         current = _stored(claim)
         refuse_published(current)
         raise StaleVersion(current, expected_version or 0)
-    history.record(
-        Claim.objects.filter(pk=claim.pk), user=editor, reason=reason, when=now
-    )
+    history.record_one(Claim, claim.pk, user=editor, reason=reason, when=now)
 
 
 def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]:

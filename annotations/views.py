@@ -215,7 +215,6 @@ def _workspace_context(
         "show": show if show in FILTERS else "all",
         "verdict_filters": VERDICT_FILTERS,
         "status_filters": STATUS_FILTERS,
-        "progress": queries.progress(article),
         "analysis": queries.latest_analysis(article),
         "selected": selected,
         "may": may,
@@ -230,9 +229,12 @@ def _workspace_context(
         context["triage"] = list(queries.triage_claims(article, min_worth=min_worth))
         context["high_only"] = min_worth is not None
         context["worth_threshold"] = WORTH_THRESHOLD
+        context["progress"] = queries.progress(article)
     else:
-        units = queries.workspace_claims(article)
+        units = list(queries.workspace_claims(article))
         context["paragraphs"] = layout.paragraphs(article.text, units)
+        # Counted from the units just read: no query of its own.
+        context["progress"] = queries.progress_of(units)
     if article.orphan_count:
         context["orphans"] = list(queries.orphans(article))
     if selected is not None:

@@ -51,3 +51,18 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def worker_rss_mb(server: subprocess.Popen) -> list[float]:
+    """Resident memory (MB) of each of gunicorn's worker processes (Linux /proc)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines()
+            )
+        except (OSError, ValueError):
+            continue  # the process ended while we looked
+        if fields.get("PPid", "").strip() == str(server.pid) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)

@@ -16,6 +16,12 @@ TASKS_BACKEND  where background work is queued: "database" (default), "rq"
 FETCH_TIMEOUT  seconds a fetch of a link (import, source archive) may take
 FETCH_ALLOWED_HOSTS  comma-separated hosts fetched even at private addresses
 SOURCE_SNAPSHOT_MAX_BYTES  largest source page kept in an archived copy
+DB_CONN_MAX_AGE  seconds a database connection is kept for the next request (60)
+DB_CONN_HEALTH_CHECKS  "1" checks a kept connection (one round trip) before
+               each request reuses it; off by default, as the database is on
+               the same network and a dropped connection fails that request only
+TOKEN_CACHE_SECONDS  how long a worker remembers an API key's user (30)
+ROLE_CACHE_SECONDS   how long a worker remembers each role's permissions (60)
 """
 
 import datetime
@@ -120,7 +126,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A health check is a round trip before every request's first query.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS"),
     )
 }
 
@@ -169,8 +176,16 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-ins for a while after repeated failures (django-axes).
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with role permissions remembered per process; it decides
+    # every permission check.
+    "annotations.roles.RoleBackend",
+    # Only so that sessions signed in through it before stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A revoked key or a changed role takes effect in other worker processes
+# within these many seconds (at once in the one that made the change).
+TOKEN_CACHE_SECONDS = int(os.environ.get("TOKEN_CACHE_SECONDS", "30"))
+ROLE_CACHE_SECONDS = int(os.environ.get("ROLE_CACHE_SECONDS", "60"))
 # How many reverse proxies we run in front of the app, each appending the
 # address it received from to X-Forwarded-For (factcheck/proxies.py). With 0
 # the header is ignored: a client could write anything in it.

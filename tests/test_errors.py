@@ -4,7 +4,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from annotations import views
+from annotations import history, views
 from annotations.api import views as api_views
 from annotations.models import Claim
 
@@ -84,17 +84,44 @@ def test_a_lost_database_is_logged_in_one_line():
 
 
 @pytest.mark.django_db
+def test_a_write_whose_history_cannot_be_written_is_not_saved(
+    raising_client, monkeypatch, editor
+):
+    """The database going away after a verdict's UPDATE (which also reads the
+    answer back) but before its history is written answers 503, and then the
+    UPDATE was not saved: the request's statements share a transaction."""
+    claim = ArticleFactory().claims.order_by("position").first()
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(history, "record_one", down)
+    raising_client.force_login(editor)
+    response = raising_client.patch(
+        f"/api/v1/claims/{claim.pk}/",
+        {"verdict": "disputed", "rationale": "Not so.", "version": claim.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 503
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.version, stored.verdict) == (claim.version, claim.verdict)
+    assert stored.history.count() == claim.history.count()
+
+
+@pytest.mark.django_db
 def test_a_write_whose_answer_cannot_be_read_is_not_saved(
     raising_client, monkeypatch, editor
 ):
-    """The database going away after a write but before its answer is read
-    answers 503, and then the write was not saved: both share a transaction."""
+    """A write answered by reading the claim afresh (as when the write did not
+    read it back), with the database going away before that read, answers 503
+    and saves nothing."""
     claim = ArticleFactory().claims.order_by("position").first()
 
     def down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(api_views.queries, "claims_for_api", down)
+    monkeypatch.setattr(api_views.returning, "has_answer", lambda claim: False)
     raising_client.force_login(editor)
     response = raising_client.patch(
         f"/api/v1/claims/{claim.pk}/",

@@ -39,6 +39,7 @@ from .. import (
     importing,
     jobs,
     queries,
+    returning,
     reviewing,
     roles,
     services,
@@ -609,11 +610,14 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
-    """The claim as the API shows it, read afresh, with its version as ETag."""
-    current = (
-        queries.claims_for_api(include_deleted=True).filter(pk=claim.pk).first()
-        or claim
-    )
+    """The claim as the API shows it, with its version as ETag: as the write
+    read it back (annotations/returning.py), else read afresh."""
+    current = claim
+    if not returning.has_answer(claim):
+        current = (
+            queries.claims_for_api(include_deleted=True).filter(pk=claim.pk).first()
+            or claim
+        )
     return Response(
         api.ClaimSerializer(current).data, status=code, headers={"ETag": _etag(current)}
     )

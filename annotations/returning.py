@@ -1,0 +1,143 @@
+"""A claim's guarded UPDATE that also reads back the claim as the API shows it.
+
+A write's answer needs the claim's columns, the usernames of its people and
+its sources. ``UPDATE … RETURNING`` gives them all in the write's own
+statement (the people and sources as subqueries), so a write is one UPDATE
+and one history INSERT, with no read before or after (PostgreSQL and SQLite
+3.35+ both support RETURNING with subqueries).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+
+from django.contrib.auth import get_user_model
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import OuterRef, QuerySet, Subquery, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import UpdateQuery
+from django.db.models.sql.compiler import SQLCompiler
+
+from .models import Claim, Source
+
+PEOPLE = ("verdict_by", "approved_by", "assignee")
+# Every column of a source (attname -> field), so nothing is deferred.
+SOURCE_FIELDS = {field.attname: field for field in Source._meta.concrete_fields}
+
+
+def update_claim(rows: QuerySet[Claim], changes: dict[str, object]) -> Claim | None:
+    """Apply ``changes`` to the one claim in ``rows``: the claim as it now is,
+    with its people and sources loaded, or None if no row matched."""
+    query = rows.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    query.annotations = {}
+    update_sql, update_params = query.get_compiler(rows.db).as_sql()
+    answer, returning, params = _answer(connections[rows.db])
+    with (
+        transaction.mark_for_rollback_on_error(rows.db),
+        connections[rows.db].cursor() as cursor,
+    ):
+        cursor.execute(f"{update_sql} RETURNING {returning}", (*update_params, *params))
+        row = cursor.fetchone()
+    return None if row is None else _claim(answer, row)
+
+
+@functools.lru_cache(maxsize=16)
+def _answer(connection: BaseDatabaseWrapper) -> tuple[SQLCompiler, str, list]:
+    """The RETURNING list of a claim's answer, compiled once per connection."""
+    answer = _answer_compiler(connection.alias)
+    returning = ", ".join(sql for _expr, (sql, _params), _alias in answer.select)
+    params = [p for _expr, (_sql, ps), _alias in answer.select for p in ps]
+    return answer, returning, params
+
+
+def _answer_compiler(using: str) -> SQLCompiler:
+    """The SELECT list of a claim's answer, compiled against the claims table."""
+    User = get_user_model()
+    names = {
+        f"_{person}_name": Subquery(
+            User.objects.filter(pk=OuterRef(f"{person}_id")).values("username")[:1]
+        )
+        for person in PEOPLE
+    }
+    # Only our models' own table and column names are formatted into it.
+    sql = _sources_sql(connections[using].vendor)
+    sources = RawSQL(sql, (), TextField())  # noqa: S611
+    claims = Claim.objects.using(using).annotate(**names, _sources=sources)
+    compiler = claims.query.get_compiler(using)
+    compiler.setup_query()
+    return compiler
+
+
+def _sources_sql(vendor: str) -> str:
+    """The claim's sources, with who added each, as a JSON list (oldest first)."""
+    pairs = ", ".join(
+        f"'{name}', s.\"{field.column}\"" for name, field in SOURCE_FIELDS.items()
+    )
+    claim_id = '"annotations_claim"."id"'
+    joined = (
+        'FROM "annotations_source" s LEFT JOIN "auth_user" u '
+        f'ON u."id" = s."added_by_id" WHERE s."claim_id" = {claim_id}'
+    )
+    if vendor == "postgresql":
+        return (
+            f"(SELECT COALESCE(json_agg(json_build_object({pairs}, "
+            f"'added_by_name', u.\"username\") ORDER BY s.\"id\"), '[]')::text "
+            f"{joined})"
+        )
+    return (
+        f"(SELECT json_group_array(json(j)) FROM (SELECT json_object({pairs}, "  # noqa: S608
+        f'\'added_by_name\', u."username") AS j {joined} ORDER BY s."id"))'
+    )
+
+
+def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
+    """The Claim a RETURNING row describes, its people and sources cached on it."""
+    expressions = [expression for expression, _sql, _alias in compiler.select]
+    converters = compiler.get_converters(expressions)
+    values = next(iter(compiler.apply_converters([list(row)], converters)))
+    fields = compiler.klass_info["select_fields"]
+    attnames = [compiler.select[i][0].target.attname for i in fields]
+    claim = Claim.from_db(compiler.using, attnames, [values[i] for i in fields])
+    extra = {name: values[i] for name, i in compiler.annotation_col_map.items()}
+    for person in PEOPLE:
+        _cache_user(claim, person, extra[f"_{person}_name"])
+    sources = [_source(item, compiler.using) for item in json.loads(extra["_sources"])]
+    related = claim.sources.all()
+    related._result_cache = sources
+    related._prefetch_done = True
+    claim._prefetched_objects_cache = {"sources": related}
+    return claim
+
+
+def _source(item: dict, using: str) -> Source:
+    """A Source from its JSON in the RETURNING row."""
+    values = []
+    for name, field in SOURCE_FIELDS.items():
+        value = None if item[name] is None else field.to_python(item[name])
+        if isinstance(value, datetime.datetime) and value.tzinfo is None:
+            # SQLite keeps datetimes as UTC text without an offset.
+            value = value.replace(tzinfo=datetime.UTC)
+        values.append(value)
+    source = Source.from_db(using, list(SOURCE_FIELDS), values)
+    _cache_user(source, "added_by", item["added_by_name"])
+    return source
+
+
+def _cache_user(instance: Claim | Source, name: str, username: str | None) -> None:
+    """Set the user a foreign key points to, known by id and username only."""
+    field = instance._meta.get_field(name)
+    user_id = getattr(instance, field.attname)
+    user = None
+    if user_id is not None:
+        user = get_user_model()(pk=user_id, username=username or "")
+    field.set_cached_value(instance, user)
+
+
+def has_answer(claim: Claim) -> bool:
+    """Whether ``claim`` came with its sources (from a write's RETURNING, or a
+    read that prefetched them), so the API can answer with it as it is."""
+    return "sources" in getattr(claim, "_prefetched_objects_cache", {})

@@ -1,0 +1,176 @@
+"""Writes in few statements: a verdict, an approval and a list page (issue 18).
+
+The API's writes answer from their own ``UPDATE … RETURNING``
+(annotations/returning.py); a known API key and the roles' permissions are
+remembered per process (annotations/tokens.py, annotations/roles.py). The
+counts include the transaction: BEGIN and COMMIT, or here, inside the test's
+own transaction, a SAVEPOINT and its RELEASE.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from annotations import roles, tokens
+from annotations.models import Claim, Source, Verdict
+
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    claim_of,
+    judge,
+    sentences,
+)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+MAX_PATCH_STATEMENTS = 5
+MAX_APPROVE_STATEMENTS = 5
+MAX_LIST_STATEMENTS = 4
+
+
+def token_client(user) -> APIClient:
+    """An API client with a key of ``user``'s, already seen by this process."""
+    _token, key = tokens.create_token(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(f"{API}/claims/?page_size=1").status_code == 200
+    return client
+
+
+def statements(call) -> tuple[object, list[str]]:
+    with CaptureQueriesContext(connection) as context:
+        response = call()
+    return response, [query["sql"] for query in context.captured_queries]
+
+
+def test_a_verdict_patch_takes_at_most_five_statements_and_answers_as_a_get(
+    editor,
+):
+    claim = claim_of(ArticleFactory(text=sentences(4, start=7000)), 2)
+    add_source(claim, added_by=editor, title="Filing")
+    client = token_client(editor)
+    url = f"{API}/claims/{claim.pk}/"
+    response, sql = statements(
+        lambda: client.patch(
+            url,
+            {"verdict": Verdict.MISSTATED, "rationale": " The year is 2023. "},
+            format="json",
+            HTTP_IF_MATCH='"2"',
+        )
+    )
+    assert response.status_code == 200, response.content
+    assert len(sql) <= MAX_PATCH_STATEMENTS, sql
+    assert [s.split(None, 1)[0] for s in sql if s.startswith(("UPDATE", "INSERT"))] == [
+        "UPDATE",
+        "INSERT",
+    ]
+    again = client.get(url)
+    assert response.json() == again.json()
+    assert response["ETag"] == again["ETag"] == '"3"'
+    body = response.json()
+    assert (body["verdict"], body["rationale"]) == ("misstated", "The year is 2023.")
+    assert (body["verdict_by"], body["status"]) == ("editor", "draft")
+    assert [source["title"] for source in body["sources"]] == ["Filing"]
+    assert [source["added_by"] for source in body["sources"]] == ["editor"]
+
+
+def test_a_patch_that_changes_nothing_keeps_the_author_and_status(editor):
+    claim = claim_of(ArticleFactory(text=sentences(3, start=7100)), 1)
+    judge(claim, Verdict.DISPUTED, "Same words.", editor=editor)
+    other = UserFactory(username="second-editor", role="editor")
+    response = token_client(other).patch(
+        f"{API}/claims/{claim.pk}/",
+        {"verdict": Verdict.DISPUTED, "rationale": "Same words."},
+        format="json",
+        HTTP_IF_MATCH='"2"',
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["verdict_by"], response.json()["version"]) == ("editor", 3)
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.verdict_by_id, stored.version) == (editor.pk, 3)
+
+
+def test_an_approval_takes_at_most_five_statements(editor, reviewer):
+    claim = claim_of(ArticleFactory(text=sentences(3, start=7200)), 1)
+    judge(claim, Verdict.DISPUTED, "Wrong year.", editor=editor)
+    add_source(claim, added_by=editor)
+    client = token_client(reviewer)
+    response, sql = statements(
+        lambda: client.post(
+            f"{API}/claims/{claim.pk}/approve/",
+            {"comment": "Checked."},
+            format="json",
+            HTTP_IF_MATCH='"3"',
+        )
+    )
+    assert response.status_code == 200, response.content
+    assert len(sql) <= MAX_APPROVE_STATEMENTS, sql
+    assert response.json() == client.get(f"{API}/claims/{claim.pk}/").json()
+    assert response.json()["approved_by"] == "reviewer"
+
+
+def test_an_approval_refuses_a_draft_whose_source_is_gone(editor, reviewer):
+    claim = claim_of(ArticleFactory(text=sentences(3, start=7300)), 1)
+    judge(claim, Verdict.DISPUTED, "Wrong year.", editor=editor)
+    add_source(claim, added_by=editor)
+    # Gone without the service (which would raise the version): the UPDATE's
+    # own guard must still refuse.
+    Source.objects.filter(claim=claim).delete()
+    response = token_client(reviewer).post(
+        f"{API}/claims/{claim.pk}/approve/",
+        {"comment": ""},
+        format="json",
+        HTTP_IF_MATCH='"3"',
+    )
+    assert response.status_code == 400, response.content
+    assert "sources" in response.json()
+    assert Claim.objects.get(pk=claim.pk).status == "draft"
+
+
+def test_a_list_page_of_100_claims_takes_at_most_four_statements(editor):
+    article = ArticleFactory(text=sentences(120, start=7400))
+    for claim in article.claims.order_by("position")[:30]:
+        add_source(claim, added_by=editor)
+    client = token_client(editor)
+    response, sql = statements(
+        lambda: client.get(f"{API}/claims/?article={article.pk}&page_size=100")
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 100
+    assert len(sql) <= MAX_LIST_STATEMENTS, sql
+
+
+def test_a_remembered_key_loses_a_role_taken_away(editor):
+    client = token_client(editor)
+    claim = claim_of(ArticleFactory(text=sentences(2, start=7500)), 1)
+    editor.groups.set([Group.objects.get(name=roles.VIEWER)])
+    response = client.patch(
+        f"{API}/claims/{claim.pk}/",
+        {"verdict": Verdict.VERIFIED},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 403
+    assert Claim.objects.get(pk=claim.pk).version == 1
+
+
+def test_a_replaced_key_is_refused_at_once(editor):
+    client = token_client(editor)
+    tokens.create_token(user=editor)
+    assert client.get(f"{API}/claims/?page_size=1").status_code == 401
+
+
+def test_a_role_losing_a_permission_is_noticed_at_once(editor):
+    assert editor.has_perm(roles.EDIT)
+    group = Group.objects.get(name=roles.EDITOR)
+    group.permissions.remove(
+        group.permissions.get(codename="change_claim", content_type__model="claim")
+    )
+    editor = type(editor).objects.get(pk=editor.pk)
+    assert not editor.has_perm(roles.EDIT)
+    assert editor.has_perm(roles.VIEW)
