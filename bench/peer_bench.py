@@ -828,7 +828,8 @@ def header(systems: list[Served], postgres: str, args: argparse.Namespace) -> li
         f"- Machine: {os.cpu_count()} cores, {cpu}; {platform.system()} "
         f"{platform.release()}; Python {platform.python_version()}; load average "
         f"at the end {load} (a shared machine slows every figure, both sides alike)",
-        f"- Served: {names}, each by gunicorn {version_of('gunicorn')} with "
+        f"- Served: {names}{', each' if len(systems) > 1 else ''} by gunicorn "
+        f"{version_of('gunicorn')} with "
         f"{WORKERS} sync workers, DEBUG off, on {postgres_version(postgres)}",
         f"- Runs: {args.rounds} round(s) interleaved (exports in the first "
         f"{args.export_rounds}); {CLIENTS} clients x {args.seconds:g} s of verdicts "
