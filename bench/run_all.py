@@ -10,8 +10,10 @@ drops databases of its own), or, for load_bench.py, its own PostgreSQL
 cluster. A bench that crashes or whose checks fail exits non-zero, and then
 so does this runner, after running the rest. At full size it writes
 bench/RESULTS.md: the date, the machine, the databases and every bench's
-printed figures. tests/test_benches.py fails when a script in bench/ is
-neither in BENCHES nor in HELPERS, so no bench is left out.
+printed figures, keeping the section that bench/peer_bench.py --write put
+there (Label Studio side by side, run by hand). tests/test_benches.py fails
+when a script in bench/ is neither in BENCHES nor in HELPERS, so no bench is
+left out.
 """
 
 from __future__ import annotations
@@ -66,7 +68,13 @@ BENCHES = (
     Bench("api_bench.py", (POSTGRESQL,)),
     Bench("concurrency_bench.py", (POSTGRESQL,)),
     Bench("load_bench.py", (OWN_CLUSTER,), ("--large",)),
+    # Label Studio side by side takes 40 minutes and installs it from PyPI:
+    # run by hand, `bench/peer_bench.py --write`, whose section this runner
+    # keeps. Here only factcheck's half runs, so the script cannot rot.
+    Bench("peer_bench.py", (POSTGRESQL,), ("--factcheck-only",)),
 )
+# The section bench/peer_bench.py --write puts in RESULTS.md, kept on rewrites.
+KEPT_SECTION = "## Side by side with Label Studio"
 # Scripts in bench/ that are not benches: shared code, and this runner.
 HELPERS = ("people.py", "run_all.py", "selfcheck.py", "serving.py")
 
@@ -228,6 +236,15 @@ def render(
     return "\n".join(lines) + "\n"
 
 
+def kept_section(page: str) -> str:
+    """The side-by-side section of an earlier RESULTS.md, or nothing."""
+    start = page.find(f"\n{KEPT_SECTION}\n")
+    if start < 0:
+        return ""
+    end = page.find("\n## ", start + 1)
+    return page[start : end if end >= 0 else len(page)].rstrip() + "\n"
+
+
 def label(outcome: Outcome) -> str:
     return f"{outcome.bench.script} on {outcome.database}"
 
@@ -292,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
             ),
             commit=git_commit(),
         )
+        if args.out.exists():
+            page += kept_section(args.out.read_text(encoding="utf-8"))
         args.out.write_text(page, encoding="utf-8")
         print(f"\nwrote {args.out}")
     print(

@@ -119,3 +119,82 @@ def test_full_run_writes_date_machine_database_and_every_bench_output(
     assert "no cluster" in page
     assert "1 of 2 runs passed their checks; FAILED: " in page
     assert f"| [{on_sqlite.script}](#" in page
+
+
+def test_full_run_keeps_the_side_by_side_section_and_replaces_the_rest(
+    tmp_path, monkeypatch
+):
+    bench = _fake_bench(tmp_path, "new.py", "print('new figures')", (run_all.SQLITE,))
+    monkeypatch.setattr(run_all, "BENCHES", (bench,))
+    out = tmp_path / "RESULTS.md"
+    out.write_text(
+        "# Bench results\n\n## old.py on SQLite\n\nold figures\n\n"
+        f"{run_all.KEPT_SECTION}\n\n| work | ratio |\n| import | 4.4x |\n\n"
+        "## older.py on SQLite\n\nolder figures\n",
+        encoding="utf-8",
+    )
+
+    assert run_all.main(["--out", str(out)]) == 0
+
+    page = out.read_text(encoding="utf-8")
+    assert "new figures" in page
+    assert "old figures" not in page
+    assert "older figures" not in page
+    assert f"{run_all.KEPT_SECTION}\n\n| work | ratio |\n| import | 4.4x |\n" in page
+
+
+def _load_peer_bench():
+    # peer_bench imports serving from bench/, as it does when run as a script.
+    sys.path.insert(0, str(BENCH_DIR))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "peer_bench", BENCH_DIR / "peer_bench.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH_DIR))
+    return module
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (
+            "# Bench results\n\n## a.py\n\na\n",
+            "# Bench results\n\n## a.py\n\na\n\n{new}",
+        ),
+        (
+            "# Bench results\n\n{old}\n## a.py\n\na\n",
+            "# Bench results\n\n{new}\n## a.py\n\na\n",
+        ),
+        (
+            "# Bench results\n\n## a.py\n\na\n\n{old}",
+            "# Bench results\n\n## a.py\n\na\n\n{new}",
+        ),
+    ],
+    ids=["absent: added", "before another section", "last"],
+)
+def test_peer_bench_writes_only_its_own_section(page, expected):
+    peer_bench = _load_peer_bench()
+    old = f"{peer_bench.SECTION}\n\nold table\n"
+    new = f"{peer_bench.SECTION}\n\nnew table\n"
+
+    written = peer_bench.replace_section(page.format(old=old), new)
+
+    assert written == expected.format(new=new)
+
+
+def test_a_factcheck_only_run_replaces_only_the_alone_part_of_the_section():
+    peer_bench = _load_peer_bench()
+    side_by_side = f"{peer_bench.SECTION}\n\nside-by-side table\n"
+    page = f"# Bench results\n\n{side_by_side}\n{peer_bench.ALONE}\n\nold alone\n"
+
+    written = peer_bench.replace_section(
+        page, f"{peer_bench.ALONE}\n\nnew alone\n", alone=True
+    )
+
+    assert written == (
+        f"# Bench results\n\n{side_by_side}\n{peer_bench.ALONE}\n\nnew alone\n"
+    )
