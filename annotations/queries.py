@@ -694,7 +694,7 @@ def _latest_analysis(article) -> QuerySet[Job]:
 
 
 # What the workspace shows of an article's newest analysis job.
-_ANALYSIS_FIELDS = ("id", "status", "attempts", "error", "retry_at")
+_ANALYSIS_FIELDS = ("id", "status", "attempts", "error", "retry_at", "progress")
 
 
 def latest_analysis(article: Article) -> Job | None:
