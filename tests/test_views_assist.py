@@ -649,10 +649,11 @@ def test_workspace_with_versions_and_orphans_uses_constant_queries(
     assert body.count('class="orphan"') == 500
 
 
-def test_the_workspace_says_when_analysis_is_pending(client, editor):
-    pending = ArticleFactory()  # imported without analysis, as a long one is
+def test_the_workspace_says_when_an_article_was_never_analysed(client, editor):
+    pending = ArticleFactory()  # no analysis done nor queued
     page = workspace(signed_in(client, editor), pending)
     assert 'id="analysis-pending"' in page
+    assert "Not analysed yet" in page
     assert "manage.py analyse_articles" in page
 
 
