@@ -1230,11 +1230,14 @@ def test_articles_list_is_newest_first_without_the_text(editor_api, editor):
     assert results[1]["counts"] == {
         "units": 3,
         "claims": 3,
+        "opinions": 0,
+        "furniture": 0,
         "checked": 1,
         "unreviewed": 2,
         "verified": 1,
         "disputed": 0,
         "misstated": 0,
+        "off_claim_verdicts": 0,
         "draft": 1,
         "approved": 0,
         "published": 0,
@@ -1337,3 +1340,19 @@ def test_paging_reaches_every_claim_of_a_large_fresh_article(editor_api):
         url = page["next"]
         assert len(seen) <= 2500, "the pages repeat"
     assert sorted(seen) == sorted(article.claims.values_list("pk", flat=True))
+
+
+def test_article_counts_use_the_pages_breakdown(editor_api, editor):
+    article = ArticleFactory(title="Mixed")
+    first, second, third = article.claims.order_by("position")
+    for claim, kind in ((second, Kind.OPINION), (third, Kind.HEADING)):
+        services.set_kind(
+            claim=claim, kind=kind, editor=editor, expected_version=claim.version
+        )
+    judge(claim_of(article, 2), Verdict.DISPUTED, editor=editor)
+    counts = editor_api.get(f"{API}/articles/{article.pk}/").json()["counts"]
+    assert (counts["units"], counts["claims"]) == (3, 1)
+    assert (counts["opinions"], counts["furniture"]) == (1, 1)
+    # A verdict on the opinion is counted apart, not as a checked claim.
+    assert (counts["checked"], counts["unreviewed"]) == (0, 1)
+    assert (counts["disputed"], counts["off_claim_verdicts"]) == (0, 1)

@@ -7,6 +7,7 @@ import re
 from typing import ClassVar
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -441,16 +442,45 @@ class ClaimantInput(StrictInput):
 
 
 class VerdictCounts(serializers.Serializer):
+    """The breakdown every page shows (counting.UnitCounts), in the same words:
+    units are claims to check, opinions, and headings and page furniture;
+    verdict counts and progress count only claims to check."""
+
     units = serializers.IntegerField(source="unit_count")
-    claims = serializers.IntegerField(source="claim_count")
-    checked = serializers.IntegerField(source="checked_count")
-    unreviewed = serializers.IntegerField(source="unreviewed_count")
-    verified = serializers.IntegerField(source="verified_count")
-    disputed = serializers.IntegerField(source="disputed_count")
-    misstated = serializers.IntegerField(source="misstated_count")
+    claims = serializers.IntegerField(
+        source="claim_count", help_text="Claims to check (kind claim)."
+    )
+    opinions = serializers.IntegerField(source="opinion_count")
+    furniture = serializers.SerializerMethodField(
+        help_text="Headings and page furniture: units neither claims nor opinions."
+    )
+    checked = serializers.IntegerField(
+        source="checked_count", help_text="Claims to check with a verdict."
+    )
+    unreviewed = serializers.SerializerMethodField(
+        help_text="Claims to check without a verdict yet."
+    )
+    verified = serializers.IntegerField(source="claim_verified_count")
+    disputed = serializers.IntegerField(source="claim_disputed_count")
+    misstated = serializers.IntegerField(source="claim_misstated_count")
+    off_claim_verdicts = serializers.IntegerField(
+        source="off_claim_verdict_count",
+        help_text=(
+            "Verdicts given to opinions or page furniture: not counted as "
+            "checked and never published."
+        ),
+    )
     draft = serializers.IntegerField(source="draft_count")
     approved = serializers.IntegerField(source="approved_count")
     published = serializers.IntegerField(source="published_count")
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_furniture(self, article) -> int:
+        return article.unit_count - article.claim_count - article.opinion_count
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_unreviewed(self, article) -> int:
+        return article.claim_count - article.checked_count
 
 
 class ArticleSerializer(serializers.ModelSerializer):
