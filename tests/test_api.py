@@ -1344,7 +1344,7 @@ def test_paging_reaches_every_claim_of_a_large_fresh_article(editor_api):
 
 def test_article_counts_use_the_pages_breakdown(editor_api, editor):
     article = ArticleFactory(title="Mixed")
-    first, second, third = article.claims.order_by("position")
+    _first, second, third = article.claims.order_by("position")
     for claim, kind in ((second, Kind.OPINION), (third, Kind.HEADING)):
         services.set_kind(
             claim=claim, kind=kind, editor=editor, expected_version=claim.version
