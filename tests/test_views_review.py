@@ -1003,3 +1003,17 @@ def without_csrf(response) -> str:
     (the language menu's return path)."""
     text = re.sub(r'value="[^"]{64}"|"X-CSRFToken": "[^"]+"', "", response.text)
     return re.sub(r'name="next" type="hidden" value="[^"]*"', "", text)
+
+
+def test_publish_all_with_nothing_approved_is_disabled_with_the_reason(
+    client, editor, reviewer
+):
+    claim = drafted(editor)
+    body = body_of(signed_in(client, reviewer).get(workspace_url(claim)))
+    button = re.search(r'<button[^>]*id="publish-all-button"[^>]*>', body).group(0)
+    assert "disabled" in button and 'aria-describedby="publish-all-why"' in button
+    assert "no claim is approved yet" in body
+    approve(claim, reviewer)
+    body = body_of(client.get(workspace_url(claim)))
+    button = re.search(r'<button[^>]*id="publish-all-button"[^>]*>', body).group(0)
+    assert "disabled" not in button
