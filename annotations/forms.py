@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import importing, queries
@@ -367,7 +368,17 @@ class ClaimantForm(forms.Form):
         label=_("Claimant"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"list": "claimant-names", "autocomplete": "off"}),
+        # The names used before are fetched when the field is first focused.
+        widget=forms.TextInput(
+            attrs={
+                "list": "claimant-names",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("claimant_names"),
+                "hx-trigger": "focus once",
+                "hx-target": "#claimant-names",
+                "hx-swap": "innerHTML",
+            }
+        ),
         help_text=_("A person or an organisation; leave blank if unknown."),
     )
     claimant_type = forms.ChoiceField(

@@ -36,6 +36,7 @@ urlpatterns = [
     path("claims/<int:pk>/correction/", views.claim_correct, name="claim_correct"),
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
     path("claims/<int:pk>/claimant/", views.claim_claimant, name="claim_claimant"),
+    path("claimants/names/", views.claimant_names, name="claimant_names"),
     path("claims/<int:pk>/comments/", views.claim_comments, name="claim_comments"),
     path("claims/<int:pk>/history/", views.claim_history, name="claim_history"),
     path("claims/<int:pk>/reuse/", views.claim_reuse, name="claim_reuse"),

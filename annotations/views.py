@@ -543,6 +543,16 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @viewer_required
+@require_GET
+def claimant_names(request: HttpRequest) -> HttpResponse:
+    """The claimants used before, as the options of the panel's name field
+    (fetched when the field is first focused, not with every panel)."""
+    roles.require(request.user, roles.EDIT)
+    names = list(claimants.suggestions())
+    return render(request, "annotations/claimant_names.html", {"names": names})
+
+
+@viewer_required
 @require_POST
 def claim_claimant(request: HttpRequest, pk: int) -> HttpResponse:
     """Say who made the claim, and where and when it appeared."""
@@ -1267,8 +1277,7 @@ def _claimant_context(claim: Claim, form: ClaimantForm | None) -> dict:
         "version": claim.version,
     }
     return {
-        "claimant_form": form or ClaimantForm(initial=initial, auto_id="claimant-%s"),
-        "claimant_names": list(claimants.suggestions()),
+        "claimant_form": form or ClaimantForm(initial=initial, auto_id="claimant-%s")
     }
 
 

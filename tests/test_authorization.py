@@ -140,6 +140,7 @@ ROWS = [
     Row("queue", "GET", "/queue/", PAGE),
     Row("search", "GET", "/search/?q=sentence", PAGE),
     Row("article_new", "GET", "/articles/new/", edit(200)),
+    Row("claimant_names", "GET", "/claimants/names/", edit(200)),
     Row(
         "article_new",
         "POST",

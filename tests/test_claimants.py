@@ -283,7 +283,19 @@ def test_the_name_field_completes_claimants_used_before(editor_client, article, 
     )
     body = response.content.decode()
     assert 'list="claimant-names"' in body
-    assert '<option value="Li Wei">Person, spokesperson</option>' in body
+    names_url = reverse("claimant_names")
+    assert f'hx-get="{names_url}"' in body
+    assert "Li Wei" not in body  # fetched when the field is focused
+    with CaptureQueriesContext(connection) as context:
+        names = editor_client.get(names_url, **HTMX).content.decode()
+    assert '<option value="Li Wei">Person, spokesperson</option>' in names
+    # Session, user and the one query of the names, however many there are.
+    assert len(context) <= 3
+
+
+def test_only_editors_get_the_claimant_names(client, viewer):
+    client.force_login(viewer)
+    assert client.get(reverse("claimant_names")).status_code == 403
 
 
 def panel_queries(client, claim: Claim) -> int:

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annotations import reviewing
+from annotations import claimants, reviewing
 from annotations.models import Kind, Status, Verdict
 
 from .browser import open_claim, screenshot, sign_in, unit_of
@@ -124,4 +124,31 @@ def test_a_claim_saved_in_the_panel_is_selected_at_its_new_version(
     desk.locator("#bulk-assign").click()
     expect(desk.locator(".messages")).to_contain_text("1 assigned.")
     assert fresh(claim).assignee == editor
+    assert page_errors == []
+
+
+def test_the_claimant_name_field_offers_claimants_used_before(
+    open_page, editor, article, page_errors
+):
+
+    named = claim_of(article, 4)
+    claimants.set_claimant(
+        claim=named,
+        name="Li Wei",
+        claimant_type="person",
+        role="spokesperson",
+        appearance_url="",
+        appearance_date=None,
+        editor=editor,
+        expected_version=named.version,
+    )
+    desk = open_page()
+    sign_in(desk, "editor")
+    desk.goto(f"/articles/{article.pk}/")
+    open_claim(desk, claim_of(article, 5))
+    options = desk.locator("#claimant-names option")
+    expect(options).to_have_count(0)  # fetched only when the field is used
+    desk.locator("#claimant-name").focus()
+    expect(options).to_have_count(1)
+    expect(options.first).to_have_attribute("value", "Li Wei")
     assert page_errors == []
