@@ -37,6 +37,17 @@ def test_every_script_in_bench_is_registered_in_the_runner():
     )
 
 
+def test_ci_runs_every_registered_bench():
+    ci = (BENCH_DIR.parent / ".ci" / "run").read_text(encoding="utf-8")
+    listed = set()
+    for line in ci.splitlines():
+        if line.startswith("benches="):
+            value = line.split("=", 1)[1].strip('"').replace("$benches", "")
+            listed |= {name for name in value.split(",") if name}
+
+    assert listed == _registered()
+
+
 def test_the_runner_names_only_scripts_that_exist():
     named = _registered() | set(run_all.HELPERS)
 
