@@ -62,6 +62,7 @@ from selfcheck import Checks
 from serving import (
     free_port,
     percentile,
+    recreate_database,
     start_gunicorn,
     stop_gunicorn,
     worker_rss_mb,
@@ -127,20 +128,6 @@ def server_connection():
         host=config["HOST"] or None,
         port=config["PORT"] or None,
     )
-
-
-def recreate_database(name: str, *, create: bool) -> None:
-    """Drop the bench database if it exists, and create it again if asked."""
-    admin = server_connection()
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            # Only our own constant-checked name is formatted into the SQL.
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if create:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.close()
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
@@ -582,7 +569,7 @@ def main() -> None:
             for server in servers:
                 stop_gunicorn(server)
             connection.close()
-            recreate_database(name, create=False)
+            recreate_database(server_connection, name, create=False)
     checks.finish()
 
 
@@ -597,7 +584,7 @@ def run(
 ) -> None:
     """Set up the bench database, start gunicorn, load it, report and verify."""
     started = time.perf_counter()
-    recreate_database(name, create=True)
+    recreate_database(server_connection, name, create=True)
     manage("migrate", "--noinput", env=env)
     editor = user_with_role(EDITOR, roles.EDITOR)
     token = manage("create_api_token", EDITOR, env=env).strip()

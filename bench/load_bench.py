@@ -104,7 +104,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext, override_settings
-from serving import free_port, percentile, stop_gunicorn
+from serving import free_port, percentile, recreate_database, stop_gunicorn
 
 from annotations import history, roles, services, tokens
 from annotations.models import Claim, Source, Verdict
@@ -233,19 +233,11 @@ def stop_cluster() -> None:
     pg("pg_ctlcluster", PG_VERSION, CLUSTER, "stop", "-m", "fast")
 
 
-def recreate_database(*, create: bool) -> None:
-    """Drop the bench database if it exists, and create it again if asked."""
-    admin = psycopg2.connect(
+def admin_connection():
+    """A connection to the bench cluster's ``postgres`` database."""
+    return psycopg2.connect(
         dbname="postgres", user="postgres", host=LOOPBACK, port=PG_PORT
     )
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            if create:
-                cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        admin.close()
 
 
 # --- data --------------------------------------------------------------------
@@ -1303,7 +1295,7 @@ def main() -> None:
             try:
                 if cluster_state() == (PG_PORT, "down"):
                     start_cluster()  # a failed restart: start it to drop the data
-                recreate_database(create=False)
+                recreate_database(admin_connection, DATABASE, create=False)
             finally:
                 if cluster_state() == (PG_PORT, "online"):
                     stop_cluster()
@@ -1320,7 +1312,7 @@ def run(
     """Set up, load, break and mend the database, report and verify."""
     began = time.perf_counter()
     cluster = ensure_cluster()
-    recreate_database(create=True)
+    recreate_database(admin_connection, DATABASE, create=True)
     call_command("migrate", verbosity=0)
     people = editors(args.clients)
     articles = []

@@ -76,7 +76,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg2
-from serving import free_port, percentile, stop_gunicorn
+from serving import free_port, percentile, recreate_database, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -341,18 +341,9 @@ def run_command(command: list[str], env: dict[str, str], cwd: Path, log) -> str:
     return result.stdout
 
 
-def recreate_database(postgres: str, name: str, *, create: bool) -> None:
-    """Drop the database ``name`` if it exists, and create it again if asked."""
-    admin = psycopg2.connect(postgres, dbname="postgres")
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            # Only our own constant names are formatted into the SQL.
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            if create:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.close()
+def admin_of(postgres: str):
+    """What opens a connection to the ``postgres`` database of that server."""
+    return lambda: psycopg2.connect(postgres, dbname="postgres")
 
 
 def ensure_label_studio(scratch: Path, log) -> Path:
@@ -479,7 +470,7 @@ def set_up_label_studio(scratch: Path, postgres: str, log) -> LabelStudio:
             log,
         ).strip()
     )
-    recreate_database(postgres, LS_DATABASE, create=True)
+    recreate_database(admin_of(postgres), LS_DATABASE, create=True)
     run_command([python, "manage.py", "migrate", "--noinput"], env, where, log)
     token = run_command(
         [python, "manage.py", "shell", "-c", LS_USER_SCRIPT], env, where, log
@@ -494,7 +485,7 @@ def set_up_label_studio(scratch: Path, postgres: str, log) -> LabelStudio:
 def set_up_factcheck(postgres: str, database: str, log) -> Factcheck:
     env = factcheck_env(postgres, database)
     python = str(ROOT / ".venv" / "bin" / "python")
-    recreate_database(postgres, database, create=True)
+    recreate_database(admin_of(postgres), database, create=True)
     run_command([python, "manage.py", "migrate", "--noinput"], env, ROOT, log)
     run_command([python, "manage.py", "shell", "-c", FC_USER_SCRIPT], env, ROOT, log)
     token = run_command(
@@ -945,7 +936,7 @@ def main() -> int:
                 if served.server is not None:
                     stop_gunicorn(served.server)
             for name in args.databases:
-                recreate_database(postgres, name, create=False)
+                recreate_database(admin_of(postgres), name, create=False)
 
 
 def measure(args: argparse.Namespace, postgres: str, systems: list[Served], log) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +67,20 @@ def worker_rss_mb(server: subprocess.Popen) -> list[float]:
         if fields.get("PPid", "").strip() == str(server.pid) and "VmRSS" in fields:
             sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
     return sorted(sizes)
+
+
+def recreate_database(connect: Callable, name: str, *, create: bool) -> None:
+    """Drop the database ``name`` if it exists, and create it again if asked.
+
+    ``connect`` opens a connection to the server's ``postgres`` database.
+    """
+    admin = connect()
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            # Only the benches' own constant names are formatted into the SQL.
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if create:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
