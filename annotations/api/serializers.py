@@ -7,10 +7,10 @@ import re
 from typing import ClassVar
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..counting import UnitCounts
 from ..models import (
     Article,
     ArticleVersion,
@@ -446,41 +446,32 @@ class VerdictCounts(serializers.Serializer):
     units are claims to check, opinions, and headings and page furniture;
     verdict counts and progress count only claims to check."""
 
-    units = serializers.IntegerField(source="unit_count")
-    claims = serializers.IntegerField(
-        source="claim_count", help_text="Claims to check (kind claim)."
-    )
-    opinions = serializers.IntegerField(source="opinion_count")
-    furniture = serializers.SerializerMethodField(
+    units = serializers.IntegerField()
+    claims = serializers.IntegerField(help_text="Claims to check (kind claim).")
+    opinions = serializers.IntegerField()
+    furniture = serializers.IntegerField(
         help_text="Headings and page furniture: units neither claims nor opinions."
     )
-    checked = serializers.IntegerField(
-        source="checked_count", help_text="Claims to check with a verdict."
+    checked = serializers.IntegerField(help_text="Claims to check with a verdict.")
+    unreviewed = serializers.IntegerField(
+        source="unchecked", help_text="Claims to check without a verdict yet."
     )
-    unreviewed = serializers.SerializerMethodField(
-        help_text="Claims to check without a verdict yet."
-    )
-    verified = serializers.IntegerField(source="claim_verified_count")
-    disputed = serializers.IntegerField(source="claim_disputed_count")
-    misstated = serializers.IntegerField(source="claim_misstated_count")
+    verified = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+    misstated = serializers.IntegerField()
     off_claim_verdicts = serializers.IntegerField(
-        source="off_claim_verdict_count",
         help_text=(
             "Verdicts given to opinions or page furniture: not counted as "
             "checked and never published."
         ),
     )
-    draft = serializers.IntegerField(source="draft_count")
-    approved = serializers.IntegerField(source="approved_count")
-    published = serializers.IntegerField(source="published_count")
+    draft = serializers.IntegerField(source="status_draft")
+    approved = serializers.IntegerField(source="status_approved")
+    published = serializers.IntegerField(source="status_published")
 
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_furniture(self, article) -> int:
-        return article.unit_count - article.claim_count - article.opinion_count
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_unreviewed(self, article) -> int:
-        return article.claim_count - article.checked_count
+    def to_representation(self, article):
+        # An article from queries.articles_with_counts(), read as the pages read it.
+        return super().to_representation(UnitCounts.of_article(article))
 
 
 class ArticleSerializer(serializers.ModelSerializer):
