@@ -190,9 +190,15 @@ def group_permissions(group_ids: frozenset[int]) -> set[str]:
 
 
 def forget_roles(**_signal_arguments: object) -> None:
-    """Empty this process's memory of what each group may do."""
+    """Empty this process's memory of what each group may do.
+
+    The next read starts a whole new ROLE_CACHE_SECONDS, so what it learns is
+    kept that long (not only until an earlier window runs out).
+    """
+    global _group_permissions_until
     with _group_lock:
         _group_permissions.clear()
+        _group_permissions_until = 0.0
 
 
 def install_roles(apps=django_apps) -> None:

@@ -139,3 +139,26 @@ def test_signed_in_people_still_change_their_own_password(client):
     assert response.status_code == 302
     ana.refresh_from_db()
     assert ana.check_password("walnut-harbour-lantern-42")
+
+
+def test_role_memory_lasts_its_whole_lifetime_from_the_read_after_forgetting(
+    monkeypatch, django_assert_num_queries
+):
+    from django.contrib.auth.models import Group
+
+    from annotations import roles
+
+    clock = [1000.0]
+    monkeypatch.setattr(roles.time, "monotonic", lambda: clock[0])
+    groups = frozenset(Group.objects.values_list("pk", flat=True))
+    roles.group_permissions(groups)  # a window opens at 1000
+    clock[0] += settings.ROLE_CACHE_SECONDS - 1
+    roles.forget_roles()
+    with django_assert_num_queries(1):
+        roles.group_permissions(groups)  # read again: a new whole window
+    clock[0] += settings.ROLE_CACHE_SECONDS - 1
+    with django_assert_num_queries(0):
+        roles.group_permissions(groups)
+    clock[0] += 1
+    with django_assert_num_queries(1):
+        roles.group_permissions(groups)
