@@ -27,3 +27,6 @@ class AnnotationsConfig(AppConfig):
             signals.post_delete.connect(roles.forget_roles, sender=model)
         granted = Group.permissions.through
         signals.m2m_changed.connect(roles.forget_roles, sender=granted)
+        # The role groups follow roles.py after every migrate, so no migration
+        # has to import it (a migration must not change when roles.py does).
+        signals.post_migrate.connect(roles.install_roles, sender=self)

@@ -1,6 +1,7 @@
 """Who may do what: the desk's roles and the checks the services make.
 
-The roles are Django groups created by migration 0003 with these names. A
+The roles are Django groups with these names, created (and kept as
+ROLE_PERMISSIONS says) after every `migrate` by install_roles. A
 user's permissions come from their group (or from being a superuser), so the
 admin manages roles by moving people between groups.
 """
@@ -201,12 +202,18 @@ def forget_roles(**_signal_arguments: object) -> None:
         _group_permissions_until = 0.0
 
 
-def install_roles(apps=django_apps) -> None:
-    """Create (or reset) the four role groups with their permissions.
+def install_roles(apps=django_apps, **_signal_arguments: object) -> None:
+    """Create (or reset) the four role groups with the permissions named here.
 
-    Run by migration 0003 with its historical ``apps``; tests that empty the
-    database (transactional tests) call it again.
+    Run after every `migrate` (and every flush, so transactional tests keep
+    their roles) by the post_migrate signal, with that migration state's
+    ``apps``: apps.py connects it. Running it again changes nothing.
     """
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:  # auth's tables are unmigrated (migrate auth zero)
+        return
     # Permissions are normally created after all migrations have run.
     for config in apps.get_app_configs():
         # Migration state's app stubs have no models module, which would make
@@ -215,14 +222,12 @@ def install_roles(apps=django_apps) -> None:
         config.models_module = original or True
         create_permissions(config, verbosity=0, apps=apps)
         config.models_module = original
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         wanted = Q()
         for name in names:
             app, codename = name.split(".")
             wanted |= Q(content_type__app_label=app, codename=codename)
-        # A migration before a model exists installs the rest; a later one
-        # (0005) completes the set.
+        # Names of models the migration state lacks yet are left out; the
+        # migrate that adds them completes the set.
         group.permissions.set(Permission.objects.filter(wanted))

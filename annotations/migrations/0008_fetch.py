@@ -5,13 +5,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from annotations import roles
-
-
-def refresh_roles(apps, schema_editor):
-    # Every role may read fetched pages and source snapshots.
-    roles.install_roles(apps)
-
 
 class Migration(migrations.Migration):
 
@@ -100,5 +93,6 @@ class Migration(migrations.Migration):
             model_name='sourcesnapshot',
             constraint=models.CheckConstraint(condition=models.Q(('status__isnull', False), models.Q(('error', ''), _negated=True), _connector='OR'), name='snapshot_status_or_error'),
         ),
-        migrations.RunPython(refresh_roles, migrations.RunPython.noop),
+        # Roles were refreshed here; post_migrate does it now (annotations/apps.py).
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

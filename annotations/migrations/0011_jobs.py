@@ -6,13 +6,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from annotations import roles
-
-
-def refresh_roles(apps, schema_editor):
-    # Admins follow the background jobs and webhooks in the admin.
-    roles.install_roles(apps)
-
 
 class Migration(migrations.Migration):
 
@@ -92,5 +85,6 @@ class Migration(migrations.Migration):
             model_name='webhookdelivery',
             constraint=models.CheckConstraint(condition=models.Q(('event__in', ['article.imported', 'verdict.published', 'correction.approved'])), name='delivery_event_valid'),
         ),
-        migrations.RunPython(refresh_roles, migrations.RunPython.noop),
+        # Roles were refreshed here; post_migrate does it now (annotations/apps.py).
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

@@ -7,13 +7,6 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from annotations import roles
-
-
-def refresh_roles(apps, schema_editor):
-    # Every role reads claimants; editors correct them.
-    roles.install_roles(apps)
-
 
 
 class Migration(migrations.Migration):
@@ -73,5 +66,6 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.CheckConstraint(condition=models.Q(('appearance_url', ''), ('appearance_url__startswith', 'http://'), ('appearance_url__startswith', 'https://'), _connector='OR'), name='claim_appearance_url_http'),
         ),
-        migrations.RunPython(refresh_roles, migrations.RunPython.noop),
+        # Roles were refreshed here; post_migrate does it now (annotations/apps.py).
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]
