@@ -1,7 +1,9 @@
 """Settings for factcheck, read from the environment.
 
+The tests run on factcheck/settings_test.py: these, with the tests' defaults.
+
 DATABASE_URL   database (default: SQLite file db.sqlite3 beside manage.py)
-SECRET_KEY     required unless DEBUG is on or the tests are running
+SECRET_KEY     required unless DEBUG is on
 DEBUG          "1"/"true" turns debug mode on; off by default
 ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 IMPORT_MAX_BYTES  largest article file or text accepted by the importer
@@ -26,7 +28,6 @@ ROLE_CACHE_SECONDS   how long a worker remembers each role's permissions (60)
 
 import datetime
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -49,11 +50,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-TESTING = "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 "
             "for local development."
@@ -222,7 +222,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -242,8 +242,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # a trusted intranet host, or the tests' server on 127.0.0.1.
 FETCH_TIMEOUT = float(os.environ.get("FETCH_TIMEOUT", "15"))
 # Off, nothing is fetched: imports from a link are refused and sources are not
-# archived. Off in the tests unless a test turns it on with its own server.
-FETCH_ENABLED = env_bool("FETCH_ENABLED", not TESTING)
+# archived.
+FETCH_ENABLED = env_bool("FETCH_ENABLED", True)
 FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", "")
 # Source snapshots keep at most this much of the fetched page.
 SOURCE_SNAPSHOT_MAX_BYTES = int(
@@ -271,8 +271,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
@@ -350,9 +350,7 @@ TASK_BACKENDS = {
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or (
-    "immediate" if TESTING else "database"
-)
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "database"
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND is {TASKS_BACKEND!r}; use one of {', '.join(TASK_BACKENDS)}."
@@ -375,7 +373,3 @@ JOB_RETRY_SECONDS = float(os.environ.get("JOB_RETRY_SECONDS", "10"))
 FACTCHECK_ORGANISATION = os.environ.get("FACTCHECK_ORGANISATION", "factcheck desk")
 # Where links in command-line exports point (the API uses the request's host).
 FACTCHECK_BASE_URL = os.environ.get("FACTCHECK_BASE_URL", "http://127.0.0.1:8000")
-
-if TESTING:
-    # Hashing with PBKDF2 dominates the tests' run time; their passwords are fake.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

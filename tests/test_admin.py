@@ -44,6 +44,7 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import queries_for, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -63,11 +64,6 @@ def reviewer():
 def writer():
     """The editor whose verdicts the reviewer judges."""
     return UserFactory(username="ed", role="editor", is_staff=True)
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -90,13 +86,6 @@ def action_names(response) -> list[str]:
     """The actions a changelist offers (none: no action menu at all)."""
     form = response.context["action_form"]
     return [name for name, _ in form.fields["action"].choices] if form else []
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
 
 
 def shown(response) -> list[str]:

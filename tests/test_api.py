@@ -9,9 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
@@ -40,10 +38,10 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import API, claim_url, queries_for
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 PASSWORD = "pw-for-tests-1"  # the factory's password
 ON_A_LINE = "First sentence here. Second sentence there.\nThird line."
 EXPORTS = (
@@ -110,19 +108,6 @@ def send(client, method: str, url: str, data=None, **headers):
 def ids_in(response) -> list[int]:
     assert response.status_code == 200, response.content
     return [item["id"] for item in response.json()["results"]]
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(context)
-
-
-def claim_url(claim: Claim) -> str:
-    return f"{API}/claims/{claim.pk}/"
 
 
 # Who may do what

@@ -9,10 +9,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from annotations import assisting, demo, services, versions
 from annotations.models import Article, ArticleVersion, Claim, Kind, Status, Verdict
@@ -27,10 +24,10 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import API, claim_url, client_of, queries_for
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 NOT_SIGNED_IN = "Authentication credentials were not provided."
 JIAO_WRONG = "焦建涛"
 JIAO_RIGHT = "焦剑涛"
@@ -54,13 +51,6 @@ REPEAT_TEXT = (
 CHANGED_FROM = "属于全球稀缺的高端人才"
 CHANGED_TO = "属于世界稀缺的高端人才"
 REMOVED = "反观国内,很多教授的专利写完就锁抽屉了,转化率连美国的十分之一都不到。\n"
-
-
-def client_of(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -89,10 +79,6 @@ def repeat(seed, editor_api) -> Article:
     return Article.objects.get(pk=response.json()["id"])
 
 
-def claim_url(claim: Claim, action: str = "") -> str:
-    return f"{API}/claims/{claim.pk}/" + (f"{action}/" if action else "")
-
-
 def article_url(article: Article, action: str = "") -> str:
     return f"{API}/articles/{article.pk}/" + (f"{action}/" if action else "")
 
@@ -115,13 +101,6 @@ def positions(items: list[dict]) -> list[int]:
 
 def hints_of(item: dict, kind: str) -> list[dict]:
     return [hint for hint in item["hints"] if hint["type"] == kind]
-
-
-def queries_for(client, url: str, params: dict | None = None) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content
-    return len(context)
 
 
 def researched_kinds() -> dict[int, str]:

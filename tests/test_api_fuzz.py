@@ -32,7 +32,7 @@ from annotations import reviewing, services, versions
 from annotations.api.schema import NO_NUL
 from annotations.api.serializers import HTTP_URL, MAX_ID, NOT_BLANK
 from annotations.api.views import IF_MATCH_PATTERN
-from annotations.models import Claim, Verdict
+from annotations.models import Verdict
 
 from .factories import (
     ArticleFactory,
@@ -43,10 +43,10 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import API, claim_url
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 ON_A_LINE = "First sentence here. Second sentence there.\nThird line."
 EXPORTS = {
     "verdicts.json": "application/json",
@@ -99,10 +99,6 @@ def parameter(raw_schema: dict, path: str, method: str, name: str) -> dict:
     operation = raw_schema["paths"][f"{API}{path}"][method]
     (found,) = [p for p in operation["parameters"] if p["name"] == name]
     return found["schema"]
-
-
-def claim_url(claim: Claim, action: str = "") -> str:
-    return f"{API}/claims/{claim.pk}/" + (f"{action}/" if action else "")
 
 
 @pytest.fixture

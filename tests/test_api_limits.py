@@ -12,10 +12,10 @@ from annotations.importing import MAX_HTML_DEPTH, TOO_DEEP
 from annotations.models import Article, Claim, Job, JobKind, JobStatus
 
 from .factories import ArticleFactory, add_source, sentences
+from .helpers import API
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 # 清华大学的两位科学家加入了英伟达。 (17 characters, 51 bytes in UTF-8)
 ZH = (
     "\u6e05\u534e\u5927\u5b66\u7684\u4e24\u4f4d\u79d1\u5b66\u5bb6"

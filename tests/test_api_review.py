@@ -9,11 +9,8 @@ import json
 from unittest import mock
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from rest_framework.test import APIClient
 
 from annotations import reviewing, roles, services
 from annotations.api.views import PRECONDITION_REQUIRED
@@ -39,10 +36,10 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import API, body_of, claim_url, client_of, queries_for, utc
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 ON_A_LINE = "First sentence here. Second sentence there.\nThird line."
 EXPORTS = {
     "json": f"{API}/export/verdicts.json",
@@ -61,13 +58,6 @@ def next_start() -> int:
     return next(_starts)
 
 
-def client_of(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def reviewer_api(reviewer):
     return client_of(reviewer)
@@ -76,10 +66,6 @@ def reviewer_api(reviewer):
 @pytest.fixture
 def viewer_api(viewer):
     return client_of(viewer)
-
-
-def claim_url(claim: Claim, action: str = "") -> str:
-    return f"{API}/claims/{claim.pk}/" + (f"{action}/" if action else "")
 
 
 def post(client, url: str, body: dict | None = None, **headers):
@@ -119,10 +105,6 @@ def stored_claims() -> list[tuple]:
     )
 
 
-def body_of(response) -> str:
-    return b"".join(response.streaming_content).decode("utf-8")
-
-
 def export(client, format_name: str, **params):
     response = client.get(EXPORTS[format_name], params)
     assert response.status_code == 200, response
@@ -150,10 +132,6 @@ def texts_of(format_name: str, data) -> list[str]:
     if format_name == "w3c":
         return [a["target"]["selector"][0]["exact"] for a in items("w3c", data)]
     return [row["text"] for row in data]
-
-
-def utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # What a claim shows
@@ -927,13 +905,6 @@ def test_a_verdict_from_draft_to_correction_through_the_api(
 
 
 # Query counts
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(context)
 
 
 def busy_claim(editor, reviewer, rounds: int) -> Claim:

@@ -7,9 +7,7 @@ verdicts frozen); the page says what was done and what was refused, and why.
 import html
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import bulk, reviewing
@@ -26,6 +24,7 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -242,12 +241,6 @@ def test_reviewers_see_approve_and_editors_do_not(editor, reviewer, article):
     assert 'id="bulk-approve"' in pages["reviewer"]
     assert 'id="bulk-approve"' not in pages["editor"]
     assert 'id="bulk-set-kind"' in pages["editor"]
-
-
-def count_queries(callable_) -> int:
-    with CaptureQueriesContext(connection) as context:
-        callable_()
-    return len(context)
 
 
 def test_the_workspace_with_its_bulk_list_does_not_grow_with_claims(

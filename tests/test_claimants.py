@@ -33,12 +33,12 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import API
 from .test_api_fuzz import conforms
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-API = "/api/v1"
 
 
 @pytest.fixture

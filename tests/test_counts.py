@@ -26,6 +26,7 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import body_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,6 @@ DEMO_SUMMARY = (
 )
 DEMO_PROGRESS = "17 of 24 claims checked"
 SPAM = "\u7092\u80a1\u6760\u6746app"  # 炒股杠杆app, the demo's spam footer
-
-
-def body_of(response) -> str:
-    return response.content.decode()
 
 
 def summaries(body: str) -> list[str]:

@@ -27,10 +27,10 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import API, body_of, utc
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 URLS = {
     "json": f"{API}/export/verdicts.json",
     "csv": f"{API}/export/verdicts.csv",
@@ -136,10 +136,6 @@ def download(client, format_name: str, **params):
     return response
 
 
-def body_of(response) -> str:
-    return b"".join(response.streaming_content).decode("utf-8")
-
-
 def export_text(client, format_name: str, **params) -> str:
     return body_of(download(client, format_name, **params))
 
@@ -186,12 +182,6 @@ def reviewed(article: Article) -> list[Claim]:
         .select_related("verdict_by")
         .order_by("id")
     )
-
-
-def utc(moment: datetime.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # JSON

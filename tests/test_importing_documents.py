@@ -19,10 +19,10 @@ from .documents import (
     make_pdf_bomb,
     make_zip_bomb_docx,
 )
+from .helpers import API
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 REPORT = [
     ("title", "Solar sail lost after launch"),
     ("p", "The Cosmos 1 satellite was launched from a Russian submarine on Tuesday."),

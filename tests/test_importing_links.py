@@ -22,11 +22,11 @@ from annotations.models import (
 )
 
 from .factories import UserFactory
+from .helpers import API
 from .webserver import HTML, NEWS_PAGE
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 TITLE = "中国宇航员准备首次太空行走"
 FIRST = "中国第三次载人宇宙飞船的船组成员们为迎接中国历史性的第一次太空行走组装太空服。"
 # The page's menus, player, schedule, advertisement, comments and footer.

@@ -19,13 +19,13 @@ from annotations import assisting, jobs, services
 from annotations.models import Job, JobStatus
 
 from .factories import ArticleFactory, UserFactory, claim_of, sentences
+from .helpers import API
 
 pytestmark = pytest.mark.django_db
 
 CONTRADICTING = (
     "Nexusflow was founded in 2023.\nNexusflow, founded in 2021, raised $10.6M."
 )
-API = "/api/v1"
 
 
 def hinted(article) -> int:

@@ -18,6 +18,7 @@ from annotations.api.throttling import AnonThrottle
 from factcheck.proxies import client_address
 
 from .factories import UserFactory
+from .helpers import child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = "/api/v1/export/verdicts.json"
@@ -113,14 +114,11 @@ def test_the_default_cache_is_a_database_table():
 
 
 def manage(database: Path, *args: str, **env: str) -> str:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}
-    }
     result = subprocess.run(  # noqa: S603 (our interpreter and manage.py)
         [sys.executable, str(ROOT / "manage.py"), *args],
-        env={**clean, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}", **env},
+        env=child_environment(
+            "REDIS_URL", DEBUG="1", DATABASE_URL=f"sqlite:///{database}", **env
+        ),
         capture_output=True,
         text=True,
         timeout=120,

@@ -24,10 +24,10 @@ from .factories import (
     judge,
     sentences,
 )
+from .helpers import API
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 MAX_PATCH_STATEMENTS = 5
 MAX_APPROVE_STATEMENTS = 5
 MAX_LIST_STATEMENTS = 4

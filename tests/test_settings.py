@@ -1,12 +1,13 @@
 """Production settings: what `manage.py check --deploy` says about them."""
 
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from .helpers import child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,14 +23,9 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
-    # The browser tests allow sync database calls inside Playwright's event
-    # loop for this process; a production check must not inherit that.
-    for name in ("PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE"):
-        clean.pop(name, None)
     return subprocess.run(  # noqa: S603 (our interpreter and manage.py)
         [sys.executable, str(ROOT / "manage.py"), *args],
-        env={**clean, **env},
+        env=child_environment(*PRODUCTION, **env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -82,3 +78,39 @@ def test_the_readme_names_every_setting_production_needs():
     # What check --deploy needs (the test above), and running behind a proxy.
     for name in [*PRODUCTION, "TRUSTED_PROXIES", "REDIS_URL"]:
         assert f"`{name}`" in section, name
+
+
+def test_importing_pytest_leaves_the_production_settings_as_they_are():
+    """Only the tests' settings module (pyproject.toml) holds the tests' defaults."""
+    code = (
+        "import pytest, django\n"
+        "django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(s.FETCH_ENABLED, s.TASKS_BACKEND, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.PASSWORD_HASHERS[0].rsplit('.', 1)[1])\n"
+    )
+    env = child_environment(
+        "FETCH_ENABLED",
+        "TASKS_BACKEND",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        DJANGO_SETTINGS_MODULE="factcheck.settings",
+        **PRODUCTION,
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "database",
+        "True",
+        "True",
+        "PBKDF2PasswordHasher",
+    ]

@@ -18,6 +18,7 @@ from rest_framework.parsers import JSONParser
 from annotations import assisting, queries, services
 
 from .factories import ArticleFactory, sentences
+from .helpers import child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,7 @@ def test_writers_and_a_long_import_at_once_all_succeed_and_a_long_read_is_fast()
         text=True,
         timeout=600,
         cwd=ROOT,
+        env=child_environment(),
         check=True,
     )
     result = json.loads(run.stdout)

@@ -7,8 +7,6 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations import importing, reviewing, services
@@ -25,6 +23,7 @@ from .factories import (
     publish,
     sentences,
 )
+from .helpers import body_of, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -43,17 +42,6 @@ def editor():
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def body_of(response) -> str:
-    return response.content.decode()
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
 
 
 def stored() -> tuple[list, list, list]:

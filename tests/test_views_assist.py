@@ -21,7 +21,8 @@ from .factories import (
     judge,
     sentences,
 )
-from .test_views import HTMX, body_of, queries_for, unit_html
+from .helpers import body_of, queries_for, signed_in
+from .test_views import HTMX, unit_html
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +56,6 @@ def fresh_seed(editor, seed_text) -> Article:
     return services.import_article(
         text=seed_text, title="Seed", imported_by=editor, analyse=True
     )
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def workspace(client, article: Article, **query) -> str:

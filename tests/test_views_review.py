@@ -33,7 +33,8 @@ from .factories import (
     publish,
     sentences,
 )
-from .test_views import HTMX, body_of, ld_json_blocks, unit_classes, unit_html
+from .helpers import body_of, signed_in
+from .test_views import HTMX, ld_json_blocks, unit_classes, unit_html
 
 pytestmark = pytest.mark.django_db
 _texts = itertools.count(1)
@@ -46,11 +47,6 @@ _texts = itertools.count(1)
 def nobody():
     """Signed in, but with no role on the desk."""
     return UserFactory(username="nobody", role="")
-
-
-def signed_in(client, user):
-    client.force_login(user)
-    return client
 
 
 def text_of(response) -> str:
