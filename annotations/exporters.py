@@ -119,12 +119,12 @@ def export_urls(base: str) -> dict[str, str]:
         return base + reverse(name, args=[0]).replace("0", placeholder)
 
     return {
-        "report_url": template("report", "{article}"),
-        "claim_url": template("claim-detail", "{id}"),
-        "article_url": template("article-detail", "{id}"),
+        "report_url": template("desk:report", "{article}"),
+        "claim_url": template("api:claim-detail", "{id}"),
+        "article_url": template("api:article-detail", "{id}"),
         "user_url": base + "/api/v1/users/{username}",
-        "collection_url": base + reverse("export-w3c"),
-        "archive_url": template("source_archive", "{id}"),
+        "collection_url": base + reverse("api:export-w3c"),
+        "archive_url": template("desk:source_archive", "{id}"),
     }
 
 
@@ -164,7 +164,7 @@ def export_rows(claims: QuerySet[Claim], *, archive_url: str = "") -> Iterator[d
     ``archive_url``: a source's archived copy's address, with ``{id}`` for the
     source's id (default: this site's path).
     """
-    archive_url = archive_url or reverse("source_archive", args=[0]).replace(
+    archive_url = archive_url or reverse("desk:source_archive", args=[0]).replace(
         "0", "{id}"
     )
     claims = claims.order_by("id")

@@ -373,7 +373,7 @@ class ClaimantForm(forms.Form):
             attrs={
                 "list": "claimant-names",
                 "autocomplete": "off",
-                "hx-get": reverse_lazy("claimant_names"),
+                "hx-get": reverse_lazy("desk:claimant_names"),
                 "hx-trigger": "focus once",
                 "hx-target": "#claimant-names",
                 "hx-swap": "innerHTML",

@@ -2,6 +2,9 @@ from django.urls import path
 
 from . import views
 
+# The desk's pages: reverse("desk:workspace", ...), {% url 'desk:workspace' ... %}.
+app_name = "desk"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("queue/", views.my_queue, name="queue"),

@@ -214,7 +214,7 @@ def _import_page(
                 messages.success(
                     request, _("Imported “%(title)s”.") % {"title": article.title}
                 )
-                url = reverse("workspace", args=[article.pk])
+                url = reverse("desk:workspace", args=[article.pk])
                 if request.htmx:
                     return HttpResponseClientRedirect(url)
                 return redirect(url)
@@ -322,7 +322,7 @@ def article_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     the article's text (or triage list), now with its hints.
     """
     article = get_object_or_404(queries.live_articles().only("pk"), pk=pk)
-    page = reverse("workspace", args=[article.pk])
+    page = reverse("desk:workspace", args=[article.pk])
     # This article's workspace only, with the reader's view and filters.
     current = urlsplit(request.htmx.current_url_abs_path or "")
     same_page = current.path == page and current.query
@@ -683,7 +683,7 @@ def article_assign(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Assigned the article to %(name)s.") % {"name": assignee.get_username()},
         )
-    return redirect("workspace", pk=article.pk)
+    return redirect("desk:workspace", pk=article.pk)
 
 
 @viewer_required
@@ -706,7 +706,7 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("No approved verdict was waiting to be published."))
-    return redirect("workspace", pk=article.pk)
+    return redirect("desk:workspace", pk=article.pk)
 
 
 @viewer_required
@@ -731,7 +731,7 @@ def article_bulk(request: HttpRequest, pk: int) -> HttpResponse:
         assignee=data["assignee"],
     )
     _bulk_messages(request, outcome)
-    return redirect(reverse("workspace", args=[article.pk]) + "#bulk")
+    return redirect(reverse("desk:workspace", args=[article.pk]) + "#bulk")
 
 
 BULK_DONE = {
@@ -860,7 +860,7 @@ def article_version_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if preview is None:
                 messages.success(request, _outcome_message(outcome))
-                return redirect("workspace", pk=article.pk)
+                return redirect("desk:workspace", pk=article.pk)
             # The text comes back in the form (a file cannot be re-sent).
             form = NewVersionForm(
                 initial={
@@ -1110,7 +1110,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     corrected = {correction.claim_id: correction for correction in corrections}
     for row in findings:
         row["correction"] = corrected.get(row["claim_id"])
-    report_url = request.build_absolute_uri(reverse("report", args=[article.pk]))
+    report_url = request.build_absolute_uri(reverse("desk:report", args=[article.pk]))
     reviews = [
         exporters.claim_review_json(
             exporters.claim_review(
@@ -1158,7 +1158,7 @@ def _article_or_404(pk: int) -> Article:
 
 
 def _workspace_url(claim: Claim, tab: str = "details", suggest: str = "") -> str:
-    url = reverse("workspace", args=[claim.article_id])
+    url = reverse("desk:workspace", args=[claim.article_id])
     query = {"claim": claim.public_id}
     if tab != "details":
         query["tab"] = tab

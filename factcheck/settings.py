@@ -205,7 +205,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "desk:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

@@ -183,10 +183,10 @@ def test_a_source_that_starts_answering_404_is_flagged_broken(
     assert source.archive == archived  # the evidence stays
     latest = source.snapshots.latest("fetched_at")
     assert (latest.status, latest.text) == (404, "")
-    page = editor_client.get(reverse("workspace", args=[claim.article_id]))
+    page = editor_client.get(reverse("desk:workspace", args=[claim.article_id]))
     assert 'id="broken-links-badge"' in page.content.decode()
     assert "1 broken link<" in page.content.decode()
-    panel = editor_client.get(reverse("claim_panel", args=[claim.pk]), **HTMX)
+    panel = editor_client.get(reverse("desk:claim_panel", args=[claim.pk]), **HTMX)
     assert 'class="link-badge link-broken">Broken link<' in panel.content.decode()
 
 
@@ -265,7 +265,7 @@ def test_the_panel_links_the_archived_copy_with_flat_queries(
     def panel_queries() -> tuple[int, str]:
         with CaptureQueriesContext(connection) as context:
             response = editor_client.get(
-                reverse("claim_panel", args=[claim.pk]), **HTMX
+                reverse("desk:claim_panel", args=[claim.pk]), **HTMX
             )
         return len(context), response.content.decode()
 
@@ -278,7 +278,7 @@ def test_the_panel_links_the_archived_copy_with_flat_queries(
     many, _body = panel_queries()
 
     day = source.archive.fetched_at.date().isoformat()
-    archive = reverse("source_archive", args=[source.pk])
+    archive = reverse("desk:source_archive", args=[source.pk])
     assert (
         f'href="{archive}" class="archive-link">archived copy, fetched {day}<' in body
     )
@@ -290,7 +290,7 @@ def test_the_archived_copy_page_shows_what_was_fetched(
 ):
     source = attach(claim, editor, evidence, django_capture_on_commit_callbacks)
 
-    response = editor_client.get(reverse("source_archive", args=[source.pk]))
+    response = editor_client.get(reverse("desk:source_archive", args=[source.pk]))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -304,7 +304,7 @@ def test_the_archived_copy_of_an_unpublished_claim_is_not_public(
 ):
     source = attach(claim, editor, evidence, django_capture_on_commit_callbacks)
 
-    response = client.get(reverse("source_archive", args=[source.pk]))
+    response = client.get(reverse("desk:source_archive", args=[source.pk]))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -313,7 +313,7 @@ def test_the_archived_copy_of_an_unpublished_claim_is_not_public(
 def test_a_source_without_an_archive_has_no_archive_page(claim, editor, editor_client):
     source = add_source(fresh(claim), added_by=editor)
 
-    response = editor_client.get(reverse("source_archive", args=[source.pk]))
+    response = editor_client.get(reverse("desk:source_archive", args=[source.pk]))
 
     assert response.status_code == 404
 
@@ -324,10 +324,12 @@ def test_the_report_and_exports_link_the_archived_copy(
     source = attach(claim, editor, evidence, django_capture_on_commit_callbacks)
     judge(claim, Verdict.VERIFIED, editor=editor)
     publish(claim)
-    archive = reverse("source_archive", args=[source.pk])
+    archive = reverse("desk:source_archive", args=[source.pk])
     day = source.archive.fetched_at.date().isoformat()
 
-    report = client.get(reverse("report", args=[claim.article_id])).content.decode()
+    report = client.get(
+        reverse("desk:report", args=[claim.article_id])
+    ).content.decode()
     public_copy = client.get(archive)
     exported = json.loads(
         b"".join(editor_api.get("/api/v1/export/verdicts.json").streaming_content)
@@ -412,7 +414,7 @@ def test_attaching_a_source_queues_an_archive_job_a_worker_takes_and_404_flags(
     call_command("check_sources", stdout=io.StringIO())
     source.refresh_from_db()
     assert source.link_state == LinkState.BROKEN
-    page = editor_client.get(reverse("workspace", args=[claim.article_id]))
+    page = editor_client.get(reverse("desk:workspace", args=[claim.article_id]))
     assert "1 broken link<" in page.content.decode()
 
 

@@ -52,7 +52,7 @@ def test_four_wrong_passwords_do_not_lock(client):
     assert fail(client, "ana", 4) == [200] * 4
     response = sign_in(client, "ana", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("desk:dashboard")
 
 
 def test_a_lockout_leaves_other_accounts_and_addresses_alone(client):

@@ -136,20 +136,20 @@ def _text(n: int) -> str:
 
 ROWS = [
     # The desk's pages and posts (annotations/urls.py).
-    Row("dashboard", "GET", "/", PAGE),
-    Row("queue", "GET", "/queue/", PAGE),
-    Row("search", "GET", "/search/?q=sentence", PAGE),
-    Row("article_new", "GET", "/articles/new/", edit(200)),
-    Row("claimant_names", "GET", "/claimants/names/", edit(200)),
+    Row("desk:dashboard", "GET", "/", PAGE),
+    Row("desk:queue", "GET", "/queue/", PAGE),
+    Row("desk:search", "GET", "/search/?q=sentence", PAGE),
+    Row("desk:article_new", "GET", "/articles/new/", edit(200)),
+    Row("desk:claimant_names", "GET", "/claimants/names/", edit(200)),
     Row(
-        "article_new",
+        "desk:article_new",
         "POST",
         "/articles/new/",
         edit(200),
         lambda o: {"title": "Preview", "text": _text(1), "preview": "1"},
     ),
     Row(
-        "article_new",
+        "desk:article_new",
         "POST",
         "/articles/new/",
         edit(302),
@@ -157,53 +157,63 @@ ROWS = [
     ),
     # A link fetched for someone else (the writer): nobody else sees it.
     Row(
-        "article_fetch",
+        "desk:article_fetch",
         "GET",
         "/articles/new/fetch/{fetch_job}/",
         (LOGIN, 403, 403, 404, 404, 404),
     ),
-    Row("workspace", "GET", "/articles/{article}/", PAGE),
-    Row("article_analysis", "GET", "/articles/{article}/analysis/", PAGE),
+    Row("desk:workspace", "GET", "/articles/{article}/", PAGE),
+    Row("desk:article_analysis", "GET", "/articles/{article}/analysis/", PAGE),
     Row(
-        "article_analysis",
+        "desk:article_analysis",
         "GET",
         "/articles/{deleted}/analysis/",
         (LOGIN, 403, 404, 404, 404, 404),
     ),
-    Row("workspace", "GET", "/articles/{deleted}/", (LOGIN, 403, 404, 404, 404, 404)),
     Row(
-        "article_assign",
+        "desk:workspace",
+        "GET",
+        "/articles/{deleted}/",
+        (LOGIN, 403, 404, 404, 404, 404),
+    ),
+    Row(
+        "desk:article_assign",
         "POST",
         "/articles/{article}/assign/",
         edit(302),
         lambda o: {"assignee": o.writer},
     ),
     Row(
-        "article_publish",
+        "desk:article_publish",
         "POST",
         "/articles/{article}/publish/",
         review(302),
         effect=lambda o: Claim.objects.get(pk=o.approved).status == Status.PUBLISHED,
     ),
-    Row("article_version_new", "GET", "/articles/{article}/versions/new/", edit(200)),
     Row(
-        "article_version_new",
+        "desk:article_version_new",
+        "GET",
+        "/articles/{article}/versions/new/",
+        edit(200),
+    ),
+    Row(
+        "desk:article_version_new",
         "POST",
         "/articles/{article}/versions/new/",
         edit(302),
         lambda o: {"text": o.text + "\nOne more line.", "import": "1"},
     ),
-    Row("article_version_diff", "GET", "/articles/{article}/versions/1/", PAGE),
-    Row("claim_panel", "GET", "/claims/{claim}/panel/", PAGE, htmx=True),
+    Row("desk:article_version_diff", "GET", "/articles/{article}/versions/1/", PAGE),
+    Row("desk:claim_panel", "GET", "/claims/{claim}/panel/", PAGE, htmx=True),
     Row(
-        "claim_panel",
+        "desk:claim_panel",
         "GET",
         "/claims/{deleted_claim}/panel/",
         (LOGIN, 403, 404, 404, 404, 404),
         htmx=True,
     ),
     Row(
-        "claim_save",
+        "desk:claim_save",
         "POST",
         "/claims/{claim}/",
         edit(302),
@@ -216,7 +226,7 @@ ROWS = [
     ),
     # With htmx, a refusal is said in the panel (200): nothing is saved.
     Row(
-        "claim_save",
+        "desk:claim_save",
         "POST",
         "/claims/{claim}/",
         PAGE,
@@ -231,7 +241,7 @@ ROWS = [
         changed_by=("editor", "reviewer", "admin"),
     ),
     Row(
-        "source_add",
+        "desk:source_add",
         "POST",
         "/claims/{claim}/sources/",
         edit(302),
@@ -243,7 +253,7 @@ ROWS = [
         },
     ),
     Row(
-        "claim_split",
+        "desk:claim_split",
         "POST",
         "/claims/{claim}/split/",
         edit(302),
@@ -251,7 +261,7 @@ ROWS = [
         effect=lambda o: _claim_count(o) == o.claims + 1,
     ),
     Row(
-        "claim_merge",
+        "desk:claim_merge",
         "POST",
         "/claims/{claim}/merge/",
         edit(302),
@@ -259,14 +269,14 @@ ROWS = [
         effect=lambda o: _claim_count(o) == o.claims - 1,
     ),
     Row(
-        "claim_approve",
+        "desk:claim_approve",
         "POST",
         "/claims/{draft}/approve/",
         review(302),
         lambda o: {"version": o.draft_version, "comment": ""},
     ),
     Row(
-        "claim_approve",
+        "desk:claim_approve",
         "POST",
         "/claims/{draft}/approve/",
         PAGE,
@@ -276,21 +286,21 @@ ROWS = [
         changed_by=("reviewer", "admin"),
     ),
     Row(
-        "claim_reject",
+        "desk:claim_reject",
         "POST",
         "/claims/{draft}/reject/",
         review(302),
         lambda o: {"version": o.draft_version, "comment": "Find a filing."},
     ),
     Row(
-        "claim_publish",
+        "desk:claim_publish",
         "POST",
         "/claims/{approved}/publish/",
         review(302),
         lambda o: {"version": o.approved_version},
     ),
     Row(
-        "claim_correct",
+        "desk:claim_correct",
         "POST",
         "/claims/{published}/correction/",
         edit(302),
@@ -302,14 +312,14 @@ ROWS = [
         },
     ),
     Row(
-        "claim_assign",
+        "desk:claim_assign",
         "POST",
         "/claims/{claim}/assign/",
         edit(302),
         lambda o: {"assignee": o.writer, "version": o.claim_version},
     ),
     Row(
-        "claim_claimant",
+        "desk:claim_claimant",
         "POST",
         "/claims/{claim}/claimant/",
         edit(302),
@@ -322,7 +332,7 @@ ROWS = [
         effect=lambda o: Claim.objects.get(pk=o.claim).claimant_id is not None,
     ),
     Row(
-        "article_bulk",
+        "desk:article_bulk",
         "POST",
         "/articles/{article}/bulk/",
         edit(302),
@@ -334,31 +344,31 @@ ROWS = [
         effect=lambda o: Claim.objects.get(pk=o.claim).kind == "heading",
     ),
     Row(
-        "article_bulk",
+        "desk:article_bulk",
         "POST",
         "/articles/{article}/bulk/",
         review(302),
         lambda o: {"claims": [f"{o.draft}:{o.draft_version}"], "action": "approve"},
         effect=lambda o: Claim.objects.get(pk=o.draft).status == Status.APPROVED,
     ),
-    Row("claim_comments", "GET", "/claims/{draft}/comments/", PAGE, htmx=True),
+    Row("desk:claim_comments", "GET", "/claims/{draft}/comments/", PAGE, htmx=True),
     Row(
-        "claim_comments",
+        "desk:claim_comments",
         "POST",
         "/claims/{draft}/comments/",
         (LOGIN, 403, 302, 302, 302, 302),
         lambda o: {"text": "Is this the 2021 filing?"},
     ),
-    Row("claim_history", "GET", "/claims/{draft}/history/", PAGE, htmx=True),
+    Row("desk:claim_history", "GET", "/claims/{draft}/history/", PAGE, htmx=True),
     Row(
-        "claim_reuse",
+        "desk:claim_reuse",
         "POST",
         "/claims/{claim}/reuse/",
         edit(302),
         lambda o: {"original": o.published, "version": o.claim_version},
     ),
     Row(
-        "source_edit",
+        "desk:source_edit",
         "POST",
         "/sources/{source}/",
         edit(302),
@@ -370,63 +380,71 @@ ROWS = [
         },
     ),
     Row(
-        "source_delete",
+        "desk:source_delete",
         "POST",
         "/sources/{source}/delete/",
         edit(302),
         lambda o: {"version": o.draft_version},
     ),
     # A source's archived copy: public once its verdict is published.
-    Row("source_archive", "GET", "/sources/{public_source}/archive/", everyone(200)),
-    Row("source_archive", "GET", "/sources/{source}/archive/", PAGE),
     Row(
-        "source_archive",
+        "desk:source_archive", "GET", "/sources/{public_source}/archive/", everyone(200)
+    ),
+    Row("desk:source_archive", "GET", "/sources/{source}/archive/", PAGE),
+    Row(
+        "desk:source_archive",
         "GET",
         "/sources/{unarchived_source}/archive/",
         (LOGIN, 403, 404, 404, 404, 404),
     ),
-    Row("report", "GET", "/r/{article}/", everyone(200)),
-    Row("report", "GET", "/r/{unpublished}/", everyone(404)),
-    Row("report", "GET", "/r/{deleted}/", everyone(404)),
+    Row("desk:report", "GET", "/r/{article}/", everyone(200)),
+    Row("desk:report", "GET", "/r/{unpublished}/", everyone(404)),
+    Row("desk:report", "GET", "/r/{deleted}/", everyone(404)),
     # The API (annotations/api/urls.py).
-    Row("api-root", "GET", "/api/v1/", API_READ),
-    Row("article-list", "GET", "/api/v1/articles/", API_READ),
+    Row("api:api-root", "GET", "/api/v1/", API_READ),
+    Row("api:article-list", "GET", "/api/v1/articles/", API_READ),
     Row(
-        "article-list",
+        "api:article-list",
         "POST",
         "/api/v1/articles/",
         api_edit(201),
         lambda o: {"title": "By API", "text": _text(3)},
         api=True,
     ),
-    Row("article-detail", "GET", "/api/v1/articles/{article}/", API_READ),
+    Row("api:article-detail", "GET", "/api/v1/articles/{article}/", API_READ),
     Row(
-        "article-detail",
+        "api:article-detail",
         "GET",
         "/api/v1/articles/{deleted}/",
         (401, 403, 404, 404, 404, 404),
     ),
     # Articles are deleted in the admin only.
     Row(
-        "article-detail",
+        "api:article-detail",
         "DELETE",
         "/api/v1/articles/{article}/",
         (401, 403, 403, 405, 405, 405),
     ),
     Row(
-        "article-analyse", "POST", "/api/v1/articles/{article}/analyse/", api_edit(202)
+        "api:article-analyse",
+        "POST",
+        "/api/v1/articles/{article}/analyse/",
+        api_edit(202),
     ),
     Row(
-        "article-publish",
+        "api:article-publish",
         "POST",
         "/api/v1/articles/{article}/publish/",
         api_review(200),
     ),
     Row(
-        "article-version-list", "GET", "/api/v1/articles/{article}/versions/", API_READ
+        "api:article-version-list",
+        "GET",
+        "/api/v1/articles/{article}/versions/",
+        API_READ,
     ),
     Row(
-        "article-version-list",
+        "api:article-version-list",
         "POST",
         "/api/v1/articles/{article}/versions/",
         api_edit(201),
@@ -434,21 +452,21 @@ ROWS = [
         api=True,
     ),
     Row(
-        "article-version-detail",
+        "api:article-version-detail",
         "GET",
         "/api/v1/articles/{article}/versions/1/?diff=1",
         API_READ,
     ),
-    Row("claim-list", "GET", "/api/v1/claims/", API_READ),
-    Row("claim-detail", "GET", "/api/v1/claims/{claim}/", API_READ),
+    Row("api:claim-list", "GET", "/api/v1/claims/", API_READ),
+    Row("api:claim-detail", "GET", "/api/v1/claims/{claim}/", API_READ),
     Row(
-        "claim-detail",
+        "api:claim-detail",
         "GET",
         "/api/v1/claims/{deleted_claim}/",
         (401, 403, 404, 404, 404, 404),
     ),
     Row(
-        "claim-detail",
+        "api:claim-detail",
         "PATCH",
         "/api/v1/claims/{claim}/",
         api_edit(200),
@@ -456,7 +474,7 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-add-source",
+        "api:claim-add-source",
         "POST",
         "/api/v1/claims/{claim}/sources/",
         api_edit(201),
@@ -464,7 +482,7 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-approve",
+        "api:claim-approve",
         "POST",
         "/api/v1/claims/{draft}/approve/",
         api_review(200),
@@ -472,7 +490,7 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-reject",
+        "api:claim-reject",
         "POST",
         "/api/v1/claims/{draft}/reject/",
         api_review(200),
@@ -480,7 +498,7 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-publish",
+        "api:claim-publish",
         "POST",
         "/api/v1/claims/{approved}/publish/",
         api_review(200),
@@ -488,7 +506,7 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-assign",
+        "api:claim-assign",
         "POST",
         "/api/v1/claims/{claim}/assign/",
         api_edit(200),
@@ -496,7 +514,7 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-claimant",
+        "api:claim-claimant",
         "POST",
         "/api/v1/claims/{claim}/claimant/",
         api_edit(200),
@@ -508,13 +526,13 @@ ROWS = [
         api=True,
     ),
     Row(
-        "claim-corrections",
+        "api:claim-corrections",
         "GET",
         "/api/v1/claims/{published}/corrections/",
         API_READ,
     ),
     Row(
-        "claim-corrections",
+        "api:claim-corrections",
         "POST",
         "/api/v1/claims/{published}/corrections/",
         api_edit(201),
@@ -526,45 +544,48 @@ ROWS = [
         },
         api=True,
     ),
-    Row("claim-comments", "GET", "/api/v1/claims/{draft}/comments/", API_READ),
+    Row("api:claim-comments", "GET", "/api/v1/claims/{draft}/comments/", API_READ),
     Row(
-        "claim-comments",
+        "api:claim-comments",
         "POST",
         "/api/v1/claims/{draft}/comments/",
         (401, 403, 201, 201, 201, 201),
         lambda o: {"text": "Is this the 2021 filing?"},
         api=True,
     ),
-    Row("claim-claim-history", "GET", "/api/v1/claims/{draft}/history/", API_READ),
-    Row("claim-matches", "GET", "/api/v1/claims/{claim}/matches/", API_READ),
+    Row("api:claim-claim-history", "GET", "/api/v1/claims/{draft}/history/", API_READ),
+    Row("api:claim-matches", "GET", "/api/v1/claims/{claim}/matches/", API_READ),
     Row(
-        "claim-reuse",
+        "api:claim-reuse",
         "POST",
         "/api/v1/claims/{claim}/reuse/",
         api_edit(200),
         lambda o: {"original": o.published, "version": o.claim_version},
         api=True,
     ),
-    Row("source-detail", "GET", "/api/v1/sources/{source}/", API_READ),
-    Row("job-detail", "GET", "/api/v1/jobs/{job}/", API_READ),
+    Row("api:source-detail", "GET", "/api/v1/sources/{source}/", API_READ),
+    Row("api:job-detail", "GET", "/api/v1/jobs/{job}/", API_READ),
     Row(
-        "source-detail",
+        "api:source-detail",
         "PATCH",
         "/api/v1/sources/{source}/",
         api_edit(200),
         lambda o: {"title": "Renamed evidence"},
         api=True,
     ),
-    Row("source-detail", "DELETE", "/api/v1/sources/{source}/", api_edit(204)),
-    Row("search", "GET", "/api/v1/search/?q=sentence", API_READ),
+    Row("api:source-detail", "DELETE", "/api/v1/sources/{source}/", api_edit(204)),
+    Row("api:search", "GET", "/api/v1/search/?q=sentence", API_READ),
     # Exports are public; readers without a role get published verdicts only
     # (test_exports_hold_only_published_verdicts_without_a_role).
-    Row("export-json", "GET", "/api/v1/export/verdicts.json", everyone(200)),
-    Row("export-csv", "GET", "/api/v1/export/verdicts.csv", everyone(200)),
+    Row("api:export-json", "GET", "/api/v1/export/verdicts.json", everyone(200)),
+    Row("api:export-csv", "GET", "/api/v1/export/verdicts.csv", everyone(200)),
     Row(
-        "export-claimreview", "GET", "/api/v1/export/claimreview.jsonld", everyone(200)
+        "api:export-claimreview",
+        "GET",
+        "/api/v1/export/claimreview.jsonld",
+        everyone(200),
     ),
-    Row("export-w3c", "GET", "/api/v1/export/annotations.jsonld", everyone(200)),
+    Row("api:export-w3c", "GET", "/api/v1/export/annotations.jsonld", everyone(200)),
     Row("schema", "GET", "/api/schema/", everyone(200)),
     Row("api-docs", "GET", "/api/docs/", everyone(200)),
     # Signing in and out, passwords, language (django.contrib.auth, i18n).
@@ -1001,6 +1022,17 @@ def test_the_table_names_every_url_pattern():
 
     assert sorted(patterns - covered) == []
     assert len(patterns) > 100  # the walk found the admin's patterns too
+
+
+def test_no_two_url_patterns_share_a_name():
+    """Each name (with its namespace) reverses to one route, so none shadows another."""
+    routes: dict[str, set[str]] = {}
+    for name, route in named_routes(get_resolver()):
+        if not is_format_twin(route):
+            routes.setdefault(name, set()).add(route)
+    shared = {name: found for name, found in routes.items() if len(found) > 1}
+    assert shared == {}
+    assert {"desk:search", "api:search"} <= routes.keys()
 
 
 class _Any(dict):

@@ -47,7 +47,7 @@ def selection(*claims: Claim) -> list[str]:
 
 def bulk_post(client, article, claims: list[str], **fields):
     return client.post(
-        reverse("article_bulk", args=[article.pk]), {"claims": claims, **fields}
+        reverse("desk:article_bulk", args=[article.pk]), {"claims": claims, **fields}
     )
 
 
@@ -209,7 +209,8 @@ def test_bulk_refuses_bad_forms_with_a_400_naming_the_problem(
 
 def test_bulk_of_an_unknown_article_is_a_404(editor_client):
     response = editor_client.post(
-        reverse("article_bulk", args=[999_999]), {"claims": ["1:1"], "action": "kind"}
+        reverse("desk:article_bulk", args=[999_999]),
+        {"claims": ["1:1"], "action": "kind"},
     )
     assert response.status_code == 404
 
@@ -217,7 +218,9 @@ def test_bulk_of_an_unknown_article_is_a_404(editor_client):
 def test_the_workspace_lists_every_unit_with_an_accessible_checkbox(
     editor_client, article
 ):
-    page = editor_client.get(reverse("workspace", args=[article.pk])).content.decode()
+    page = editor_client.get(
+        reverse("desk:workspace", args=[article.pk])
+    ).content.decode()
     assert 'id="bulk-form"' in page
     for claim in article.claims.all():
         box = f'value="{claim.pk}:{claim.version}" id="bulk-claim-{claim.pk}"'
@@ -227,12 +230,12 @@ def test_the_workspace_lists_every_unit_with_an_accessible_checkbox(
 
 def test_viewers_get_no_bulk_form(client, viewer, article):
     client.force_login(viewer)
-    page = client.get(reverse("workspace", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:workspace", args=[article.pk])).content.decode()
     assert 'id="bulk-form"' not in page
 
 
 def test_reviewers_see_approve_and_editors_do_not(editor, reviewer, article):
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     pages = {}
     for user in (editor, reviewer):
         client = Client()
@@ -249,14 +252,16 @@ def test_the_workspace_with_its_bulk_list_does_not_grow_with_claims(
     few = ArticleFactory(text=sentences(10), imported_by=editor)
     many = ArticleFactory(text=sentences(300, start=1000), imported_by=editor)
     counts = [
-        count_queries(lambda a=a: editor_client.get(reverse("workspace", args=[a.pk])))
+        count_queries(
+            lambda a=a: editor_client.get(reverse("desk:workspace", args=[a.pk]))
+        )
         for a in (few, many)
     ]
     assert counts[0] == counts[1]
     triage = [
         count_queries(
             lambda a=a: editor_client.get(
-                reverse("workspace", args=[a.pk]), {"view": "triage"}
+                reverse("desk:workspace", args=[a.pk]), {"view": "triage"}
             )
         )
         for a in (few, many)

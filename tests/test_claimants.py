@@ -218,7 +218,7 @@ def panel_post(client, claim: Claim, **fields):
         "version": fresh(claim).version,
         **fields,
     }
-    return client.post(reverse("claim_claimant", args=[claim.pk]), data, **HTMX)
+    return client.post(reverse("desk:claim_claimant", args=[claim.pk]), data, **HTMX)
 
 
 def test_the_panel_form_saves_the_claimant(editor_client, claim):
@@ -240,7 +240,7 @@ def test_the_panel_form_works_without_javascript(editor_client, claim):
         "role": "",
         "version": fresh(claim).version,
     }
-    response = editor_client.post(reverse("claim_claimant", args=[claim.pk]), data)
+    response = editor_client.post(reverse("desk:claim_claimant", args=[claim.pk]), data)
     assert response.status_code == 302
     page = editor_client.get(response["Location"])
     assert "Claimant saved." in page.content.decode()
@@ -266,7 +266,7 @@ def test_the_panel_refuses_a_stale_claimant_form(editor_client, claim, editor):
 def test_viewers_see_the_claimant_but_no_form(client, viewer, claim, editor):
     name_it(claim, editor)
     client.force_login(viewer)
-    response = client.get(reverse("claim_panel", args=[claim.pk]), **HTMX)
+    response = client.get(reverse("desk:claim_panel", args=[claim.pk]), **HTMX)
     body = response.content.decode()
     assert 'id="claimant-view"' in body
     assert "Jian Zhang" in body
@@ -279,11 +279,11 @@ def test_viewers_see_the_claimant_but_no_form(client, viewer, claim, editor):
 def test_the_name_field_completes_claimants_used_before(editor_client, article, editor):
     name_it(claim_of(article, 2), editor, name="Li Wei", role="spokesperson")
     response = editor_client.get(
-        reverse("claim_panel", args=[claim_of(article).pk]), **HTMX
+        reverse("desk:claim_panel", args=[claim_of(article).pk]), **HTMX
     )
     body = response.content.decode()
     assert 'list="claimant-names"' in body
-    names_url = reverse("claimant_names")
+    names_url = reverse("desk:claimant_names")
     assert f'hx-get="{names_url}"' in body
     assert "Li Wei" not in body  # fetched when the field is focused
     with CaptureQueriesContext(connection) as context:
@@ -295,12 +295,12 @@ def test_the_name_field_completes_claimants_used_before(editor_client, article, 
 
 def test_only_editors_get_the_claimant_names(client, viewer):
     client.force_login(viewer)
-    assert client.get(reverse("claimant_names")).status_code == 403
+    assert client.get(reverse("desk:claimant_names")).status_code == 403
 
 
 def panel_queries(client, claim: Claim) -> int:
     with CaptureQueriesContext(connection) as context:
-        response = client.get(reverse("claim_panel", args=[claim.pk]), **HTMX)
+        response = client.get(reverse("desk:claim_panel", args=[claim.pk]), **HTMX)
     assert response.status_code == 200
     return len(context)
 

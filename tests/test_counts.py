@@ -117,7 +117,7 @@ def test_the_workspace_shows_a_verdict_on_an_opinion_beside_zero_checked(
     opinion = claim_of(article, 1)
     _set_kind(opinion, Kind.OPINION)
     judge(opinion, Verdict.VERIFIED, editor=editor)
-    body = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+    body = body_of(editor_client.get(reverse("desk:workspace", args=[article.pk])))
     assert "0 of 2 claims checked" in body
     # The ✓ legend counts claims to check only: 0, and the verdict is said aloud.
     assert re.search(
@@ -125,7 +125,7 @@ def test_the_workspace_shows_a_verdict_on_an_opinion_beside_zero_checked(
     )
     assert "1 verdict on a unit that is not a claim to check" in body
     panel = editor_client.get(
-        reverse("workspace", args=[article.pk]) + f"?claim={opinion.public_id}"
+        reverse("desk:workspace", args=[article.pk]) + f"?claim={opinion.public_id}"
     )
     assert 'id="opinion-note"' in body_of(panel)
 
@@ -147,12 +147,12 @@ def test_dashboard_workspace_triage_and_report_say_the_same_breakdown(
     client, demo_article
 ):
     client.force_login(UserFactory(username="reviewer", role="reviewer"))
-    workspace = reverse("workspace", args=[demo_article.pk])
+    workspace = reverse("desk:workspace", args=[demo_article.pk])
     pages = {
-        "dashboard": body_of(client.get(reverse("dashboard"))),
+        "dashboard": body_of(client.get(reverse("desk:dashboard"))),
         "workspace": body_of(client.get(workspace)),
         "triage": body_of(client.get(workspace + "?view=triage")),
-        "report": body_of(client.get(reverse("report", args=[demo_article.pk]))),
+        "report": body_of(client.get(reverse("desk:report", args=[demo_article.pk]))),
     }
     for name, body in pages.items():
         assert DEMO_SUMMARY in summaries(body), name
@@ -168,7 +168,7 @@ def test_dashboard_queries_do_not_grow_with_articles(
     for n in range(25):
         ArticleFactory(text=sentences(2, start=n * 10))
     with django_assert_max_num_queries(8):
-        response = editor_client.get(reverse("dashboard"))
+        response = editor_client.get(reverse("desk:dashboard"))
     assert len(summaries(body_of(response))) == 20
 
 
@@ -176,7 +176,7 @@ def test_dashboard_queries_do_not_grow_with_articles(
 
 
 def test_the_report_drops_page_furniture_and_keeps_headings(client, demo_article):
-    body = body_of(client.get(reverse("report", args=[demo_article.pk])))
+    body = body_of(client.get(reverse("desk:report", args=[demo_article.pk])))
     assert SPAM not in body
     heading = demo_article.claims.filter(kind=Kind.HEADING).first()
     assert heading.text in body
@@ -203,7 +203,7 @@ def _unit(start: int, end: int, kind: str):
 
 def test_an_unpublished_report_is_a_real_page_that_says_so(client):
     article = ArticleFactory(title="Budget story", text=sentences(2))
-    response = client.get(reverse("report", args=[article.pk]))
+    response = client.get(reverse("desk:report", args=[article.pk]))
     assert response.status_code == 404
     body = body_of(response)
     assert "Nothing published yet" in body
@@ -214,22 +214,22 @@ def test_an_unpublished_report_is_a_real_page_that_says_so(client):
 
 def test_an_unpublished_report_says_so_in_chinese(client):
     article = ArticleFactory(text=sentences(2))
-    url = reverse("report", args=[article.pk])
+    url = reverse("desk:report", args=[article.pk])
     body = body_of(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans"))
     assert "尚未发布任何内容" in body
 
 
 def test_an_unpublished_report_offers_the_desk_the_workspace(editor_client):
     article = ArticleFactory(title="Budget story", text=sentences(2))
-    response = editor_client.get(reverse("report", args=[article.pk]))
+    response = editor_client.get(reverse("desk:report", args=[article.pk]))
     assert response.status_code == 404
     body = body_of(response)
     assert "Budget story" in body
-    assert f'href="{reverse("workspace", args=[article.pk])}"' in body
+    assert f'href="{reverse("desk:workspace", args=[article.pk])}"' in body
 
 
 def test_the_report_of_no_article_is_the_same_real_page(editor_client):
-    response = editor_client.get(reverse("report", args=[999999]))
+    response = editor_client.get(reverse("desk:report", args=[999999]))
     assert response.status_code == 404
     assert "Nothing published yet" in body_of(response)
 
@@ -263,7 +263,7 @@ def test_approve_is_disabled_with_the_reason_when_a_source_is_missing(
     claim = claim_of(article, 1)
     judge(claim, Verdict.DISPUTED, editor=editor)
     client.force_login(reviewer)
-    url = reverse("workspace", args=[article.pk]) + f"?claim={claim.public_id}"
+    url = reverse("desk:workspace", args=[article.pk]) + f"?claim={claim.public_id}"
     body = body_of(client.get(url))
     button = re.search(r"<button[^>]*id=\"approve-button\"[^>]*>", body).group(0)
     assert "disabled" in button and "primary" not in button
@@ -277,7 +277,7 @@ def test_approve_stays_primary_when_the_reviewer_may_approve(client, editor, rev
     add_source(claim, added_by=editor)
     judge(claim, Verdict.DISPUTED, editor=editor)
     client.force_login(reviewer)
-    url = reverse("workspace", args=[article.pk]) + f"?claim={claim.public_id}"
+    url = reverse("desk:workspace", args=[article.pk]) + f"?claim={claim.public_id}"
     button = re.search(
         r"<button[^>]*id=\"approve-button\"[^>]*>", body_of(client.get(url))
     ).group(0)
@@ -295,7 +295,7 @@ def test_the_queue_lists_unassigned_claims_in_articles_i_gave_verdicts_in(
     _set_kind(claim_of(mine, 3), Kind.OPINION)
     elsewhere = ArticleFactory(text=sentences(2, start=50))
     client.force_login(editor)
-    body = body_of(client.get(reverse("queue")))
+    body = body_of(client.get(reverse("desk:queue")))
     rows = re.findall(r'id="unassigned-claim-(\d+)"', body)
     # The unchecked claim to check of my article; not the opinion, not the
     # checked one, not another article's.
@@ -309,7 +309,7 @@ def test_the_queue_lists_unassigned_claims_in_articles_i_gave_verdicts_in(
 
 def test_the_next_claim_is_disabled_when_nothing_waits(client, editor):
     client.force_login(editor)
-    body = body_of(client.get(reverse("queue")))
+    body = body_of(client.get(reverse("desk:queue")))
     assert re.search(r'<button[^>]*id="next-claim" disabled', body)
     assert "No claim to check is waiting for you." in body
 
@@ -322,7 +322,7 @@ def test_the_queue_queries_do_not_grow_with_articles(
         judge(claim_of(article, 1), Verdict.VERIFIED, editor=editor)
     client.force_login(editor)
     with django_assert_max_num_queries(10):
-        body = body_of(client.get(reverse("queue")))
+        body = body_of(client.get(reverse("desk:queue")))
     assert len(re.findall(r'id="unassigned-claim-', body)) == 24
 
 
@@ -366,7 +366,7 @@ def test_an_import_without_a_title_takes_its_first_line_as_heading_and_title(
     # A comma: the segmenter alone takes this line for a sentence.
     text = "两位清华学者，同日加入英伟达\n6月28日，两位科学家同一天宣布加入英伟达。"
     response = editor_client.post(
-        reverse("article_new"), {"title": "", "text": text, "import": "1"}
+        reverse("desk:article_new"), {"title": "", "text": text, "import": "1"}
     )
     assert response.status_code == 302
     article = Article.objects.get()
@@ -377,7 +377,7 @@ def test_an_import_without_a_title_takes_its_first_line_as_heading_and_title(
 
 def test_page_furniture_on_the_first_line_keeps_its_kind(editor_client):
     text = "By Jane Smith\nThe parliament passed the budget on Friday, 90 to 60."
-    editor_client.post(reverse("article_new"), {"text": text, "import": "1"})
+    editor_client.post(reverse("desk:article_new"), {"text": text, "import": "1"})
     first = Article.objects.get().claims.get(position=1)
     assert first.kind == Kind.BYLINE
 
@@ -385,7 +385,7 @@ def test_page_furniture_on_the_first_line_keeps_its_kind(editor_client):
 def test_the_preview_shows_the_default_title_to_edit_and_takes_focus(editor_client):
     text = "Budget passes\nThe parliament passed the budget on Friday, 90 to 60."
     response = editor_client.post(
-        reverse("article_new"), {"title": "", "text": text, "preview": "1"}
+        reverse("desk:article_new"), {"title": "", "text": text, "preview": "1"}
     )
     body = body_of(response)
     assert not Article.objects.exists()

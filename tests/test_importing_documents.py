@@ -45,7 +45,8 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 def import_page(client, name: str, data: bytes, **fields):
     return client.post(
-        reverse("article_new"), {"import": "1", "file": upload(name, data), **fields}
+        reverse("desk:article_new"),
+        {"import": "1", "file": upload(name, data), **fields},
     )
 
 
@@ -86,7 +87,7 @@ def test_docx_title_comes_from_its_properties_first():
 
 def test_docx_preview_shows_the_split_and_stores_nothing(editor_client):
     response = editor_client.post(
-        reverse("article_new"),
+        reverse("desk:article_new"),
         {"preview": "1", "file": upload("report.docx", make_docx(REPORT))},
     )
 

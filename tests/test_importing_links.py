@@ -55,13 +55,16 @@ def story(web):
 def import_link(client, url: str, **fields):
     """The editor's two steps: the link (a fetch job, here run at once, and its
     preview), then Import, which keeps the page that job fetched."""
-    first = client.post(reverse("article_new"), {"import": "1", "url": url, **fields})
+    first = client.post(
+        reverse("desk:article_new"), {"import": "1", "url": url, **fields}
+    )
     job = Job.objects.filter(kind=JobKind.FETCH).order_by("-pk").first()
     if job is None or job.status != JobStatus.DONE:
         return first
     assert "Preview: " in first.content.decode()
     return client.post(
-        reverse("article_new"), {"import": "1", "url": url, "fetch": job.pk, **fields}
+        reverse("desk:article_new"),
+        {"import": "1", "url": url, "fetch": job.pk, **fields},
     )
 
 
@@ -83,12 +86,12 @@ def test_a_link_is_fetched_and_its_article_extracted_and_kept(
 ):
     # The fetch job with its preview, then the import: each a bounded count.
     with django_assert_max_num_queries(25):
-        editor_client.post(reverse("article_new"), {"url": story})
+        editor_client.post(reverse("desk:article_new"), {"url": story})
     job = Job.objects.get(kind=JobKind.FETCH)
     # (The tests' queue analyses at once: with its ~8 progress updates.)
     with django_assert_max_num_queries(50):
         response = editor_client.post(
-            reverse("article_new"), {"import": "1", "url": story, "fetch": job.pk}
+            reverse("desk:article_new"), {"import": "1", "url": story, "fetch": job.pk}
         )
 
     assert response.status_code == 302
@@ -118,7 +121,7 @@ def test_the_preview_of_a_link_shows_the_split_and_stores_nothing(
     editor_client, story, web
 ):
     response = editor_client.post(
-        reverse("article_new"), {"preview": "1", "url": story}
+        reverse("desk:article_new"), {"preview": "1", "url": story}
     )
 
     body = response.content.decode()
@@ -290,10 +293,10 @@ def test_a_link_is_fetched_by_a_worker_while_the_page_says_fetching(
     editor_client, story, web, task_queue, run_worker, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(15):
-        response = editor_client.post(reverse("article_new"), {"url": story})
+        response = editor_client.post(reverse("desk:article_new"), {"url": story})
 
     job = Job.objects.get(kind=JobKind.FETCH)
-    status_url = reverse("article_fetch", args=[job.pk])
+    status_url = reverse("desk:article_fetch", args=[job.pk])
     body = response.content.decode()
     assert f"Fetching {story}…" in body
     assert f'hx-get="{status_url}" hx-trigger="every 1s"' in body
@@ -319,7 +322,7 @@ def test_a_link_is_fetched_by_a_worker_while_the_page_says_fetching(
     assert not Article.objects.exists()
     # Import keeps the page the worker fetched: no second request.
     response = editor_client.post(
-        reverse("article_new"), {"import": "1", "url": story, "fetch": job.pk}
+        reverse("desk:article_new"), {"import": "1", "url": story, "fetch": job.pk}
     )
     assert response.status_code == 302
     assert bytes(Article.objects.get().capture.html) == NEWS_PAGE
@@ -330,7 +333,7 @@ def test_a_fetch_job_answered_404_fails_with_the_reason_and_stores_nothing(
     editor_client, web, task_queue, run_worker
 ):
     url = web.url("/nowhere")
-    editor_client.post(reverse("article_new"), {"url": url})
+    editor_client.post(reverse("desk:article_new"), {"url": url})
     job = Job.objects.get(kind=JobKind.FETCH)
 
     run_worker()
@@ -338,7 +341,9 @@ def test_a_fetch_job_answered_404_fails_with_the_reason_and_stores_nothing(
     job.refresh_from_db()
     message = f"The page at {url} was not found (HTTP 404)."
     assert (job.status, job.attempts, job.error) == (JobStatus.FAILED, 1, message)
-    body = editor_client.get(reverse("article_fetch", args=[job.pk])).content.decode()
+    body = editor_client.get(
+        reverse("desk:article_fetch", args=[job.pk])
+    ).content.decode()
     assert message in body
     assert "every 1s" not in body
     assert not PageFetch.objects.filter(fetched_at__isnull=False).exists()
@@ -351,7 +356,7 @@ def test_a_fetch_job_refuses_a_private_address_without_a_request(
 ):
     settings.FETCH_ALLOWED_HOSTS = []
     url = web.route("/story", body=NEWS_PAGE, headers=HTML)
-    editor_client.post(reverse("article_new"), {"url": url})
+    editor_client.post(reverse("desk:article_new"), {"url": url})
 
     run_worker()
 
@@ -368,7 +373,9 @@ def test_the_refusal_is_in_the_language_of_the_person_who_asked(
 ):
     url = web.url("/nowhere")
     editor_client.post(
-        reverse("article_new"), {"url": url}, headers={"Accept-Language": "zh-hans"}
+        reverse("desk:article_new"),
+        {"url": url},
+        headers={"Accept-Language": "zh-hans"},
     )
     run_worker()
     job = Job.objects.get(kind=JobKind.FETCH)
@@ -379,10 +386,10 @@ def test_the_refusal_is_in_the_language_of_the_person_who_asked(
 def test_another_persons_fetch_is_not_found(client, web, task_queue, editor):
     other = UserFactory(username="other", role="editor")
     client.force_login(other)
-    client.post(reverse("article_new"), {"url": web.url("/a")})
+    client.post(reverse("desk:article_new"), {"url": web.url("/a")})
     job = Job.objects.get(kind=JobKind.FETCH)
     client.force_login(editor)
-    assert client.get(reverse("article_fetch", args=[job.pk])).status_code == 404
+    assert client.get(reverse("desk:article_fetch", args=[job.pk])).status_code == 404
 
 
 def test_fetched_pages_are_kept_a_day_for_their_import(editor, web, task_queue):

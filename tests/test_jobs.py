@@ -245,12 +245,12 @@ def test_the_workspace_polls_while_the_analysis_is_pending(
     article = services.import_article(
         text=CONTRADICTING, title="Two dates", imported_by=editor
     )
-    page = client.get(reverse("workspace", args=[article.pk])).content.decode()
-    status_url = reverse("article_analysis", args=[article.pk])
+    page = client.get(reverse("desk:workspace", args=[article.pk])).content.decode()
+    status_url = reverse("desk:article_analysis", args=[article.pk])
     assert "Analysis queued" in page
     assert f'hx-get="{status_url}" hx-trigger="every 2s"' in page
     assert "has-hints" not in page
-    workspace = f"http://testserver{reverse('workspace', args=[article.pk])}"
+    workspace = f"http://testserver{reverse('desk:workspace', args=[article.pk])}"
     headers = {"HX-Request": "true", "HX-Current-URL": f"{workspace}?show=all#x"}
     still = client.get(status_url, headers=headers).content.decode()
     assert 'hx-trigger="every 2s"' in still
@@ -259,9 +259,9 @@ def test_the_workspace_polls_while_the_analysis_is_pending(
     assert "Analysis done" in done
     # The line fetches the page it sits on and swaps in the hinted text.
     assert 'hx-trigger="load"' in done
-    assert f'hx-get="{reverse("workspace", args=[article.pk])}?show=all"' in done
+    assert f'hx-get="{reverse("desk:workspace", args=[article.pk])}?show=all"' in done
     assert 'hx-select="#reader-body"' in done
-    page = client.get(reverse("workspace", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:workspace", args=[article.pk])).content.decode()
     assert "has-hints" in page
     assert 'id="analysis-status"' not in page
 
@@ -271,13 +271,13 @@ def test_the_analysis_line_reloads_only_its_own_workspace(task_queue, client, ed
     article = ArticleFactory()
     jobs.queue_analysis(article=article, requested_by=None)
     Job.objects.update(status=JobStatus.DONE)
-    status_url = reverse("article_analysis", args=[article.pk])
+    status_url = reverse("desk:article_analysis", args=[article.pk])
     headers = {
         "HX-Request": "true",
         "HX-Current-URL": "http://testserver/admin/?x=1",
     }
     done = client.get(status_url, headers=headers).content.decode()
-    assert f'hx-get="{reverse("workspace", args=[article.pk])}"' in done
+    assert f'hx-get="{reverse("desk:workspace", args=[article.pk])}"' in done
 
 
 def test_the_workspace_shows_a_failed_analysis_and_its_error(
@@ -294,7 +294,7 @@ def test_the_workspace_shows_a_failed_analysis_and_its_error(
     article = ArticleFactory()
     jobs.queue_analysis(article=article, requested_by=None)
     run_worker()
-    page = client.get(reverse("workspace", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:workspace", args=[article.pk])).content.decode()
     assert "Analysis failed after 2 attempts: ValueError: &lt;b&gt;tagger" in page
     assert 'hx-trigger="every 2s"' not in page  # nothing more to wait for
 
@@ -304,7 +304,7 @@ def test_the_workspace_takes_the_same_queries_with_or_without_a_job(
 ):
     client.force_login(editor)
     article = ArticleFactory(text=sentences(20))
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
 
     def count() -> int:
         with CaptureQueriesContext(connection) as context:
@@ -381,10 +381,10 @@ def test_the_workspace_shows_the_analysis_percent_and_polls_it(
     client.force_login(editor)
     article = ArticleFactory()
     job = running_at(article, 40)
-    page = client.get(reverse("workspace", args=[article.pk])).content.decode()
+    page = client.get(reverse("desk:workspace", args=[article.pk])).content.decode()
     assert "Analysis running, 40%" in page
     assert 'value="40"' in page
-    status_url = reverse("article_analysis", args=[article.pk])
+    status_url = reverse("desk:article_analysis", args=[article.pk])
     Job.objects.filter(pk=job.pk).update(progress=70)
     polled = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
     assert "Analysis running, 70%" in polled
@@ -396,7 +396,8 @@ def test_the_analysis_percent_is_translated(task_queue, client, editor):
     article = ArticleFactory()
     running_at(article, 40)
     page = client.get(
-        reverse("workspace", args=[article.pk]), headers={"Accept-Language": "zh-hans"}
+        reverse("desk:workspace", args=[article.pk]),
+        headers={"Accept-Language": "zh-hans"},
     ).content.decode()
     assert "分析进行中，已完成 40%" in page
 

@@ -248,19 +248,19 @@ def zh_pages(client, desk) -> dict[str, str]:
     article, claim = desk["article"], desk["claim"]
     named = Claim.objects.get(article=article, position=5)  # 焦建涛: a name hint
     client.force_login(desk["reviewer"])
-    workspace = reverse("workspace", args=[article.pk])
+    workspace = reverse("desk:workspace", args=[article.pk])
     urls = {
-        "dashboard": reverse("dashboard"),
+        "dashboard": reverse("desk:dashboard"),
         "workspace": f"{workspace}?claim={claim.public_id}",
         "hints": f"{workspace}?claim={named.public_id}",
         "triage": f"{workspace}?view=triage",
-        "history": reverse("claim_history", args=[claim.pk]),
-        "named history": reverse("claim_history", args=[named.pk]),
-        "discussion": reverse("claim_comments", args=[claim.pk]),
-        "queue": reverse("queue"),
-        "report": reverse("report", args=[article.pk]),
-        "import": reverse("article_new"),
-        "search": reverse("search") + "?q=%E6%B8%85%E5%8D%8E",
+        "history": reverse("desk:claim_history", args=[claim.pk]),
+        "named history": reverse("desk:claim_history", args=[named.pk]),
+        "discussion": reverse("desk:claim_comments", args=[claim.pk]),
+        "queue": reverse("desk:queue"),
+        "report": reverse("desk:report", args=[article.pk]),
+        "import": reverse("desk:article_new"),
+        "search": reverse("desk:search") + "?q=%E6%B8%85%E5%8D%8E",
     }
     pages = {}
     for name, url in urls.items():
@@ -270,7 +270,7 @@ def zh_pages(client, desk) -> dict[str, str]:
         assert response.status_code == 200, name
         pages[name] = response.content.decode()
     preview = client.post(
-        reverse("article_new"),
+        reverse("desk:article_new"),
         {"title": "", "text": PASTED, "preview": "1"},
         **ZH,
     )

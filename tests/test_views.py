@@ -103,7 +103,7 @@ def offsets_are_exact(article: Article) -> None:
 
 
 def workspace_url(claim: Claim) -> str:
-    url = reverse("workspace", args=[claim.article_id])
+    url = reverse("desk:workspace", args=[claim.article_id])
     return f"{url}?claim={claim.public_id}#claim-{claim.public_id}"
 
 
@@ -165,7 +165,7 @@ EDITOR_POSTS = [
 
 
 def url_in(world: dict, name: str, target: str | None) -> str:
-    return reverse(name, args=[world[target].pk] if target else [])
+    return reverse(f"desk:{name}", args=[world[target].pk] if target else [])
 
 
 @pytest.mark.parametrize(("name", "target"), EDITOR_GETS)
@@ -205,7 +205,7 @@ def test_the_public_report_needs_no_login(client):
     add_source(claim_of(article))
     judge(claim_of(article), Verdict.VERIFIED, "Matches the filing.")
     publish(claim_of(article))
-    response = client.get(reverse("report", args=[article.pk]))
+    response = client.get(reverse("desk:report", args=[article.pk]))
     assert response.status_code == 200
     assert "Matches the filing." in body_of(response)
 
@@ -216,11 +216,15 @@ def test_post_only_endpoints_refuse_get(editor_client, world):
 
 
 def test_unknown_objects_are_not_found(editor_client, client):
-    assert editor_client.get(reverse("workspace", args=[999999])).status_code == 404
-    assert editor_client.get(reverse("claim_panel", args=[999999])).status_code == 404
-    post = editor_client.post(reverse("claim_save", args=[999999]), {"version": 1})
+    assert (
+        editor_client.get(reverse("desk:workspace", args=[999999])).status_code == 404
+    )
+    assert (
+        editor_client.get(reverse("desk:claim_panel", args=[999999])).status_code == 404
+    )
+    post = editor_client.post(reverse("desk:claim_save", args=[999999]), {"version": 1})
     assert post.status_code == 404
-    assert client.get(reverse("report", args=[999999])).status_code == 404
+    assert client.get(reverse("desk:report", args=[999999])).status_code == 404
 
 
 # Query counts
@@ -233,7 +237,7 @@ def make_articles(count: int, editor) -> None:
 
 
 def test_dashboard_queries_do_not_grow_with_articles(editor_client, editor):
-    url = reverse("dashboard")
+    url = reverse("desk:dashboard")
     make_articles(3, editor)
     few = queries_for(editor_client, url)
     make_articles(37, editor)
@@ -257,8 +261,8 @@ def test_workspace_queries_do_not_grow_with_claims(editor_client, editor):
     few = article_with_claims(30, 0, editor)
     many = article_with_claims(3000, 100_000, editor)
     assert many.claims.count() == 3000
-    few_queries = queries_for(editor_client, reverse("workspace", args=[few.pk]))
-    many_queries = queries_for(editor_client, reverse("workspace", args=[many.pk]))
+    few_queries = queries_for(editor_client, reverse("desk:workspace", args=[few.pk]))
+    many_queries = queries_for(editor_client, reverse("desk:workspace", args=[many.pk]))
     assert many_queries == few_queries
     # Session, user, permissions (two), queue count, article, units, progress,
     # the latest analysis job and the editors the article can be assigned to.
@@ -297,8 +301,8 @@ def article_with_reviews(count: int, start: int) -> Article:
 def test_report_queries_do_not_grow_with_reviewed_claims(client):
     few = article_with_reviews(2, 0)
     many = article_with_reviews(40, 10_000)
-    few_queries = queries_for(client, reverse("report", args=[few.pk]))
-    many_queries = queries_for(client, reverse("report", args=[many.pk]))
+    few_queries = queries_for(client, reverse("desk:report", args=[few.pk]))
+    many_queries = queries_for(client, reverse("desk:report", args=[many.pk]))
     assert many_queries == few_queries
     assert many_queries <= 5
 
@@ -309,46 +313,46 @@ def test_report_queries_do_not_grow_with_reviewed_claims(client):
 def test_dashboard_lists_articles_with_their_progress(editor_client):
     article = ArticleFactory(title="Budget speech", text=sentences(3))
     judge(claim_of(article, 2), Verdict.VERIFIED)
-    body = body_of(editor_client.get(reverse("dashboard")))
+    body = body_of(editor_client.get(reverse("desk:dashboard")))
     assert "Budget speech" in body
     assert "1 of 3 claims checked" in body
-    assert f'href="{reverse("workspace", args=[article.pk])}"' in body
-    assert f'href="{reverse("report", args=[article.pk])}"' in body
+    assert f'href="{reverse("desk:workspace", args=[article.pk])}"' in body
+    assert f'href="{reverse("desk:report", args=[article.pk])}"' in body
 
 
 def test_dashboard_search_filters_by_title(editor_client):
     ArticleFactory(title="Budget speech")
     ArticleFactory(title="Flood report")
-    body = body_of(editor_client.get(reverse("dashboard"), {"q": "budget"}))
+    body = body_of(editor_client.get(reverse("desk:dashboard"), {"q": "budget"}))
     assert "Budget speech" in body
     assert "Flood report" not in body
-    none = body_of(editor_client.get(reverse("dashboard"), {"q": "election"}))
+    none = body_of(editor_client.get(reverse("desk:dashboard"), {"q": "election"}))
     assert "No article title matches your search." in none
-    hostile = body_of(editor_client.get(reverse("dashboard"), {"q": '"><b>q'}))
+    hostile = body_of(editor_client.get(reverse("desk:dashboard"), {"q": '"><b>q'}))
     assert 'value="&quot;&gt;&lt;b&gt;q"' in hostile
 
 
 def test_dashboard_pages_after_twenty_articles(editor_client):
     for n in range(21):
         ArticleFactory(title=f"Numbered story {n:02}")
-    first = body_of(editor_client.get(reverse("dashboard")))
+    first = body_of(editor_client.get(reverse("desk:dashboard")))
     assert first.count('class="article-title"') == 20
     assert "Page 1 of 2" in first
     assert 'href="?page=2"' in first
-    second = body_of(editor_client.get(reverse("dashboard"), {"page": "2"}))
+    second = body_of(editor_client.get(reverse("desk:dashboard"), {"page": "2"}))
     assert second.count('class="article-title"') == 1
     assert "Numbered story 00" in second  # the oldest
-    searched = body_of(editor_client.get(reverse("dashboard"), {"q": "story"}))
+    searched = body_of(editor_client.get(reverse("desk:dashboard"), {"q": "story"}))
     assert 'href="?q=story&amp;page=2"' in searched
 
 
 def test_dashboard_puts_the_most_recently_edited_article_first(editor_client):
     alpha = ArticleFactory(title="Alpha story")
     ArticleFactory(title="Bravo story")
-    before = body_of(editor_client.get(reverse("dashboard")))
+    before = body_of(editor_client.get(reverse("desk:dashboard")))
     assert before.index("Bravo story") < before.index("Alpha story")
     judge(claim_of(alpha), Verdict.DISPUTED)
-    after = body_of(editor_client.get(reverse("dashboard")))
+    after = body_of(editor_client.get(reverse("desk:dashboard")))
     assert after.index("Alpha story") < after.index("Bravo story")
 
 
@@ -357,12 +361,12 @@ def test_dashboard_puts_the_most_recently_edited_article_first(editor_client):
 
 def test_import_by_paste_creates_the_article_and_opens_its_workspace(editor_client):
     response = editor_client.post(
-        reverse("article_new"),
+        reverse("desk:article_new"),
         {"title": "Pasted", "text": "One. Two. Three.", "import": "1"},
     )
     article = Article.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("workspace", args=[article.pk])
+    assert response["Location"] == reverse("desk:workspace", args=[article.pk])
     assert article.title == "Pasted"
     assert list(article.claims.values_list("text", flat=True)) == [
         "One.",
@@ -375,7 +379,7 @@ def test_import_by_paste_creates_the_article_and_opens_its_workspace(editor_clie
 
 def test_import_preview_shows_the_units_and_stores_nothing(editor_client):
     response = editor_client.post(
-        reverse("article_new"),
+        reverse("desk:article_new"),
         {"title": "Pasted", "text": "One. Two. Three.", "preview": "1"},
     )
     body = body_of(response)
@@ -390,11 +394,12 @@ def test_import_preview_shows_the_units_and_stores_nothing(editor_client):
 def test_import_of_an_uploaded_text_file(editor_client):
     upload = SimpleUploadedFile("story.txt", "第一句话。Second sentence here.".encode())
     response = editor_client.post(
-        reverse("article_new"), {"title": "From a file", "file": upload, "import": "1"}
+        reverse("desk:article_new"),
+        {"title": "From a file", "file": upload, "import": "1"},
     )
     article = Article.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("workspace", args=[article.pk])
+    assert response["Location"] == reverse("desk:workspace", args=[article.pk])
     assert article.text == "第一句话。Second sentence here."
     assert article.claims.count() == 2
 
@@ -407,7 +412,7 @@ def test_import_of_an_uploaded_html_file_takes_its_title(editor_client):
     )
     upload = SimpleUploadedFile("page.html", page, content_type="text/html")
     response = editor_client.post(
-        reverse("article_new"), {"file": upload, "import": "1"}
+        reverse("desk:article_new"), {"file": upload, "import": "1"}
     )
     article = Article.objects.get()
     assert response.status_code == 302
@@ -417,7 +422,9 @@ def test_import_of_an_uploaded_html_file_takes_its_title(editor_client):
 
 
 def import_refused(client, data: dict, **headers) -> str:
-    response = client.post(reverse("article_new"), {**data, "import": "1"}, **headers)
+    response = client.post(
+        reverse("desk:article_new"), {**data, "import": "1"}, **headers
+    )
     assert response.status_code == 200
     assert not Article.objects.exists()
     assert not Claim.objects.exists()
@@ -447,7 +454,7 @@ def test_import_refuses_undecodable_bytes(editor_client):
 def test_import_refuses_text_already_imported(editor_client):
     existing = ArticleFactory(title="Existing", text="Already here. Twice.")
     response = editor_client.post(
-        reverse("article_new"),
+        reverse("desk:article_new"),
         {"title": "Again", "text": "Already here. Twice.", "import": "1"},
     )
     assert response.status_code == 200
@@ -486,7 +493,7 @@ def test_import_refuses_an_address_with_credentials(editor_client):
 
 def test_import_without_a_title_takes_the_first_line(editor_client):
     response = editor_client.post(
-        reverse("article_new"), {"title": "", "text": "One. Two.", "import": "1"}
+        reverse("desk:article_new"), {"title": "", "text": "One. Two.", "import": "1"}
     )
     assert response.status_code == 302
     assert Article.objects.get().title == "One. Two."
@@ -494,13 +501,13 @@ def test_import_without_a_title_takes_the_first_line(editor_client):
 
 def test_import_with_htmx_redirects_the_browser_to_the_workspace(editor_client):
     response = editor_client.post(
-        reverse("article_new"),
+        reverse("desk:article_new"),
         {"title": "Pasted", "text": "One. Two.", "import": "1"},
         **HTMX,
     )
     article = Article.objects.get()
     assert response.status_code == 200
-    assert response["HX-Redirect"] == reverse("workspace", args=[article.pk])
+    assert response["HX-Redirect"] == reverse("desk:workspace", args=[article.pk])
 
 
 def test_import_errors_with_htmx_stay_on_the_form(editor_client):
@@ -516,7 +523,7 @@ def test_import_errors_with_htmx_stay_on_the_form(editor_client):
 
 def test_workspace_shows_every_unit(editor_client):
     article = ArticleFactory(title="Five", text=sentences(5))
-    body = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+    body = body_of(editor_client.get(reverse("desk:workspace", args=[article.pk])))
     for claim in article.claims.all():
         assert f">{claim.text}" in unit_html(body, claim.position)
     assert "0 of 5 claims checked" in body
@@ -528,7 +535,7 @@ def test_verdicts_are_shown_by_class_and_by_text(editor_client):
     judge(claim_of(article, 1), Verdict.MISSTATED)
     judge(claim_of(article, 2), Verdict.VERIFIED)
     judge(claim_of(article, 3), Verdict.DISPUTED)
-    body = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+    body = body_of(editor_client.get(reverse("desk:workspace", args=[article.pk])))
     for position, label in ((1, "Misstated"), (2, "Verified"), (3, "Disputed")):
         span = unit_html(body, position)
         assert f"v-{label.lower()}" in unit_classes(body, position)
@@ -543,7 +550,7 @@ def test_show_filter_dims_the_other_units(editor_client):
     article = ArticleFactory(text=sentences(3))
     judge(claim_of(article, 1), Verdict.VERIFIED)
     judge(claim_of(article, 2), Verdict.MISSTATED)
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     unreviewed = body_of(editor_client.get(url, {"show": "unreviewed"}))
     assert [("dim" in unit_classes(unreviewed, n)) for n in (1, 2, 3)] == [
         True,
@@ -565,7 +572,7 @@ def test_show_filter_dims_units_that_are_not_claims(editor_client):
     services.set_kind(
         claim=claim, kind=Kind.OPINION, editor=None, expected_version=claim.version
     )
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     body = body_of(editor_client.get(url, {"show": "unreviewed"}))
     assert "dim" in unit_classes(body, 1)
     assert "dim" not in unit_classes(body, 2)
@@ -574,7 +581,7 @@ def test_show_filter_dims_units_that_are_not_claims(editor_client):
 def test_unknown_show_value_shows_everything(editor_client):
     article = ArticleFactory(text=sentences(2))
     judge(claim_of(article, 1), Verdict.VERIFIED)
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     response = editor_client.get(url, {"show": "<script>bogus"})
     body = body_of(response)
     assert response.status_code == 200
@@ -602,7 +609,7 @@ def test_claim_parameter_names_the_claim_by_public_id_or_by_database_id(
 ):
     article = ArticleFactory(text=sentences(3))
     claim = claim_of(article, 2)
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     for value in (claim.public_id, str(claim.pk)):
         body = body_of(editor_client.get(url, {"claim": value}))
         assert f'data-claim-pk="{claim.pk}"' in body
@@ -614,7 +621,7 @@ def test_claim_parameter_names_the_claim_by_public_id_or_by_database_id(
 
 def test_claim_parameter_that_names_no_claim_is_ignored(editor_client):
     article = ArticleFactory(text=sentences(2))
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     for value in ("abc", "-1", "1.5", "", "a\x00b", "9" * 40, "z" * 13):
         response = editor_client.get(url, {"claim": value})
         assert response.status_code == 200
@@ -626,7 +633,7 @@ def test_claim_parameter_with_a_superscript_digit_is_ignored(editor_client):
     article = ArticleFactory(text=sentences(2))
     # "²" is a digit to str.isdigit(), but int() cannot read it.
     response = editor_client.get(
-        reverse("workspace", args=[article.pk]), {"claim": "²"}
+        reverse("desk:workspace", args=[article.pk]), {"claim": "²"}
     )
     assert response.status_code == 200
     assert "Select a claim" in body_of(response)
@@ -635,7 +642,7 @@ def test_claim_parameter_with_a_superscript_digit_is_ignored(editor_client):
 def test_claim_parameter_of_another_article_is_ignored(editor_client):
     article = ArticleFactory(text=sentences(2))
     other = claim_of(ArticleFactory(text=sentences(2, start=50)))
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     body = body_of(editor_client.get(url, {"claim": other.pk}))
     assert "Select a claim" in body
     assert f'data-claim-pk="{other.pk}"' not in body
@@ -643,7 +650,7 @@ def test_claim_parameter_of_another_article_is_ignored(editor_client):
 
 def test_panel_is_served_to_htmx_and_redirects_otherwise(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(2)), 2)
-    url = reverse("claim_panel", args=[claim.pk])
+    url = reverse("desk:claim_panel", args=[claim.pk])
     response = editor_client.get(url, **HTMX)
     body = body_of(response)
     assert response.status_code == 200
@@ -666,7 +673,9 @@ def save(client, claim: Claim, headers=None, **fields):
         "version": fresh(claim).version,
         **fields,
     }
-    return client.post(reverse("claim_save", args=[claim.pk]), data, **(headers or {}))
+    return client.post(
+        reverse("desk:claim_save", args=[claim.pk]), data, **(headers or {})
+    )
 
 
 def test_saving_without_htmx_stores_and_returns_to_the_workspace(editor_client, editor):
@@ -705,7 +714,7 @@ def test_saving_with_htmx_returns_the_panel_the_span_and_the_progress(editor_cli
 
 def test_saved_span_keeps_the_page_filter(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(3)), 1)
-    page = f"http://testserver{reverse('workspace', args=[claim.article_id])}"
+    page = f"http://testserver{reverse('desk:workspace', args=[claim.article_id])}"
     response = save(
         editor_client,
         claim,
@@ -718,7 +727,7 @@ def test_saved_span_keeps_the_page_filter(editor_client):
 
 def test_saved_span_ignores_an_unknown_page_filter(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(3)), 1)
-    page = f"http://testserver{reverse('workspace', args=[claim.article_id])}"
+    page = f"http://testserver{reverse('desk:workspace', args=[claim.article_id])}"
     response = save(
         editor_client,
         claim,
@@ -822,7 +831,7 @@ def source_data(claim: Claim, **fields) -> dict:
 def test_adding_a_source_with_htmx_shows_it_in_the_panel(editor_client, editor):
     claim = claim_of(ArticleFactory(text=sentences(2)))
     response = editor_client.post(
-        reverse("source_add", args=[claim.pk]), source_data(claim), **HTMX
+        reverse("desk:source_add", args=[claim.pk]), source_data(claim), **HTMX
     )
     body = body_of(response)
     assert response.status_code == 200
@@ -842,7 +851,7 @@ def test_adding_a_source_with_htmx_shows_it_in_the_panel(editor_client, editor):
 def test_adding_a_source_without_htmx_returns_to_the_workspace(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(2)))
     response = editor_client.post(
-        reverse("source_add", args=[claim.pk]), source_data(claim)
+        reverse("desk:source_add", args=[claim.pk]), source_data(claim)
     )
     assert response.status_code == 302
     assert response["Location"] == workspace_url(claim)
@@ -853,7 +862,7 @@ def test_a_javascript_source_url_is_refused(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(2)))
     before = stored()
     data = source_data(claim, url="javascript:alert(1)")
-    url = reverse("source_add", args=[claim.pk])
+    url = reverse("desk:source_add", args=[claim.pk])
     response = editor_client.post(url, data, **HTMX)
     body = html.unescape(body_of(response))
     assert response.status_code == 200
@@ -870,7 +879,7 @@ def test_a_source_without_a_title_is_refused(editor_client):
     before = stored()
     for title in ("", "   "):
         response = editor_client.post(
-            reverse("source_add", args=[claim.pk]),
+            reverse("desk:source_add", args=[claim.pk]),
             source_data(claim, title=title),
             **HTMX,
         )
@@ -883,7 +892,7 @@ def test_editing_a_source_changes_its_fields(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(2)))
     source = add_source(claim)
     response = editor_client.post(
-        reverse("source_edit", args=[source.pk]),
+        reverse("desk:source_edit", args=[source.pk]),
         source_data(claim, title="Corrected title", stance="context", quote=""),
         **HTMX,
     )
@@ -904,7 +913,7 @@ def test_an_invalid_source_edit_keeps_the_edit_form_open(editor_client):
     source = add_source(claim, title="Kept")
     before = stored()
     response = editor_client.post(
-        reverse("source_edit", args=[source.pk]),
+        reverse("desk:source_edit", args=[source.pk]),
         source_data(claim, url="javascript:alert(1)"),
         **HTMX,
     )
@@ -918,7 +927,7 @@ def test_removing_a_source(editor_client):
     claim = claim_of(ArticleFactory(text=sentences(2)))
     source = add_source(claim, title="To be removed")
     response = editor_client.post(
-        reverse("source_delete", args=[source.pk]),
+        reverse("desk:source_delete", args=[source.pk]),
         {"version": fresh(claim).version},
         **HTMX,
     )
@@ -942,7 +951,7 @@ def stale_source_change(client, name: str, headers: dict):
         "source_edit": (source.pk, source_data(claim, version=stale, title="Edit")),
         "source_delete": (source.pk, {"version": stale}),
     }[name]
-    response = client.post(reverse(name, args=[pk]), data, **headers)
+    response = client.post(reverse(f"desk:{name}", args=[pk]), data, **headers)
     return response, stored() != before
 
 
@@ -988,7 +997,7 @@ def test_split_without_htmx_redirects_with_a_message_and_exact_offsets(
     add_source(first, title="Stays with the first part")
     judge(first, Verdict.MISSTATED)
     response = editor_client.post(
-        reverse("claim_split", args=[first.pk]),
+        reverse("desk:claim_split", args=[first.pk]),
         {"at": 5, "version": fresh(first).version},
     )
     assert response.status_code == 302
@@ -1011,7 +1020,7 @@ def test_split_with_htmx_reloads_the_whole_page(editor_client):
     article = ArticleFactory(text=ON_A_LINE)
     second = claim_of(article, 2)
     response = editor_client.post(
-        reverse("claim_split", args=[second.pk]),
+        reverse("desk:claim_split", args=[second.pk]),
         {"at": 6, "version": second.version},
         **HTMX,
     )
@@ -1038,7 +1047,8 @@ def test_split_at_an_invalid_point_changes_nothing(editor_client, at, message):
     first = claim_of(article, 1)
     before = stored()
     response = editor_client.post(
-        reverse("claim_split", args=[first.pk]), {"at": at, "version": first.version}
+        reverse("desk:claim_split", args=[first.pk]),
+        {"at": at, "version": first.version},
     )
     assert response.status_code == 302
     assert message in body_of(editor_client.get(response["Location"]))
@@ -1051,7 +1061,7 @@ def test_split_from_a_stale_version_changes_nothing(editor_client):
     judge(first, Verdict.VERIFIED, "Someone else's check.")
     before = stored()
     response = editor_client.post(
-        reverse("claim_split", args=[first.pk]),
+        reverse("desk:claim_split", args=[first.pk]),
         {"at": 5, "version": first.version},
         follow=True,
     )
@@ -1069,7 +1079,7 @@ def test_merge_without_htmx_keeps_sources_and_rationales_and_exact_offsets(
     judge(first, Verdict.DISPUTED, "Note on one.")
     judge(second, Verdict.VERIFIED, "Note on two.")
     response = editor_client.post(
-        reverse("claim_merge", args=[first.pk]),
+        reverse("desk:claim_merge", args=[first.pk]),
         {"version": fresh(first).version, "next_version": fresh(second).version},
     )
     assert response.status_code == 302
@@ -1095,7 +1105,7 @@ def test_merge_with_htmx_reloads_the_whole_page(editor_client):
     article = ArticleFactory(text=ON_A_LINE)
     first, second = claim_of(article, 1), claim_of(article, 2)
     response = editor_client.post(
-        reverse("claim_merge", args=[first.pk]),
+        reverse("desk:claim_merge", args=[first.pk]),
         {"version": first.version, "next_version": second.version},
         **HTMX,
     )
@@ -1115,7 +1125,7 @@ def test_merge_that_is_not_allowed_changes_nothing(editor_client, position, mess
     claim = claim_of(article, position)
     before = stored()
     response = editor_client.post(
-        reverse("claim_merge", args=[claim.pk]), {"version": claim.version}
+        reverse("desk:claim_merge", args=[claim.pk]), {"version": claim.version}
     )
     assert response.status_code == 302
     following = editor_client.get(response["Location"])
@@ -1129,7 +1139,7 @@ def test_merge_when_the_next_claim_changed_meanwhile_changes_nothing(editor_clie
     judge(second, Verdict.VERIFIED, "Checked meanwhile.")
     before = stored()
     response = editor_client.post(
-        reverse("claim_merge", args=[first.pk]),
+        reverse("desk:claim_merge", args=[first.pk]),
         {"version": first.version, "next_version": second.version},
         follow=True,
     )
@@ -1206,7 +1216,7 @@ def test_panel_and_conflict_escape_what_was_typed(editor_client, hostile):
 
 def test_report_escapes_article_rationale_and_source_text(client, hostile):
     publish(claim_of(hostile, 3))
-    body = body_of(client.get(reverse("report", args=[hostile.pk])))
+    body = body_of(client.get(reverse("desk:report", args=[hostile.pk])))
     for raw in RAW_MARKUP:
         assert raw not in body
     for escaped in ESCAPED_MARKUP:
@@ -1215,7 +1225,7 @@ def test_report_escapes_article_rationale_and_source_text(client, hostile):
 
 def test_report_json_ld_cannot_be_closed_by_the_claim_text(client, hostile):
     publish(claim_of(hostile, 3))
-    body = body_of(client.get(reverse("report", args=[hostile.pk])))
+    body = body_of(client.get(reverse("desk:report", args=[hostile.pk])))
     [review] = ld_json_blocks(body)
     assert review["claimReviewed"] == "Third </script><script>alert(3)</script> claim."
     assert review["claimReviewed"] == claim_of(hostile, 3).text
@@ -1248,7 +1258,7 @@ def reviewed_article():
 
 
 def test_report_shows_only_reviewed_claims(client, reviewed_article):
-    body = body_of(client.get(reverse("report", args=[reviewed_article.pk])))
+    body = body_of(client.get(reverse("desk:report", args=[reviewed_article.pk])))
     assert "3 statements in this article have been checked." in body
     for position in (1, 3, 4):
         public_id = claim_of(reviewed_article, position).public_id
@@ -1267,7 +1277,7 @@ def test_report_shows_only_reviewed_claims(client, reviewed_article):
 
 
 def test_report_has_one_claim_review_per_reviewed_claim(client, reviewed_article):
-    url = reverse("report", args=[reviewed_article.pk])
+    url = reverse("desk:report", args=[reviewed_article.pk])
     reviews = ld_json_blocks(body_of(client.get(url)))
     ratings = {
         review["url"]: (
@@ -1290,11 +1300,11 @@ def test_report_has_one_claim_review_per_reviewed_claim(client, reviewed_article
 
 def test_report_of_an_article_without_published_verdicts_is_not_found(client):
     article = ArticleFactory(text=sentences(2))
-    assert client.get(reverse("report", args=[article.pk])).status_code == 404
+    assert client.get(reverse("desk:report", args=[article.pk])).status_code == 404
     add_source(claim_of(article))
     judge(claim_of(article), Verdict.VERIFIED, "Approved, not yet published.")
     approve(claim_of(article))
-    assert client.get(reverse("report", args=[article.pk])).status_code == 404
+    assert client.get(reverse("desk:report", args=[article.pk])).status_code == 404
 
 
 # Page furniture ---------------------------------------------------------------
@@ -1311,7 +1321,7 @@ FURNITURE_PAGE = (
 def test_furniture_units_are_muted_with_their_kind_and_not_counted(editor_client):
     article = ArticleFactory(text=FURNITURE_PAGE)
 
-    body = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+    body = body_of(editor_client.get(reverse("desk:workspace", args=[article.pk])))
 
     assert [(c.kind, c.kind_reason) for c in article.claims.order_by("position")] == [
         (Kind.NAVIGATION, "breadcrumb"),
@@ -1329,7 +1339,7 @@ def test_furniture_units_are_muted_with_their_kind_and_not_counted(editor_client
 def test_dashboard_counts_only_the_claims_to_check(editor_client):
     ArticleFactory(text=FURNITURE_PAGE)
 
-    body = body_of(editor_client.get(reverse("dashboard")))
+    body = body_of(editor_client.get(reverse("desk:dashboard")))
 
     assert "0 of 2 claims checked" in body
 
@@ -1351,7 +1361,7 @@ def test_one_click_turns_furniture_into_a_claim(editor_client):
     byline = claim_of(article, 2)
 
     response = editor_client.post(
-        reverse("claim_save", args=[byline.pk]),
+        reverse("desk:claim_save", args=[byline.pk]),
         {
             "version": byline.version,
             "verdict": byline.verdict,
@@ -1364,5 +1374,5 @@ def test_one_click_turns_furniture_into_a_claim(editor_client):
     assert response.status_code == 200
     assert (fresh(byline).kind, fresh(byline).kind_reason) == (Kind.CLAIM, "")
     assert 'id="make-claim"' not in body_of(response)
-    page = body_of(editor_client.get(reverse("workspace", args=[article.pk])))
+    page = body_of(editor_client.get(reverse("desk:workspace", args=[article.pk])))
     assert "0 of 3 claims checked" in page

@@ -59,14 +59,14 @@ def fresh_seed(editor, seed_text) -> Article:
 
 
 def workspace(client, article: Article, **query) -> str:
-    url = reverse("workspace", args=[article.pk])
+    url = reverse("desk:workspace", args=[article.pk])
     response = client.get(url, query)
     assert response.status_code == 200
     return body_of(response)
 
 
 def panel_of(client, claim: Claim, **query) -> str:
-    response = client.get(reverse("claim_panel", args=[claim.pk]), query, **HTMX)
+    response = client.get(reverse("desk:claim_panel", args=[claim.pk]), query, **HTMX)
     assert response.status_code == 200
     return body_of(response)
 
@@ -169,7 +169,7 @@ def test_mark_misstated_fills_the_verdict_form_and_the_editor_saves(
     assert re.search(r'value="misstated" class="primary" id="save-button"', filled)
     assert fresh(claim).verdict == Verdict.UNREVIEWED  # nothing saved yet
     response = client.post(
-        reverse("claim_save", args=[claim.pk]),
+        reverse("desk:claim_save", args=[claim.pk]),
         {"verdict": "misstated", "rationale": rationale, "kind": Kind.CLAIM}
         | {"version": claim.version},
     )
@@ -294,7 +294,7 @@ def test_workspace_views_use_constant_queries(
     few, many = scored_article(10, 0), scored_article(1500, 50_000)
     signed_in(client, editor)
     counts = [
-        queries_for(client, reverse("workspace", args=[a.pk]) + f"?view={view}")
+        queries_for(client, reverse("desk:workspace", args=[a.pk]) + f"?view={view}")
         for a in (few, many)
     ]
     assert counts[0] == counts[1]
@@ -313,7 +313,7 @@ def test_workspace_views_use_constant_queries(
 
 
 def search(client, status: int = 200, **query) -> str:
-    response = client.get(reverse("search"), query)
+    response = client.get(reverse("desk:search"), query)
     assert response.status_code == status
     return body_of(response)
 
@@ -407,7 +407,7 @@ def test_search_pages_and_uses_constant_queries(
 
 def test_every_page_has_the_search_box_in_the_header(client, viewer, seed):
     signed_in(client, viewer)
-    for url in (reverse("dashboard"), reverse("workspace", args=[seed.pk])):
+    for url in (reverse("desk:dashboard"), reverse("desk:workspace", args=[seed.pk])):
         body = body_of(client.get(url))
         assert 'id="site-search"' in body and 'action="/search/"' in body
 
@@ -431,7 +431,7 @@ def test_checked_before_hint_offers_to_reuse_the_verdict(client, editor, seed):
     assert f'id="reuse-{original.pk}"' in hint
 
     response = client.post(
-        reverse("claim_reuse", args=[claim.pk]),
+        reverse("desk:claim_reuse", args=[claim.pk]),
         {"original": original.pk, "version": claim.version},
         **HTMX,
     )
@@ -449,7 +449,7 @@ def test_reusing_from_a_stale_version_changes_nothing(client, editor, seed):
     judge(claim, Verdict.DISPUTED, editor=editor)
     signed_in(client, editor)
     response = client.post(
-        reverse("claim_reuse", args=[claim.pk]),
+        reverse("desk:claim_reuse", args=[claim.pk]),
         {"original": original.pk, "version": claim.version},
     )
     assert response.status_code == 409
@@ -460,7 +460,7 @@ def test_reusing_a_missing_claim_says_so(client, editor, seed):
     claim = claim_of(follow_up(editor, claim_of(seed, 1).text), 2)
     signed_in(client, editor)
     response = client.post(
-        reverse("claim_reuse", args=[claim.pk]),
+        reverse("desk:claim_reuse", args=[claim.pk]),
         {"original": 999_999, "version": claim.version},
     )
     assert response.status_code == 400
@@ -477,7 +477,7 @@ def test_viewers_see_hints_but_cannot_reuse(client, editor, viewer, seed):
     assert "Reuse this verdict" not in body
     assert "Mark misstated" not in panel_of(client, claim_of(seed, 5))
     response = client.post(
-        reverse("claim_reuse", args=[claim.pk]),
+        reverse("desk:claim_reuse", args=[claim.pk]),
         {"original": original.pk, "version": claim.version},
     )
     assert response.status_code == 403
@@ -505,7 +505,7 @@ def test_panel_with_checked_before_hints_uses_constant_queries(
 
 def new_version(client, article: Article, text: str, follow=False, **extra):
     return client.post(
-        reverse("article_version_new", args=[article.pk]),
+        reverse("desk:article_version_new", args=[article.pk]),
         {"text": text, **extra},
         follow=follow,
     )
@@ -562,7 +562,7 @@ def test_new_version_flow(client, editor, seed, seed_text):
     assert "split-form" not in page
 
     # What changed, escaped, insertions and deletions.
-    diff = body_of(client.get(reverse("article_version_diff", args=[seed.pk, 1])))
+    diff = body_of(client.get(reverse("desk:article_version_diff", args=[seed.pk, 1])))
     assert "version 1 → 2 (current)" in diff
     inserted = re.findall(r'<ins class="diff-ins">(.*?)</ins>', diff, re.S)
     assert any(ADDED[:-1] in piece for piece in inserted)
@@ -575,7 +575,7 @@ def test_new_version_from_an_uploaded_file(client, editor, seed, seed_text):
         "v2.txt", edited_seed(seed_text).encode("gb18030"), "text/plain"
     )
     response = client.post(
-        reverse("article_version_new", args=[seed.pk]), {"file": upload}
+        reverse("desk:article_version_new", args=[seed.pk]), {"file": upload}
     )
     assert response.status_code == 302
     assert fresh_article(seed).text == edited_seed(seed_text)
@@ -598,17 +598,19 @@ def test_diff_page_escapes_the_texts(client, editor):
         imported_by=editor,
     )
     signed_in(client, editor)
-    body = body_of(client.get(reverse("article_version_diff", args=[article.pk, 1])))
+    body = body_of(
+        client.get(reverse("desk:article_version_diff", args=[article.pk, 1]))
+    )
     assert "<script>x()" not in body
     assert "&lt;script&gt;x()&lt;/script&gt;" in body
-    missing = client.get(reverse("article_version_diff", args=[article.pk, 2]))
+    missing = client.get(reverse("desk:article_version_diff", args=[article.pk, 2]))
     assert missing.status_code == 404
 
 
 def test_viewers_cannot_import_a_new_version(client, viewer, seed, seed_text):
     signed_in(client, viewer)
     assert 'id="new-version-link"' not in workspace(client, seed)
-    url = reverse("article_version_new", args=[seed.pk])
+    url = reverse("desk:article_version_new", args=[seed.pk])
     assert client.get(url).status_code == 403
     assert new_version(client, seed, edited_seed(seed_text)).status_code == 403
     assert fresh_article(seed).text == seed.text
@@ -616,7 +618,7 @@ def test_viewers_cannot_import_a_new_version(client, viewer, seed, seed_text):
     versions.import_new_version(
         article=seed, text=edited_seed(seed_text), imported_by=UserFactory()
     )
-    diff = client.get(reverse("article_version_diff", args=[seed.pk, 1]))
+    diff = client.get(reverse("desk:article_version_diff", args=[seed.pk, 1]))
     assert diff.status_code == 200
 
 
@@ -636,7 +638,7 @@ def test_workspace_with_versions_and_orphans_uses_constant_queries(
     assert many.claims.filter(orphaned=True).count() == 500
     signed_in(client, editor)
     counts = [
-        queries_for(client, reverse("workspace", args=[a.pk])) for a in (few, many)
+        queries_for(client, reverse("desk:workspace", args=[a.pk])) for a in (few, many)
     ]
     assert counts[0] == counts[1]
     # The workspace's ten, and the orphans.
@@ -680,7 +682,7 @@ def test_the_panel_says_which_check_found_the_inconsistency(client, editor):
     assert "after the article's publication date" in body
     assert 'class="fig-chip fig-conflict"' in body and ">2017</span>" in body
     response = client.get(
-        reverse("claim_panel", args=[claim_of(article, 1).pk]),
+        reverse("desk:claim_panel", args=[claim_of(article, 1).pk]),
         HTTP_ACCEPT_LANGUAGE="zh-hans",
         **HTMX,
     )

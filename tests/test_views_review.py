@@ -66,18 +66,19 @@ def drafted(editor, *, verdict=Verdict.MISSTATED, rationale="The year was 2022."
 
 
 def panel_url(claim, name="claim_panel") -> str:
-    return reverse(name, args=[claim.pk])
+    """The address of one of the desk's claim views (claim_panel, ...)."""
+    return reverse(f"desk:{name}", args=[claim.pk])
 
 
 def workspace_url(claim, tab: str = "") -> str:
-    url = reverse("workspace", args=[claim.article_id])
+    url = reverse("desk:workspace", args=[claim.article_id])
     extra = f"&tab={tab}" if tab else ""
     return f"{url}?claim={claim.public_id}{extra}#claim-{claim.public_id}"
 
 
 def post(client, name, claim, data=None, **headers):
     payload = {"version": fresh(claim).version, **(data or {})}
-    return client.post(reverse(name, args=[claim.pk]), payload, **headers)
+    return client.post(reverse(f"desk:{name}", args=[claim.pk]), payload, **headers)
 
 
 def has_id(body: str, element_id: str) -> bool:
@@ -92,13 +93,13 @@ READ_PAGES = ["dashboard", "queue", "workspace", "panel", "discussion", "history
 
 def page_url(name: str, claim: Claim) -> str:
     return {
-        "dashboard": reverse("dashboard"),
-        "queue": reverse("queue"),
-        "workspace": reverse("workspace", args=[claim.article_id]),
+        "dashboard": reverse("desk:dashboard"),
+        "queue": reverse("desk:queue"),
+        "workspace": reverse("desk:workspace", args=[claim.article_id]),
         "panel": panel_url(claim),
         "discussion": panel_url(claim, "claim_comments"),
         "history": panel_url(claim, "claim_history"),
-        "import": reverse("article_new"),
+        "import": reverse("desk:article_new"),
     }[name]
 
 
@@ -129,7 +130,7 @@ def test_every_role_reads_the_desk(client, editor, role, name):
 
 
 def test_viewers_cannot_open_the_import_page(client, viewer):
-    response = signed_in(client, viewer).get(reverse("article_new"))
+    response = signed_in(client, viewer).get(reverse("desk:article_new"))
     assert response.status_code == 403
     assert str(roles.NOT_ALLOWED[roles.EDIT]) in text_of(response)
 
@@ -140,7 +141,7 @@ def test_viewers_cannot_open_the_import_page(client, viewer):
 )
 def test_the_header_shows_the_role(client, role, label):
     user = UserFactory(username=f"h-{role}", role=role)
-    body = body_of(signed_in(client, user).get(reverse("dashboard")))
+    body = body_of(signed_in(client, user).get(reverse("desk:dashboard")))
     assert re.search(
         rf'<span class="role-badge role-{role}" id="user-role"[^>]*>{label}</span>',
         body,
@@ -267,7 +268,7 @@ def test_editors_cannot_review(client, editor, name):
 
 def test_editors_cannot_publish_a_whole_article(client, editor, reviewer):
     claim = approve(drafted(editor), reviewer)
-    url = reverse("article_publish", args=[claim.article_id])
+    url = reverse("desk:article_publish", args=[claim.article_id])
     response = signed_in(client, editor).post(url)
     assert response.status_code == 403
     assert str(roles.NOT_ALLOWED[roles.REVIEW]) in text_of(response)
@@ -402,7 +403,7 @@ def test_publishing_an_approved_verdict(client, editor, reviewer):
     assert '<span class="saved" role="status">Published.</span>' in body_of(response)
     assert fresh(claim).status == Status.PUBLISHED
     assert "The year was 2022." in body_of(
-        client.get(reverse("report", args=[claim.article_id]))
+        client.get(reverse("desk:report", args=[claim.article_id]))
     )
 
 
@@ -422,7 +423,7 @@ def test_publishing_all_approved_verdicts_of_an_article(client, editor, reviewer
     approve(second, reviewer)
     third = claim_of(claim.article, 3)
     judge(third, Verdict.VERIFIED, editor=editor)  # a draft stays a draft
-    url = reverse("article_publish", args=[claim.article_id])
+    url = reverse("desk:article_publish", args=[claim.article_id])
     response = signed_in(client, reviewer).post(url, follow=True)
     assert "Published 2 approved verdicts." in text_of(response)
     statuses = dict(claim.article.claims.values_list("position", "status"))
@@ -521,7 +522,7 @@ def test_approving_a_correction_changes_the_public_report(client, editor, review
     )
 
     client.logout()
-    report = client.get(reverse("report", args=[claim.article_id]))
+    report = client.get(reverse("desk:report", args=[claim.article_id]))
     body = text_of(report)
     section = body[body.index('id="corrections"') :]
     assert "A reader sent the filing." in section
@@ -550,7 +551,7 @@ def test_a_rejected_correction_is_not_public(client, editor, reviewer, live):
     post(signed_in(client, other), "claim_reject", live, {"comment": "No."})
     assert Correction.objects.get().status == CorrectionStatus.REJECTED
     client.logout()
-    body = body_of(client.get(reverse("report", args=[live.article_id])))
+    body = body_of(client.get(reverse("desk:report", args=[live.article_id])))
     assert "Secret reason." not in body
     assert 'id="corrections"' not in body
 
@@ -566,7 +567,7 @@ def test_corrections_of_an_orphaned_claim_leave_the_report_with_it(
     other = UserFactory(username="second-reviewer", role="reviewer")
     post(signed_in(client, other), "claim_approve", claim)
     article = Article.objects.get(pk=claim.article_id)
-    report_url = reverse("report", args=[article.pk])
+    report_url = reverse("desk:report", args=[article.pk])
     assert "A reader sent the filing." in text_of(client.get(report_url))
 
     # The new version no longer has the corrected sentence: it is orphaned.
@@ -766,7 +767,7 @@ def test_assigning_a_claim_from_the_panel(client, editor, reviewer):
     )
     assert response.status_code == 302
     assert fresh(claim).assignee == other
-    queue = body_of(signed_in(client, other).get(reverse("queue")))
+    queue = body_of(signed_in(client, other).get(reverse("desk:queue")))
     assert has_id(queue, f"queue-claim-{claim.pk}")
 
 
@@ -788,19 +789,19 @@ def test_assigning_offers_only_editors(client, editor, viewer, reviewer):
 
 def test_assigning_a_whole_article(client, editor, reviewer):
     claim = drafted(editor)
-    url = reverse("article_assign", args=[claim.article_id])
+    url = reverse("desk:article_assign", args=[claim.article_id])
     response = signed_in(client, reviewer).post(
         url, {"assignee": editor.pk}, follow=True
     )
     assert "Assigned the article to editor." in text_of(response)
     assert Article.objects.get(pk=claim.article_id).assignee == editor
-    queue = body_of(signed_in(client, editor).get(reverse("queue")))
+    queue = body_of(signed_in(client, editor).get(reverse("desk:queue")))
     assert queue.count('class="queue-row"') == claim.article.claims.count()
 
 
 def test_viewers_cannot_assign_an_article(client, editor, viewer):
     claim = drafted(editor)
-    url = reverse("article_assign", args=[claim.article_id])
+    url = reverse("desk:article_assign", args=[claim.article_id])
     response = signed_in(client, viewer).post(url, {"assignee": editor.pk})
     assert response.status_code == 403
     assert Article.objects.get(pk=claim.article_id).assignee is None
@@ -820,7 +821,7 @@ def test_my_queue_lists_my_open_claims_by_article(client, editor, reviewer):
     services.assign_article(article=gone.article, assignee=editor, by=reviewer)
     services.delete_article(article=gone.article, by=UserFactory(role="admin"))
 
-    body = body_of(signed_in(client, editor).get(reverse("queue")))
+    body = body_of(signed_in(client, editor).get(reverse("desk:queue")))
     rows = re.findall(r'<tr class="queue-row" id="queue-claim-(\d+)"', body)
     open_claims = mine.article.claims.exclude(pk=done.pk).order_by("position")
     assert rows == [str(c.pk) for c in open_claims]
@@ -834,7 +835,7 @@ def test_my_queue_lists_my_open_claims_by_article(client, editor, reviewer):
 def test_reviewers_see_what_awaits_their_review(client, editor, reviewer):
     theirs = drafted(editor)
     own = drafted(reviewer)
-    body = body_of(signed_in(client, reviewer).get(reverse("queue")))
+    body = body_of(signed_in(client, reviewer).get(reverse("desk:queue")))
     assert has_id(body, "review-queue")
     assert has_id(body, f"review-claim-{theirs.pk}")
     assert not has_id(body, f"review-claim-{own.pk}")
@@ -851,7 +852,7 @@ def test_queue_queries_do_not_grow_with_rows(
             judge(claim, Verdict.DISPUTED, editor=editor)
     signed_in(client, reviewer)
     with django_assert_max_num_queries(9):
-        response = client.get(reverse("queue"))
+        response = client.get(reverse("desk:queue"))
     body = body_of(response)
     assert body.count('class="queue-row"') == 6 * 8 * 2 - 24  # mine + drafts
     assert body.count('class="queue-article"') == 12
@@ -867,7 +868,7 @@ def test_units_carry_their_review_status(client, editor, reviewer):
     second = claim_of(article, 2)
     judge(second, Verdict.VERIFIED, editor=editor)
     body = body_of(
-        signed_in(client, editor).get(reverse("workspace", args=[article.pk]))
+        signed_in(client, editor).get(reverse("desk:workspace", args=[article.pk]))
     )
     assert "s-published" in unit_classes(body, 1)
     assert "s-draft" in unit_classes(body, 2)
@@ -883,7 +884,7 @@ def test_the_needs_review_filter_dims_all_but_drafts(client, editor, reviewer):
     add_source(second, added_by=editor)
     judge(second, Verdict.VERIFIED, editor=editor)
     publish(second, reviewer)
-    url = reverse("workspace", args=[claim.article_id])
+    url = reverse("desk:workspace", args=[claim.article_id])
     body = body_of(signed_in(client, editor).get(url, {"show": "draft"}))
     assert [("dim" in unit_classes(body, n)) for n in (1, 2, 3)] == [
         False,
@@ -907,7 +908,7 @@ def test_dashboard_draws_the_review_state_of_each_article(client, editor, review
     judge(second, Verdict.VERIFIED, editor=editor)
     approve(second, reviewer)
     judge(claim_of(claim.article, 3), Verdict.VERIFIED, editor=editor)
-    body = body_of(signed_in(client, editor).get(reverse("dashboard")))
+    body = body_of(signed_in(client, editor).get(reverse("desk:dashboard")))
     review = re.search(r'<td class="bar-cell review-cell">.*?</td>', body, re.S)
     text = review.group(0)
     for label, count in (("Published", 1), ("Approved", 1), ("Draft", 1)):
@@ -920,10 +921,10 @@ def test_deleted_articles_leave_the_dashboard(client, editor):
     kept = ArticleFactory(title="Kept story")
     gone = ArticleFactory(title="Deleted story")
     services.delete_article(article=gone, by=UserFactory(role="admin"))
-    body = body_of(signed_in(client, editor).get(reverse("dashboard")))
+    body = body_of(signed_in(client, editor).get(reverse("desk:dashboard")))
     assert kept.title in body
     assert "Deleted story" not in body
-    response = client.get(reverse("workspace", args=[gone.pk]))
+    response = client.get(reverse("desk:workspace", args=[gone.pk]))
     assert response.status_code == 404
 
 
@@ -947,7 +948,7 @@ def test_unpublished_verdicts_never_reach_the_report(client, editor, reviewer, s
             comment="Internal comment.",
         )
     assert fresh(hidden).status == status
-    response = client.get(reverse("report", args=[shown.article_id]))
+    response = client.get(reverse("desk:report", args=[shown.article_id]))
     body = text_of(response)
     assert "Secret rationale." not in body
     assert "Hidden lead" not in body
@@ -960,12 +961,12 @@ def test_unpublished_verdicts_never_reach_the_report(client, editor, reviewer, s
 
 def test_report_of_a_deleted_article_is_not_found(client, editor, reviewer):
     claim = publish(drafted(editor), reviewer)
-    url = reverse("report", args=[claim.article_id])
+    url = reverse("desk:report", args=[claim.article_id])
     assert client.get(url).status_code == 200
     services.delete_article(article=claim.article, by=UserFactory(role="admin"))
     missing = client.get(url)
     assert missing.status_code == 404
-    nowhere = client.get(reverse("report", args=[999999]))
+    nowhere = client.get(reverse("desk:report", args=[999999]))
     # The same page as no article at all: the title is never named.
     assert without_csrf(missing) == without_csrf(nowhere)
     assert claim.article.title not in missing.content.decode()
@@ -990,7 +991,7 @@ def test_report_queries_do_not_grow_with_corrections(
         )
         approve(claim, other)
     with django_assert_max_num_queries(5):
-        response = client.get(reverse("report", args=[article.pk]))
+        response = client.get(reverse("desk:report", args=[article.pk]))
     assert body_of(response).count('<li class="correction"') == 10
 
 

@@ -986,7 +986,7 @@ class MatchSerializer(serializers.Serializer):
     sources = SourceSerializer(source="claim.sources.all", many=True)
     url = serializers.HyperlinkedRelatedField(
         source="claim",
-        view_name="claim-detail",
+        view_name="api:claim-detail",
         read_only=True,
         help_text="The earlier claim in this API.",
     )

@@ -3,6 +3,9 @@ from rest_framework.routers import DefaultRouter
 
 from . import views
 
+# The API's routes: reverse("api:claim-detail", ...), reverse("api:search").
+app_name = "api"
+
 router = DefaultRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("claims", views.ClaimViewSet, basename="claim")

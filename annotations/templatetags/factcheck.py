@@ -94,7 +94,7 @@ def _bar(styles: list[tuple[str, str, str, int]], label: str) -> dict:
 @register.filter
 def workspace_link(claim: Claim) -> str:
     """The workspace address that opens ``claim`` in the panel, scrolled to it."""
-    url = reverse("workspace", args=[claim.article_id])
+    url = reverse("desk:workspace", args=[claim.article_id])
     return f"{url}?claim={claim.public_id}#{claim_anchor(claim.public_id)}"
 
 
