@@ -912,11 +912,6 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
 
-    @property
-    def is_finished(self) -> bool:
-        """Done or failed for good: nothing more will happen to it."""
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
-
 
 class PageFetch(models.Model):
     """A link fetched by a job for an import: the page as received, until imported.

@@ -474,11 +474,6 @@ def editors() -> QuerySet:
     )
 
 
-def article_for_workspace(pk: int) -> Article:
-    """A live article with its text and its assignee."""
-    return live_articles().select_related("assignee").get(pk=pk)
-
-
 def orphans(article: Article) -> QuerySet[Claim]:
     """Claims the article's current version no longer contains, with verdicts."""
     return (

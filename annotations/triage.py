@@ -140,9 +140,6 @@ class Score:
     score: float
     reasons: list[str]
 
-    def as_dict(self) -> dict:
-        return {"score": self.score, "reasons": self.reasons}
-
 
 @dataclass(frozen=True)
 class _Cue:

@@ -959,10 +959,6 @@ class PublishedCount(serializers.Serializer):
     published = serializers.IntegerField(help_text="How many verdicts were published.")
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class ArticleRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()

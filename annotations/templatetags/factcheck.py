@@ -110,26 +110,9 @@ def verdict_label(verdict: str) -> str:
 
 
 @register.filter
-def status_label(status: str) -> str:
-    """The translated name of a review status value."""
-    return Status(status).label if status in Status.values else status
-
-
-@register.filter
 def stance_label(stance: str) -> str:
     """The translated name of a source's stance value."""
     return Stance(stance).label if stance in Stance.values else stance
-
-
-@register.simple_tag
-def article_counts(article) -> dict[str, int]:
-    """Verdict counts of an article annotated by queries.articles_with_counts."""
-    return {
-        Verdict.VERIFIED: article.verified_count,
-        Verdict.DISPUTED: article.disputed_count,
-        Verdict.MISSTATED: article.misstated_count,
-        Verdict.UNREVIEWED: article.claim_count - article.checked_count,
-    }
 
 
 @register.simple_tag
