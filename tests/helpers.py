@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from annotations.models import Article, Claim, Source
+
 API = "/api/v1"
 
 # What this process's environment holds for the tests alone: pytest-django's
@@ -30,6 +32,34 @@ def child_environment(*leave_out: str, **env: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if k not in drop},
         **env,
     }
+
+
+def stored() -> tuple[list, list, list]:
+    """Every article, claim and source column a write can change, to check that
+    a refused one changed nothing."""
+    return (
+        list(Article.objects.order_by("pk").values_list("pk", "title", "text")),
+        list(
+            Claim.objects.order_by("pk").values_list(
+                "pk",
+                "position",
+                "start",
+                "end",
+                "text",
+                "kind",
+                "verdict",
+                "rationale",
+                "verdict_by",
+                "version",
+                "updated_at",
+            )
+        ),
+        list(
+            Source.objects.order_by("pk").values_list(
+                "pk", "claim_id", "url", "title", "publisher", "quote", "stance"
+            )
+        ),
+    )
 
 
 def count_queries(callable_: Callable[[], object]) -> int:

@@ -38,7 +38,7 @@ from .factories import (
     publish,
     sentences,
 )
-from .helpers import API, claim_url, queries_for
+from .helpers import API, claim_url, queries_for, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -71,31 +71,6 @@ def reader_api(reader):
     client = APIClient()
     client.force_login(reader)
     return client
-
-
-def stored() -> tuple[list, list, list]:
-    """Every row the API can change, to check that nothing did."""
-    return (
-        list(Article.objects.order_by("pk").values_list("pk", "title", "text")),
-        list(
-            Claim.objects.order_by("pk").values_list(
-                "pk",
-                "position",
-                "text",
-                "kind",
-                "verdict",
-                "rationale",
-                "verdict_by",
-                "version",
-                "updated_at",
-            )
-        ),
-        list(
-            Source.objects.order_by("pk").values_list(
-                "pk", "claim_id", "url", "title", "publisher", "quote", "stance"
-            )
-        ),
-    )
 
 
 def send(client, method: str, url: str, data=None, **headers):

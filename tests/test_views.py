@@ -23,7 +23,7 @@ from .factories import (
     publish,
     sentences,
 )
-from .helpers import body_of, queries_for
+from .helpers import body_of, queries_for, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -42,31 +42,6 @@ def editor():
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def stored() -> tuple[list, list, list]:
-    """Every row the editor pages can change, to check that nothing did."""
-    return (
-        list(Article.objects.order_by("pk").values_list("pk", "title", "text")),
-        list(
-            Claim.objects.order_by("pk").values_list(
-                "pk",
-                "position",
-                "start",
-                "end",
-                "text",
-                "kind",
-                "verdict",
-                "rationale",
-                "version",
-            )
-        ),
-        list(
-            Source.objects.order_by("pk").values_list(
-                "pk", "claim_id", "url", "title", "quote", "stance"
-            )
-        ),
-    )
 
 
 def unit_html(body: str, position: int) -> str:

@@ -28,6 +28,7 @@ from .factories import (
     judge,
     publish,
 )
+from .helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -264,14 +265,9 @@ def test_the_delivery_log_and_job_list_take_constant_queries(client, task_queue)
                 status_code=500,
             )
 
-    def queries(url: str) -> int:
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return len(context)
-
     log = reverse("admin:annotations_webhookdelivery_changelist")
     jobs_page = reverse("admin:annotations_job_changelist")
     add(2)
-    few = queries(log), queries(jobs_page)
+    few = queries_for(client, log), queries_for(client, jobs_page)
     add(60)
-    assert (queries(log), queries(jobs_page)) == few
+    assert (queries_for(client, log), queries_for(client, jobs_page)) == few
