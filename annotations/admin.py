@@ -1312,7 +1312,7 @@ class DeskUserAdmin(UserAdmin):
 
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
-    """The roles: each a group with its permissions (migration 0003)."""
+    """The roles: each a group with its permissions (roles.install_roles)."""
 
     list_display = ("name", "members")
 

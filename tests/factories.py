@@ -34,7 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
-        """The user's role (a group from migration 0003); editor unless given.
+        """The user's role (a group roles.install_roles made); editor unless given.
 
         ``UserFactory(role="")`` makes a signed-in user with no role.
         """
