@@ -1351,3 +1351,23 @@ def test_one_click_turns_furniture_into_a_claim(editor_client):
     assert 'id="make-claim"' not in body_of(response)
     page = body_of(editor_client.get(reverse("desk:workspace", args=[article.pk])))
     assert "0 of 3 claims checked" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("desk:dashboard", "Articles"),
+        ("desk:queue", "My queue"),
+        ("desk:article_new", "Import"),
+    ],
+)
+def test_the_top_bar_marks_the_page_one_is_on(editor_client, name, label):
+    body = body_of(editor_client.get(reverse(name)))
+    current = re.findall(r'<a href="[^"]*" [^>]*aria-current="page">([^<]*)', body)
+    assert [text.strip() for text in current] == [label]
+
+
+def test_the_top_search_box_keeps_the_desks_search_query(editor_client):
+    body = body_of(editor_client.get(reverse("desk:search"), {"q": "budget"}))
+    assert 'id="site-search-q"' in body
+    assert 'value="budget" data-search-key="/"' in body
