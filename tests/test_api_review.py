@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from annotations import reviewing, roles, services
-from annotations.api.views import PRECONDITION_REQUIRED
+from annotations.api.parsing import PRECONDITION_REQUIRED
 from annotations.models import (
     Article,
     Claim,
