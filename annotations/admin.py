@@ -35,6 +35,7 @@ from . import (
     importing,
     jobs,
     queries,
+    refusals,
     reviewing,
     roles,
     services,
@@ -87,7 +88,7 @@ REVERT_DISABLED = _("Reverting from the history is turned off: edit the current 
 
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "stance", "accessed_on")
 # What the services refuse with: shown to the user, the request saving nothing.
-REFUSALS = (ValidationError, PermissionDenied, services.StaleVersion)
+REFUSALS = refusals.EXCEPTIONS
 # The claim admin's fields that claimants.set_claimant writes.
 CLAIMANT_FIELDS = {"claimant", "appearance_url", "appearance_date"}
 
@@ -102,9 +103,7 @@ URL_FORMFIELD = {models.URLField: {"assume_scheme": "https"}}
 
 def refusal(error: Exception) -> str:
     """The text of a service's refusal."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+    return refusals.message(error)
 
 
 def article_link(article: Article, chars: int) -> str:

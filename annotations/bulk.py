@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import jobs, queries, reviewing, roles, services
+from . import jobs, queries, refusals, reviewing, roles, services
 from .models import Article, Claim
 
 User = AbstractBaseUser
@@ -76,8 +75,8 @@ def apply(
             continue
         try:
             outcome.done.append(change(claim, versions[pk]))
-        except (PermissionDenied, ValidationError, services.StaleVersion) as error:
-            outcome.refused.append(Refusal(claim.position, _reason(error)))
+        except refusals.EXCEPTIONS as error:
+            outcome.refused.append(Refusal(claim.position, refusals.message(error)))
     if action == "kind" and outcome.done:
         # Analysed once for all of them, as set_kind(analyse=False) leaves it.
         jobs.queue_analysis(article=article, requested_by=user)
@@ -107,9 +106,3 @@ def _change(
 
 def _order(claim: Claim | None, pk: int) -> tuple[int, int]:
     return (claim.position if claim is not None else 0, pk)
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

@@ -3,7 +3,10 @@
 One query reads the claims, a second the sources in the same order; rows are
 merged as they stream, so memory stays flat and the query count does not
 grow with the number of claims. One writer per format turns rows into text
-chunks; the API and the export_verdicts command share them.
+chunks. FORMATS registers each format (name, media type, file name, writer,
+description): the API's export endpoints, the export_verdicts command, the
+OpenAPI schema and a README test all read it, so a new format is one
+register() call and its test.
 
 ClaimReview follows schema.org and Google's fact-check guide, with a published
 rating scale: 1 misstated, 2 disputed, 3 verified (worst 1, best 3).
@@ -16,7 +19,8 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -41,13 +45,6 @@ STATUS_LABELS = {
 # BCP 47 tags; "mul" is the registered tag for content in several languages.
 LANGUAGE_TAGS = {"zh": "zh", "en": "en", "mixed": "mul"}
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-FORMATS = ("json", "csv", "claimreview", "w3c")
-CONTENT_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-    "claimreview": "application/ld+json",
-    "w3c": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
-}
 
 CSV_COLUMNS = (
     "article_id",
@@ -135,27 +132,8 @@ def export_chunks(
     urls: dict[str, str],
     organisation: str,
 ) -> Iterator[str]:
-    """The whole export of ``claims`` in one of FORMATS, as text chunks."""
-    archive_url = urls["archive_url"]
-    if format_name == "json":
-        return json_chunks(export_rows(claims, archive_url=archive_url))
-    if format_name == "csv":
-        return csv_chunks(export_rows(claims, archive_url=archive_url))
-    if format_name == "claimreview":
-        return claimreview_chunks(
-            export_rows(claims, archive_url=archive_url),
-            report_url=urls["report_url"],
-            organisation=organisation,
-        )
-    reviewed = claims.exclude(verdict=Verdict.UNREVIEWED)
-    return w3c_chunks(
-        export_rows(reviewed, archive_url=archive_url),
-        total=reviewed.count(),
-        collection_url=urls["collection_url"],
-        claim_url=urls["claim_url"],
-        article_url=urls["article_url"],
-        user_url=urls["user_url"],
-    )
+    """The whole export of ``claims`` in a registered format, as text chunks."""
+    return FORMATS[format_name].write(claims, urls=urls, organisation=organisation)
 
 
 def export_rows(claims: QuerySet[Claim], *, archive_url: str = "") -> Iterator[dict]:
@@ -561,3 +539,123 @@ def _drain(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
+
+
+def _json(claims: QuerySet[Claim], *, urls: dict[str, str], organisation: str):
+    return json_chunks(export_rows(claims, archive_url=urls["archive_url"]))
+
+
+def _csv(claims: QuerySet[Claim], *, urls: dict[str, str], organisation: str):
+    return csv_chunks(export_rows(claims, archive_url=urls["archive_url"]))
+
+
+def _claimreview(claims: QuerySet[Claim], *, urls: dict[str, str], organisation: str):
+    return claimreview_chunks(
+        export_rows(claims, archive_url=urls["archive_url"]),
+        report_url=urls["report_url"],
+        organisation=organisation,
+    )
+
+
+def _w3c(claims: QuerySet[Claim], *, urls: dict[str, str], organisation: str):
+    reviewed = claims.exclude(verdict=Verdict.UNREVIEWED)
+    return w3c_chunks(
+        export_rows(reviewed, archive_url=urls["archive_url"]),
+        total=reviewed.count(),
+        collection_url=urls["collection_url"],
+        claim_url=urls["claim_url"],
+        article_url=urls["article_url"],
+        user_url=urls["user_url"],
+    )
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: what the API, the export_verdicts command, the
+    OpenAPI schema and the README all read about it."""
+
+    name: str
+    # The response's Content-Type; the part before ";" is the OpenAPI media type.
+    media_type: str
+    # The file's name: the API serves it at export/<filename>.
+    filename: str
+    # (claims, *, urls, organisation) -> text chunks, streamed.
+    write: Callable[..., Iterator[str]]
+    summary: str
+    description: str
+
+    @property
+    def url_name(self) -> str:
+        return f"export-{self.name}"
+
+
+# Every export format by name, in the order the API and the command list them.
+FORMATS: dict[str, ExportFormat] = {}
+
+
+def register(export_format: ExportFormat) -> ExportFormat:
+    """Make ``export_format`` available to the API, the command and the docs."""
+    FORMATS[export_format.name] = export_format
+    return export_format
+
+
+register(
+    ExportFormat(
+        name="json",
+        media_type="application/json",
+        filename="verdicts.json",
+        write=_json,
+        summary="Export verdicts as JSON",
+        description=(
+            "One object per claim: article id, title and URL, position, offsets, "
+            "text, kind, verdict, review status, rationale, who and when (written, "
+            "published, last changed), and the sources. Anonymous clients get "
+            "published verdicts only."
+        ),
+    )
+)
+register(
+    ExportFormat(
+        name="csv",
+        media_type="text/csv; charset=utf-8",
+        filename="verdicts.csv",
+        write=_csv,
+        summary="Export verdicts as CSV",
+        description=(
+            "One row per claim, with the JSON export's fields as columns; UTF-8 "
+            "with a byte order mark so Excel reads Chinese text; `sources` is a "
+            "JSON array. Cells that would start a formula get a leading apostrophe."
+        ),
+    )
+)
+register(
+    ExportFormat(
+        name="claimreview",
+        media_type="application/ld+json",
+        filename="claimreview.jsonld",
+        write=_claimreview,
+        summary="Export schema.org ClaimReview JSON-LD",
+        description=(
+            "One ClaimReview per claim with a verdict (published ones only for "
+            "anonymous clients). Rating scale: 1 misstated, 2 disputed, 3 "
+            "verified; `url` is the claim's anchor on the public report; "
+            "`datePublished` is the first publication, `dateModified` the last "
+            "change (corrections included), `creativeWorkStatus` the review status."
+        ),
+    )
+)
+register(
+    ExportFormat(
+        name="w3c",
+        media_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+        filename="annotations.jsonld",
+        write=_w3c,
+        summary="Export W3C Web Annotations",
+        description=(
+            "An AnnotationCollection whose embedded page holds one `assessing` "
+            "Annotation per verdict (published ones only for anonymous clients), "
+            "targeting the claim's text with a TextQuoteSelector and a "
+            "TextPositionSelector; sources are `linking` bodies."
+        ),
+    )
+)

@@ -40,6 +40,7 @@ from . import (
     layout,
     queries,
     reasons,
+    refusals,
     reviewing,
     roles,
     services,
@@ -428,7 +429,9 @@ def claim_save(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StaleVersion as stale:
         # The panel shows their saved values, with ours beside them.
         current = _claim_or_404(stale.current.pk)
-        return _panel_response(request, current, status=409, conflict=data)
+        return _panel_response(
+            request, current, status=refusals.page_status(stale), conflict=data
+        )
     except ValidationError as error:
         if error.code != "gone":  # e.g. a published verdict: said in the panel
             return _panel_response(request, claim, status=400, error=_error_text(error))
@@ -633,7 +636,12 @@ def _claim_action(
         change(form.cleaned_data)
     except PermissionDenied as error:  # e.g. the two-person rule
         return _panel_response(
-            request, claim, status=403, error=str(error), tab=tab, **typed
+            request,
+            claim,
+            status=refusals.page_status(error),
+            error=refusals.message(error),
+            tab=tab,
+            **typed,
         )
     except ValidationError as error:
         if error.code == "gone":
@@ -649,7 +657,7 @@ def _claim_action(
         return _panel_response(
             request,
             _claim_or_404(claim.pk),
-            status=409,
+            status=refusals.page_status(stale),
             error=str(stale),
             tab=tab,
             **typed,
@@ -979,7 +987,11 @@ def _source_change(request, claim, form, change, source=None) -> HttpResponse:
     except services.StaleVersion as stale:
         # Nothing was changed; what the editor typed stays in the form.
         return _panel_response(
-            request, _claim_or_404(claim.pk), status=409, error=str(stale), **typed
+            request,
+            _claim_or_404(claim.pk),
+            status=refusals.page_status(stale),
+            error=refusals.message(stale),
+            **typed,
         )
     return _panel_response(request, _claim_or_404(claim.pk), saved=True)
 
@@ -1057,9 +1069,7 @@ def _merge_message(before: Claim, merged: Claim) -> str:
 
 
 def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+    return refusals.message(error)
 
 
 def _structure_changed(request: HttpRequest, claim: Claim) -> HttpResponse:

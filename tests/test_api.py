@@ -15,8 +15,8 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
 from annotations import importing, roles, services
+from annotations.api.parsing import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.api.permissions import EditorOrReadOnly
-from annotations.api.views import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.models import (
     ApiToken,
     Article,

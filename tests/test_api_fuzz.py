@@ -29,9 +29,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from annotations import reviewing, services, versions
-from annotations.api.schema import NO_NUL
+from annotations.api.schema import IF_MATCH_PATTERN, NO_NUL
 from annotations.api.serializers import HTTP_URL, MAX_ID, NOT_BLANK
-from annotations.api.views import IF_MATCH_PATTERN
 from annotations.models import Verdict
 
 from .factories import (

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from annotations import reviewing, roles, services
-from annotations.api.views import PRECONDITION_REQUIRED
+from annotations.api.parsing import PRECONDITION_REQUIRED
 from annotations.models import (
     Article,
     Claim,

@@ -622,7 +622,7 @@ def test_exports_are_streamed_attachments(anon, seed, format_name, filename):
     response = download(anon, format_name)
     assert response.streaming is True
     assert isinstance(response, StreamingHttpResponse)
-    assert response["Content-Type"] == exporters.CONTENT_TYPES[format_name]
+    assert response["Content-Type"] == exporters.FORMATS[format_name].media_type
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
     assert parse(format_name, body_of(response))
 
@@ -828,3 +828,87 @@ def test_exports_with_an_out_of_range_article_id_are_empty(anon, seed, format_na
     else:
         assert response.status_code == 200
         assert items_of(format_name, parse(format_name, body_of(response))) == []
+
+
+# The format registry: one entry makes a format, everywhere
+
+
+def _lines(claims, *, urls: dict, organisation: str):
+    yield f"{organisation}\n"
+    for claim in claims.order_by("id"):
+        yield f"{claim.public_id}\t{claim.verdict}\n"
+
+
+@pytest.fixture
+def lines_format():
+    """A dummy format registered for one test, with the URLs rebuilt."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import annotations.api.urls
+    import factcheck.urls
+
+    def reload_urls() -> None:
+        importlib.reload(annotations.api.urls)
+        importlib.reload(factcheck.urls)
+        clear_url_caches()
+
+    lines = exporters.ExportFormat(
+        name="lines",
+        media_type="text/plain; charset=utf-8",
+        filename="verdicts.txt",
+        write=_lines,
+        summary="Export verdicts as lines",
+        description="One line per claim: its public id and verdict.",
+    )
+    exporters.register(lines)
+    reload_urls()
+    yield lines
+    del exporters.FORMATS["lines"]
+    reload_urls()
+
+
+def test_a_registered_format_is_served_by_the_api(anon, seed, lines_format):
+    response = anon.get(f"{API}/export/verdicts.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="verdicts.txt"'
+    body = body_of(response).splitlines()
+    assert body[0] == settings.FACTCHECK_ORGANISATION
+    published = Claim.objects.filter(article=seed, status=Status.PUBLISHED)
+    assert len(body) == 1 + published.count()
+
+
+def test_a_registered_format_is_a_choice_of_the_command(seed, lines_format, capsys):
+    call_command("export_verdicts", "--format", "lines")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == settings.FACTCHECK_ORGANISATION
+    assert len(out) == 1 + Claim.objects.filter(article=seed).count()
+
+
+def test_a_registered_format_is_in_the_openapi_schema(lines_format):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"][f"{API}/export/verdicts.txt"]["get"]
+    assert operation["summary"] == "Export verdicts as lines"
+    assert list(operation["responses"]["200"]["content"]) == ["text/plain"]
+
+
+def test_the_command_refuses_a_format_nobody_registered():
+    with pytest.raises(CommandError, match="invalid choice: 'lines'"):
+        call_command("export_verdicts", "--format", "lines")
+
+
+def test_every_registered_format_has_its_url(anon):
+    for name, export_format in exporters.FORMATS.items():
+        assert URLS[name] == f"{API}/export/{export_format.filename}"
+    assert set(URLS) == set(exporters.FORMATS)
+
+
+def test_the_readme_lists_every_registered_format():
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    assert "{" + ",".join(exporters.FORMATS) + "}" in readme
+    for export_format in exporters.FORMATS.values():
+        assert export_format.filename in readme

@@ -1,11 +1,12 @@
 """JSON answers for the domain's refusals, which are not DRF exceptions.
 
-ValidationError -> 400 (keyed by the request field its code names, else
-``detail`` and ``code``), PermissionDenied -> 403 with its message (DRF's own
-handler would replace it with a generic one), StaleVersion -> 412 with the
-claim as it now is. A body larger than Django reads
-(DATA_UPLOAD_MAX_MEMORY_SIZE) -> 413 naming the limit, and a form with too
-many fields or files -> 400 naming it, not Django's bare HTML "Bad Request".
+Their statuses are annotations/refusals.py's. The bodies: a ValidationError
+is keyed by the request field its code names, else ``detail`` and ``code``;
+a PermissionDenied gives its message (DRF's own handler would replace it
+with a generic one); a StaleVersion the claim as it now is. A body larger
+than Django reads (DATA_UPLOAD_MAX_MEMORY_SIZE) -> 413 naming the limit, and
+a form with too many fields or files -> 400 naming it, not Django's bare HTML
+"Bad Request".
 """
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .. import refusals
 from ..importing import ImportRefused
 from ..services import StaleVersion
 from .views import claim_response
@@ -61,12 +63,11 @@ FIELD_CODES = frozenset(
 
 def exception_handler(exc, context):
     """DRF's handler, plus the domain's refusals (see the module docstring)."""
-    if isinstance(exc, ImportRefused):
-        field = IMPORT_FIELDS.get(exc.code, "text")
-        return Response(
-            {field: [str(exc.message)], "code": exc.code},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+    refusal = refusals.refusal_of(exc)
+    if refusal is not None:
+        answer = refusal_response(exc, refusal)
+        if answer is not None:
+            return answer
     if isinstance(exc, RequestDataTooBig):
         return body_too_large(context["request"])
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
@@ -81,13 +82,21 @@ def exception_handler(exc, context):
             {"detail": message, "code": "too_many"},
             status=status.HTTP_400_BAD_REQUEST,
         )
-    if isinstance(exc, DjangoValidationError):
-        return Response(validation_body(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoPermissionDenied) and exc.args:
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, StaleVersion):
-        return claim_response(exc.current, status.HTTP_412_PRECONDITION_FAILED)
     return drf_exception_handler(exc, context)
+
+
+def refusal_response(exc: Exception, refusal: refusals.Refusal) -> Response | None:
+    """A refusal's answer, with the table's status; None leaves it to DRF."""
+    code = refusal.api_status
+    if isinstance(exc, ImportRefused):
+        field = IMPORT_FIELDS.get(exc.code, "text")
+        return Response({field: [refusals.message(exc)], "code": exc.code}, code)
+    if isinstance(exc, StaleVersion):
+        return claim_response(exc.current, code)
+    if isinstance(exc, DjangoPermissionDenied):
+        # A bare one (no message) gets DRF's generic answer.
+        return Response({"detail": refusals.message(exc)}, code) if exc.args else None
+    return Response(validation_body(exc), code)
 
 
 def validation_body(error: DjangoValidationError) -> dict:
@@ -95,7 +104,7 @@ def validation_body(error: DjangoValidationError) -> dict:
     code = getattr(error, "code", None)
     if code in FIELD_CODES:
         return {code: error.messages}
-    return {"detail": " ".join(error.messages), "code": code or "invalid"}
+    return {"detail": refusals.message(error), "code": code or "invalid"}
 
 
 def body_too_large(request) -> Response:

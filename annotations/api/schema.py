@@ -8,9 +8,44 @@ services' rules (serializers.StrictInput), and no string may hold a NUL.
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from .serializers import ClaimSerializer
 
 # Django (forms and DRF fields alike) refuses NUL characters in every string.
 NO_NUL = r"^[^\x00]*$"
+# An ETag as the claim's answers carry it ("3"), weak or bare also taken.
+IF_MATCH_PATTERN = r'^(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})$'
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: field-level messages."),
+    401: OpenApiResponse(description="Not signed in (send a session or a token)."),
+    403: OpenApiResponse(
+        description="Signed in, but your role does not allow it (the message says "
+        "which role to ask for), or the two-person rule refuses it."
+    ),
+    404: OpenApiResponse(description="No such object."),
+}
+# Answers of every read of one object, and of every list.
+READ_ERRORS = {code: ERRORS[code] for code in (401, 403, 404)}
+LIST_ERRORS = {
+    **ERRORS,
+    400: OpenApiResponse(description="Unknown or invalid query parameters."),
+    404: OpenApiResponse(description="Invalid cursor."),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    {"type": "string", "pattern": IF_MATCH_PATTERN},
+    OpenApiParameter.HEADER,
+    description='The claim\'s ETag, e.g. "3".',
+)
+# Answers of every write guarded by the claim's version.
+VERSIONED = {
+    412: OpenApiResponse(
+        ClaimSerializer, description="Stale version: the current claim."
+    ),
+    428: OpenApiResponse(description="No If-Match and no version."),
+}
 
 
 class StrictInputSchema(OpenApiSerializerExtension):

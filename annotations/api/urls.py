@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import exports, views
 
 # The API's routes: reverse("api:claim-detail", ...), reverse("api:search").
 app_name = "api"
@@ -15,16 +15,6 @@ router.register("jobs", views.JobViewSet, basename="job")
 urlpatterns = [
     path("", include(router.urls)),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("export/verdicts.json", views.JsonExport.as_view(), name="export-json"),
-    path("export/verdicts.csv", views.CsvExport.as_view(), name="export-csv"),
-    path(
-        "export/claimreview.jsonld",
-        views.ClaimReviewExport.as_view(),
-        name="export-claimreview",
-    ),
-    path(
-        "export/annotations.jsonld",
-        views.AnnotationExport.as_view(),
-        name="export-w3c",
-    ),
+    # One per registered export format (annotations/exporters.py).
+    *exports.urlpatterns(),
 ]

@@ -10,11 +10,17 @@ from annotations.models import Status, Verdict
 
 
 class Command(BaseCommand):
-    help = "Export verdicts as JSON, CSV, schema.org ClaimReview or W3C annotations."
+    help = "Export verdicts in one of the formats annotations/exporters.py registers."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--format", choices=("json", "csv", "claimreview", "w3c"), required=True
+            "--format",
+            choices=list(exporters.FORMATS),
+            required=True,
+            help="; ".join(
+                f"{name}: {export_format.summary}"
+                for name, export_format in exporters.FORMATS.items()
+            ),
         )
         parser.add_argument("--article", type=int, help="only this article's claims")
         parser.add_argument("--verdict", choices=Verdict.values)

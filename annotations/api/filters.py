@@ -1,0 +1,166 @@
+"""The API lists' query filters: unknown or blank parameters are refused."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorList
+from django_filters import rest_framework as filters
+
+from .. import queries
+from ..models import Article, Claim, Kind, Status, Verdict
+from .pagination import CLAIM_ORDERINGS
+from .serializers import HINT_TYPES, MAX_ID
+
+BLANK_FILTER = "Give a value, or leave the parameter out."
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses query parameters it does not know (a typo must not widen a sync),
+    and blank values of filters other than text (an empty ``status=`` is no
+    status, not "any")."""
+
+    allowed_extra = frozenset({"cursor", "page_size", "format"})
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        unknown = sorted(set(self.data) - set(self.filters) - self.allowed_extra)
+        for name in unknown:
+            self.form.errors[name] = ErrorList(
+                [f"Unknown filter. Known: {', '.join(self.filters)}."]
+            )
+        blank = [
+            name
+            for name, value in self.data.items()
+            if value == ""
+            and name in self.filters
+            and not isinstance(self.filters[name], filters.CharFilter)
+        ]
+        for name in blank:
+            self.form.errors[name] = ErrorList([BLANK_FILTER])
+        return valid and not unknown and not blank
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole-number id within the database's integer range."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class ScoreFilter(filters.NumberFilter):
+    """A number from 0 to 1."""
+
+    field_class = forms.FloatField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=0, max_value=1, **kwargs)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0); anything else is refused, not taken as "any"."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError("Send true or false.", code="invalid")
+
+
+class BooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, widget=forms.TextInput, **kwargs)
+
+
+class ArticleFilter(StrictFilterSet):
+    q = filters.CharFilter(
+        field_name="title", lookup_expr="icontains", label="Title contains"
+    )
+
+    class Meta:
+        model = Article
+        fields = ("q", "language")
+
+
+class ClaimFilter(StrictFilterSet):
+    article = IdFilter(field_name="article_id", label="Article id")
+    verdict = filters.ChoiceFilter(choices=Verdict.choices)
+    kind = filters.ChoiceFilter(choices=Kind.choices)
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Changed at or after (ISO 8601)",
+    )
+    status = filters.ChoiceFilter(choices=Status.choices, label="Review status")
+    assignee = filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.all(),
+        to_field_name="username",
+        null_label="Unassigned",
+        label="Assigned to (a username, or null for unassigned claims)",
+        error_messages={"invalid_choice": "No user is named %(value)s."},
+    )
+    q = filters.CharFilter(method="search", label="Text or rationale contains")
+    min_checkworthiness = ScoreFilter(
+        field_name="worth",
+        lookup_expr="gte",
+        label="Check-worthiness at least (0 to 1)",
+    )
+    hint = filters.ChoiceFilter(
+        choices=HINT_TYPES,
+        method="with_hint",
+        label="Has at least one hint of this type",
+    )
+    text_changed = BooleanFilter(
+        field_name="text_changed", label="Words changed by a new version"
+    )
+    orphaned = BooleanFilter(
+        field_name="orphaned",
+        label="Not in the article's current version (left out unless true)",
+    )
+    ordering = filters.ChoiceFilter(
+        choices=[(name, name) for name in CLAIM_ORDERINGS],
+        method="ordered",
+        label="updated_at (the default, for syncing), -checkworthiness (most "
+        "check-worthy first), checkworthiness; worth and -worth are the same",
+    )
+
+    class Meta:
+        model = Claim
+        fields = (
+            "article",
+            "verdict",
+            "kind",
+            "status",
+            "assignee",
+            "updated_since",
+            "q",
+            "min_checkworthiness",
+            "hint",
+            "text_changed",
+            "orphaned",
+            "ordering",
+        )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Orphans are listed only when asked for.
+        if self.form.cleaned_data.get("orphaned") is None:
+            queryset = queryset.filter(orphaned=False)
+        return super().filter_queryset(queryset)
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(text__icontains=value) | Q(rationale__icontains=value))
+
+    def with_hint(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queries.with_hint(queryset, value)
+
+    def ordered(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # the pagination orders (ClaimCursor), so its cursor agrees
