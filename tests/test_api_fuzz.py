@@ -28,11 +28,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
-from annotations import reviewing, services, versions
+from annotations import services
 from annotations.api.schema import NO_NUL
 from annotations.api.serializers import HTTP_URL, MAX_ID, NOT_BLANK
 from annotations.api.views import IF_MATCH_PATTERN
 from annotations.models import Claim, Verdict
+from annotations.services import reviewing, versions
 
 from .factories import (
     ArticleFactory,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from annotations import reviewing, roles, services
+from annotations import roles, services
 from annotations.api.views import PRECONDITION_REQUIRED
 from annotations.models import (
     Article,
@@ -27,6 +27,7 @@ from annotations.models import (
     Status,
     Verdict,
 )
+from annotations.services import reviewing
 
 from .factories import (
     ArticleFactory,

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import bulk, reviewing
 from annotations.models import Claim, Job, Kind, Status, Verdict
+from annotations.services import bulk, reviewing
 
 from .factories import (
     ArticleFactory,

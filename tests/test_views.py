@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import importing, reviewing, services
+from annotations import importing, services
 from annotations.models import Article, Claim, Kind, Source, Verdict
+from annotations.services import reviewing
 
 from .factories import (
     ArticleFactory,

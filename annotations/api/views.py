@@ -34,19 +34,17 @@ from rest_framework.views import APIView
 
 from .. import (
     assisting,
-    claimants,
+    diffing,
     exporters,
     history,
     importing,
     jobs,
     queries,
-    returning,
-    reviewing,
     roles,
     services,
-    versions,
 )
 from ..models import Article, Claim, Job, JobKind, JobStatus, Kind, Status, Verdict
+from ..services import claimants, returning, reuse, reviewing, versions
 from . import schema as _schema  # noqa: F401 (registers the schema extension)
 from . import serializers as api
 from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
@@ -533,7 +531,7 @@ class ArticleViewSet(
         if show_diff:
             if wanted == current.number:
                 raise ValidationError({"diff": [NOTHING_NEWER.format(number=wanted)]})
-            pieces = versions.diff(
+            pieces = diffing.diff(
                 queries.version_text(article, wanted),
                 queries.version_text(article, wanted + 1),
             )
@@ -618,7 +616,7 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
     """The claim as the API shows it, with its version as ETag: as the write
-    read it back (annotations/returning.py), else read afresh."""
+    read it back (annotations/services/returning.py), else read afresh."""
     current = claim
     if not returning.has_answer(claim):
         current = (
@@ -1192,7 +1190,7 @@ class ClaimViewSet(
             raise NotFound(
                 {"original": [NO_ORIGINAL.format(id=values["original"])]}
             ) from None
-        claim = assisting.reuse_verdict(
+        claim = reuse.reuse_verdict(
             claim=claim,
             original=original,
             editor=request.user,

@@ -16,8 +16,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import jobs, queries, reviewing, roles, services
-from .models import Article, Claim
+from .. import jobs, queries, roles
+from ..models import Article, Claim
+from . import claims, reviewing
+from .changes import StaleVersion
 
 User = AbstractBaseUser
 
@@ -76,7 +78,7 @@ def apply(
             continue
         try:
             outcome.done.append(change(claim, versions[pk]))
-        except (PermissionDenied, ValidationError, services.StaleVersion) as error:
+        except (PermissionDenied, ValidationError, StaleVersion) as error:
             outcome.refused.append(Refusal(claim.position, _reason(error)))
     if action == "kind" and outcome.done:
         # Analysed once for all of them, as set_kind(analyse=False) leaves it.
@@ -89,11 +91,11 @@ def _change(
 ) -> Callable[[Claim, int], Claim]:
     """The service call that applies ``action`` to one claim at one version."""
     if action == "kind":
-        return lambda claim, version: services.set_kind(
+        return lambda claim, version: claims.set_kind(
             claim=claim, kind=kind, editor=user, expected_version=version, analyse=False
         )
     if action == "assign":
-        return lambda claim, version: services.assign_claim(
+        return lambda claim, version: claims.assign_claim(
             claim=claim, assignee=assignee, by=user, expected_version=version
         )
     if action == "approve":
