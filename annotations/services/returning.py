@@ -14,6 +14,7 @@ import functools
 import json
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import OuterRef, QuerySet, Subquery, TextField
@@ -39,7 +40,10 @@ def update_claims(
     query = rows.query.chain(UpdateQuery)
     query.add_update_values(changes)
     query.annotations = {}
-    update_sql, update_params = query.get_compiler(rows.db).as_sql()
+    try:
+        update_sql, update_params = query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to change
+        return []
     if answer:
         compiler, returning, params = _answer(connections[rows.db])
     else:
