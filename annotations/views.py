@@ -586,7 +586,7 @@ def claim_reuse(request: HttpRequest, pk: int) -> HttpResponse:
             original = queries.claim_to_reuse(data["original"])
         except Claim.DoesNotExist:
             raise ValidationError(REUSE_GONE, code="original") from None
-        return reuse.reuse_verdict(
+        return services.reuse_verdict(
             claim=claim,
             original=original,
             editor=request.user,

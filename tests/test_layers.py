@@ -109,7 +109,10 @@ INTERFACES = [
     *sorted((APP / "api").glob("*.py")),
     *sorted((APP / "web").rglob("*.py")),
 ]
-WRITES = {"save", "update", "delete", "bulk_create", "bulk_update", "raw", "execute"}
+WRITES = {
+    *("save", "update", "delete", "bulk_create", "bulk_update", "raw", "execute"),
+    *("create", "get_or_create", "update_or_create"),
+}
 # Calls with a writing method's name that write no model, by (file, the code
 # of the object called): dict.update on template contexts, form initial data
 # and OpenAPI schema dicts.
@@ -149,3 +152,16 @@ def test_the_write_scan_finds_a_save(tmp_path):
         "def edit(request, claim):\n    claim.save()\n    context.update()\n"
     )
     assert _writes(view) == ["views.py:2: claim.save()"]
+
+
+def test_only_change_claims_raises_a_claims_version():
+    """Every change of a claim goes through services.changes.change_claims, which
+    raises its version and records its history together."""
+    raising = {
+        str(path.relative_to(APP))
+        for path in _modules().values()
+        if 'F("version")' in (text := path.read_text(encoding="utf-8"))
+        or '"version" + 1' in text
+        or "quote('version')} + 1" in text
+    }
+    assert raising == {"services/changes.py"}

@@ -44,7 +44,7 @@ from .. import (
     services,
 )
 from ..models import Article, Claim, Job, JobKind, JobStatus, Kind, Status, Verdict
-from ..services import claimants, returning, reuse, reviewing, versions
+from ..services import claimants, returning, reviewing, versions
 from . import schema as _schema  # noqa: F401 (registers the schema extension)
 from . import serializers as api
 from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
@@ -1190,7 +1190,7 @@ class ClaimViewSet(
             raise NotFound(
                 {"original": [NO_ORIGINAL.format(id=values["original"])]}
             ) from None
-        claim = reuse.reuse_verdict(
+        claim = services.reuse_verdict(
             claim=claim,
             original=original,
             editor=request.user,

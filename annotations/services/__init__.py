@@ -22,6 +22,16 @@ The names below are the public functions and errors, so callers write
 ``from annotations.services import reviewing``.
 """
 
+from . import (
+    bulk,
+    claimants,
+    notifying,
+    recording,
+    returning,
+    reuse,
+    reviewing,
+    versions,
+)
 from .articles import (
     DUPLICATE_DELETED,
     RESTORE_DUPLICATE,
@@ -68,6 +78,7 @@ from .claims import (
     set_verdict,
     split_claim,
 )
+from .reuse import REUSE_NEEDS_VERDICT, REUSE_SAME_CLAIM, reuse_verdict
 from .sources import (
     BAD_URL,
     SOURCE_TITLE_REQUIRED,
@@ -91,6 +102,8 @@ __all__ = [
     "POSITION_PARKING",
     "PUBLISHED_FROZEN",
     "RESTORE_DUPLICATE",
+    "REUSE_NEEDS_VERDICT",
+    "REUSE_SAME_CLAIM",
     "SOURCE_TITLE_REQUIRED",
     "SPLIT_EMPTY",
     "SPLIT_OUTSIDE",
@@ -107,8 +120,10 @@ __all__ = [
     "add_source",
     "assign_article",
     "assign_claim",
+    "bulk",
     "change_claims",
     "claim_at",
+    "claimants",
     "clean_url",
     "delete_article",
     "edit_claim",
@@ -117,11 +132,17 @@ __all__ = [
     "lock_claim",
     "merge_with_next",
     "new_verdict",
+    "notifying",
     "plan_import",
+    "recording",
     "refuse_duplicate",
     "refuse_published",
     "remove_source",
     "restore_article",
+    "returning",
+    "reuse",
+    "reuse_verdict",
+    "reviewing",
     "save_article_fields",
     "set_kind",
     "set_verdict",
@@ -129,5 +150,6 @@ __all__ = [
     "store_import",
     "try_write_claim",
     "update_source",
+    "versions",
     "write_claim",
 ]
