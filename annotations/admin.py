@@ -29,18 +29,7 @@ from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import (
-    assisting,
-    claimants,
-    importing,
-    jobs,
-    queries,
-    refusals,
-    reviewing,
-    roles,
-    services,
-    tokens,
-)
+from . import assisting, importing, jobs, queries, roles, services, tokens
 from .forms import ArticleImportForm
 from .models import (
     ApiToken,
@@ -57,6 +46,7 @@ from .models import (
     WebhookDelivery,
     WebhookEvent,
 )
+from .services import claimants, refusals, reviewing
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
@@ -412,12 +402,9 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.published_count
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
-        # Only the fields edited here: a deletion or an assignment made
-        # meanwhile is not written back over.
-        if change:
-            obj.save(update_fields=form.changed_data)
-        else:
-            obj.save()
+        services.save_article_fields(
+            article=obj, fields=form.changed_data if change else None
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return roles.can(request.user, roles.DELETE_ARTICLE)

@@ -16,7 +16,6 @@ import logging
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,29 +34,6 @@ FRESH_LINK = {
 TEXT_TYPES = {"text/plain", "text/markdown"}
 # FetchError codes a later try may mend (an ARCHIVE job is then retried).
 TRANSIENT_FAILURES = {"timeout", "connect", "unknown_host", "tls", "protocol"}
-
-
-def schedule_source_archive(source: Source) -> None:
-    """Queue an ARCHIVE job for ``source`` once the current transaction commits.
-
-    After the commit, so that the worker (or the tests' immediate queue)
-    sees the source as saved; a worker fetches it, retrying with back-off.
-    """
-    if not settings.FETCH_ENABLED:
-        return
-    source_id = source.pk
-    transaction.on_commit(lambda: _queue_quietly(source_id))
-
-
-def _queue_quietly(source_id: int) -> None:
-    from . import jobs
-
-    # After the commit the editor's change is saved; a failure to queue
-    # must not turn it into an error page (check_sources tries again).
-    try:
-        jobs.queue_archive(source=Source(pk=source_id), requested_by=None)
-    except Exception:
-        logger.exception("Queueing the archive of source %s failed", source_id)
 
 
 def worth_retrying(snapshot: SourceSnapshot) -> bool:

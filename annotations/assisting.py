@@ -19,24 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from . import (
-    consistency,
-    history,
-    matching,
-    names,
-    quantities,
-    roles,
-    services,
-    triage,
-)
-from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Source, Verdict
+from . import consistency, matching, names, quantities, triage
+from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Verdict
 
 # Kinds whose stored hints are kept: what is checked, and headlines.
 HINTED_KINDS = (*CHECKABLE_KINDS, Kind.HEADING)
@@ -532,75 +522,3 @@ def checked_before_hint(match: Match) -> dict:
         "similarity": match.similarity,
         "sources": other.source_count,
     }
-
-
-REUSE_NEEDS_VERDICT = gettext_lazy(
-    "That claim has no verdict to reuse: pick one that was checked."
-)
-REUSE_SAME_CLAIM = gettext_lazy("A claim cannot reuse its own verdict.")
-
-
-def reuse_verdict(
-    *, claim: Claim, original: Claim, editor, expected_version: int
-) -> Claim:
-    """Copy another claim's verdict, rationale and sources as a draft here.
-
-    The rationale credits the original (article, claim, date); a reviewer
-    still has to approve and publish it.
-    """
-    roles.require(editor, roles.EDIT)
-    if original.pk == claim.pk:
-        raise ValidationError(REUSE_SAME_CLAIM, code="original")
-    if original.verdict == Verdict.UNREVIEWED:
-        raise ValidationError(REUSE_NEEDS_VERDICT, code="original")
-    checked = original.verdict_at.date().isoformat() if original.verdict_at else ""
-    credit = (
-        f"(Verdict reused from \u201c{original.article.title}\u201d, claim "
-        f"{original.position}, checked {checked}.)"
-    )
-    rationale = f"{original.rationale}\n\n{credit}".strip()
-    now = timezone.now()
-    with transaction.atomic():
-        current = services.lock_claim(claim, expected_version)
-        services.refuse_published(current)
-        # Reusing twice must not attach the same evidence twice.
-        attached = set(current.sources.values_list("url", "stance"))
-        copies = [
-            Source(
-                claim=current,
-                url=s.url,
-                title=s.title,
-                publisher=s.publisher,
-                quote=s.quote,
-                stance=s.stance,
-                accessed_on=s.accessed_on,
-                added_by=editor,
-                added_at=now,
-                # The same address: the original's archived copy is its evidence.
-                archive_id=s.archive_id,
-                link_state=s.link_state,
-                link_checked_at=s.link_checked_at,
-            )
-            for s in original.sources.all()
-            if (s.url, s.stance) not in attached
-        ]
-        created = Source.objects.bulk_create(copies)
-        history.record(
-            Source.objects.filter(pk__in=[s.pk for s in created]),
-            user=editor,
-            reason=f"copied from claim {original.pk}",
-            history_type=history.CREATED,
-            when=now,
-        )
-        services.write_claim(
-            current,
-            expected_version,
-            editor=editor,
-            comment=f"verdict reused from claim {original.pk}",
-            rationale=rationale,
-            reused_from=original,
-            text_changed=False,
-            updated_at=now,
-            **services.new_verdict(original.verdict, editor, now),
-        )
-    return Claim.objects.get(pk=claim.pk)

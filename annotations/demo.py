@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
-from . import importing, jobs, reviewing, roles, services
+from . import importing, jobs, roles, services
 from .models import Article, Verdict
+from .services import reviewing
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 DEMO_ARTICLE = FIXTURES_DIR / "article.txt"

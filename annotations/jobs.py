@@ -266,7 +266,10 @@ def _fetch(job: Job) -> None:
 def _deliver(job: Job) -> None:
     from . import webhooks
 
-    webhooks.deliver(job)
+    try:
+        webhooks.deliver(job)
+    except webhooks.Undeliverable as error:
+        raise PermanentFailure(str(error)) from error
 
 
 _WORK: dict[str, Callable[[Job], None]] = {

@@ -31,8 +31,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from . import (
     assisting,
-    bulk,
-    claimants,
+    diffing,
     exporters,
     history,
     importing,
@@ -40,11 +39,8 @@ from . import (
     layout,
     queries,
     reasons,
-    refusals,
-    reviewing,
     roles,
     services,
-    versions,
 )
 from .counting import UnitCounts
 from .forms import (
@@ -77,6 +73,7 @@ from .models import (
     Status,
     Verdict,
 )
+from .services import bulk, claimants, refusals, reviewing, versions
 
 VERDICT_FILTERS = (
     ("all", gettext_lazy("All")),
@@ -591,7 +588,7 @@ def claim_reuse(request: HttpRequest, pk: int) -> HttpResponse:
             original = queries.claim_to_reuse(data["original"])
         except Claim.DoesNotExist:
             raise ValidationError(REUSE_GONE, code="original") from None
-        return assisting.reuse_verdict(
+        return services.reuse_verdict(
             claim=claim,
             original=original,
             editor=request.user,
@@ -858,7 +855,7 @@ def article_version_new(request: HttpRequest, pk: int) -> HttpResponse:
                 importing.check_size(
                     len(text.encode()), settings.IMPORT_MAX_BYTES, text=True
                 )
-                preview = versions.diff(article.text, text)
+                preview = diffing.diff(article.text, text)
             else:
                 outcome = versions.import_new_version(
                     article=article, imported_by=request.user, **arguments
@@ -913,7 +910,7 @@ def article_version_diff(request: HttpRequest, pk: int, number: int) -> HttpResp
         "number": number,
         "next": number + 1,
         "current": current,
-        "pieces": versions.diff(old.text, new_text),
+        "pieces": diffing.diff(old.text, new_text),
         "earlier": list(queries.versions(article)),
     }
     return render(request, "annotations/version_diff.html", context)

@@ -49,8 +49,9 @@ from django.utils import timezone
 from people import user_with_role
 from selfcheck import Checks
 
-from annotations import reviewing, roles, services
+from annotations import roles, services
 from annotations.models import Claim, Source, Status, Verdict
+from annotations.services import reviewing
 
 SIZES = (50, 500, 5000)
 SMOKE_SIZES = (20, 200)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from annotations import reviewing, roles, services
+from annotations import roles, services
 from annotations.models import (
     Article,
     ArticleCapture,
@@ -18,6 +18,7 @@ from annotations.models import (
     Stance,
     Status,
 )
+from annotations.services import reviewing
 
 _serial = itertools.count(1)
 

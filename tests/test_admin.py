@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations import assisting, reviewing, services, tokens, versions
+from annotations import assisting, services, tokens
 from annotations.models import (
     ApiToken,
     Article,
@@ -31,6 +31,7 @@ from annotations.models import (
     Status,
     Verdict,
 )
+from annotations.services import reviewing, versions
 
 from .factories import (
     ArticleFactory,

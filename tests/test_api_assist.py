@@ -11,8 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from annotations import assisting, demo, services, versions
+from annotations import assisting, demo, services
 from annotations.models import Article, ArticleVersion, Claim, Kind, Status, Verdict
+from annotations.services import versions
+from annotations.services.reuse import REUSE_NEEDS_VERDICT, REUSE_SAME_CLAIM
 
 from .factories import (
     ArticleFactory,
@@ -413,7 +415,7 @@ def test_reuse_of_a_claim_without_verdict_is_refused(repeat, editor_api, seed):
     assert unchecked.verdict == Verdict.UNREVIEWED
     response = reuse(editor_api, claim, unchecked)
     assert response.status_code == 400
-    assert response.json() == {"original": [str(assisting.REUSE_NEEDS_VERDICT)]}
+    assert response.json() == {"original": [str(REUSE_NEEDS_VERDICT)]}
     assert fresh(claim).verdict == Verdict.UNREVIEWED
 
 
@@ -421,7 +423,7 @@ def test_a_claim_cannot_reuse_its_own_verdict(seed, editor_api):
     claim = claim_of(seed, 12)
     response = reuse(editor_api, claim, claim)
     assert response.status_code == 400
-    assert response.json() == {"original": [str(assisting.REUSE_SAME_CLAIM)]}
+    assert response.json() == {"original": [str(REUSE_SAME_CLAIM)]}
 
 
 @pytest.mark.parametrize("which", ["unknown", "orphan", "deleted"])

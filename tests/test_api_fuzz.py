@@ -28,10 +28,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
-from annotations import reviewing, services, versions
+from annotations import services
 from annotations.api.schema import IF_MATCH_PATTERN, NO_NUL
 from annotations.api.serializers import HTTP_URL, MAX_ID, NOT_BLANK
 from annotations.models import Verdict
+from annotations.services import reviewing, versions
 
 from .factories import (
     ArticleFactory,

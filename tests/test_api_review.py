@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from annotations import reviewing, roles, services
+from annotations import roles, services
 from annotations.api.parsing import PRECONDITION_REQUIRED
 from annotations.models import (
     Article,
@@ -24,6 +24,7 @@ from annotations.models import (
     Status,
     Verdict,
 )
+from annotations.services import reviewing
 
 from .factories import (
     ArticleFactory,

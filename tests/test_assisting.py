@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations import assisting, services
 from annotations.models import Article, Claim, ClaimSketch, Kind, Status, Verdict
+from annotations.services import reuse
 
 from .conftest import FIXTURES
 from .factories import (
@@ -174,7 +175,7 @@ def test_past_verdicts_are_looked_up_with_constant_queries(
 def test_reusing_a_verdict_makes_a_credited_draft(checked, editor):
     later = ArticleFactory(text=REPEATED, analyse=True)
     claim = claim_of(later, 1)
-    reused = assisting.reuse_verdict(
+    reused = reuse.reuse_verdict(
         claim=claim, original=checked, editor=editor, expected_version=claim.version
     )
     assert (reused.verdict, reused.status) == (Verdict.DISPUTED, Status.DRAFT)
@@ -189,14 +190,14 @@ def test_reuse_refuses_a_claim_without_verdict_and_stale_versions(checked, edito
     later = ArticleFactory(text=REPEATED)
     claim = claim_of(later, 1)
     with pytest.raises(ValidationError, match="no verdict"):
-        assisting.reuse_verdict(
+        reuse.reuse_verdict(
             claim=claim,
             original=claim_of(checked.article, 1),
             editor=editor,
             expected_version=claim.version,
         )
     with pytest.raises(services.StaleVersion):
-        assisting.reuse_verdict(
+        reuse.reuse_verdict(
             claim=claim, original=checked, editor=editor, expected_version=99
         )
     assert fresh(claim).verdict == Verdict.UNREVIEWED

@@ -32,7 +32,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from annotations import claimants, jobs, reviewing, services, tokens, versions
+from annotations import jobs, services, tokens
 from annotations.models import (
     Article,
     ArticleVersion,
@@ -45,6 +45,7 @@ from annotations.models import (
     Webhook,
     WebhookDelivery,
 )
+from annotations.services import claimants, reviewing, versions
 
 from .factories import (
     ArticleFactory,

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from annotations import backups, claimants, demo, reviewing, services, versions
+from annotations import backups, demo, services
 from annotations.fetching import FetchResult
 from annotations.models import Article, Claim, Claimant, Verdict, Webhook
+from annotations.services import claimants, reviewing, versions
 
 from .factories import (
     ArticleFactory,

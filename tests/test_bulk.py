@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from annotations import bulk, reviewing
 from annotations.models import Claim, Job, Kind, Status, Verdict
+from annotations.services import bulk, reviewing
 
 from .factories import (
     ArticleFactory,

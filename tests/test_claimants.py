@@ -1,6 +1,6 @@
 """Claimants and appearances: who made a claim, where and when it appeared.
 
-The service (annotations/claimants.py), its constraints, the panel's form,
+The service (annotations/services/claimants.py), its constraints, the panel's form,
 the API action, the admin, and what the exports make of them.
 """
 
@@ -20,8 +20,9 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.test import APIClient
 
-from annotations import claimants, exporters, roles, services
+from annotations import exporters, roles, services
 from annotations.models import Claim, Claimant, ClaimantType, Verdict
+from annotations.services import claimants
 
 from .factories import (
     ArticleFactory,

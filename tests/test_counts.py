@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from annotations import demo, importing, layout, queries, reviewing
+from annotations import demo, importing, layout, queries
 from annotations.counting import UnitCounts
 from annotations.models import Article, Kind, Status, Verdict
+from annotations.services import reviewing
 
 from .factories import (
     ArticleFactory,

@@ -11,8 +11,9 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Locator, Page, expect
 
-from annotations import reviewing, services
+from annotations import services
 from annotations.models import Article, Claim, Source, Stance, Status, Verdict
+from annotations.services import reviewing
 
 from .browser import PASSWORD, SMALL_LAPTOP, open_claim, screenshot, sign_in, unit_of
 from .factories import (

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annotations import claimants, reviewing
 from annotations.models import Kind, Status, Verdict
+from annotations.services import claimants, reviewing
 
 from .browser import open_claim, screenshot, sign_in, unit_of
 from .factories import ArticleFactory, UserFactory, add_source, claim_of, fresh, judge

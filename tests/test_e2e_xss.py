@@ -25,9 +25,10 @@ from django.core.exceptions import ValidationError
 from playwright.sync_api import Dialog, Page, expect
 from rest_framework.test import APIClient
 
-from annotations import reviewing, services, versions
+from annotations import services
 from annotations.importing import ImportRefused
 from annotations.models import Article, Claim, Source, Verdict
+from annotations.services import reviewing, versions
 
 from .browser import sign_in, unit_of
 from .factories import UserFactory, add_source, approve, claim_of, fresh, judge

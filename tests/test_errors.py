@@ -4,9 +4,10 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from annotations import history, views
+from annotations import views
 from annotations.api import views as api_views
 from annotations.models import Claim
+from annotations.services import recording
 
 from .factories import ArticleFactory
 
@@ -95,7 +96,7 @@ def test_a_write_whose_history_cannot_be_written_is_not_saved(
     def down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(history, "record_one", down)
+    monkeypatch.setattr(recording, "record_one", down)
     raising_client.force_login(editor)
     response = raising_client.patch(
         f"/api/v1/claims/{claim.pk}/",

@@ -2,8 +2,9 @@
 
 import pytest
 
-from annotations import history, reviewing, services
+from annotations import history, services
 from annotations.models import Claim, Source, Verdict
+from annotations.services import reviewing
 
 from .factories import ArticleFactory, UserFactory, add_source, claim_of, fresh, judge
 

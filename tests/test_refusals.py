@@ -7,10 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from annotations import refusals
 from annotations.importing import ImportRefused
 from annotations.models import Kind, Verdict
-from annotations.services import StaleVersion
+from annotations.services import StaleVersion, refusals
 
 from .factories import ArticleFactory, claim_of, fresh, judge
 

@@ -1,7 +1,7 @@
 """Writes in few statements: a verdict, an approval and a list page (issue 18).
 
 The API's writes answer from their own ``UPDATE … RETURNING``
-(annotations/returning.py); a known API key and the roles' permissions are
+(annotations/services/returning.py); a known API key and the roles' permissions are
 remembered per process (annotations/tokens.py, annotations/roles.py). The
 counts include the transaction: BEGIN and COMMIT, or here, inside the test's
 own transaction, a SAVEPOINT and its RELEASE.

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from annotations import queries, reviewing, services
+from annotations import queries, services
 from annotations.models import (
     Article,
     Claim,
@@ -15,6 +15,7 @@ from annotations.models import (
     Status,
     Verdict,
 )
+from annotations.services import reviewing
 
 from .factories import (
     ArticleFactory,

@@ -120,7 +120,7 @@ def test_import_failure_while_storing_claims_leaves_nothing(monkeypatch, seed_te
     def fail(*args, **kwargs):
         raise IntegrityError("disk full")
 
-    monkeypatch.setattr(services, "insert_claims", fail)
+    monkeypatch.setattr(services.articles, "insert_claims", fail)
     with pytest.raises(IntegrityError):
         services.import_article(text=seed_text, title="Half")
     assert not Article.objects.exists()
@@ -341,7 +341,7 @@ LATER = datetime.datetime(2025, 7, 2, 17, 30, tzinfo=datetime.UTC)
 
 
 def _at(monkeypatch, moment: datetime.datetime) -> None:
-    monkeypatch.setattr(services.timezone, "now", lambda: moment)
+    monkeypatch.setattr(services.claims.timezone, "now", lambda: moment)
 
 
 def _state(article: Article) -> tuple:
@@ -954,7 +954,7 @@ def test_an_admin_importing_a_deleted_articles_text_is_offered_its_restore(
 
 
 def test_a_new_version_may_take_a_deleted_articles_text(deleted_article):
-    from annotations import versions
+    from annotations.services import versions
 
     editor = UserFactory(role="editor")
     article = ArticleFactory(text="Something else. Entirely.")

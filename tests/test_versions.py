@@ -2,9 +2,10 @@
 
 import pytest
 
-from annotations import demo, history, queries, versions
+from annotations import demo, diffing, history, queries
 from annotations.importing import ImportRefused
 from annotations.models import ArticleVersion, Claim, Status, Verdict
+from annotations.services import versions
 
 from .factories import ArticleFactory, UserFactory
 
@@ -116,7 +117,7 @@ def test_viewers_cannot_import_a_new_version():
 
 
 def test_the_diff_shows_insertions_and_deletions():
-    pieces = versions.diff("The plant opened in 2019.", "The plant opened in 2021.")
+    pieces = diffing.diff("The plant opened in 2019.", "The plant opened in 2021.")
     assert [(p.op, p.text) for p in pieces if p.op != "equal"] == [
         ("delete", "2019"),
         ("insert", "2021"),

@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations import importing, reviewing, services
+from annotations import importing, services
 from annotations.models import Article, Claim, Kind, Source, Verdict
+from annotations.services import reviewing
 
 from .factories import (
     ArticleFactory,

@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations import demo, reviewing, services, versions
+from annotations import demo, services
 from annotations.models import Article, ArticleVersion, Claim, Kind, Status, Verdict
+from annotations.services import reviewing, versions
 
 from .factories import (
     ArticleFactory,

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from annotations import reviewing, roles, services, versions
+from annotations import roles, services
 from annotations.models import (
     Article,
     Claim,
@@ -21,6 +21,7 @@ from annotations.models import (
     Status,
     Verdict,
 )
+from annotations.services import reviewing, versions
 
 from .factories import (
     ArticleFactory,

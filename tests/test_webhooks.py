@@ -15,8 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations import reviewing, services, webhooks
+from annotations import services, webhooks
 from annotations.models import Job, JobStatus, Webhook, WebhookDelivery, WebhookEvent
+from annotations.services import notifying, reviewing
 
 from .factories import (
     ArticleFactory,
@@ -184,17 +185,17 @@ def test_publishing_an_article_sends_one_event_for_all_its_verdicts(
 
 def test_an_event_without_webhooks_costs_one_query(task_queue):
     with CaptureQueriesContext(connection) as context:
-        webhooks.verdicts_published([1, 2, 3])
+        notifying.verdicts_published([1, 2, 3])
     assert len(context) == 1
 
 
 def test_deliveries_take_a_fixed_number_of_queries_per_webhook(web, task_queue):
     hook(web.route("/a"))
     with CaptureQueriesContext(connection) as one:
-        webhooks.verdicts_published([1])
+        notifying.verdicts_published([1])
     hook(web.route("/b"))
     with CaptureQueriesContext(connection) as two:
-        webhooks.verdicts_published([1])
+        notifying.verdicts_published([1])
     per_hook = len(two) - len(one)
     assert per_hook <= 5  # job, delivery, task, task id (and a savepoint)
 

@@ -15,8 +15,9 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
-from .. import exporters, versions
+from .. import exporters
 from ..models import Status, Verdict
+from ..services import versions
 from . import serializers as api
 from .schema import ERRORS, IF_MATCH, LIST_ERRORS, READ_ERRORS, VERSIONED
 from .serializers import MAX_ID

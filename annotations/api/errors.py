@@ -21,9 +21,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .. import refusals
 from ..importing import ImportRefused
-from ..services import StaleVersion
+from ..services import StaleVersion, refusals
 from .views import claim_response
 
 BODY_TOO_LARGE = (

@@ -16,18 +16,16 @@ from rest_framework.response import Response
 
 from .. import (
     assisting,
-    claimants,
+    diffing,
     history,
     importing,
     jobs,
     queries,
-    returning,
-    reviewing,
     roles,
     services,
-    versions,
 )
 from ..models import Article, Claim, Job, JobKind, JobStatus
+from ..services import claimants, returning, reviewing, versions
 from . import docs
 from . import serializers as api
 from .filters import ArticleFilter, ClaimFilter
@@ -206,7 +204,7 @@ class ArticleViewSet(
         if show_diff:
             if wanted == current.number:
                 raise ValidationError({"diff": [NOTHING_NEWER.format(number=wanted)]})
-            pieces = versions.diff(
+            pieces = diffing.diff(
                 queries.version_text(article, wanted),
                 queries.version_text(article, wanted + 1),
             )
@@ -254,7 +252,7 @@ class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 def claim_response(claim: Claim, code: int = status.HTTP_200_OK) -> Response:
     """The claim as the API shows it, with its version as ETag: as the write
-    read it back (annotations/returning.py), else read afresh."""
+    read it back (annotations/services/returning.py), else read afresh."""
     current = claim
     if not returning.has_answer(claim):
         current = (
@@ -484,7 +482,7 @@ class ClaimViewSet(
             raise NotFound(
                 {"original": [NO_ORIGINAL.format(id=values["original"])]}
             ) from None
-        claim = assisting.reuse_verdict(
+        claim = services.reuse_verdict(
             claim=claim,
             original=original,
             editor=request.user,

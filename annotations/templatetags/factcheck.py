@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import assisting, queries, roles
+from ..diffing import Piece as DiffPiece
 from ..exporters import claim_anchor
 from ..history import Change, Entry
 from ..layout import Piece
 from ..models import Claim, Kind, Source, Stance, Status, Verdict
-from ..versions import Piece as DiffPiece
 
 register = template.Library()
 

@@ -10,28 +10,29 @@ the article, never deleted. New sentences become new claims.
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import anchoring, history, importing, jobs, roles, segmentation, services
-from .importing import ImportRefused
-from .models import (
+from .. import anchoring, importing, jobs, roles, segmentation
+from ..importing import ImportRefused
+from ..models import (
     CONTEXT_CHARS,
     Article,
     ArticleVersion,
     Claim,
     ClaimSketch,
-    Status,
     Verdict,
 )
+from . import recording
+from .articles import insert_claims, refuse_duplicate
+from .changes import back_to_draft, change_claims
+from .claims import POSITION_PARKING
 
 UNCHANGED = _("This text is the article's current version: nothing to update.")
 
@@ -72,7 +73,7 @@ def import_new_version(
         current = Article.objects.select_for_update().get(pk=article.pk)
         if digest == current.sha256:
             raise ImportRefused(UNCHANGED, code="unchanged")
-        services.refuse_duplicate(digest, user=imported_by)
+        refuse_duplicate(digest, user=imported_by)
         number = current.versions.count() + 1
         ArticleVersion.objects.create(
             article=current,
@@ -127,10 +128,10 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
     # Park every position out of the way, then number the text's units 1..n in
     # reading order and the orphans after them (unique at every step).
     Claim.objects.filter(article=article).update(
-        position=F("position") + services.POSITION_PARKING
+        position=F("position") + POSITION_PARKING
     )
-    start = services.POSITION_PARKING * 2
-    services.insert_claims(article.pk, text, plan.new_units, now, first_position=start)
+    start = POSITION_PARKING * 2
+    insert_claims(article.pk, text, plan.new_units, now, first_position=start)
     added = list(
         Claim.objects.filter(article=article, position__gte=start).values_list(
             "pk", flat=True
@@ -139,27 +140,10 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
     offsets = ", ".join(
         f"{quote(c)} = %s" for c in ("start", "end", "text", "prefix", "suffix")
     )
-    update = (
-        f"UPDATE {table} SET {offsets}, {quote('updated_at')} = %s, "
-        f"{quote('version')} = {quote('version')} + 1 WHERE {quote('id')} = %s"
-    )
-    flag = f"UPDATE {table} SET {quote('text_changed')} = %s WHERE {quote('id')} = %s"
+    update = f"UPDATE {table} SET {offsets} WHERE {quote('id')} = %s"
     # Only our own table and column names are formatted into the SQL.
     with connection.cursor() as cursor:
-        cursor.executemany(
-            update, [(*row[:5], now, row[5]) for row in [*moved, *changed]]
-        )
-        cursor.executemany(flag, [(True, row[5]) for row in changed])
-    changed_ids = [row[5] for row in changed]
-    # A changed sentence needs its verdict checked again.
-    Claim.objects.filter(pk__in=changed_ids).exclude(verdict=Verdict.UNREVIEWED).update(
-        status=Status.DRAFT, approved_by=None, approved_at=None
-    )
-    # An orphan's hints pointed into the old text; its sketch leaves the
-    # "checked before" index with it.
-    Claim.objects.filter(pk__in=orphaned).update(
-        orphaned=True, hints=[], version=F("version") + 1, updated_at=now
-    )
+        cursor.executemany(update, [(*row[:5], row[5]) for row in [*moved, *changed]])
     ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
     # The text's units in reading order, then every orphan: this version's
     # and earlier ones' (parked above too), in their order so far.
@@ -168,38 +152,47 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
         .order_by("orphaned", "start")
         .values_list("pk", "orphaned", "position")
     )
-    units = [pk for pk, is_orphan, _ in order if not is_orphan]
-    orphans = sorted((p, pk) for pk, is_orphan, p in order if is_orphan)
+    gone = set(orphaned)
+    units = [pk for pk, is_orphan, _ in order if not is_orphan and pk not in gone]
+    orphans = sorted((p, pk) for pk, is_orphan, p in order if is_orphan or pk in gone)
     order = units + [pk for _, pk in orphans]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET {quote('position')} = %s WHERE {quote('id')} = %s",
             list(enumerate(order, start=1)),
         )
-    reason = f"re-anchored in version {version}"
-    history.record(
+    # Each claim's version goes up and its history records it, at its new
+    # position.
+    change_claims(
         Claim.objects.filter(pk__in=[row[5] for row in moved]),
-        user=user,
-        reason=reason,
+        editor=user,
+        reason=f"re-anchored in version {version}",
         when=now,
     )
-    history.record(
-        Claim.objects.filter(pk__in=changed_ids),
-        user=user,
+    # A changed sentence needs its verdict checked again.
+    change_claims(
+        Claim.objects.filter(pk__in=[row[5] for row in changed]),
+        editor=user,
         reason=f"text changed in version {version}",
         when=now,
+        text_changed=True,
+        **back_to_draft(~Q(verdict=Verdict.UNREVIEWED)),
     )
-    history.record(
+    # An orphan's hints pointed into the old text (its sketch left the
+    # "checked before" index above).
+    change_claims(
         Claim.objects.filter(pk__in=orphaned),
-        user=user,
+        editor=user,
         reason=f"not found in version {version}: orphaned",
         when=now,
+        orphaned=True,
+        hints=[],
     )
-    history.record(
+    recording.record(
         Claim.objects.filter(pk__in=added),
         user=user,
         reason=f"new in version {version}",
-        history_type=history.CREATED,
+        history_type=recording.CREATED,
         when=now,
     )
     return Outcome(
@@ -209,33 +202,3 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
         orphaned=len(orphaned),
         added=len(plan.new_units),
     )
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of the diff: "equal", "insert", "delete"."""
-
-    op: str
-    text: str
-
-
-# Diff tokens: Latin words and numbers whole, every other character alone
-# (a Chinese character is a word of its own for this purpose).
-_TOKEN = re.compile(r"[A-Za-z0-9]+|\s+|.", re.DOTALL)
-
-
-def diff(old: str, new: str) -> list[Piece]:
-    """What changed between two texts, word by word (character by character in
-    Chinese)."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    pieces: list[Piece] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(Piece("equal", "".join(a[a0:a1])))
-            continue
-        if a1 > a0:
-            pieces.append(Piece("delete", "".join(a[a0:a1])))
-        if b1 > b0:
-            pieces.append(Piece("insert", "".join(b[b0:b1])))
-    return pieces

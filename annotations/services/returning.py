@@ -1,4 +1,4 @@
-"""A claim's guarded UPDATE that also reads back the claim as the API shows it.
+"""A claims UPDATE that also reads back the claim as the API shows it.
 
 A write's answer needs the claim's columns, the usernames of its people and
 its sources. ``UPDATE … RETURNING`` gives them all in the write's own
@@ -14,6 +14,7 @@ import functools
 import json
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import OuterRef, QuerySet, Subquery, TextField
@@ -21,28 +22,45 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
-from .models import Claim, Source
+from ..models import Claim, Source
 
 PEOPLE = ("verdict_by", "approved_by", "assignee")
 # Every column of a source (attname -> field), so nothing is deferred.
 SOURCE_FIELDS = {field.attname: field for field in Source._meta.concrete_fields}
 
 
-def update_claim(rows: QuerySet[Claim], changes: dict[str, object]) -> Claim | None:
-    """Apply ``changes`` to the one claim in ``rows``: the claim as it now is,
-    with its people and sources loaded, or None if no row matched."""
+def update_claims(
+    rows: QuerySet[Claim], changes: dict[str, object], *, answer: bool = False
+) -> list[Claim]:
+    """Apply ``changes`` to ``rows`` in one UPDATE: the claims it changed.
+
+    With ``answer``, each as it now is, its people and sources loaded (what
+    the API answers with); else known by id only.
+    """
     query = rows.query.chain(UpdateQuery)
     query.add_update_values(changes)
     query.annotations = {}
-    update_sql, update_params = query.get_compiler(rows.db).as_sql()
-    answer, returning, params = _answer(connections[rows.db])
+    try:
+        update_sql, update_params = query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to change
+        return []
+    if answer:
+        compiler, returning, params = _answer(connections[rows.db])
+    else:
+        compiler, returning, params = None, _ID, []
     with (
         transaction.mark_for_rollback_on_error(rows.db),
         connections[rows.db].cursor() as cursor,
     ):
         cursor.execute(f"{update_sql} RETURNING {returning}", (*update_params, *params))
-        row = cursor.fetchone()
-    return None if row is None else _claim(answer, row)
+        found = cursor.fetchall()
+    if compiler is None:
+        return [Claim.from_db(rows.db, ["id"], [row[0]]) for row in found]
+    return [_claim(compiler, row) for row in found]
+
+
+# Only our model's own table and column names.
+_ID = '"annotations_claim"."id"'
 
 
 @functools.lru_cache(maxsize=16)

@@ -18,8 +18,10 @@ from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import roles, services
-from .models import Claim, Claimant, ClaimantType
+from .. import roles
+from ..models import Claim, Claimant, ClaimantType
+from .changes import write_claim
+from .sources import clean_url
 
 User = AbstractBaseUser
 
@@ -59,12 +61,12 @@ def set_claimant(
     role = None if role is None else _SPACES.sub(" ", role).strip()
     _check(name, claimant_type, role, appearance_date)
     try:
-        appearance_url = services.clean_url(appearance_url, blank=True)
+        appearance_url = clean_url(appearance_url, blank=True)
     except ValidationError as error:
         raise ValidationError(error.messages[0], code="appearance_url") from None
     with transaction.atomic():
         claimant = _claimant(name, claimant_type, role) if name else None
-        services.write_claim(
+        write_claim(
             claim,
             expected_version,
             editor=editor,

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from . import jobs, queries, refusals, reviewing, roles, services
-from .models import Article, Claim
+from .. import jobs, queries, roles
+from ..models import Article, Claim
+from . import claims, refusals, reviewing
 
 User = AbstractBaseUser
 
@@ -88,11 +89,11 @@ def _change(
 ) -> Callable[[Claim, int], Claim]:
     """The service call that applies ``action`` to one claim at one version."""
     if action == "kind":
-        return lambda claim, version: services.set_kind(
+        return lambda claim, version: claims.set_kind(
             claim=claim, kind=kind, editor=user, expected_version=version, analyse=False
         )
     if action == "assign":
-        return lambda claim, version: services.assign_claim(
+        return lambda claim, version: claims.assign_claim(
             claim=claim, assignee=assignee, by=user, expected_version=version
         )
     if action == "approve":

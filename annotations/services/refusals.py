@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from .importing import ImportRefused
-from .services import StaleVersion
+from ..importing import ImportRefused
+from .changes import StaleVersion
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import history, roles, services, webhooks
-from .models import (
+from .. import roles
+from ..models import (
     Article,
     Claim,
     CommentKind,
@@ -35,6 +35,16 @@ from .models import (
     Status,
     Verdict,
 )
+from . import notifying
+from .changes import (
+    StaleVersion,
+    change_claims,
+    claim_at,
+    lock_claim,
+    try_write_claim,
+    write_claim,
+)
+from .claims import add_comment
 
 User = AbstractBaseUser
 
@@ -98,7 +108,7 @@ def approve(
     version and by those checks (status, kind, a source), with no lock.
     """
     roles.require(reviewer, roles.REVIEW)
-    current = services.claim_at(claim, expected_version)
+    current = claim_at(claim, expected_version)
     if current.status == Status.PUBLISHED:
         return _approve_pending(claim, reviewer, expected_version, comment)
     _check_approvable(current, reviewer)
@@ -106,7 +116,7 @@ def approve(
         current, current.rationale
     )
     now = timezone.now()
-    written = services.try_write_claim(
+    written = try_write_claim(
         current,
         expected_version,
         editor=reviewer,
@@ -121,10 +131,10 @@ def approve(
     )
     if written is None:
         # Changed since it was read, or its source has gone: say which.
-        current = services.claim_at(claim, expected_version, reread=True)
+        current = claim_at(claim, expected_version, reread=True)
         _check_approvable(current, reviewer)
         _check_sources(current, current.verdict, current.rationale)
-        raise services.StaleVersion(current, expected_version)
+        raise StaleVersion(current, expected_version)
     return written
 
 
@@ -146,7 +156,7 @@ def _approve_pending(
 ) -> Claim:
     """Approve the correction waiting on a published claim."""
     with transaction.atomic():
-        current = services.lock_claim(claim, expected_version)
+        current = lock_claim(claim, expected_version)
         pending = _pending_correction(current)
         if pending is None:
             raise _not_awaiting(current)
@@ -161,7 +171,7 @@ def reject(
     comment = comment.strip()
     if not comment:
         raise ValidationError(REJECTION_COMMENT_REQUIRED, code="comment")
-    current = services.claim_at(claim, expected_version)
+    current = claim_at(claim, expected_version)
     if current.status == Status.PUBLISHED:
         return _reject_pending(claim, reviewer, expected_version, comment)
     if current.status not in _REJECTABLE:
@@ -169,7 +179,7 @@ def reject(
     # No savepoint inside the API's transaction: nothing here is refused
     # once the UPDATE has matched (the comment was checked above).
     with transaction.atomic(savepoint=False):
-        written = services.try_write_claim(
+        written = try_write_claim(
             current,
             expected_version,
             editor=reviewer,
@@ -181,11 +191,11 @@ def reject(
             updated_at=timezone.now(),
         )
         if written is not None:
-            services.add_comment(
+            add_comment(
                 claim=current, author=reviewer, text=comment, kind=CommentKind.REJECTION
             )
     if written is None:
-        current = services.claim_at(claim, expected_version, reread=True)
+        current = claim_at(claim, expected_version, reread=True)
         raise _not_awaiting(current)
     return written
 
@@ -198,12 +208,12 @@ def _reject_pending(
 ) -> Claim:
     """Turn down the correction waiting on a published claim."""
     with transaction.atomic():
-        current = services.lock_claim(claim, expected_version)
+        current = lock_claim(claim, expected_version)
         pending = _pending_correction(current)
         if pending is None:
             raise _not_awaiting(current)
         _decide(pending, CorrectionStatus.REJECTED, reviewer, comment)
-        services.add_comment(
+        add_comment(
             claim=current, author=reviewer, text=comment, kind=CommentKind.REJECTION
         )
     return Claim.objects.get(pk=claim.pk)
@@ -212,11 +222,11 @@ def _reject_pending(
 def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Claim:
     """Make an approved verdict public."""
     roles.require(reviewer, roles.REVIEW)
-    current = services.claim_at(claim, expected_version)
+    current = claim_at(claim, expected_version)
     _check_publishable(current)
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        written = services.try_write_claim(
+        written = try_write_claim(
             current,
             expected_version,
             editor=reviewer,
@@ -226,11 +236,11 @@ def publish(*, claim: Claim, reviewer: User | None, expected_version: int) -> Cl
             updated_at=now,
         )
         if written is not None:
-            webhooks.verdicts_published([current.pk])
+            notifying.verdicts_published([current.pk])
     if written is None:
-        current = services.claim_at(claim, expected_version, reread=True)
+        current = claim_at(claim, expected_version, reread=True)
         _check_publishable(current)
-        raise services.StaleVersion(current, expected_version)
+        raise StaleVersion(current, expected_version)
     return written
 
 
@@ -255,15 +265,15 @@ def publish_article(*, article: Article, reviewer: User | None) -> int:
             .filter(article=article, status=Status.APPROVED, kind=Kind.CLAIM)
             .values_list("pk", flat=True)
         )
-        rows = Claim.objects.filter(pk__in=ids)
-        rows.update(
+        change_claims(
+            Claim.objects.filter(pk__in=ids),
+            editor=reviewer,
+            reason="article published",
+            when=now,
             status=Status.PUBLISHED,
             published_at=now,
-            updated_at=now,
-            version=F("version") + 1,
         )
-        history.record(rows, user=reviewer, reason="article published", when=now)
-        webhooks.verdicts_published(ids)
+        notifying.verdicts_published(ids)
     return len(ids)
 
 
@@ -284,7 +294,7 @@ def propose_correction(
     if verdict not in Verdict.values or verdict == Verdict.UNREVIEWED:
         raise ValidationError(CORRECTION_VERDICT, code="verdict")
     with transaction.atomic():
-        current = services.lock_claim(claim, expected_version)
+        current = lock_claim(claim, expected_version)
         if current.status != Status.PUBLISHED:
             raise ValidationError(
                 NOT_PUBLISHED.format(status=current.get_status_display()),
@@ -314,7 +324,7 @@ def _approve_correction(
         raise PermissionDenied(OWN_CORRECTION)
     _check_sources(current, correction.new_verdict, correction.new_rationale)
     now = _decide(correction, CorrectionStatus.APPROVED, reviewer, comment)
-    written = services.write_claim(
+    written = write_claim(
         current,
         current.version,
         editor=reviewer,
@@ -327,7 +337,7 @@ def _approve_correction(
         approved_at=now,
         updated_at=now,
     )
-    webhooks.correction_approved(correction, current.pk)
+    notifying.correction_approved(correction, current.pk)
     return written
 
 

@@ -1,0 +1,211 @@
+"""Sources: attaching, changing and removing a claim's evidence.
+
+Each change raises the claim's version (the claim's answer includes its
+sources) and queues the source's archived copy.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .. import archiving, jobs, roles
+from ..models import HTTP_URL_VALIDATOR, Claim, Source, Stance, Status
+from . import recording
+from .changes import (
+    StaleVersion,
+    back_to_draft,
+    change_claims,
+    refuse_published,
+    stored,
+)
+
+User = AbstractBaseUser
+logger = logging.getLogger(__name__)
+
+UNKNOWN_STANCE = _("Unknown stance '{value}'. Use one of: {allowed}.")
+BAD_URL = _("Enter a full http:// or https:// address (got '{value}').")
+URL_CREDENTIALS = _(
+    "Leave the user name and password out of the address (the part before "
+    "'@'): links are shared and exported."
+)
+URL_BIDI = _(
+    "The address contains an invisible direction-control character (U+{code:04X}) "
+    "that can disguise where it leads: type the address again."
+)
+
+SOURCE_TITLE_REQUIRED = _("A source needs a title.")
+
+
+def add_source(
+    *,
+    claim: Claim,
+    url: str,
+    title: str,
+    publisher: str = "",
+    quote: str = "",
+    stance: str = Stance.SUPPORTS,
+    accessed_on: datetime.date | None = None,
+    added_by: User | None = None,
+    expected_version: int | None = None,
+) -> Source:
+    """Attach a source to a claim; the claim's version goes up.
+
+    With ``expected_version``, refused (StaleVersion) if the claim changed since.
+    """
+    roles.require(added_by, roles.EDIT)
+    fields = _clean_source_fields(url=url, title=title, stance=stance)
+    with transaction.atomic():
+        source = Source(
+            claim=claim,
+            publisher=publisher.strip()[:200],
+            quote=quote.strip(),
+            accessed_on=accessed_on,
+            added_by=added_by,
+            **fields,
+        )
+        source._history_user = added_by
+        source.save()
+        _touch(
+            claim, expected_version, editor=added_by, reason=f"source added: {title}"
+        )
+        schedule_source_archive(source)
+    return source
+
+
+def update_source(
+    *,
+    source: Source,
+    url: str,
+    title: str,
+    publisher: str = "",
+    quote: str = "",
+    stance: str = Stance.SUPPORTS,
+    accessed_on: datetime.date | None = None,
+    editor: User | None,
+    expected_version: int | None = None,
+) -> Source:
+    """Change a source's fields; its claim's version goes up."""
+    roles.require(editor, roles.EDIT)
+    fields = _clean_source_fields(url=url, title=title, stance=stance)
+    moved = fields["url"] != source.url
+    with transaction.atomic():
+        Source.objects.filter(pk=source.pk).update(
+            publisher=publisher.strip()[:200],
+            quote=quote.strip(),
+            accessed_on=accessed_on,
+            **fields,
+            # Another address: the old archive is not its evidence.
+            **archiving.FRESH_LINK if moved else {},
+        )
+        if moved:
+            schedule_source_archive(source)
+        recording.record(Source.objects.filter(pk=source.pk), user=editor)
+        _touch(
+            source.claim,
+            expected_version,
+            editor=editor,
+            reason=f"source changed: {fields['title']}",
+        )
+    source.refresh_from_db()
+    return source
+
+
+def remove_source(
+    *, source: Source, editor: User | None, expected_version: int | None = None
+) -> None:
+    """Detach a source from its claim; the claim's version goes up."""
+    roles.require(editor, roles.EDIT)
+    with transaction.atomic():
+        claim = source.claim
+        source._history_user = editor
+        source.delete()
+        _touch(
+            claim, expected_version, editor=editor, reason=f"source removed: {source}"
+        )
+
+
+def _touch(
+    claim: Claim, expected_version: int | None, *, editor: User | None, reason: str
+) -> None:
+    """Raise the claim's version after a change to its sources.
+
+    With ``expected_version``, only from that one. Published claims keep their
+    sources; an approved claim goes back to draft, as its approval was for
+    other evidence. Raising inside the caller's atomic block undoes the change.
+    """
+    rows = Claim.objects.filter(pk=claim.pk).exclude(status=Status.PUBLISHED)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    approved = Q(status=Status.APPROVED)
+    if not change_claims(rows, editor=editor, reason=reason, **back_to_draft(approved)):
+        current = stored(claim)
+        refuse_published(current)
+        raise StaleVersion(current, expected_version or 0)
+
+
+def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]:
+    title = title.strip()
+    if not title:
+        raise ValidationError(SOURCE_TITLE_REQUIRED, code="title")
+    if stance not in Stance.values:
+        raise ValidationError(
+            UNKNOWN_STANCE.format(value=stance, allowed=", ".join(Stance.values)),
+            code="stance",
+        )
+    return {"url": clean_url(url, blank=False), "title": title[:500], "stance": stance}
+
+
+# Bidirectional controls (LRM, RLM, ALM, embeddings, overrides, isolates): they
+# reorder how an address is shown, not where it leads.
+_BIDI_CONTROLS = frozenset(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def clean_url(url: str, *, blank: bool) -> str:
+    """An http(s) address, stripped; ValidationError naming what is wrong."""
+    url = url.strip()
+    if not url and blank:
+        return ""
+    bidi = next((ord(ch) for ch in url if ord(ch) in _BIDI_CONTROLS), None)
+    if bidi is not None:
+        raise ValidationError(URL_BIDI.format(code=bidi), code="url")
+    scheme, sep, rest = url.partition("://")
+    url = f"{scheme.lower()}{sep}{rest}"
+    if sep and "@" in rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        # Checked first, and not echoed: it may hold a password.
+        raise ValidationError(URL_CREDENTIALS, code="url")
+    try:
+        HTTP_URL_VALIDATOR(url)
+    except ValidationError:
+        raise ValidationError(BAD_URL.format(value=url[:200]), code="url") from None
+    return url
+
+
+def schedule_source_archive(source: Source) -> None:
+    """Queue an ARCHIVE job for ``source`` once the current transaction commits.
+
+    After the commit, so that the worker (or the tests' immediate queue)
+    sees the source as saved; a worker fetches it, retrying with back-off.
+    """
+    if not settings.FETCH_ENABLED:
+        return
+    source_id = source.pk
+    transaction.on_commit(lambda: _queue_quietly(source_id))
+
+
+def _queue_quietly(source_id: int) -> None:
+    # After the commit the editor's change is saved; a failure to queue
+    # must not turn it into an error page (check_sources tries again).
+    try:
+        jobs.queue_archive(source=Source(pk=source_id), requested_by=None)
+    except Exception:
+        logger.exception("Queueing the archive of source %s failed", source_id)
