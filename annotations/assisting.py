@@ -25,8 +25,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from . import consistency, matching, names, quantities, triage
 from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Verdict
+from .text import consistency, matching, names, quantities, triage
 
 # Kinds whose stored hints are kept: what is checked, and headlines.
 HINTED_KINDS = (*CHECKABLE_KINDS, Kind.HEADING)

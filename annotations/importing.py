@@ -31,7 +31,7 @@ from lxml import etree
 from pypdf.errors import LimitReachedError
 
 from .fetching import FetchError, FetchResult, fetch
-from .segmentation import CLAIM, HEADING, Unit
+from .text.segmentation import CLAIM, HEADING, Unit
 
 EMPTY = _("The article is empty: there is no text to import.")
 TOO_LARGE = _("The file is {size} bytes; the largest accepted is {limit} bytes.")

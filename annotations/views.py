@@ -31,7 +31,6 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from . import (
     assisting,
-    diffing,
     exporters,
     history,
     importing,
@@ -74,6 +73,7 @@ from .models import (
     Verdict,
 )
 from .services import bulk, claimants, refusals, reviewing, versions
+from .text import diffing
 
 VERDICT_FILTERS = (
     ("all", gettext_lazy("All")),

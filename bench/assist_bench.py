@@ -52,7 +52,8 @@ import django
 django.setup()
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
-from annotations import assisting, names, segmentation
+from annotations import assisting
+from annotations.text import names, segmentation
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "corpus"
 MIN_PLANTED = 10

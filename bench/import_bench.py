@@ -51,8 +51,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from selfcheck import Checks
 
-from annotations import importing, jobs, names, segmentation, services
+from annotations import importing, jobs, services
 from annotations.models import Article, Claim, JobStatus, new_public_id
+from annotations.text import names, segmentation
 
 SIZES = {"10KB": 10_000, "100KB": 100_000, "1MB": 1_000_000, "10MB": 10_000_000}
 SMOKE_SIZES = "10KB,100KB"

@@ -48,8 +48,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from selfcheck import Checks
 
-from annotations import assisting, matching, services
+from annotations import assisting, services
 from annotations.models import Article, Claim, ClaimSketch, Status, Verdict
+from annotations.text import matching
 
 SIZES = (1_000, 10_000, 100_000)
 SMOKE_SIZES = (100, 1_000)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/segmentation_bench.py            # tests/corpus
     .venv/bin/python bench/segmentation_bench.py DIR --check
-    git show REV:annotations/segmentation.py > /tmp/old_segmentation.py
+    git show REV:annotations/text/segmentation.py > /tmp/old_segmentation.py
     .venv/bin/python bench/segmentation_bench.py --baseline /tmp/old_segmentation.py
 
 Prints, for each article of DIR (``<slug>.txt`` with a hand-made gold split
@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotations import segmentation
+from annotations.text import segmentation
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 

@@ -1,7 +1,7 @@
 """Re-anchoring claims in a new version of an article (no database)."""
 
-from annotations import anchoring, segmentation
-from annotations.anchoring import CHANGED, EXACT, MOVED, ORPHAN
+from annotations.text import anchoring, segmentation
+from annotations.text.anchoring import CHANGED, EXACT, MOVED, ORPHAN
 
 from .conftest import FIXTURES
 

@@ -359,7 +359,7 @@ def test_a_surname_alone_is_shown_linked_where_it_stands_with_the_full_name():
 def test_the_new_hints_have_translated_labels():
     from django.utils import translation
 
-    from annotations import consistency, names
+    from annotations.text import consistency, names
 
     with translation.override("zh-hans"):
         assert str(assisting.VARIANT_LABELS[names.SHORT]).startswith("单独使用的姓或名")

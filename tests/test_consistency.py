@@ -6,8 +6,8 @@ Chinese text is written as is; full-width punctuation as escapes (，\uff0c
 
 import datetime
 
-from annotations import consistency, quantities
-from annotations.consistency import (
+from annotations.text import consistency, quantities
+from annotations.text.consistency import (
     AFTER_PUBLICATION,
     DURATION,
     FIGURES,

@@ -31,7 +31,7 @@ from annotations.importing import (
     read_file,
     text_sha256,
 )
-from annotations.segmentation import HEADING, split_units
+from annotations.text.segmentation import HEADING, split_units
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 LIMIT = 1_000_000

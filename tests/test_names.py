@@ -1,6 +1,6 @@
 """Person names written two ways (no database; jieba loads once per process)."""
 
-from annotations import names
+from annotations.text import names
 
 from .conftest import FIXTURES
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from annotations import quantities
-from annotations.quantities import DATE, MONEY, NUMBER, PERCENT
+from annotations.text import quantities
+from annotations.text.quantities import DATE, MONEY, NUMBER, PERCENT
 
 
 def found(text: str) -> list[tuple[str, str]]:

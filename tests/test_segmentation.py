@@ -1,4 +1,4 @@
-r"""Tests for annotations.segmentation: sentence units with exact offsets.
+r"""Tests for annotations.text.segmentation: sentence units with exact offsets.
 
 Full-width punctuation is written as escapes because editors silently turn
 typed full-width characters into ASCII. Key to the escapes used most:
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.segmentation import (
+from annotations.text.segmentation import (
     BOILERPLATE,
     BYLINE,
     CAPTION,

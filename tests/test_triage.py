@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from annotations import triage
+from annotations.text import triage
 
 from .conftest import FIXTURES
 

@@ -2,10 +2,11 @@
 
 import pytest
 
-from annotations import demo, diffing, history, queries
+from annotations import demo, history, queries
 from annotations.importing import ImportRefused
 from annotations.models import ArticleVersion, Claim, Status, Verdict
 from annotations.services import versions
+from annotations.text import diffing
 
 from .factories import ArticleFactory, UserFactory
 

@@ -14,18 +14,10 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import (
-    assisting,
-    diffing,
-    history,
-    importing,
-    jobs,
-    queries,
-    roles,
-    services,
-)
+from .. import assisting, history, importing, jobs, queries, roles, services
 from ..models import Article, Claim, Job, JobKind, JobStatus
 from ..services import claimants, returning, reviewing, versions
+from ..text import diffing
 from . import docs
 from . import serializers as api
 from .filters import ArticleFilter, ClaimFilter

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import assisting, importing, jobs, roles, segmentation
+from .. import assisting, importing, jobs, roles
 from ..fetching import FetchResult
 from ..importing import ImportRefused
 from ..models import (
@@ -30,6 +30,7 @@ from ..models import (
     Verdict,
     new_public_ids,
 )
+from ..text import segmentation
 from . import notifying, recording
 from .claims import refuse_non_editor
 from .sources import clean_url

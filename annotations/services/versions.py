@@ -1,6 +1,6 @@
 """New versions of an article: re-anchoring its claims in the new text.
 
-Every existing claim is looked for in the new text (annotations/anchoring.py).
+Every existing claim is looked for in the new text (annotations/text/anchoring.py).
 Found claims keep their verdicts, sources, comments and history, with new
 offsets; a claim whose words changed is flagged "text changed since
 verified" and goes back to draft (a published one leaves the public report
@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import anchoring, importing, jobs, roles, segmentation
+from .. import importing, jobs, roles
 from ..importing import ImportRefused
 from ..models import (
     CONTEXT_CHARS,
@@ -29,6 +29,7 @@ from ..models import (
     ClaimSketch,
     Verdict,
 )
+from ..text import anchoring, segmentation
 from . import recording
 from .articles import insert_claims, refuse_duplicate
 from .changes import back_to_draft, change_claims

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import assisting, queries, roles
-from ..diffing import Piece as DiffPiece
 from ..exporters import claim_anchor
 from ..history import Change, Entry
 from ..layout import Piece
 from ..models import Claim, Kind, Source, Stance, Status, Verdict
+from ..text.diffing import Piece as DiffPiece
 
 register = template.Library()
 
@@ -451,7 +451,7 @@ HINT_LABELS = {
     assisting.CONTRADICTION: _("contradiction"),
     assisting.CHECKED_BEFORE: _("checked before"),
 }
-# The features of the check-worthiness score (annotations/triage.py).
+# The features of the check-worthiness score (annotations/text/triage.py).
 REASON_LABELS = {
     "money": pgettext_lazy("worth", "money"),
     "percent": pgettext_lazy("worth", "percentage"),
