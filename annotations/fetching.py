@@ -405,9 +405,5 @@ def _remaining(deadline: float, host: str, timeout: float) -> float:
 
 def _timed_out(host: str, timeout: float) -> FetchError:
     return FetchError(
-        TIMED_OUT.format(host=host, seconds=_seconds(timeout)), code="timeout"
+        TIMED_OUT.format(host=host, seconds=f"{timeout:g}"), code="timeout"
     )
-
-
-def _seconds(timeout: float) -> str:
-    return f"{timeout:g}"
