@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -85,12 +86,30 @@ def analyse_article(
     report(0, total)
     assessed = assess(text, units, published)
     report(len(units), total)
+    rows, sketches = _analysis_rows(
+        units, assessed, report=lambda done: report(len(units) + done, total)
+    )
+    _store_analysis(article, rows, sketches)
+    add_past_verdicts(article, sketches=sketches)
+    report(total, total)
+
+
+def _analysis_rows(
+    units: list[Unit],
+    assessed: dict[int, tuple[list[dict], triage.Score]],
+    *,
+    report: Callable[[int], None],
+) -> tuple[list[tuple], dict[int, list[int]]]:
+    """Each unit's stored columns (for _CLAIM_ANALYSIS), and each claim's sketch.
+
+    ``report(done)`` is told how many units are done, in about five steps.
+    """
     step = max(1, len(units) // 5)
     rows = []
     sketches: dict[int, list[int]] = {}
     for done, unit in enumerate(units, start=1):
         if done % step == 0:
-            report(len(units) + done, total)
+            report(done)
         hints, worth = assessed[unit.pk]
         normalised = matching.normalise(unit.text)
         rows.append(
@@ -109,26 +128,42 @@ def analyse_article(
         )
         if unit.kind == Kind.CLAIM:
             sketches[unit.pk] = matching.sketch(normalised)
+    return rows, sketches
+
+
+_CLAIM_ANALYSIS = ("hints", "worth", "worth_reasons", "normalised")
+
+
+def _store_analysis(
+    article: Article, rows: list[tuple], sketches: dict[int, list[int]]
+) -> None:
+    """Write the claims' analysis, replace their sketches, date the analysis."""
     quote = connection.ops.quote_name
-    claim_table = quote(Claim._meta.db_table)
     sketch_table = quote(ClaimSketch._meta.db_table)
-    # Only our own table and column names are formatted into the SQL.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {claim_table} SET {quote('hints')} = %s, {quote('worth')} = %s, "
-            f"{quote('worth_reasons')} = %s, {quote('normalised')} = %s "
-            f"WHERE {quote('id')} = %s",
-            rows,
-        )
+        _update_claims(cursor, _CLAIM_ANALYSIS, rows)
         ClaimSketch.objects.filter(claim__article=article).delete()
+        # Only our own table and column names are formatted into the SQL.
         cursor.executemany(
             f"INSERT INTO {sketch_table} ({quote('claim_id')}, {quote('value')}) "
             "VALUES (%s, %s)",
             [(pk, value) for pk, values in sketches.items() for value in values],
         )
         Article.objects.filter(pk=article.pk).update(analysed_at=timezone.now())
-    add_past_verdicts(article, sketches=sketches)
-    report(total, total)
+
+
+def _update_claims(
+    cursor: CursorWrapper, columns: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """Set ``columns`` of many claims: each row is their values, then the id."""
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    # Only our own table and column names are formatted into the SQL.
+    cursor.executemany(
+        f"UPDATE {quote(Claim._meta.db_table)} SET {assignments} "
+        f"WHERE {quote('id')} = %s",
+        rows,
+    )
 
 
 def assess(
@@ -371,10 +406,28 @@ def past_verdicts(
         c.pk: known[c.pk] if c.pk in known else matching.sketch(c.normalised)
         for c in claims
     }
+    shared = _sharing_sketches(wanted, articles={c.article_id for c in claims})
+    candidate_ids = {o for found in shared.values() for o in found}
+    if not candidate_ids:
+        return {}
+    candidates = _candidates(candidate_ids)
+    result: dict[int, list[Match]] = {}
+    for claim in claims:
+        others = [candidates[other_id] for other_id in shared.get(claim.pk, {})]
+        matches = _matches(claim, others)
+        if matches:
+            result[claim.pk] = matches[:limit]
+    return result
+
+
+def _sharing_sketches(
+    wanted: dict[int, list[int]], *, articles: set[int]
+) -> dict[int, dict[int, int]]:
+    """Per claim, the checked claims of other live articles that share enough
+    of its sketch, with how many values they share (one query)."""
     values = {v for sketch in wanted.values() for v in sketch}
     if not values:
         return {}
-    articles = {c.article_id for c in claims}
     hits = (
         ClaimSketch.objects.filter(value__in=values)
         .exclude(claim__article_id__in=articles)
@@ -395,30 +448,32 @@ def past_verdicts(
             for other in by_value.get(value, ()):
                 counts[other] += 1
         shared[pk] = {o: n for o, n in counts.items() if n >= matching.MIN_SHARED}
-    candidate_ids = {o for found in shared.values() for o in found}
-    if not candidate_ids:
-        return {}
-    candidates = {
+    return shared
+
+
+def _candidates(ids: set[int]) -> dict[int, Claim]:
+    """The candidate claims by id, with what a "checked before" hint shows."""
+    return {
         c.pk: c
-        for c in Claim.objects.filter(pk__in=candidate_ids)
+        for c in Claim.objects.filter(pk__in=ids)
         .select_related("article", "verdict_by")
         .defer("article__text")
         .annotate(source_count=Count("sources"))
     }
-    result: dict[int, list[Match]] = {}
-    for claim in claims:
-        matches = []
-        for other_id in shared.get(claim.pk, {}):
-            other = candidates[other_id]
-            if not matching.same_figures(claim.normalised, other.normalised):
-                continue
-            similarity = matching.similarity(claim.normalised, other.normalised)
-            if similarity >= matching.MIN_SIMILARITY:
-                matches.append(Match(other, similarity))
-        matches.sort(key=lambda m: (-m.similarity, -m.claim.verdict_at.timestamp()))
-        if matches:
-            result[claim.pk] = matches[:limit]
-    return result
+
+
+def _matches(claim: Claim, others: list[Claim]) -> list[Match]:
+    """The others worded like ``claim`` with its figures, most alike and then
+    most recently checked first."""
+    matches = []
+    for other in others:
+        if not matching.same_figures(claim.normalised, other.normalised):
+            continue
+        similarity = matching.similarity(claim.normalised, other.normalised)
+        if similarity >= matching.MIN_SIMILARITY:
+            matches.append(Match(other, similarity))
+    matches.sort(key=lambda m: (-m.similarity, -m.claim.verdict_at.timestamp()))
+    return matches
 
 
 def add_past_verdicts(
@@ -496,12 +551,10 @@ def recall_article(article_id: int) -> int:
 def _store_hints(claims: list[Claim]) -> None:
     if not claims:
         return
-    quote = connection.ops.quote_name
-    # Only our own table and column names are formatted into the SQL.
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {quote(Claim._meta.db_table)} SET {quote('hints')} = %s "
-            f"WHERE {quote('id')} = %s",
+        _update_claims(
+            cursor,
+            ("hints",),
             [(json.dumps(c.hints, ensure_ascii=False), c.pk) for c in claims],
         )
 

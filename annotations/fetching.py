@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit, urlunsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -261,25 +261,17 @@ def _fetch_once(
     truncate: bool,
     resolve: Resolver,
 ) -> FetchResult:
+    """One request to ``url``'s checked addresses; a redirect is returned."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = _checked_addresses(host, port, allowed=allowed, resolve=resolve)
-    remaining = _remaining(deadline, host, timeout)
-    connection_class = (
-        _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = _pinned_connection(
+        parts, deadline=deadline, timeout=timeout, allowed=allowed, resolve=resolve
     )
-    connection = connection_class(host, port, addresses, remaining)
     target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
-    request_headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
-        # No compression: the size cap then bounds what we hold in memory.
-        "Accept-Encoding": "identity",
-        **headers,
-    }
     try:
-        connection.request(method, target, body=data, headers=request_headers)
+        connection.request(
+            method, target, body=data, headers={**_REQUEST_HEADERS, **headers}
+        )
         # getresponse() hands the socket to the response when it will close.
         sock = connection.sock
         response = connection.getresponse()
@@ -298,24 +290,8 @@ def _fetch_once(
                 host=host,
                 truncate=truncate,
             )
-    except TimeoutError:
-        raise FetchError(
-            TIMED_OUT.format(host=host, seconds=_seconds(timeout)), code="timeout"
-        ) from None
-    except ssl.SSLError as exc:
-        raise FetchError(
-            TLS_FAILED.format(host=host, reason=exc.reason or exc), code="tls"
-        ) from None
-    except http.client.HTTPException as exc:
-        raise FetchError(
-            PROTOCOL_ERROR.format(host=host, reason=type(exc).__name__),
-            code="protocol",
-        ) from None
-    except OSError as exc:
-        raise FetchError(
-            CONNECT_FAILED.format(host=host, reason=exc.strerror or exc),
-            code="connect",
-        ) from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise _failure(exc, host=host, timeout=timeout) from None
     finally:
         connection.close()
     return FetchResult(
@@ -326,6 +302,54 @@ def _fetch_once(
         body=body,
         fetched_at=fetched_at,
         truncated=truncated,
+    )
+
+
+_REQUEST_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+    # No compression: the size cap then bounds what we hold in memory.
+    "Accept-Encoding": "identity",
+}
+
+
+def _pinned_connection(
+    parts: SplitResult,
+    *,
+    deadline: float,
+    timeout: float,
+    allowed: set[str],
+    resolve: Resolver,
+) -> _PinnedHTTPConnection:
+    """A connection to the URL's host, held to the addresses checked for it."""
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    addresses = _checked_addresses(host, port, allowed=allowed, resolve=resolve)
+    remaining = _remaining(deadline, host, timeout)
+    connection_class = (
+        _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    )
+    return connection_class(host, port, addresses, remaining)
+
+
+def _failure(
+    exc: OSError | http.client.HTTPException, *, host: str, timeout: float
+) -> FetchError:
+    """What went wrong talking to ``host``, said for people."""
+    # TimeoutError and ssl.SSLError are OSErrors too: they are tested first.
+    if isinstance(exc, TimeoutError):
+        return _timed_out(host, timeout)
+    if isinstance(exc, ssl.SSLError):
+        return FetchError(
+            TLS_FAILED.format(host=host, reason=exc.reason or exc), code="tls"
+        )
+    if isinstance(exc, http.client.HTTPException):
+        return FetchError(
+            PROTOCOL_ERROR.format(host=host, reason=type(exc).__name__),
+            code="protocol",
+        )
+    return FetchError(
+        CONNECT_FAILED.format(host=host, reason=exc.strerror or exc), code="connect"
     )
 
 
@@ -375,11 +399,11 @@ def _read_capped(
 def _remaining(deadline: float, host: str, timeout: float) -> float:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise FetchError(
-            TIMED_OUT.format(host=host, seconds=_seconds(timeout)), code="timeout"
-        )
+        raise _timed_out(host, timeout)
     return remaining
 
 
-def _seconds(timeout: float) -> str:
-    return f"{timeout:g}"
+def _timed_out(host: str, timeout: float) -> FetchError:
+    return FetchError(
+        TIMED_OUT.format(host=host, seconds=f"{timeout:g}"), code="timeout"
+    )

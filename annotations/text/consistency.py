@@ -224,88 +224,130 @@ def _matcher(words: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+# What each (event, "year" / "date" / "money") is given as, with where; and
+# the capitalised words of each piece that gives it.
+_Facts = dict[tuple[str, str], list[tuple[str, Place]]]
+_Subjects = dict[tuple[str, str], list[set[str]]]
+
+
 def _events(pieces: list[Piece], published: datetime.date | None) -> list[Finding]:
     """One event given two (or three) different years, or amounts."""
-    facts: dict[tuple[str, str], list[tuple[str, Place]]] = defaultdict(list)
-    subjects: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
+    facts, subjects = _event_facts(pieces, published)
+    findings = []
+    for (event, what), stated in facts.items():
+        finding = _event_finding(event, what, stated, subjects[(event, what)])
+        if finding is not None:
+            findings.append(finding)
+    return findings
+
+
+def _event_facts(
+    pieces: list[Piece], published: datetime.date | None
+) -> tuple[_Facts, _Subjects]:
+    """Every year, date and amount the clauses naming an event give it."""
+    facts: _Facts = defaultdict(list)
+    subjects: _Subjects = defaultdict(list)
     for piece in pieces:
         if not piece.figures and (
             published is None or _RELATIVE_YEAR.search(piece.text) is None
         ):
             continue  # nothing to date or count an event by
         for offset, clause in _clauses(piece.text):
-            lowered = clause.lower()
-            # One search for any event word first: most clauses have none.
-            if not _words_in(_ALL_EVENT_WORDS, clause, lowered):
-                continue
-            event = next(
-                (
-                    e
-                    for e, words in _EVENTS.items()
-                    if _words_in(words, clause, lowered)
-                ),
-                None,
-            )
+            event = _event_in(clause)
             if event is None:
                 continue
             end = offset + len(clause)
             inside = [q for q in piece.figures if offset <= q.start < end]
-            named = set(_SUBJECT.findall(piece.text))
-            if any(q.kind == quantities.DATE for q in inside):
-                subjects[(event, "year")].append(named)
-                subjects[(event, "date")].append(named)
-            if any(q.kind == quantities.MONEY for q in inside):
-                subjects[(event, "money")].append(named)
-            for q in inside:
-                day = month_day(q.text) if q.kind == quantities.DATE else None
-                if day is not None:
-                    facts[(event, "date")].append((day, _place(piece, q.start, q.end)))
-                if q.kind == quantities.DATE and q.year and not _cohort(q):
-                    facts[(event, "year")].append(
-                        (str(q.year), _place(piece, q.start, q.end))
-                    )
-                elif q.kind == quantities.MONEY:
-                    value = amount(q.text)
-                    if value is not None:
-                        facts[(event, "money")].append(
-                            (f"{value:g}", _place(piece, q.start, q.end))
-                        )
-            if published is None:
-                continue
-            for match in _RELATIVE_YEAR.finditer(clause):
-                years = _relative_years(match)
-                if years is not None:
-                    facts[(event, "year")].append(
-                        (
-                            str(published.year - years),
-                            _place(piece, offset + match.start(), offset + match.end()),
-                        )
-                    )
-    findings = []
-    for (event, what), stated in facts.items():
-        first: dict[str, Place] = {}
-        for value, place in stated:
-            first.setdefault(value, place)
-        if not 2 <= len(first) <= _MAX_VALUES:
-            continue
-        values = ", ".join(
-            f"{place.text} ({value})"
-            if what == "year" and value not in place.text
-            else place.text
-            for value, place in first.items()
-        )
-        shared = set.intersection(*subjects[(event, what)] or [set()]) - _NOT_SUBJECTS
-        whose = f"{sorted(shared)[0]} " if shared else ""
-        findings.append(
-            Finding(
-                FIGURES,
-                f"The article gives {whose}{len(first)} different "
-                f"{_WHAT[what]} for the same event "
-                f"({event}): {values}.",
-                tuple(first.values()),
+            _add_figures(facts, subjects, event, piece, inside)
+            if published is not None:
+                _add_relative_years(facts, event, piece, offset, clause, published)
+    return facts, subjects
+
+
+def _event_in(clause: str) -> str | None:
+    """The first event of _EVENTS the clause names, if any."""
+    lowered = clause.lower()
+    # One search for any event word first: most clauses have none.
+    if not _words_in(_ALL_EVENT_WORDS, clause, lowered):
+        return None
+    return next(
+        (e for e, words in _EVENTS.items() if _words_in(words, clause, lowered)),
+        None,
+    )
+
+
+def _add_figures(
+    facts: _Facts,
+    subjects: _Subjects,
+    event: str,
+    piece: Piece,
+    inside: list[quantities.Quantity],
+) -> None:
+    """The days, years and amounts of a clause naming ``event``."""
+    named = set(_SUBJECT.findall(piece.text))
+    if any(q.kind == quantities.DATE for q in inside):
+        subjects[(event, "year")].append(named)
+        subjects[(event, "date")].append(named)
+    if any(q.kind == quantities.MONEY for q in inside):
+        subjects[(event, "money")].append(named)
+    for q in inside:
+        day = month_day(q.text) if q.kind == quantities.DATE else None
+        if day is not None:
+            facts[(event, "date")].append((day, _place(piece, q.start, q.end)))
+        if q.kind == quantities.DATE and q.year and not _cohort(q):
+            facts[(event, "year")].append((str(q.year), _place(piece, q.start, q.end)))
+        elif q.kind == quantities.MONEY:
+            value = amount(q.text)
+            if value is not None:
+                facts[(event, "money")].append(
+                    (f"{value:g}", _place(piece, q.start, q.end))
+                )
+
+
+def _add_relative_years(
+    facts: _Facts,
+    event: str,
+    piece: Piece,
+    offset: int,
+    clause: str,
+    published: datetime.date,
+) -> None:
+    """The years a clause naming ``event`` counts back from publication."""
+    for match in _RELATIVE_YEAR.finditer(clause):
+        years = _relative_years(match)
+        if years is not None:
+            facts[(event, "year")].append(
+                (
+                    str(published.year - years),
+                    _place(piece, offset + match.start(), offset + match.end()),
+                )
             )
-        )
-    return findings
+
+
+def _event_finding(
+    event: str, what: str, stated: list[tuple[str, Place]], subjects: list[set[str]]
+) -> Finding | None:
+    """A finding if the event is given two or three different values."""
+    first: dict[str, Place] = {}
+    for value, place in stated:
+        first.setdefault(value, place)
+    if not 2 <= len(first) <= _MAX_VALUES:
+        return None
+    values = ", ".join(
+        f"{place.text} ({value})"
+        if what == "year" and value not in place.text
+        else place.text
+        for value, place in first.items()
+    )
+    shared = set.intersection(*subjects or [set()]) - _NOT_SUBJECTS
+    whose = f"{sorted(shared)[0]} " if shared else ""
+    return Finding(
+        FIGURES,
+        f"The article gives {whose}{len(first)} different "
+        f"{_WHAT[what]} for the same event "
+        f"({event}): {values}.",
+        tuple(first.values()),
+    )
 
 
 # Capitalised words that start sentences or name dates, not subjects.

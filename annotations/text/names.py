@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -762,61 +763,14 @@ def _tagger():
     per run of unknown characters: a name the dictionary lacks (阮文黎) is
     such a run, and an article repeats its names.
     """
-    import logging
-    from math import log
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    jieba.dt.tmp_dir = str(CACHE_DIR)
-    jieba.dt.cache_file = str(CACHE_DIR / "jieba.cache")
-    pos = jieba.posseg.dt
-    pos.makesure_userdict_loaded()
-    tokenizer = pos.tokenizer
-    tokenizer.check_initialized()
-    tags = pos.word_tag_tab
+    tokenizer, tags = _jieba_dictionary()
 
     @lru_cache(maxsize=_CACHED_RUNS)
     def unknown(run: str) -> tuple[tuple[str, str], ...]:
         return tuple(_cut_detail(run))
 
-    def flush(buf: str):
-        if len(buf) == 1:
-            yield buf, tags.get(buf, "x")
-        elif not tokenizer.FREQ.get(buf):
-            yield from unknown(buf)
-        else:
-            for ch in buf:
-                yield ch, tags.get(ch, "x")
-
-    freq, logtotal = tokenizer.FREQ, log(tokenizer.total)
-    weights: dict[str, float] = {}
-
-    def weight(word: str) -> float:
-        # jieba's log(FREQ or 1) - log(total), computed once a word.
-        found = weights.get(word)
-        if found is None:
-            if len(weights) > _MAX_WEIGHTS:
-                weights.clear()
-            found = weights[word] = log(freq.get(word) or 1) - logtotal
-        return found
-
-    def calc(block: str) -> dict:
-        # jieba's calc, the same sums; a position with one choice needs no max.
-        dag = tokenizer.get_DAG(block)
-        route = {len(block): (0, 0)}
-        for idx in range(len(block) - 1, -1, -1):
-            ends = dag[idx]
-            if len(ends) == 1:
-                x = ends[0]
-                route[idx] = (weight(block[idx : x + 1]) + route[x + 1][0], x)
-            else:
-                route[idx] = max(
-                    (weight(block[idx : x + 1]) + route[x + 1][0], x) for x in ends
-                )
-        return route
+    flush = _flusher(tokenizer, tags, unknown)
+    calc = _router(tokenizer)
 
     def cut(block: str):
         # jieba.posseg's __cut_DAG, step for step.
@@ -838,6 +792,78 @@ def _tagger():
 
     cut.unknown = unknown
     return cut
+
+
+def _jieba_dictionary():
+    """jieba's initialised tokenizer and its word-tag table, its cache kept
+    in CACHE_DIR."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(CACHE_DIR)
+    jieba.dt.cache_file = str(CACHE_DIR / "jieba.cache")
+    pos = jieba.posseg.dt
+    pos.makesure_userdict_loaded()
+    tokenizer = pos.tokenizer
+    tokenizer.check_initialized()
+    return tokenizer, pos.word_tag_tab
+
+
+def _flusher(
+    tokenizer, tags: dict[str, str], unknown: Callable[[str], tuple]
+) -> Callable[[str], Iterator[tuple[str, str]]]:
+    """jieba's tagging of a run of single characters the route left: one
+    character alone, an unknown run by the model, a known word by character."""
+
+    def flush(buf: str) -> Iterator[tuple[str, str]]:
+        if len(buf) == 1:
+            yield buf, tags.get(buf, "x")
+        elif not tokenizer.FREQ.get(buf):
+            yield from unknown(buf)
+        else:
+            for ch in buf:
+                yield ch, tags.get(ch, "x")
+
+    return flush
+
+
+def _router(tokenizer) -> Callable[[str], dict]:
+    """jieba's calc (the best route through a block's word graph), the same
+    sums, with each word's weight computed once."""
+    from math import log
+
+    freq, logtotal = tokenizer.FREQ, log(tokenizer.total)
+    weights: dict[str, float] = {}
+
+    def weight(word: str) -> float:
+        # jieba's log(FREQ or 1) - log(total), computed once a word.
+        found = weights.get(word)
+        if found is None:
+            if len(weights) > _MAX_WEIGHTS:
+                weights.clear()
+            found = weights[word] = log(freq.get(word) or 1) - logtotal
+        return found
+
+    def calc(block: str) -> dict:
+        # A position with one choice needs no max.
+        dag = tokenizer.get_DAG(block)
+        route = {len(block): (0, 0)}
+        for idx in range(len(block) - 1, -1, -1):
+            ends = dag[idx]
+            if len(ends) == 1:
+                x = ends[0]
+                route[idx] = (weight(block[idx : x + 1]) + route[x + 1][0], x)
+            else:
+                route[idx] = max(
+                    (weight(block[idx : x + 1]) + route[x + 1][0], x) for x in ends
+                )
+        return route
+
+    return calc
 
 
 # jieba.posseg's __cut_detail and __cut on a run of unknown characters, with

@@ -712,17 +712,33 @@ def _boundary(
     if protected.covers(match.start()):
         return None
     if mark[0] != ".":
-        stop = _absorb_closers(line, sentence_start, match.end(), end)
-        if mark.isascii():
-            following = line[match.end() : match.end() + 1]
-            # "p?id=3", "Yahoo!Inc": a mark inside a token.
-            if following.isascii() and (following.isalnum() or following in "=&/_%#"):
-                return None
-            if _next_char(line, stop, end).islower():
-                return None  # "Yahoo! in the", "vehicle ? a modified"
-        return stop
+        return _mark_boundary(line, sentence_start, match, end)
     if len(mark) > 1:
         return _ellipsis_boundary(line, match, end)
+    return _full_stop_boundary(line, sentence_start, match, end)
+
+
+def _mark_boundary(
+    line: str, sentence_start: int, match: re.Match[str], end: int
+) -> int | None:
+    """A hard terminator (。！？ ! ?) ends a sentence, unless an ASCII
+    one stands inside a token or lower case follows it."""
+    stop = _absorb_closers(line, sentence_start, match.end(), end)
+    if match.group().isascii():
+        following = line[match.end() : match.end() + 1]
+        # "p?id=3", "Yahoo!Inc": a mark inside a token.
+        if following.isascii() and (following.isalnum() or following in "=&/_%#"):
+            return None
+        if _next_char(line, stop, end).islower():
+            return None  # "Yahoo! in the", "vehicle ? a modified"
+    return stop
+
+
+def _full_stop_boundary(
+    line: str, sentence_start: int, match: re.Match[str], end: int
+) -> int | None:
+    """A single full stop ends a sentence unless lower case follows it or the
+    word before it says otherwise."""
     stop = _absorb_closers(line, sentence_start, match.end(), end)
     nxt = _next_char(line, stop, end)
     if (
@@ -734,7 +750,15 @@ def _boundary(
         nxt = _next_char(line, stop, end)
     if not nxt or nxt.islower():
         return None if nxt else stop
-    dot = match.start()
+    return _after_word(line, sentence_start, match.start(), stop, nxt, end)
+
+
+def _after_word(
+    line: str, sentence_start: int, dot: int, stop: int, nxt: str, end: int
+) -> int | None:
+    """``stop`` unless the word before the full stop at ``dot`` is an
+    abbreviation, an initial or a list marker (``nxt``, the next character, is
+    not lower case)."""
     word_start = dot
     while word_start > sentence_start and not line[word_start - 1].isspace():
         word_start -= 1
