@@ -27,3 +27,8 @@ class AnnotationsConfig(AppConfig):
             signals.post_delete.connect(roles.forget_roles, sender=model)
         granted = Group.permissions.through
         signals.m2m_changed.connect(roles.forget_roles, sender=granted)
+        from . import ratings
+        from .models import Rating
+
+        signals.post_save.connect(ratings.forget_scale, sender=Rating)
+        signals.post_delete.connect(ratings.forget_scale, sender=Rating)

@@ -32,6 +32,7 @@ from . import (
     matching,
     names,
     quantities,
+    ratings,
     roles,
     services,
     triage,
@@ -270,7 +271,8 @@ def _name_hints(group: names.NameGroup, unit_at):
             "majority": majority.text,
         }
         if minority and group.suspicious:
-            hint["suggested_verdict"] = Verdict.MISSTATED.value
+            # The bottom of the rating scale: the name is misstated.
+            hint["suggested_verdict"] = ratings.worst_key()
         yield unit_pk, hint
 
 

@@ -27,6 +27,7 @@ from . import (
     importing,
     jobs,
     queries,
+    ratings,
     returning,
     roles,
     segmentation,
@@ -54,7 +55,6 @@ STALE_VERSION = _(
     "Claim {position} was changed by someone else (now version {current}, "
     "you started from version {expected}). Reload it and apply your change again."
 )
-UNKNOWN_VERDICT = _("Unknown verdict '{value}'. Use one of: {allowed}.")
 UNKNOWN_KIND = _("Unknown kind '{value}'. Use one of: {allowed}.")
 UNKNOWN_STANCE = _("Unknown stance '{value}'. Use one of: {allowed}.")
 BAD_URL = _("Enter a full http:// or https:// address (got '{value}').")
@@ -397,11 +397,8 @@ def edit_claim(
             UNKNOWN_KIND.format(value=kind, allowed=", ".join(Kind.values)),
             code="kind",
         )
-    if verdict is not None and verdict not in Verdict.values:
-        raise ValidationError(
-            UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
-            code="verdict",
-        )
+    if verdict is not None:
+        ratings.check_verdict(verdict, current=claim.verdict)
     if kind is None and verdict is not None:
         return _edit_verdict(
             claim=claim,

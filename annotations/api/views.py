@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import ExitStack
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -40,13 +41,14 @@ from .. import (
     importing,
     jobs,
     queries,
+    ratings,
     returning,
     reviewing,
     roles,
     services,
     versions,
 )
-from ..models import Article, Claim, Job, JobKind, JobStatus, Kind, Status, Verdict
+from ..models import Article, Claim, Job, JobKind, JobStatus, Kind, Status
 from . import schema as _schema  # noqa: F401 (registers the schema extension)
 from . import serializers as api
 from .pagination import CLAIM_ORDERINGS, ClaimCursor, NewestFirst, SearchCursor
@@ -172,7 +174,9 @@ class ArticleFilter(StrictFilterSet):
 
 class ClaimFilter(StrictFilterSet):
     article = IdFilter(field_name="article_id", label="Article id")
-    verdict = filters.ChoiceFilter(choices=Verdict.choices)
+    verdict = filters.ChoiceFilter(
+        choices=partial(ratings.choices, unreviewed=True, retired=True)
+    )
     kind = filters.ChoiceFilter(choices=Kind.choices)
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
@@ -1311,7 +1315,9 @@ EXPORT_PARAMETERS = [
         examples=[OpenApiExample("The demo article", value=1)],
     ),
     OpenApiParameter(
-        "verdict", str, enum=Verdict.values, description="Only this verdict."
+        "verdict",
+        str,
+        description="Only this verdict: a key of the rating scale, or unreviewed.",
     ),
     OpenApiParameter(
         "status",
@@ -1550,7 +1556,8 @@ class CsvExport(ExportView):
     summary="Export schema.org ClaimReview JSON-LD",
     description=(
         "One ClaimReview per claim with a verdict (published ones only for "
-        "anonymous clients). Rating scale: 1 misstated, 2 disputed, 3 verified; "
+        "anonymous clients). `reviewRating` carries the rating's own numbers "
+        "and name, as the admin's rating scale sets them; "
         "`url` is the claim's anchor on the public report; `datePublished` is "
         "the first publication, `dateModified` the last change (corrections "
         "included), `creativeWorkStatus` the review status."
