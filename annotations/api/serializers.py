@@ -74,9 +74,17 @@ class VerdictField(serializers.ChoiceField):
     unknown key's error names the allowed ones."""
 
     def __init__(
-        self, *, unreviewed: bool = True, retired: bool = True, **kwargs
+        self,
+        *,
+        unreviewed: bool = True,
+        retired: bool = True,
+        names_unreviewed: bool = True,
+        **kwargs,
     ) -> None:
+        # Retired keys pass here (a claim keeps its own); the message names
+        # what may be given anew, and unreviewed only where it is a verdict.
         self.unreviewed, self.retired = unreviewed, retired
+        self.names_unreviewed = names_unreviewed
         # The scale is read at bind(): not when this module is imported.
         super().__init__(choices=[], **kwargs)
 
@@ -86,7 +94,7 @@ class VerdictField(serializers.ChoiceField):
 
     def fail(self, key: str, **kwargs) -> None:
         if key == "invalid_choice":
-            allowed = ", ".join(str(value) for value, _label in self.choices.items())
+            allowed = ratings.allowed_text(unreviewed=self.names_unreviewed)
             raise serializers.ValidationError(
                 f'"{kwargs["input"]}" is not a valid choice. Use one of: {allowed}.',
                 code=key,
@@ -900,7 +908,7 @@ class CorrectionInput(StrictInput):
         help_text="Why the published verdict changes; shown to the public.",
     )
     # unreviewed reaches reviewing.propose_correction, which says why not.
-    verdict = VerdictField(retired=False)
+    verdict = VerdictField(retired=False, names_unreviewed=False)
     rationale = serializers.CharField(max_length=10_000, allow_blank=True)
     version = version_field(VERSION_HELP)
 
