@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import COLOUR_PATTERN, RATING_KEY_PATTERN, Rating, Verdict
 
-# Other processes learn of a changed scale within this many seconds.
-RATING_CACHE_SECONDS = 60
+# Other processes learn of a changed scale within this many seconds: the scale
+# changes rarely (an admin's edit), and a page counted in a test must not meet
+# an expiry halfway (a long test set up after the scale was read).
+RATING_CACHE_SECONDS = 300
 
 UNKNOWN_VERDICT = _("Unknown verdict '{value}'. Use one of: {allowed}.")
 RATING_IN_USE = _(
