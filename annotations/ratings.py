@@ -83,6 +83,7 @@ _COLOUR = re.compile(COLOUR_PATTERN)
 
 _scale: tuple[Rating, ...] | None = None
 _scale_until = 0.0
+_generation = 0
 _lock = threading.Lock()
 
 
@@ -104,17 +105,21 @@ def scale() -> tuple[Rating, ...]:
     with _lock:
         if _scale is not None and now < _scale_until:
             return _scale
+        generation = _generation
     ratings = tuple(Rating.objects.order_by("order", "key"))
     with _lock:
-        _scale, _scale_until = ratings, now + RATING_CACHE_SECONDS
+        # A rating saved while this read ran: keep nothing older than it.
+        if generation == _generation:
+            _scale, _scale_until = ratings, now + RATING_CACHE_SECONDS
     return ratings
 
 
 def forget_scale(**_signal_arguments: object) -> None:
     """Empty this process's memory of the scale (a rating changed)."""
-    global _scale
+    global _scale, _generation
     with _lock:
         _scale = None
+        _generation += 1
 
 
 def active() -> list[Rating]:
