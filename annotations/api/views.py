@@ -22,6 +22,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import generics, mixins, status, viewsets
@@ -95,6 +96,9 @@ VERSIONED = {
     ),
     428: OpenApiResponse(description="No If-Match and no version."),
 }
+
+
+VERDICT_PARAMETER = {"type": "string", "minLength": 1}
 
 
 class StrictFilterSet(filters.FilterSet):
@@ -172,11 +176,19 @@ class ArticleFilter(StrictFilterSet):
         fields = ("q", "language")
 
 
+# The scale is data, so the schema names no enum: it refuses a blank value.
+@extend_schema_field(VERDICT_PARAMETER)
+class VerdictFilter(filters.ChoiceFilter):
+    """A verdict: a key of the rating scale (read per request), or unreviewed."""
+
+    def __init__(self, **kwargs) -> None:
+        choices = partial(ratings.choices, unreviewed=True, retired=True)
+        super().__init__(choices=choices, **kwargs)
+
+
 class ClaimFilter(StrictFilterSet):
     article = IdFilter(field_name="article_id", label="Article id")
-    verdict = filters.ChoiceFilter(
-        choices=partial(ratings.choices, unreviewed=True, retired=True)
-    )
+    verdict = VerdictFilter()
     kind = filters.ChoiceFilter(choices=Kind.choices)
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
@@ -1316,7 +1328,7 @@ EXPORT_PARAMETERS = [
     ),
     OpenApiParameter(
         "verdict",
-        str,
+        VERDICT_PARAMETER,
         description="Only this verdict: a key of the rating scale, or unreviewed.",
     ),
     OpenApiParameter(
