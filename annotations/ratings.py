@@ -15,7 +15,7 @@ import time
 
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +37,7 @@ DIGIT_TAKEN = _(
     "of them first."
 )
 
+DEFAULT_RANGE = {"worst_rating": 1, "best_rating": 3}
 # The scale the desk started with (migration 0014 installs it): ClaimReview
 # numbers 1 misstated, 2 disputed, 3 verified.
 DEFAULT_RATINGS = (
@@ -93,9 +94,13 @@ def install_defaults(apps=django_apps) -> None:
     model = apps.get_model("annotations", "Rating")
     for values in DEFAULT_RATINGS:
         model.objects.get_or_create(
-            key=values["key"],
-            defaults={**values, "best_rating": 3, "worst_rating": 1},
+            key=values["key"], defaults={**values, **DEFAULT_RANGE}
         )
+
+
+def default_scale() -> tuple[Rating, ...]:
+    """The default ratings as unsaved rows."""
+    return tuple(Rating(**values, **DEFAULT_RANGE) for values in DEFAULT_RATINGS)
 
 
 def scale() -> tuple[Rating, ...]:
@@ -106,7 +111,14 @@ def scale() -> tuple[Rating, ...]:
         if _scale is not None and now < _scale_until:
             return _scale
         generation = _generation
-    ratings = tuple(Rating.objects.order_by("order", "key"))
+    try:
+        ratings = tuple(Rating.objects.order_by("order", "key"))
+    except DatabaseError:
+        if Rating._meta.db_table in connection.introspection.table_names():
+            raise
+        # Before migration 0014 (manage.py check builds the API schema before
+        # migrate does): the default scale, not remembered.
+        return default_scale()
     with _lock:
         # A rating saved while this read ran: keep nothing older than it.
         if generation == _generation:
