@@ -301,14 +301,14 @@ def test_the_dashboard_bar_and_the_public_report_show_a_fourth_rating(
 
 def test_pages_read_the_scale_without_a_query_of_their_own(editor_client, editor):
     article = ArticleFactory(text=sentences(30), imported_by=editor)
-    url = reverse("workspace", args=[article.pk])
-    before = queries_for(editor_client, url)
+    pages = [
+        reverse("workspace", args=[article.pk]),
+        reverse("dashboard"),
+    ]
+    before = [queries_for(editor_client, url) for url in pages]
     add_rating()
     ratings.scale()  # as after any request: the scale is known
-    assert queries_for(editor_client, url) == before
-    assert queries_for(editor_client, reverse("dashboard")) == queries_for(
-        editor_client, reverse("dashboard")
-    )
+    assert [queries_for(editor_client, url) for url in pages] == before
 
 
 # The API and the exports.
