@@ -8,6 +8,7 @@ missing role) is shown as a message, never as a server error.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -29,7 +30,8 @@ from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import assisting, importing, jobs, queries, roles, services, tokens
+from . import assisting, importing, jobs, queries, ratings, roles, services, tokens
+from .counting import given_of
 from .forms import ArticleImportForm
 from .models import (
     ApiToken,
@@ -41,6 +43,7 @@ from .models import (
     Comment,
     Correction,
     Job,
+    Rating,
     Source,
     Webhook,
     WebhookDelivery,
@@ -226,6 +229,20 @@ class DeletedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VerdictFilter(admin.SimpleListFilter):
+    """Claims by verdict: unreviewed or a rating of the scale (retired too)."""
+
+    title = _("verdict")
+    # The name Django's own field filter used, so old links keep working.
+    parameter_name = "verdict__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
+        return ratings.choices(unreviewed=True, retired=True)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(verdict=self.value()) if self.value() else queryset
+
+
 class HintFilter(admin.SimpleListFilter):
     """Claims with hints (of one type, or any), or without."""
 
@@ -316,9 +333,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "imported_at",
         "assignee",
         "units",
-        "verified",
-        "disputed",
-        "misstated",
+        # ... one column per rating here (get_list_display) ...
         "unreviewed",
         "drafts",
         "approved",
@@ -373,17 +388,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def units(self, article: Article) -> int:
         return article.unit_count
 
-    @admin.display(description=_("verified"), ordering="verified_count")
-    def verified(self, article: Article) -> int:
-        return article.verified_count
-
-    @admin.display(description=_("disputed"), ordering="disputed_count")
-    def disputed(self, article: Article) -> int:
-        return article.disputed_count
-
-    @admin.display(description=_("misstated"), ordering="misstated_count")
-    def misstated(self, article: Article) -> int:
-        return article.misstated_count
+    def get_list_display(self, request: HttpRequest) -> tuple:
+        columns = list(super().get_list_display(request))
+        at = columns.index("unreviewed")
+        columns[at:at] = [rating_column(rating) for rating in ratings.scale()]
+        return tuple(columns)
 
     @admin.display(description=_("unreviewed"), ordering="unreviewed_count")
     def unreviewed(self, article: Article) -> int:
@@ -513,6 +522,11 @@ class SourceInline(admin.StackedInline):
 class ClaimAdminForm(forms.ModelForm):
     # The version the editor started from; a save against a newer row is refused.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The scale's ratings (the services refuse a retired one unless kept).
+    verdict = forms.ChoiceField(
+        label=_("verdict"),
+        choices=partial(ratings.choices, unreviewed=True, retired=True),
+    )
     appearance_url = forms.URLField(
         label=_("appearance URL"),
         max_length=2000,
@@ -615,7 +629,7 @@ class ClaimAdmin(HistoryAdmin):
         "short_text",
         "article_title",
         "kind",
-        "verdict",
+        "verdict_name",
         "status",
         "sources",
         "verdict_by",
@@ -628,7 +642,7 @@ class ClaimAdmin(HistoryAdmin):
     list_display_links = ("number", "short_text")
     list_filter = (
         "status",
-        "verdict",
+        VerdictFilter,
         "kind",
         HintFilter,
         "text_changed",
@@ -745,6 +759,10 @@ class ClaimAdmin(HistoryAdmin):
     @admin.display(description=_("sources"), ordering="source_count")
     def sources(self, claim: Claim) -> int:
         return claim.source_count
+
+    @admin.display(description=_("verdict"), ordering="verdict")
+    def verdict_name(self, claim: Claim) -> str:
+        return ratings.label(claim.verdict)
 
     @admin.display(description=_("check-worthiness"), ordering="worth")
     def worth_score(self, claim: Claim) -> str:
@@ -1308,6 +1326,76 @@ class RoleAdmin(GroupAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def members(self, group: Group) -> int:
         return group.member_count
+
+
+def rating_column(rating: Rating) -> Callable[[Article], int]:
+    """An article changelist column: its claims to check given ``rating``."""
+
+    def column(article: Article) -> int:
+        return given_of(article)[rating.key]
+
+    column.__name__ = rating.key  # its cells' class: field-<key>
+    column.short_description = rating.label  # type: ignore[attr-defined]
+    return column
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    """The rating scale: a rating in use is retired, never deleted."""
+
+    list_display = (
+        "key",
+        "label_en",
+        "label_zh",
+        "icon",
+        "colour",
+        "digit",
+        "order",
+        "counts_as_checked",
+        "rating_value",
+        "retired",
+    )
+    list_editable = ("order",)
+    list_filter = ("retired",)
+    search_fields = ("key", "label_en", "label_zh")
+    actions = ("retire", "restore")
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        # Deleting is per rating, refused while any claim has it.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple:
+        # Claims store the key: it is fixed once the rating exists.
+        return ("key",) if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and ratings.uses(obj.key):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Retire the selected ratings"))
+    def retire(self, request: HttpRequest, queryset: QuerySet[Rating]) -> None:
+        done = ratings.retire(keys=[r.key for r in queryset], retired=True)
+        self.message_user(
+            request,
+            ngettext("Retired %(n)d rating.", "Retired %(n)d ratings.", done)
+            % {"n": done},
+        )
+
+    @admin.action(description=_("Bring back the selected ratings"))
+    def restore(self, request: HttpRequest, queryset: QuerySet[Rating]) -> None:
+        try:
+            done = ratings.retire(keys=[r.key for r in queryset], retired=False)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("Brought back %(n)d rating.", "Brought back %(n)d ratings.", done)
+            % {"n": done},
+        )
 
 
 # Plain-text keys are gone (migration 0006): DRF's token admin would show none.

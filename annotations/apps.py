@@ -30,3 +30,8 @@ class AnnotationsConfig(AppConfig):
         # The role groups follow roles.py after every migrate, so no migration
         # has to import it (a migration must not change when roles.py does).
         signals.post_migrate.connect(roles.install_roles, sender=self)
+        from . import ratings
+        from .models import Rating
+
+        signals.post_save.connect(ratings.forget_scale, sender=Rating)
+        signals.post_delete.connect(ratings.forget_scale, sender=Rating)

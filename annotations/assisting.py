@@ -26,6 +26,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from . import ratings
 from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Verdict
 from .text import consistency, matching, names, quantities, triage
 
@@ -295,7 +296,8 @@ def _name_hints(group: names.NameGroup, unit_at):
             "majority": majority.text,
         }
         if minority and group.suspicious:
-            hint["suggested_verdict"] = Verdict.MISSTATED.value
+            # The bottom of the rating scale: the name is misstated.
+            hint["suggested_verdict"] = ratings.worst_key()
         yield unit_pk, hint
 
 

@@ -7,14 +7,14 @@ checked") counts only claims to check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from . import ratings
 from .models import Article, Status, Verdict
 
-VERDICTS_GIVEN = (Verdict.VERIFIED, Verdict.DISPUTED, Verdict.MISSTATED)
 REVIEW_STATES = (Status.PUBLISHED, Status.APPROVED, Status.DRAFT, Status.REJECTED)
 
 
@@ -32,10 +32,9 @@ class UnitCounts:
     claims: int
     opinions: int
     checked: int
-    verified: int
-    disputed: int
-    misstated: int
     off_claim_verdicts: int
+    # Claims to check per rating key (annotations/ratings.py), unreviewed apart.
+    given: dict[str, int] = field(default_factory=dict)
     # Review states of every unit (named as the workspace's review counts).
     status_published: int = 0
     status_approved: int = 0
@@ -54,13 +53,14 @@ class UnitCounts:
 
     @property
     def verdicts(self) -> dict[str, int]:
-        """Verdicts on claims to check, the unchecked ones as unreviewed."""
-        return {
-            Verdict.VERIFIED: self.verified,
-            Verdict.DISPUTED: self.disputed,
-            Verdict.MISSTATED: self.misstated,
-            Verdict.UNREVIEWED: self.unchecked,
-        }
+        """Verdicts on claims to check in the scale's order (every rating,
+        retired ones too), then the claims without one as unreviewed."""
+        counts = {key: self.given.get(key, 0) for key in ratings.all_keys()}
+        return counts | {Verdict.UNREVIEWED: self.claims - sum(self.given.values())}
+
+    def of(self, key: str) -> int:
+        """Claims to check with this verdict."""
+        return self.given.get(key, 0)
 
     @property
     def summary(self) -> str:
@@ -112,11 +112,19 @@ class UnitCounts:
             claims=article.claim_count,
             opinions=article.opinion_count,
             checked=article.checked_count,
-            verified=article.claim_verified_count,
-            disputed=article.claim_disputed_count,
-            misstated=article.claim_misstated_count,
             off_claim_verdicts=article.off_claim_verdict_count,
+            given=given_of(article),
             status_published=article.published_count,
             status_approved=article.approved_count,
             status_draft=article.draft_count,
         )
+
+
+def given_key(key: str) -> str:
+    """The annotation articles_with_counts names a rating's claim count."""
+    return f"claim_{key}_count"
+
+
+def given_of(article: Article) -> dict[str, int]:
+    """Claims to check per rating of an article annotated by articles_with_counts."""
+    return {key: getattr(article, given_key(key), 0) for key in ratings.all_keys()}

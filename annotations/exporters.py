@@ -8,8 +8,8 @@ description): the API's export endpoints, the export_verdicts command, the
 OpenAPI schema and a README test all read it, so a new format is one
 register() call and its test.
 
-ClaimReview follows schema.org and Google's fact-check guide, with a published
-rating scale: 1 misstated, 2 disputed, 3 verified (worst 1, best 3).
+ClaimReview follows schema.org and Google's fact-check guide; each verdict's
+reviewRating carries its Rating's published numbers (annotations/ratings.py).
 W3C Web Annotation output follows the Web Annotation Data Model.
 """
 
@@ -25,15 +25,9 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
+from . import ratings
 from .models import Claim, ClaimantType, Source, Status, Verdict
 
-RATING_VALUES = {Verdict.MISSTATED: 1, Verdict.DISPUTED: 2, Verdict.VERIFIED: 3}
-RATING_LABELS = {
-    Verdict.MISSTATED: "Misstated",
-    Verdict.DISPUTED: "Disputed",
-    Verdict.VERIFIED: "Verified",
-}
-WORST_RATING, BEST_RATING = 1, 3
 # schema.org creativeWorkStatus: where the review is in the desk's workflow.
 STATUS_LABELS = {
     Status.UNREVIEWED: "Unreviewed",
@@ -237,7 +231,7 @@ def claimreview_chunks(
     yield "["
     first = True
     for row in rows:
-        if row["verdict"] not in RATING_VALUES:
+        if ratings.get(row["verdict"]) is None:
             continue
         review = claim_review(
             row,
@@ -265,7 +259,7 @@ def finding_url(report_url: str, row: dict) -> str:
 
 def claim_review(row: dict, *, url: str, organisation: str) -> dict:
     """schema.org ClaimReview for one claim row with a verdict."""
-    verdict = row["verdict"]
+    rating = ratings.get(row["verdict"])
     item = {"@type": "Claim", "author": claim_author(row)}
     appearance = claim_appearance(row)
     if appearance:
@@ -285,10 +279,10 @@ def claim_review(row: dict, *, url: str, organisation: str) -> dict:
         "creativeWorkStatus": STATUS_LABELS[row["status"]],
         "reviewRating": {
             "@type": "Rating",
-            "ratingValue": RATING_VALUES[verdict],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
-            "alternateName": RATING_LABELS[verdict],
+            "ratingValue": rating.rating_value,
+            "bestRating": rating.best_rating,
+            "worstRating": rating.worst_rating,
+            "alternateName": rating.claim_review_name,
         },
         "itemReviewed": item,
         "inLanguage": LANGUAGE_TAGS[row["article_language"]],
@@ -369,7 +363,7 @@ def w3c_chunks(
     yield json.dumps(page, ensure_ascii=False)[:-1] + ', "items": ['
     first = True
     for row in rows:
-        if row["verdict"] not in RATING_VALUES:
+        if ratings.get(row["verdict"]) is None:
             continue
         annotation = web_annotation(
             row, claim_url=claim_url, article_url=article_url, user_url=user_url
@@ -637,10 +631,11 @@ register(
         summary="Export schema.org ClaimReview JSON-LD",
         description=(
             "One ClaimReview per claim with a verdict (published ones only for "
-            "anonymous clients). Rating scale: 1 misstated, 2 disputed, 3 "
-            "verified; `url` is the claim's anchor on the public report; "
-            "`datePublished` is the first publication, `dateModified` the last "
-            "change (corrections included), `creativeWorkStatus` the review status."
+            "anonymous clients). `reviewRating` carries the rating's own numbers "
+            "and name, as the admin's rating scale sets them; `url` is the claim's "
+            "anchor on the public report; `datePublished` is the first "
+            "publication, `dateModified` the last change (corrections included), "
+            "`creativeWorkStatus` the review status."
         ),
     )
 )

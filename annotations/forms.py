@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import importing, queries
-from .models import ClaimantType, Kind, Stance, Verdict
+from . import importing, queries, ratings
+from .models import ClaimantType, Kind, Stance
 
 TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
 NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
@@ -164,7 +165,11 @@ class NewVersionForm(ArticleTextForm):
 class ClaimForm(forms.Form):
     """Verdict, rationale and kind of one claim, with the version they start from."""
 
-    verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
+    # Every rating: a retired one stays on the claim that has it (services).
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=partial(ratings.choices, unreviewed=True, retired=True),
+    )
     rationale = forms.CharField(
         label=_("Rationale"),
         required=False,
@@ -244,7 +249,7 @@ class CorrectionForm(forms.Form):
 
     verdict = forms.ChoiceField(
         label=_("New verdict"),
-        choices=[(v, label) for v, label in Verdict.choices if v != Verdict.UNREVIEWED],
+        choices=ratings.choices,
     )
     rationale = forms.CharField(
         label=_("New rationale"),
@@ -312,7 +317,10 @@ class SearchForm(forms.Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"),
         required=False,
-        choices=[("", _("Any verdict")), *Verdict.choices],
+        choices=lambda: [
+            ("", _("Any verdict")),
+            *ratings.choices(unreviewed=True, retired=True),
+        ],
     )
     checked_from = forms.DateField(
         label=_("Checked from"),

@@ -4,11 +4,16 @@ import base64
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +76,13 @@ CHECKABLE_KINDS = (Kind.CLAIM, Kind.OPINION)
 
 
 class Verdict(models.TextChoices):
+    """The "no verdict yet" sentinel, and the keys of the default rating scale.
+
+    The scale itself is data (Rating, read through annotations/ratings.py);
+    the three rating names here are what migration 0014 first installs, kept
+    for fixtures, benches and tests. App code reads the scale, not these.
+    """
+
     UNREVIEWED = "unreviewed", _("Unreviewed")
     VERIFIED = "verified", _("Verified")
     DISPUTED = "disputed", _("Disputed")
@@ -274,6 +286,118 @@ class Claimant(models.Model):
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+# A rating's key is stored on claims (12 characters) and names CSS classes and
+# count annotations: lowercase letters, digits and underscores.
+RATING_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+class Rating(models.Model):
+    """One verdict of the rating scale editors give claims (annotations/ratings.py).
+
+    Claims keep the key (``Claim.verdict``); a rating in use is retired, not
+    deleted: hidden from new verdicts, still shown and exported on old ones.
+    """
+
+    key = models.CharField(
+        _("key"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(RATING_KEY_PATTERN)],
+        help_text=_("Stored on claims: lowercase letters, digits and underscores."),
+    )
+    label_en = models.CharField(_("label (English)"), max_length=60)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=60)
+    description_en = models.CharField(
+        _("description (English)"), max_length=200, blank=True
+    )
+    description_zh = models.CharField(
+        _("description (Chinese)"), max_length=200, blank=True
+    )
+    icon = models.CharField(_("icon"), max_length=4)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        validators=[RegexValidator(COLOUR_PATTERN)],
+        help_text=_("#rrggbb"),
+    )
+    digit = models.PositiveSmallIntegerField(
+        _("keyboard digit"),
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("The workspace key (1 to 9) that gives this verdict."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    counts_as_checked = models.BooleanField(_("counts as checked"), default=True)
+    rating_value = models.SmallIntegerField(_("ClaimReview rating value"))
+    best_rating = models.SmallIntegerField(_("ClaimReview best rating"))
+    worst_rating = models.SmallIntegerField(_("ClaimReview worst rating"))
+    alternate_name = models.CharField(
+        _("ClaimReview alternate name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Left empty, the English label."),
+    )
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        help_text=_("Hidden from new verdicts; kept on the claims that have it."),
+    )
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        # The scale's order is its meaning (buttons, bars, filters); a few rows.
+        ordering = ["order", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(key__regex=RATING_KEY_PATTERN) & ~Q(key=Verdict.UNREVIEWED),
+                name="rating_key_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(colour__regex=COLOUR_PATTERN), name="rating_colour_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(digit__gte=1, digit__lte=9), name="rating_digit_range"
+            ),
+            # One key per digit among the ratings editors can give.
+            models.UniqueConstraint(
+                fields=["digit"],
+                condition=Q(retired=False),
+                name="rating_digit_unique_active",
+            ),
+            models.CheckConstraint(
+                condition=~Q(label_en="") & ~Q(label_zh="") & ~Q(icon=""),
+                name="rating_labels_present",
+            ),
+            models.CheckConstraint(
+                condition=Q(worst_rating__lt=F("best_rating"))
+                & Q(rating_value__gte=F("worst_rating"))
+                & Q(rating_value__lte=F("best_rating")),
+                name="rating_value_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label_en
+
+    @property
+    def label(self) -> str:
+        """The label in the active language."""
+        language = translation.get_language() or ""
+        return self.label_zh if language.startswith("zh") else self.label_en
+
+    @property
+    def description(self) -> str:
+        """The description in the active language."""
+        language = translation.get_language() or ""
+        return self.description_zh if language.startswith("zh") else self.description_en
+
+    @property
+    def claim_review_name(self) -> str:
+        """ClaimReview's alternateName: the one given, else the English label."""
+        return self.alternate_name or self.label_en
+
+
 class Claim(models.Model):
     article = models.ForeignKey(
         Article,
@@ -303,9 +427,9 @@ class Claim(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.CLAIM)
     # Why the segmenter chose a kind other than claim ("footer", "page furniture").
     kind_reason = models.CharField(_("kind reason"), max_length=40, blank=True)
-    verdict = models.CharField(
-        _("verdict"), max_length=12, choices=Verdict, default=Verdict.UNREVIEWED
-    )
+    # A Rating's key, or unreviewed. Not a foreign key: "unreviewed" is no
+    # rating, and history and corrections keep old keys; the services check it.
+    verdict = models.CharField(_("verdict"), max_length=12, default=Verdict.UNREVIEWED)
     rationale = models.TextField(_("rationale"), blank=True)
     verdict_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -425,9 +549,6 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=Kind.values), name="claim_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(verdict__in=Verdict.values), name="claim_verdict_valid"
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="claim_version_min"
@@ -620,9 +741,9 @@ class Correction(models.Model):
         on_delete=models.CASCADE,
         related_name="corrections",
     )
-    old_verdict = models.CharField(_("old verdict"), max_length=12, choices=Verdict)
+    old_verdict = models.CharField(_("old verdict"), max_length=12)
     old_rationale = models.TextField(_("old rationale"), blank=True)
-    new_verdict = models.CharField(_("new verdict"), max_length=12, choices=Verdict)
+    new_verdict = models.CharField(_("new verdict"), max_length=12)
     new_rationale = models.TextField(_("new rationale"))
     reason = models.TextField(_("reason"))
     status = models.CharField(
@@ -667,8 +788,7 @@ class Correction(models.Model):
                 name="correction_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(new_verdict__in=Verdict.values)
-                & ~Q(new_verdict=Verdict.UNREVIEWED),
+                condition=~Q(new_verdict=Verdict.UNREVIEWED),
                 name="correction_verdict_valid",
             ),
             models.CheckConstraint(

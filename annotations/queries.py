@@ -26,8 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length, Substr
 
-from . import roles
-from .counting import REVIEW_STATES, VERDICTS_GIVEN, UnitCounts
+from . import ratings, roles
+from .counting import REVIEW_STATES, UnitCounts, given_key
 from .fetching import FetchResult
 from .models import (
     CHECKABLE_KINDS,
@@ -48,7 +48,12 @@ from .models import (
     Verdict,
 )
 
-CHECKED = Q(kind=Kind.CLAIM) & ~Q(verdict=Verdict.UNREVIEWED)
+
+def checked() -> Q:
+    """Claims to check whose verdict counts them as checked (the scale says)."""
+    return Q(kind=Kind.CLAIM, verdict__in=ratings.checked_keys())
+
+
 # A verdict on a unit that is not a claim to check (an opinion, a heading):
 # never approved nor published, so never progress, but shown, not hidden.
 OFF_CLAIM_VERDICT = ~Q(kind=Kind.CLAIM) & ~Q(verdict=Verdict.UNREVIEWED)
@@ -92,14 +97,10 @@ def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
     def count(condition: Q = IN_TEXT) -> Coalesce:
         return Coalesce(_claims_of_article(condition, Count("pk")), 0)
 
-    counts = {
-        f"{verdict}_count": count(IN_TEXT & Q(verdict=verdict))
-        for verdict in Verdict.values
-    }
-    # Verdicts on claims to check: what progress and the verdict bar count.
+    # Verdicts on claims to check, per rating: what the verdict bar counts.
     claim_counts = {
-        f"claim_{verdict}_count": count(IN_TEXT & Q(kind=Kind.CLAIM, verdict=verdict))
-        for verdict in VERDICTS_GIVEN
+        given_key(key): count(IN_TEXT & Q(kind=Kind.CLAIM, verdict=key))
+        for key in ratings.all_keys()
     }
     articles = Article.objects.all() if include_deleted else live_articles()
     return (
@@ -109,9 +110,9 @@ def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
             unit_count=count(),
             claim_count=count(IN_TEXT & Q(kind=Kind.CLAIM)),
             opinion_count=count(IN_TEXT & Q(kind=Kind.OPINION)),
-            checked_count=count(IN_TEXT & CHECKED),
+            checked_count=count(IN_TEXT & checked()),
+            unreviewed_count=count(IN_TEXT & Q(verdict=Verdict.UNREVIEWED)),
             off_claim_verdict_count=count(IN_TEXT & OFF_CLAIM_VERDICT),
-            **counts,
             **claim_counts,
             published_count=count(IN_TEXT & PUBLISHED),
             approved_count=count(IN_TEXT & Q(status=Status.APPROVED)),
@@ -159,16 +160,18 @@ def workspace_claims(article: Article) -> QuerySet[Claim]:
 def unit_counts(article: Article) -> UnitCounts:
     """The breakdown of one article's current units, in one query."""
     claim = Q(kind=Kind.CLAIM)
+    keys = ratings.all_keys()
     counts = Claim.objects.filter(IN_TEXT, article=article).aggregate(
         units=Count("id"),
         claims=Count("id", filter=claim),
         opinions=Count("id", filter=Q(kind=Kind.OPINION)),
-        checked=Count("id", filter=CHECKED),
+        checked=Count("id", filter=checked()),
         off_claim_verdicts=Count("id", filter=OFF_CLAIM_VERDICT),
-        **{v: Count("id", filter=claim & Q(verdict=v)) for v in VERDICTS_GIVEN},
+        **{given_key(k): Count("id", filter=claim & Q(verdict=k)) for k in keys},
         **{f"status_{s}": Count("id", filter=Q(status=s)) for s in REVIEW_STATES},
     )
-    return UnitCounts(**counts)
+    given = {key: counts.pop(given_key(key)) for key in keys}
+    return UnitCounts(**counts, given=given)
 
 
 def progress(article: Article) -> UnitCounts:
@@ -232,22 +235,23 @@ def progress_of(units: Iterable[Claim]) -> UnitCounts:
     counts = dict.fromkeys(
         ["units", "claims", "opinions", "checked", "off_claim_verdicts"], 0
     )
-    counts |= dict.fromkeys(VERDICTS_GIVEN, 0)
     counts |= {f"status_{s}": 0 for s in REVIEW_STATES}
+    checked_keys = set(ratings.checked_keys())
+    given_counts: dict[str, int] = {}
     for unit in units:
         counts["units"] += 1
         given = unit.verdict != Verdict.UNREVIEWED
         if unit.kind == Kind.CLAIM:
             counts["claims"] += 1
-            counts["checked"] += given
+            counts["checked"] += unit.verdict in checked_keys
             if given:
-                counts[unit.verdict] += 1
+                given_counts[unit.verdict] = given_counts.get(unit.verdict, 0) + 1
         else:
             counts["opinions"] += unit.kind == Kind.OPINION
             counts["off_claim_verdicts"] += given
         if unit.status in REVIEW_STATES:
             counts[f"status_{unit.status}"] += 1
-    return UnitCounts(**{str(key): value for key, value in counts.items()})
+    return UnitCounts(**counts, given=given_counts)
 
 
 # What neighbour() reads of a unit.

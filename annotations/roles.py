@@ -94,6 +94,10 @@ _ADMIN = [
     "annotations.change_webhook",
     "annotations.delete_webhook",
     "annotations.view_webhookdelivery",
+    "annotations.view_rating",
+    "annotations.add_rating",
+    "annotations.change_rating",
+    "annotations.delete_rating",
 ]
 # Each role's permissions ("app_label.codename").
 ROLE_PERMISSIONS = {

@@ -37,6 +37,7 @@ from . import (
     jobs,
     layout,
     queries,
+    ratings,
     reasons,
     roles,
     services,
@@ -75,12 +76,10 @@ from .models import (
 from .services import bulk, claimants, refusals, reviewing, versions
 from .text import diffing
 
+# The workspace's verdict filters before the rating scale's (verdict_filters()).
 VERDICT_FILTERS = (
     ("all", gettext_lazy("All")),
     ("unreviewed", gettext_lazy("Unreviewed claims")),
-    (Verdict.VERIFIED, gettext_lazy("Verified")),
-    (Verdict.DISPUTED, gettext_lazy("Disputed")),
-    (Verdict.MISSTATED, gettext_lazy("Misstated")),
 )
 STATUS_FILTERS = (
     (Status.DRAFT, gettext_lazy("Needs review")),
@@ -88,7 +87,19 @@ STATUS_FILTERS = (
     (Status.APPROVED, gettext_lazy("Approved")),
     (Status.PUBLISHED, gettext_lazy("Published")),
 )
-FILTERS = tuple(value for value, _label in VERDICT_FILTERS + STATUS_FILTERS)
+
+
+def verdict_filters() -> list[tuple[str, str]]:
+    """All, unreviewed, then every rating (retired ones find old verdicts)."""
+    return [*VERDICT_FILTERS, *ratings.choices(retired=True)]
+
+
+def known_filter(show: str) -> str:
+    """``show`` if it names a filter, else "all"."""
+    filters = verdict_filters() + list(STATUS_FILTERS)
+    return show if show in {value for value, _label in filters} else "all"
+
+
 TABS = ("details", "discussion", "history")
 PAGE_SIZE = 20
 # Rows a queue section shows; the rest wait until these are done.
@@ -269,8 +280,8 @@ def _workspace_context(
         "article": article,
         "view": view,
         "version": article.version_count + 1,
-        "show": show if show in FILTERS else "all",
-        "verdict_filters": VERDICT_FILTERS,
+        "show": known_filter(show),
+        "verdict_filters": verdict_filters(),
         "status_filters": STATUS_FILTERS,
         "analysis": queries.latest_analysis(article),
         "selected": selected,
@@ -1049,7 +1060,7 @@ def _split_message(before: Claim, first: Claim, second: Claim) -> str:
     if before.verdict != Verdict.UNREVIEWED:
         message += " " + _(
             "Its verdict (%(verdict)s) was cleared: check both parts again."
-        ) % {"verdict": before.get_verdict_display()}
+        ) % {"verdict": ratings.label(before.verdict)}
     return message
 
 
@@ -1061,7 +1072,7 @@ def _merge_message(before: Claim, merged: Claim) -> str:
     if before.verdict != Verdict.UNREVIEWED:
         message += " " + _(
             "Its verdict (%(verdict)s) was cleared: check the merged claim again."
-        ) % {"verdict": before.get_verdict_display()}
+        ) % {"verdict": ratings.label(before.verdict)}
     return message
 
 
@@ -1363,7 +1374,7 @@ def _name_hint(index: int, hint: dict) -> dict:
             }
             for f in forms
         ],
-        "suggested": suggested if suggested in Verdict.values and here else "",
+        "suggested": suggested if suggested in ratings.active_keys() and here else "",
         "rationale": rationale,
     }
 
@@ -1477,7 +1488,7 @@ def _panel_response(
         # The claim's span is sent along, styled for the page's filter.
         current = urlsplit(request.htmx.current_url or "")
         show = parse_qs(current.query).get("show", ["all"])[0]
-        context["show"] = show if show in FILTERS else "all"
+        context["show"] = known_filter(show)
         context["selected"] = claim
         context["article"] = claim.article
         context["progress"] = queries.progress(claim.article)

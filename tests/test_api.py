@@ -741,7 +741,12 @@ def test_patch_refuses_an_unknown_verdict(editor_api):
         claim_url(claim), {"verdict": "true-ish", "version": 1}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"verdict": ['"true-ish" is not a valid choice.']}
+    assert response.json() == {
+        "verdict": [
+            '"true-ish" is not a valid choice. '
+            "Use one of: verified, disputed, misstated, unreviewed."
+        ]
+    }
     assert stored() == before
 
 

@@ -57,9 +57,11 @@ EXPORTS = {
 
 
 @pytest.fixture(scope="module")
-def raw_schema() -> dict:
-    """The OpenAPI schema, as /api/schema/ serves it."""
-    generated = SchemaGenerator().get_schema(request=None, public=True)
+def raw_schema(django_db_setup, django_db_blocker) -> dict:
+    """The OpenAPI schema, as /api/schema/ serves it (the rating scale, data,
+    names the verdict counts)."""
+    with django_db_blocker.unblock():
+        generated = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(generated))
 
 

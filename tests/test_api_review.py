@@ -493,8 +493,16 @@ def test_proposing_a_correction(editor_api, published):
     ("change", "field", "message"),
     [
         ({"reason": "  "}, "reason", reviewing.CORRECTION_REASON_REQUIRED),
-        ({"verdict": Verdict.UNREVIEWED}, "verdict", reviewing.CORRECTION_VERDICT),
-        ({"verdict": "maybe"}, "verdict", '"maybe" is not a valid choice.'),
+        (
+            {"verdict": Verdict.UNREVIEWED},
+            "verdict",
+            "A correction needs a verdict: verified, disputed, misstated.",
+        ),
+        (
+            {"verdict": "maybe"},
+            "verdict",
+            '"maybe" is not a valid choice. Use one of: verified, disputed, misstated.',
+        ),
         ({"reason": None}, "reason", "This field is required."),
     ],
 )

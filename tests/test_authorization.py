@@ -39,6 +39,7 @@ from annotations.models import (
     Claim,
     Comment,
     Job,
+    Rating,
     Source,
     Status,
     Verdict,
@@ -746,6 +747,8 @@ ADMIN_MODELS = {
     "annotations/job/{job}": (ADMIN_ONLY, NOBODY, ADMIN_ONLY, NOBODY, ADMIN_ONLY),
     # Admins register webhooks and read their delivery log.
     "annotations/webhook/{webhook}": (ADMIN_ONLY,) * 5,
+    # Admins keep the rating scale (this rating is in no claim: deletable).
+    "annotations/rating/{rating}": (ADMIN_ONLY,) * 5,
     "annotations/webhookdelivery/{delivery}": (
         ADMIN_ONLY,
         NOBODY,
@@ -897,6 +900,17 @@ def objects() -> SimpleNamespace:
             job=Job.objects.create(kind="webhook"),
             event="article.imported",
             body="{}",
+        ).pk,
+        rating=Rating.objects.create(
+            key="half_true",
+            label_en="Half true",
+            label_zh="半真半假",
+            icon="½",
+            colour="#7a6a00",
+            digit=7,
+            rating_value=2,
+            best_rating=3,
+            worst_rating=1,
         ).pk,
         task_result=DBTaskResult.objects.create(
             args_kwargs={"args": [0], "kwargs": {}},

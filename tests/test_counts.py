@@ -86,9 +86,6 @@ def test_the_breakdown_speaks_chinese():
         claims=1,
         opinions=1,
         checked=0,
-        verified=0,
-        disputed=0,
-        misstated=0,
         off_claim_verdicts=1,
     )
     with translation.override("zh-hans"):
@@ -105,7 +102,7 @@ def test_a_verdict_on_an_opinion_is_counted_apart_not_as_progress(editor):
     _set_kind(opinion, Kind.OPINION)
     judge(opinion, Verdict.VERIFIED, editor=editor)
     counts = queries.unit_counts(article)
-    assert (counts.claims, counts.checked, counts.verified) == (2, 0, 0)
+    assert (counts.claims, counts.checked, counts.of(Verdict.VERIFIED)) == (2, 0, 0)
     assert counts.off_claim_verdicts == 1
     assert counts.verdicts[Verdict.UNREVIEWED] == 2
     assert "1 verdict on a unit that is not a claim to check" in counts.off_claim_note
@@ -402,5 +399,9 @@ def test_publishing_marks_nothing_on_the_counts_of_other_units(editor, reviewer)
     judge(claim, Verdict.VERIFIED, editor=editor)
     publish(claim, reviewer)
     counts = queries.unit_counts(article)
-    assert (counts.checked, counts.verified, counts.status_published) == (1, 1, 1)
+    assert (counts.checked, counts.of(Verdict.VERIFIED), counts.status_published) == (
+        1,
+        1,
+        1,
+    )
     assert fresh(claim).status == Status.PUBLISHED

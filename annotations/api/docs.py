@@ -16,10 +16,17 @@ from drf_spectacular.utils import (
 )
 
 from .. import exporters
-from ..models import Status, Verdict
+from ..models import Status
 from ..services import versions
 from . import serializers as api
-from .schema import ERRORS, IF_MATCH, LIST_ERRORS, READ_ERRORS, VERSIONED
+from .schema import (
+    ERRORS,
+    IF_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    VERDICT_PARAMETER,
+    VERSIONED,
+)
 from .serializers import MAX_ID
 
 ARTICLES = extend_schema_view(
@@ -539,7 +546,9 @@ EXPORT_PARAMETERS = [
         examples=[OpenApiExample("The demo article", value=1)],
     ),
     OpenApiParameter(
-        "verdict", str, enum=Verdict.values, description="Only this verdict."
+        "verdict",
+        VERDICT_PARAMETER,
+        description="Only this verdict: a key of the rating scale, or unreviewed.",
     ),
     OpenApiParameter(
         "status",
@@ -627,7 +636,7 @@ CLAIM_REVIEW_SCHEMA = {
                 **_TYPED,
                 "properties": {
                     "@type": _STRING,
-                    "ratingValue": {"type": "integer", "minimum": 1, "maximum": 3},
+                    "ratingValue": {"type": "integer"},
                     "bestRating": {"type": "integer"},
                     "worstRating": {"type": "integer"},
                     "alternateName": _STRING,

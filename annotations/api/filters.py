@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
-from .. import queries
-from ..models import Article, Claim, Kind, Status, Verdict
+from .. import queries, ratings
+from ..models import Article, Claim, Kind, Status
 from .pagination import CLAIM_ORDERINGS
+from .schema import VERDICT_PARAMETER
 from .serializers import HINT_TYPES, MAX_ID
 
 BLANK_FILTER = "Give a value, or leave the parameter out."
@@ -91,9 +95,19 @@ class ArticleFilter(StrictFilterSet):
         fields = ("q", "language")
 
 
+# The scale is data, so the schema names no enum: it refuses a blank value.
+@extend_schema_field(VERDICT_PARAMETER)
+class VerdictFilter(filters.ChoiceFilter):
+    """A verdict: a key of the rating scale (read per request), or unreviewed."""
+
+    def __init__(self, **kwargs) -> None:
+        choices = partial(ratings.choices, unreviewed=True, retired=True)
+        super().__init__(choices=choices, **kwargs)
+
+
 class ClaimFilter(StrictFilterSet):
     article = IdFilter(field_name="article_id", label="Article id")
-    verdict = filters.ChoiceFilter(choices=Verdict.choices)
+    verdict = VerdictFilter()
     kind = filters.ChoiceFilter(choices=Kind.choices)
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",

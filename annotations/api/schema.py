@@ -16,6 +16,8 @@ from .serializers import ClaimSerializer
 NO_NUL = r"^[^\x00]*$"
 # An ETag as the claim's answers carry it ("3"), weak or bare also taken.
 IF_MATCH_PATTERN = r'^(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})$'
+# A verdict in a query: the rating scale is data, so no enum, but never blank.
+VERDICT_PARAMETER = {"type": "string", "minLength": 1}
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: field-level messages."),

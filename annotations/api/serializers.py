@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import ratings
 from ..counting import UnitCounts
 from ..models import (
     Article,
@@ -58,11 +59,47 @@ HTTP_URL_OR_BLANK = rf"^[{_SPACE}]*$|" + HTTP_URL
 # Plain strings rather than enums in the schema: the same choices under a
 # second name, or other choices under the same name ("kind"), make enum
 # components collide.
-VERDICT_TEXT = "verified, disputed, misstated or unreviewed."
+VERDICT_TEXT = (
+    "A key of the desk's rating scale (its admin's Ratings; by default "
+    "verified, disputed or misstated), or unreviewed."
+)
 STATUS_TEXT = "unreviewed, draft, rejected, approved or published."
 NOT_A_STRING = "Must be a string."
 NO_ASSIGNEE = "Give a username, or null to unassign."
 NOT_A_WHOLE_NUMBER = "Must be a whole number."
+
+
+class VerdictField(serializers.ChoiceField):
+    """A verdict key from the rating scale, read when a serializer is made; an
+    unknown key's error names the allowed ones."""
+
+    def __init__(
+        self,
+        *,
+        unreviewed: bool = True,
+        retired: bool = True,
+        names_unreviewed: bool = True,
+        **kwargs,
+    ) -> None:
+        # Retired keys pass here (a claim keeps its own); the message names
+        # what may be given anew, and unreviewed only where it is a verdict.
+        self.unreviewed, self.retired = unreviewed, retired
+        self.names_unreviewed = names_unreviewed
+        # The scale is read at bind(): not when this module is imported.
+        super().__init__(choices=[], **kwargs)
+
+    def bind(self, field_name: str, parent: serializers.BaseSerializer) -> None:
+        super().bind(field_name, parent)
+        self.choices = ratings.choices(unreviewed=self.unreviewed, retired=self.retired)
+
+    def fail(self, key: str, **kwargs) -> None:
+        if key == "invalid_choice":
+            allowed = ratings.allowed_text(unreviewed=self.names_unreviewed)
+            raise serializers.ValidationError(
+                f'"{kwargs["input"]}" is not a valid choice. Use one of: {allowed}.',
+                code=key,
+            )
+        super().fail(key, **kwargs)
 
 
 class WholeNumberField(serializers.IntegerField):
@@ -383,7 +420,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ClaimPatchInput(StrictInput):
-    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    verdict = VerdictField(required=False)
     rationale = serializers.CharField(
         max_length=10_000, required=False, allow_blank=True
     )
@@ -456,18 +493,29 @@ class VerdictCounts(serializers.Serializer):
     unreviewed = serializers.IntegerField(
         source="unchecked", help_text="Claims to check without a verdict yet."
     )
-    verified = serializers.IntegerField()
-    disputed = serializers.IntegerField()
-    misstated = serializers.IntegerField()
     off_claim_verdicts = serializers.IntegerField(
         help_text=(
             "Verdicts given to opinions or page furniture: not counted as "
             "checked and never published."
         ),
     )
+    # ... and one count per rating of the scale, named by its key (get_fields).
     draft = serializers.IntegerField(source="status_draft")
     approved = serializers.IntegerField(source="status_approved")
     published = serializers.IntegerField(source="status_published")
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        for rating in ratings.scale():
+            fields.setdefault(
+                rating.key,
+                serializers.IntegerField(
+                    source=f"given.{rating.key}",
+                    default=0,
+                    help_text=f"Claims to check rated {rating.label_en}.",
+                ),
+            )
+        return fields
 
     def to_representation(self, article):
         # An article from queries.articles_with_counts(), read as the pages read it.
@@ -767,7 +815,7 @@ class ExportQuery(serializers.Serializer):
     """Filters every export accepts."""
 
     article = WholeNumberField(min_value=1, max_value=MAX_ID, required=False)
-    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    verdict = VerdictField(required=False)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     updated_since = serializers.DateTimeField(required=False)
 
@@ -859,7 +907,8 @@ class CorrectionInput(StrictInput):
         allow_blank=True,
         help_text="Why the published verdict changes; shown to the public.",
     )
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    # unreviewed reaches reviewing.propose_correction, which says why not.
+    verdict = VerdictField(retired=False, names_unreviewed=False)
     rationale = serializers.CharField(max_length=10_000, allow_blank=True)
     version = version_field(VERSION_HELP)
 
@@ -1006,7 +1055,7 @@ class SearchQuery(serializers.Serializer):
         help_text="Words that must all appear in the claim, its rationale or a "
         "source title (substrings: Chinese needs no spaces).",
     )
-    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    verdict = VerdictField(required=False)
 
     def get_fields(self) -> dict:
         fields = super().get_fields()

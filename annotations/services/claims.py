@@ -16,7 +16,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import jobs, queries, roles
+from .. import jobs, queries, ratings, roles
 from ..models import (
     CONTEXT_CHARS,
     Article,
@@ -44,7 +44,6 @@ from .changes import (
 
 User = AbstractBaseUser
 
-UNKNOWN_VERDICT = _("Unknown verdict '{value}'. Use one of: {allowed}.")
 UNKNOWN_KIND = _("Unknown kind '{value}'. Use one of: {allowed}.")
 
 SPLIT_OUTSIDE = _("Choose a split point inside the claim (1 to {length} characters).")
@@ -85,11 +84,8 @@ def edit_claim(
             UNKNOWN_KIND.format(value=kind, allowed=", ".join(Kind.values)),
             code="kind",
         )
-    if verdict is not None and verdict not in Verdict.values:
-        raise ValidationError(
-            UNKNOWN_VERDICT.format(value=verdict, allowed=", ".join(Verdict.values)),
-            code="verdict",
-        )
+    if verdict is not None:
+        ratings.check_verdict(verdict, current=claim.verdict)
     if kind is None and verdict is not None:
         return _edit_verdict(
             claim=claim,

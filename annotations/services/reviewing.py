@@ -6,7 +6,8 @@ verdicts are frozen: they change only through a correction, which needs a
 reason and a second person's approval, and which the public report lists.
 
 Source rule: a draft is approved only with at least one source, except a
-``verified`` verdict whose rationale cites the article itself, by quoting in
+verdict at the top of the rating scale (``verified`` by default,
+ratings.confirms) whose rationale cites the article itself, by quoting in
 quotation marks ("...", “...”, 「...」 or 『...』) a passage of the claim's own
 sentence or paragraph at least 8 characters (or 4 CJK characters) long.
 """
@@ -23,7 +24,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import roles
+from .. import ratings, roles
 from ..models import (
     Article,
     Claim,
@@ -33,7 +34,6 @@ from ..models import (
     Kind,
     Source,
     Status,
-    Verdict,
 )
 from . import notifying
 from .changes import (
@@ -79,7 +79,7 @@ NOT_PUBLISHED = _(
     "Only published verdicts take corrections; this one is {status}: edit it."
 )
 CORRECTION_REASON_REQUIRED = _("A correction needs its reason.")
-CORRECTION_VERDICT = _("A correction needs a verdict: verified, disputed or misstated.")
+CORRECTION_VERDICT = _("A correction needs a verdict: {allowed}.")
 CORRECTION_NO_CHANGE = _(
     "The correction changes neither the verdict nor the rationale."
 )
@@ -112,7 +112,7 @@ def approve(
     if current.status == Status.PUBLISHED:
         return _approve_pending(claim, reviewer, expected_version, comment)
     _check_approvable(current, reviewer)
-    cited = current.verdict == Verdict.VERIFIED and cites_article(
+    cited = ratings.confirms(current.verdict) and cites_article(
         current, current.rationale
     )
     now = timezone.now()
@@ -291,8 +291,10 @@ def propose_correction(
     reason, rationale = reason.strip(), rationale.strip()
     if not reason:
         raise ValidationError(CORRECTION_REASON_REQUIRED, code="reason")
-    if verdict not in Verdict.values or verdict == Verdict.UNREVIEWED:
-        raise ValidationError(CORRECTION_VERDICT, code="verdict")
+    if verdict not in ratings.active_keys():
+        raise ValidationError(
+            CORRECTION_VERDICT.format(allowed=ratings.allowed_text()), code="verdict"
+        )
     with transaction.atomic():
         current = lock_claim(claim, expected_version)
         if current.status != Status.PUBLISHED:
@@ -384,7 +386,7 @@ def approval_refusal(
         verdict, rationale = claim.verdict, claim.rationale
     if claim.sources.all():
         return ""
-    if verdict == Verdict.VERIFIED and cites_article(claim, rationale):
+    if ratings.confirms(verdict) and cites_article(claim, rationale):
         return ""
     return str(SOURCE_REQUIRED)
 
@@ -409,7 +411,7 @@ def _not_awaiting(claim: Claim) -> ValidationError:
 def _check_sources(claim: Claim, verdict: str, rationale: str) -> None:
     if Source.objects.filter(claim=claim).exists():
         return
-    if verdict == Verdict.VERIFIED and cites_article(claim, rationale):
+    if ratings.confirms(verdict) and cites_article(claim, rationale):
         return
     raise ValidationError(SOURCE_REQUIRED, code="sources")
 

@@ -17,7 +17,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import assisting, queries, roles
+from .. import assisting, queries, ratings, roles
 from ..exporters import claim_anchor
 from ..history import Change, Entry
 from ..layout import Piece
@@ -26,13 +26,6 @@ from ..text.diffing import Piece as DiffPiece
 
 register = template.Library()
 
-# Order, colour class and icon of each verdict wherever verdicts are drawn.
-VERDICT_STYLE = {
-    Verdict.VERIFIED: ("verified", "\u2713"),  # ✓
-    Verdict.DISPUTED: ("disputed", "?"),
-    Verdict.MISSTATED: ("misstated", "\u2717"),  # ✗
-    Verdict.UNREVIEWED: ("unreviewed", "\u2022"),  # •
-}
 # Review states drawn on the dashboard's review bar, in this order.
 REVIEW_STYLE = (
     ("published", _("Published"), "\u25cf"),  # ●
@@ -48,10 +41,16 @@ HISTORY_PREVIEW = 90
 
 @register.inclusion_tag("annotations/verdict_bar.html")
 def verdict_bar(counts: dict[str, int]) -> dict:
-    """A stacked bar of verdict counts, drawn as SVG (no inline styles)."""
+    """A stacked bar of verdict counts in the scale's order, drawn as SVG (no
+    inline styles: each rating's colour is its v-<key> class)."""
     styles = [
-        (css, Verdict(verdict).label, icon, counts.get(verdict, 0))
-        for verdict, (css, icon) in VERDICT_STYLE.items()
+        (
+            "unreviewed" if key == Verdict.UNREVIEWED else f"rated v-{key}",
+            ratings.label(key),
+            ratings.icon(key),
+            count,
+        )
+        for key, count in counts.items()
     ]
     return _bar(styles, _("Verdicts"))
 
@@ -100,13 +99,26 @@ def workspace_link(claim: Claim) -> str:
 
 @register.filter
 def verdict_icon(verdict: str) -> str:
-    return VERDICT_STYLE.get(verdict, ("", ""))[1]
+    """A verdict's icon from the rating scale."""
+    return ratings.icon(verdict)
 
 
 @register.filter
 def verdict_label(verdict: str) -> str:
-    """The translated name of a verdict value."""
-    return Verdict(verdict).label if verdict in Verdict.values else verdict
+    """A verdict's name in the active language, from the rating scale."""
+    return ratings.label(verdict)
+
+
+@register.simple_tag
+def rating_styles() -> SafeString:
+    """Each rating's colour as a CSS custom property, for a <style> element."""
+    return mark_safe(ratings.css())  # noqa: S308  keys and colours are checked
+
+
+@register.simple_tag
+def verdict_ratings() -> list:
+    """The ratings editors can give now, in the scale's order."""
+    return ratings.active()
 
 
 @register.filter
@@ -132,7 +144,7 @@ def article_units(
     labels = _verdict_labels()
     notes = _span_notes()
     public = {
-        verdict: labels.get((verdict, Status.PUBLISHED), "") for verdict in Verdict
+        key: labels.get((key, Status.PUBLISHED), "") for key in ratings.all_keys()
     }
     selected_pk = selected.pk if selected else None
     html = []
@@ -148,7 +160,7 @@ def article_units(
                 html.append(
                     f'<a href="#{claim_anchor(claim.public_id)}" '
                     f'class="unit v-{claim.verdict}">'
-                    f"{escape(claim.text)}{public[claim.verdict]}</a>"
+                    f"{escape(claim.text)}{public.get(claim.verdict, '')}</a>"
                 )
         html.append("</p>\n")
     return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
@@ -277,10 +289,9 @@ def _verdict_labels() -> dict[tuple[str, str], str]:
     A published verdict is named alone; one still in review says where it is.
     """
     labels = {(Verdict.UNREVIEWED, Status.UNREVIEWED): ""}
-    for verdict, (_css, icon) in VERDICT_STYLE.items():
-        if verdict == Verdict.UNREVIEWED:
-            continue
-        label = escape(Verdict(verdict).label)
+    for rating in ratings.scale():
+        verdict, icon = rating.key, escape(rating.icon)
+        label = escape(rating.label)
         for status in Status:
             if status == Status.UNREVIEWED:
                 continue

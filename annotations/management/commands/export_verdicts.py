@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
-from annotations import exporters, queries
+from annotations import exporters, queries, ratings
 from annotations.models import Status, Verdict
 
 
@@ -23,7 +23,9 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument("--article", type=int, help="only this article's claims")
-        parser.add_argument("--verdict", choices=Verdict.values)
+        parser.add_argument(
+            "--verdict", help="only this verdict: a rating's key, or unreviewed"
+        )
         parser.add_argument(
             "--status",
             choices=Status.values,
@@ -40,6 +42,9 @@ class Command(BaseCommand):
             for key in ("article", "verdict", "status")
             if options[key] is not None
         }
+        known = [*ratings.all_keys(), Verdict.UNREVIEWED]
+        if options["verdict"] is not None and options["verdict"] not in known:
+            raise CommandError(f"--verdict must be one of: {', '.join(known)}.")
         if options["updated_since"]:
             try:
                 moment = parse_datetime(options["updated_since"])

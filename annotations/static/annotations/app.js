@@ -96,9 +96,15 @@
     else frozenVerdict(key);
   }
 
+  // The rating a digit gives, as the shortcut list renders the scale
+  // (data-verdict-digit); "" if the digit gives none.
+  function verdictOfDigit(key) {
+    const item = document.querySelector('#shortcuts [data-verdict-digit="' + key + '"]');
+    return item ? item.dataset.verdict : "";
+  }
+
   // A verdict key on a published claim: say why nothing changed and open
   // the correction form, the new verdict chosen.
-  const KEY_VERDICTS = { 1: "verified", 2: "disputed", 3: "misstated" };
 
   function frozenVerdict(key) {
     const panel = document.querySelector("#panel[data-claim-pk]");
@@ -112,7 +118,7 @@
     const box = document.getElementById("propose-correction");
     if (box) {
       const select = document.getElementById("correction-verdict");
-      if (select && KEY_VERDICTS[key]) select.value = KEY_VERDICTS[key];
+      if (select && verdictOfDigit(key)) select.value = verdictOfDigit(key);
       keyNote(box.querySelector("h3"), ws.dataset.publishedNote);
       const reason = document.getElementById("correction-reason");
       if (reason) {
@@ -432,11 +438,15 @@
     const actions = {
       j: () => move(1), ArrowDown: () => move(1), ArrowRight: () => move(1),
       k: () => move(-1), ArrowUp: () => move(-1), ArrowLeft: () => move(-1),
-      1: () => press("1"), 2: () => press("2"), 3: () => press("3"), 0: () => press("0"),
       e: focusRationale, s: addSource, "?": toggleShortcuts,
       d: () => openTab("d"), c: () => openTab("c"), h: () => openTab("h"), a: focusReview,
       m: applySuggestion, t: switchView, u: toggleStepAll,
     };
+    if (event.key === "0" || (/^[1-9]$/.test(event.key) && verdictOfDigit(event.key))) {
+      event.preventDefault();
+      press(event.key);
+      return;
+    }
     const action = actions[event.key];
     if (!action) return;
     event.preventDefault();
