@@ -259,7 +259,9 @@ def test_the_workspace_offers_the_scale_with_its_digits_and_colours(
     editor_client, mostly_true
 ):
     claim = claim_of(ArticleFactory(text=sentences(2)))
-    url = reverse("desk:workspace", args=[claim.article_id]) + f"?claim={claim.public_id}"
+    url = (
+        reverse("desk:workspace", args=[claim.article_id]) + f"?claim={claim.public_id}"
+    )
     body = body_of(editor_client.get(url))
     assert 'value="mostly_true" class="vbtn v-mostly_true"' in body
     assert 'data-key="4"' in body
