@@ -27,15 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from . import ratings
+from .hints import CHECKED_BEFORE, CONTRADICTION, NAME_VARIANT, NUMBER
 from .models import CHECKABLE_KINDS, Article, Claim, ClaimSketch, Kind, Verdict
 from .text import consistency, matching, names, quantities, triage
 
 # Kinds whose stored hints are kept: what is checked, and headlines.
 HINTED_KINDS = (*CHECKABLE_KINDS, Kind.HEADING)
-NAME_VARIANT = "name_variant"
-NUMBER = "number"
-CONTRADICTION = "contradiction"
-CHECKED_BEFORE = "checked_before"
 
 
 # What the pages say for the hints added here since their templates were

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import ratings
+from .. import hints, ratings
 from ..counting import UnitCounts
 from ..models import (
     Article,
@@ -239,12 +239,7 @@ class SourcePatchInput(SourceInput):
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
 
 
-HINT_TYPES = (
-    ("name_variant", "A name written more than one way in the article."),
-    ("number", "A figure (date, money, percent, number) to check."),
-    ("contradiction", "The article gives two figures for the same fact."),
-    ("checked_before", "The desk gave a verdict to the same words elsewhere."),
-)
+HINT_TYPES = hints.choices()
 
 
 class SpanSerializer(serializers.Serializer):
@@ -264,7 +259,7 @@ class HintSerializer(serializers.Serializer):
     they are stored."""
 
     type = serializers.CharField(
-        help_text="name_variant, number, contradiction or checked_before."
+        help_text=", ".join(hints.TYPES) + ".",
     )
     message = serializers.CharField(help_text="In English; the figure for number.")
     spans = SpanSerializer(many=True, help_text="Where, in article offsets.")
@@ -762,12 +757,14 @@ class VersionQuery(serializers.Serializer):
 
 
 class HintCountsSerializer(serializers.Serializer):
-    """How many hints of each type the article's claims carry."""
+    """How many hints of each type the article's claims carry (one field per
+    type in annotations/hints.py)."""
 
-    name_variant = serializers.IntegerField(default=0)
-    number = serializers.IntegerField(default=0)
-    contradiction = serializers.IntegerField(default=0)
-    checked_before = serializers.IntegerField(default=0)
+    def get_fields(self) -> dict:
+        return {
+            key: serializers.IntegerField(default=0, help_text=t.description)
+            for key, t in hints.TYPES.items()
+        }
 
 
 class JobSerializer(serializers.ModelSerializer):

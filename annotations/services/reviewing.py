@@ -151,15 +151,24 @@ def _check_approvable(current: Claim, reviewer: User | None) -> None:
         raise PermissionDenied(OWN_VERDICT)
 
 
+def _locked_with_correction(
+    claim: Claim, expected_version: int
+) -> tuple[Claim, Correction]:
+    """The claim, locked at ``expected_version``, and the correction waiting on
+    it; refused when none waits."""
+    current = lock_claim(claim, expected_version)
+    pending = _pending_correction(current)
+    if pending is None:
+        raise _not_awaiting(current)
+    return current, pending
+
+
 def _approve_pending(
     claim: Claim, reviewer: User | None, expected_version: int, comment: str
 ) -> Claim:
     """Approve the correction waiting on a published claim."""
     with transaction.atomic():
-        current = lock_claim(claim, expected_version)
-        pending = _pending_correction(current)
-        if pending is None:
-            raise _not_awaiting(current)
+        current, pending = _locked_with_correction(claim, expected_version)
         return _approve_correction(current, pending, reviewer, comment)
 
 
@@ -208,10 +217,7 @@ def _reject_pending(
 ) -> Claim:
     """Turn down the correction waiting on a published claim."""
     with transaction.atomic():
-        current = lock_claim(claim, expected_version)
-        pending = _pending_correction(current)
-        if pending is None:
-            raise _not_awaiting(current)
+        current, pending = _locked_with_correction(claim, expected_version)
         _decide(pending, CorrectionStatus.REJECTED, reviewer, comment)
         add_comment(
             claim=current, author=reviewer, text=comment, kind=CommentKind.REJECTION
