@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from .. import tokens
 from ..models import ApiToken
@@ -93,6 +94,10 @@ class RoleAdmin(GroupAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def members(self, group: Group) -> int:
         return group.member_count
+
+
+# Plain-text keys are gone (migration 0006): DRF's token admin would show none.
+admin.site.unregister(TokenProxy)
 
 
 @admin.register(ApiToken)
