@@ -1079,7 +1079,7 @@ class Webhook(models.Model):
     url = models.URLField(_("URL"), max_length=2000, validators=[HTTP_URL_VALIDATOR])
     # HMAC-SHA256 key for X-Factcheck-Signature; shown to admins only.
     secret = models.CharField(_("secret"), max_length=200)
-    # WebhookEvent values this endpoint wants (annotations/admin.py checks them).
+    # WebhookEvent values this endpoint wants (admin/webhooks.py checks them).
     events = models.JSONField(_("events"), default=list)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

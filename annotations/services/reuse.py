@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,45 +37,12 @@ def reuse_verdict(
         raise ValidationError(REUSE_SAME_CLAIM, code="original")
     if original.verdict == Verdict.UNREVIEWED:
         raise ValidationError(REUSE_NEEDS_VERDICT, code="original")
-    checked = original.verdict_at.date().isoformat() if original.verdict_at else ""
-    credit = (
-        f"(Verdict reused from \u201c{original.article.title}\u201d, claim "
-        f"{original.position}, checked {checked}.)"
-    )
-    rationale = f"{original.rationale}\n\n{credit}".strip()
+    rationale = f"{original.rationale}\n\n{_credit(original)}".strip()
     now = timezone.now()
     with transaction.atomic():
         current = lock_claim(claim, expected_version)
         refuse_published(current)
-        # Reusing twice must not attach the same evidence twice.
-        attached = set(current.sources.values_list("url", "stance"))
-        copies = [
-            Source(
-                claim=current,
-                url=s.url,
-                title=s.title,
-                publisher=s.publisher,
-                quote=s.quote,
-                stance=s.stance,
-                accessed_on=s.accessed_on,
-                added_by=editor,
-                added_at=now,
-                # The same address: the original's archived copy is its evidence.
-                archive_id=s.archive_id,
-                link_state=s.link_state,
-                link_checked_at=s.link_checked_at,
-            )
-            for s in original.sources.all()
-            if (s.url, s.stance) not in attached
-        ]
-        created = Source.objects.bulk_create(copies)
-        recording.record(
-            Source.objects.filter(pk__in=[s.pk for s in created]),
-            user=editor,
-            reason=f"copied from claim {original.pk}",
-            history_type=recording.CREATED,
-            when=now,
-        )
+        _copy_sources(original=original, to=current, editor=editor, now=now)
         write_claim(
             current,
             expected_version,
@@ -86,3 +55,47 @@ def reuse_verdict(
             **new_verdict(original.verdict, editor, now),
         )
     return Claim.objects.get(pk=claim.pk)
+
+
+def _credit(original: Claim) -> str:
+    """The line a reused rationale ends with: where it was checked, and when."""
+    checked = original.verdict_at.date().isoformat() if original.verdict_at else ""
+    return (
+        f"(Verdict reused from \u201c{original.article.title}\u201d, claim "
+        f"{original.position}, checked {checked}.)"
+    )
+
+
+def _copy_sources(
+    *, original: Claim, to: Claim, editor: User | None, now: datetime
+) -> None:
+    """Attach copies of ``original``'s sources to ``to``, with their history."""
+    # Reusing twice must not attach the same evidence twice.
+    attached = set(to.sources.values_list("url", "stance"))
+    copies = [
+        Source(
+            claim=to,
+            url=s.url,
+            title=s.title,
+            publisher=s.publisher,
+            quote=s.quote,
+            stance=s.stance,
+            accessed_on=s.accessed_on,
+            added_by=editor,
+            added_at=now,
+            # The same address: the original's archived copy is its evidence.
+            archive_id=s.archive_id,
+            link_state=s.link_state,
+            link_checked_at=s.link_checked_at,
+        )
+        for s in original.sources.all()
+        if (s.url, s.stance) not in attached
+    ]
+    created = Source.objects.bulk_create(copies)
+    recording.record(
+        Source.objects.filter(pk__in=[s.pk for s in created]),
+        user=editor,
+        reason=f"copied from claim {original.pk}",
+        history_type=recording.CREATED,
+        when=now,
+    )

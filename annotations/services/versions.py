@@ -110,6 +110,33 @@ def import_new_version(
 
 
 def _apply(article, claims, plan, text, version, user, now) -> Outcome:
+    """Write ``plan``: new offsets and positions, new units, orphans, history."""
+    moved, changed, orphaned = _sort_anchors(claims, plan, text)
+    added = _insert_new_units(article, plan, text, now)
+    _write_offsets([*moved, *changed])
+    ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
+    _renumber(article, orphaned)
+    _record_changes(
+        moved=[row[5] for row in moved],
+        changed=[row[5] for row in changed],
+        orphaned=orphaned,
+        added=added,
+        version=version,
+        user=user,
+        now=now,
+    )
+    return Outcome(
+        version=version,
+        kept=len(claims) - len(changed) - len(orphaned),
+        changed=len(changed),
+        orphaned=len(orphaned),
+        added=len(plan.new_units),
+    )
+
+
+def _sort_anchors(claims, plan, text) -> tuple[list, list, list[int]]:
+    """The claims that moved and those whose words changed, each as a row
+    (start, end, text, prefix, suffix, pk), and the orphans' pks."""
     by_pk = {c.pk: c for c in claims}
     moved, changed, orphaned = [], [], []
     for anchor in plan.anchors:
@@ -124,30 +151,42 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
             changed.append((*row, claim.pk))
         elif (claim.start, claim.end, claim.prefix, claim.suffix) != row[:2] + row[3:]:
             moved.append((*row, claim.pk))
-    quote = connection.ops.quote_name
-    table = quote(Claim._meta.db_table)
-    # Park every position out of the way, then number the text's units 1..n in
-    # reading order and the orphans after them (unique at every step).
+    return moved, changed, orphaned
+
+
+def _insert_new_units(article, plan, text, now) -> list[int]:
+    """Park every position out of the way, insert the new units after them,
+    and return the new claims' pks."""
+    # The text's units are numbered 1..n and the orphans after them later
+    # (_renumber): positions stay unique at every step.
     Claim.objects.filter(article=article).update(
         position=F("position") + POSITION_PARKING
     )
     start = POSITION_PARKING * 2
     insert_claims(article.pk, text, plan.new_units, now, first_position=start)
-    added = list(
+    return list(
         Claim.objects.filter(article=article, position__gte=start).values_list(
             "pk", flat=True
         )
     )
+
+
+def _write_offsets(rows: list[tuple]) -> None:
+    """Give each (start, end, text, prefix, suffix, pk) row's claim its place."""
+    quote = connection.ops.quote_name
     offsets = ", ".join(
         f"{quote(c)} = %s" for c in ("start", "end", "text", "prefix", "suffix")
     )
+    table = quote(Claim._meta.db_table)
     update = f"UPDATE {table} SET {offsets} WHERE {quote('id')} = %s"
     # Only our own table and column names are formatted into the SQL.
     with connection.cursor() as cursor:
-        cursor.executemany(update, [(*row[:5], row[5]) for row in [*moved, *changed]])
-    ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
-    # The text's units in reading order, then every orphan: this version's
-    # and earlier ones' (parked above too), in their order so far.
+        cursor.executemany(update, [(*row[:5], row[5]) for row in rows])
+
+
+def _renumber(article, orphaned: list[int]) -> None:
+    """Number the text's units 1..n in reading order, then every orphan: this
+    version's and earlier ones' (parked too), in their order so far."""
     order = list(
         Claim.objects.filter(article=article)
         .order_by("orphaned", "start")
@@ -157,22 +196,27 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
     units = [pk for pk, is_orphan, _ in order if not is_orphan and pk not in gone]
     orphans = sorted((p, pk) for pk, is_orphan, p in order if is_orphan or pk in gone)
     order = units + [pk for _, pk in orphans]
+    quote = connection.ops.quote_name
+    table = quote(Claim._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET {quote('position')} = %s WHERE {quote('id')} = %s",
             list(enumerate(order, start=1)),
         )
-    # Each claim's version goes up and its history records it, at its new
-    # position.
+
+
+def _record_changes(*, moved, changed, orphaned, added, version, user, now) -> None:
+    """Raise the re-anchored claims' versions and record every claim's history,
+    each at its new position."""
     change_claims(
-        Claim.objects.filter(pk__in=[row[5] for row in moved]),
+        Claim.objects.filter(pk__in=moved),
         editor=user,
         reason=f"re-anchored in version {version}",
         when=now,
     )
     # A changed sentence needs its verdict checked again.
     change_claims(
-        Claim.objects.filter(pk__in=[row[5] for row in changed]),
+        Claim.objects.filter(pk__in=changed),
         editor=user,
         reason=f"text changed in version {version}",
         when=now,
@@ -180,7 +224,7 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
         **back_to_draft(~Q(verdict=Verdict.UNREVIEWED)),
     )
     # An orphan's hints pointed into the old text (its sketch left the
-    # "checked before" index above).
+    # "checked before" index in _apply).
     change_claims(
         Claim.objects.filter(pk__in=orphaned),
         editor=user,
@@ -195,11 +239,4 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
         reason=f"new in version {version}",
         history_type=recording.CREATED,
         when=now,
-    )
-    return Outcome(
-        version=version,
-        kept=len(claims) - len(changed) - len(orphaned),
-        changed=len(changed),
-        orphaned=len(orphaned),
-        added=len(plan.new_units),
     )
