@@ -5,19 +5,15 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .. import assisting
+from .. import hints
 from ..models import Article, Claim
 
 DELETED_MARK = _("deleted")
-HINT_NAMES = {
-    assisting.NAME_VARIANT: _("Name variant"),
-    assisting.NUMBER: _("Figure"),
-    assisting.CONTRADICTION: _("Contradiction"),
-    assisting.CHECKED_BEFORE: _("Checked before"),
-}
+# The hint types as the admin's filter and lists name them (annotations/hints.py).
+HINT_NAMES = {key: capfirst(t.label) for key, t in hints.TYPES.items()}
 
 
 class DeskMedia:
@@ -68,7 +64,7 @@ def hint_html(hint: dict) -> str:
         ((s["text"], s["start"], s["end"]) for s in hint.get("spans", [])),
     )
     earlier = ""
-    if hint.get("type") == assisting.CHECKED_BEFORE and hint.get("claim"):
+    if hint.get("type") == hints.CHECKED_BEFORE and hint.get("claim"):
         earlier = format_html(
             ' <a href="{}">{}</a>',
             reverse("admin:annotations_claim_change", args=[hint["claim"]]),
