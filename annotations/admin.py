@@ -32,7 +32,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import assisting, importing, jobs, queries, ratings, roles, services, tokens
 from .counting import given_of
-from .forms import ArticleImportForm
 from .models import (
     ApiToken,
     Article,
@@ -50,6 +49,7 @@ from .models import (
     WebhookEvent,
 )
 from .services import claimants, refusals, reviewing
+from .web.forms import ArticleImportForm
 
 STALE_FORM = _(
     "Someone else changed this claim while you were editing it (now version "
