@@ -179,9 +179,9 @@ def workspace_link(claim: Claim) -> str:
     return panels.workspace_url(claim)
 
 
-# Search and versions
+# Formatting: kinds, scores, dates, search marks and diffs
 
-# Figures and diffs: context kept either side of a change on the diff page.
+# Context kept either side of a change on the diff page.
 DIFF_CONTEXT = 160
 
 

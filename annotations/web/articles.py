@@ -241,9 +241,7 @@ def article_version_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "preview" in request.POST:
                 text = importing.normalise(arguments["text"])
-                importing.check_size(
-                    len(text.encode()), settings.IMPORT_MAX_BYTES, text=True
-                )
+                importing.check_text_size(text)
                 preview = diffing.diff(article.text, text)
             else:
                 outcome = versions.import_new_version(
