@@ -1,18 +1,22 @@
 """The article's text as HTML, each unit a link, and the workspace's filters
-that dim the units they leave out.
+that dim the units they leave out; search results marked, and diffs.
 
 Built in Python: a 5,000-claim article took a second through template tags.
 """
 
 from __future__ import annotations
 
+import re
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .. import assisting, ratings
 from ..exporters import claim_anchor
 from ..models import Claim, Kind, Status, Verdict
+from ..text.diffing import Piece as DiffPiece
 from .layout import Piece
 from .panels import FIGURE_LABELS, HINT_LABELS
 
@@ -217,3 +221,79 @@ def _verdict_labels() -> dict[tuple[str, str], str]:
                 f"{note}</span>"
             )
     return labels
+
+
+# Search results and diffs
+
+# Context kept either side of a change on the diff page.
+DIFF_CONTEXT = 160
+
+
+def highlight(text: str, terms: list[str], limit: int = 0) -> SafeString:
+    """``text`` escaped, each search term in it marked (case-insensitive).
+
+    With ``limit``, only about that many characters around the first match.
+    """
+    text = text or ""
+    terms = [t for t in terms if t]
+    if not terms:
+        return escape(Truncator(text).chars(limit) if limit else text)
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    if limit and len(text) > limit:
+        first = pattern.search(text)
+        begin = max(0, (first.start() if first else 0) - limit // 3)
+        end = begin + limit
+        text = (
+            ("\u2026" if begin else "")
+            + text[begin:end]
+            + ("\u2026" if end < len(text) else "")
+        )
+    html, cursor = [], 0
+    for match in pattern.finditer(text):
+        html.append(escape(text[cursor : match.start()]))
+        html.append(f"<mark>{escape(match.group(0))}</mark>")
+        cursor = match.end()
+    html.append(escape(text[cursor:]))
+    return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
+
+
+def matches_any(text: str, terms: list[str]) -> bool:
+    """Whether ``text`` contains one of the search terms."""
+    lowered = (text or "").lower()
+    return any(term.lower() in lowered for term in terms)
+
+
+def diff_html(pieces: list[DiffPiece], context: int = DIFF_CONTEXT) -> SafeString:
+    """A diff as HTML: insertions in <ins>, deletions in <del>, and long
+    unchanged stretches cut to ``context`` characters around each change."""
+    html = []
+    last = len(pieces) - 1
+    for n, piece in enumerate(pieces):
+        text = piece.text
+        if piece.op == "insert":
+            html.append(f'<ins class="diff-ins">{escape(text)}</ins>')
+        elif piece.op == "delete":
+            html.append(f'<del class="diff-del">{escape(text)}</del>')
+        elif len(text) <= 2 * context + 40 or last == 0:
+            html.append(escape(text))
+        else:
+            skip = '<span class="diff-skip" aria-hidden="true">\u2026</span>'
+            head = escape(_to_line_end(text, context)) if n else ""
+            tail = escape(_from_line_start(text, context)) if n < last else ""
+            html.append(f"{head}{skip}{tail}")
+    return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
+
+
+def _to_line_end(text: str, context: int) -> str:
+    """The first ``context`` characters, up to the end of their line if near."""
+    end = text.find("\n", context, context * 2)
+    return text[: end if end != -1 else context]
+
+
+def _from_line_start(text: str, context: int) -> str:
+    """The last ``context`` characters, from the start of their line if near."""
+    start = text.rfind("\n", len(text) - context * 2, len(text) - context)
+    return text[start + 1 if start != -1 else len(text) - context :]
