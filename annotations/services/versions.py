@@ -107,6 +107,37 @@ def import_new_version(
 
 
 def _apply(article, claims, plan, text, version, user, now) -> Outcome:
+    """Move, change and orphan the claims as ``plan`` says, add its new units,
+    number every unit again and record each change in the history."""
+    moved, changed, orphaned = _sorted_anchors(claims, plan, text)
+    # Park every position out of the way, then number the text's units 1..n in
+    # reading order and the orphans after them (unique at every step).
+    Claim.objects.filter(article=article).update(
+        position=F("position") + POSITION_PARKING
+    )
+    start = POSITION_PARKING * 2
+    insert_claims(article.pk, text, plan.new_units, now, first_position=start)
+    added = list(
+        Claim.objects.filter(article=article, position__gte=start).values_list(
+            "pk", flat=True
+        )
+    )
+    _write_offsets([*moved, *changed])
+    ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
+    _renumber(article, gone=set(orphaned))
+    _record(moved, changed, orphaned, added, version=version, user=user, now=now)
+    return Outcome(
+        version=version,
+        kept=len(claims) - len(changed) - len(orphaned),
+        changed=len(changed),
+        orphaned=len(orphaned),
+        added=len(plan.new_units),
+    )
+
+
+def _sorted_anchors(claims, plan, text) -> tuple[list, list, list]:
+    """Rows (start, end, text, prefix, suffix, pk) of the claims that moved
+    and of those whose text changed, and the pks of the orphaned ones."""
     by_pk = {c.pk: c for c in claims}
     moved, changed, orphaned = [], [], []
     for anchor in plan.anchors:
@@ -121,46 +152,45 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
             changed.append((*row, claim.pk))
         elif (claim.start, claim.end, claim.prefix, claim.suffix) != row[:2] + row[3:]:
             moved.append((*row, claim.pk))
+    return moved, changed, orphaned
+
+
+def _write_offsets(rows: list[tuple]) -> None:
+    """Each claim's new offsets, text and context, in one statement."""
     quote = connection.ops.quote_name
-    table = quote(Claim._meta.db_table)
-    # Park every position out of the way, then number the text's units 1..n in
-    # reading order and the orphans after them (unique at every step).
-    Claim.objects.filter(article=article).update(
-        position=F("position") + POSITION_PARKING
-    )
-    start = POSITION_PARKING * 2
-    insert_claims(article.pk, text, plan.new_units, now, first_position=start)
-    added = list(
-        Claim.objects.filter(article=article, position__gte=start).values_list(
-            "pk", flat=True
-        )
-    )
     offsets = ", ".join(
         f"{quote(c)} = %s" for c in ("start", "end", "text", "prefix", "suffix")
     )
+    table = quote(Claim._meta.db_table)
     update = f"UPDATE {table} SET {offsets} WHERE {quote('id')} = %s"
     # Only our own table and column names are formatted into the SQL.
     with connection.cursor() as cursor:
-        cursor.executemany(update, [(*row[:5], row[5]) for row in [*moved, *changed]])
-    ClaimSketch.objects.filter(claim_id__in=orphaned).delete()
-    # The text's units in reading order, then every orphan: this version's
-    # and earlier ones' (parked above too), in their order so far.
+        cursor.executemany(update, [(*row[:5], row[5]) for row in rows])
+
+
+def _renumber(article: Article, *, gone: set[int]) -> None:
+    """The text's units in reading order, then every orphan: this version's
+    (``gone``) and earlier ones' (parked too), in their order so far."""
     order = list(
         Claim.objects.filter(article=article)
         .order_by("orphaned", "start")
         .values_list("pk", "orphaned", "position")
     )
-    gone = set(orphaned)
     units = [pk for pk, is_orphan, _ in order if not is_orphan and pk not in gone]
     orphans = sorted((p, pk) for pk, is_orphan, p in order if is_orphan or pk in gone)
     order = units + [pk for _, pk in orphans]
+    quote = connection.ops.quote_name
+    table = quote(Claim._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET {quote('position')} = %s WHERE {quote('id')} = %s",
             list(enumerate(order, start=1)),
         )
-    # Each claim's version goes up and its history records it, at its new
-    # position.
+
+
+def _record(moved, changed, orphaned, added, *, version, user, now) -> None:
+    """Each claim's version goes up and its history records the change, at
+    its new position."""
     change_claims(
         Claim.objects.filter(pk__in=[row[5] for row in moved]),
         editor=user,
@@ -192,11 +222,4 @@ def _apply(article, claims, plan, text, version, user, now) -> Outcome:
         reason=f"new in version {version}",
         history_type=recording.CREATED,
         when=now,
-    )
-    return Outcome(
-        version=version,
-        kept=len(claims) - len(changed) - len(orphaned),
-        changed=len(changed),
-        orphaned=len(orphaned),
-        added=len(plan.new_units),
     )
