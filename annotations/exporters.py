@@ -377,6 +377,32 @@ def web_annotation(
     row: dict, *, claim_url: str, article_url: str, user_url: str
 ) -> dict:
     """One verdict as a W3C Web Annotation (motivation: assessing)."""
+    target = _text_target(row, article_url)
+    annotation = {
+        "@context": W3C_CONTEXT,
+        # The API answers to the public id too (annotations/api/views.py).
+        "id": claim_url.format(id=row["public_id"]),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "created": _utc(row["verdict_at"] or row["updated_at"]),
+        "modified": _utc(row["updated_at"]),
+        "body": _annotation_body(row),
+        "target": target,
+    }
+    if row["appearance_url"] or row["appearance_date"]:
+        annotation["target"] = [target, _appearance_target(row, target["source"])]
+    if row["verdict_by_name"]:
+        annotation["creator"] = {
+            "id": user_url.format(username=row["verdict_by_name"]),
+            "type": "Person",
+            "name": row["verdict_by_name"],
+            "nickname": row["verdict_by_name"],
+        }
+    return annotation
+
+
+def _annotation_body(row: dict) -> list[dict]:
+    """The verdict, its rationale, the claimant and the sources, as bodies."""
     body = [
         {
             "type": "TextualBody",
@@ -398,46 +424,25 @@ def web_annotation(
     if row["claimant_name"]:
         body.append(_claimant_body(row))
     body.extend(_linked_source(source) for source in row["sources"])
+    return body
+
+
+def _text_target(row: dict, article_url: str) -> dict:
+    """The claim's place in the article: its quote and its offsets."""
     quote = {"type": "TextQuoteSelector", "exact": row["text"]}
     if row["prefix"]:
         quote["prefix"] = row["prefix"]
     if row["suffix"]:
         quote["suffix"] = row["suffix"]
-    annotation = {
-        "@context": W3C_CONTEXT,
-        # The API answers to the public id too (annotations/api/views.py).
-        "id": claim_url.format(id=row["public_id"]),
-        "type": "Annotation",
-        "motivation": "assessing",
-        "created": _utc(row["verdict_at"] or row["updated_at"]),
-        "modified": _utc(row["updated_at"]),
-        "body": body,
-        "target": {
-            "source": row["article_url"] or article_url.format(id=row["article_id"]),
-            "selector": [
-                quote,
-                {
-                    "type": "TextPositionSelector",
-                    "start": row["start"],
-                    "end": row["end"],
-                },
-            ],
-        },
+    position = {
+        "type": "TextPositionSelector",
+        "start": row["start"],
+        "end": row["end"],
     }
-    if row["appearance_url"] or row["appearance_date"]:
-        article_link = annotation["target"]["source"]
-        annotation["target"] = [
-            annotation["target"],
-            _appearance_target(row, article_link),
-        ]
-    if row["verdict_by_name"]:
-        annotation["creator"] = {
-            "id": user_url.format(username=row["verdict_by_name"]),
-            "type": "Person",
-            "name": row["verdict_by_name"],
-            "nickname": row["verdict_by_name"],
-        }
-    return annotation
+    return {
+        "source": row["article_url"] or article_url.format(id=row["article_id"]),
+        "selector": [quote, position],
+    }
 
 
 def _claimant_body(row: dict) -> dict:

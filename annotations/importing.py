@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from itertools import islice
@@ -150,6 +150,19 @@ def check_size(size: int, limit: int, *, text: bool = False) -> None:
     if size > limit:
         message = TEXT_TOO_LARGE if text else TOO_LARGE
         raise ImportRefused(message.format(size=size, limit=limit), code="too_large")
+
+
+def read_upload(*, name: str, size: int, read: Callable[[], bytes]) -> ExtractedText:
+    """A file sent to be imported (form, API or command), refused over
+    IMPORT_MAX_BYTES before ``read`` reads it, then decoded as on import."""
+    limit = settings.IMPORT_MAX_BYTES
+    check_size(size, limit)
+    return read_file(read(), name, limit=limit)
+
+
+def check_text_size(text: str) -> None:
+    """Refuse pasted text over IMPORT_MAX_BYTES (encoded as UTF-8)."""
+    check_size(len(text.encode()), settings.IMPORT_MAX_BYTES, text=True)
 
 
 def read_file(data: bytes, filename: str, *, limit: int) -> ExtractedText:

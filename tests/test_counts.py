@@ -12,10 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from annotations import demo, importing, layout, queries
+from annotations import demo, importing, queries
 from annotations.counting import UnitCounts
 from annotations.models import Article, Kind, Status, Verdict
 from annotations.services import reviewing
+from annotations.web import layout
 
 from .factories import (
     ArticleFactory,

@@ -4,10 +4,10 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from annotations import views
 from annotations.api import views as api_views
 from annotations.models import Claim
 from annotations.services import recording
+from annotations.web import articles
 
 from .factories import ArticleFactory
 
@@ -24,7 +24,7 @@ def test_a_lost_database_answers_503_with_a_message_not_a_trace(
     def down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(views.queries, "articles_for_dashboard", down)
+    monkeypatch.setattr(articles.queries, "articles_for_dashboard", down)
     raising_client.force_login(editor)
     page = raising_client.get("/")
     assert page.status_code == 503
@@ -51,7 +51,7 @@ def test_other_errors_are_a_plain_500(raising_client, monkeypatch, editor):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(views.queries, "articles_for_dashboard", broken)
+    monkeypatch.setattr(articles.queries, "articles_for_dashboard", broken)
     raising_client.force_login(editor)
     page = raising_client.get("/")
     assert page.status_code == 500

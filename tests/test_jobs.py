@@ -411,7 +411,7 @@ def test_the_web_application_does_not_load_jieba():
         "from factcheck.wsgi import application\n"
         "from django.urls import get_resolver\n"
         "get_resolver().url_patterns\n"
-        "import annotations.views, annotations.api.views, annotations.admin\n"
+        "import annotations.web.workspace, annotations.api.views, annotations.admin\n"
         "loaded = [m for m in ('jieba', 'opencc', 'pypinyin') if m in sys.modules]\n"
         "print(','.join(loaded) or 'none')\n"
     )

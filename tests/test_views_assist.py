@@ -663,7 +663,7 @@ def test_an_analysed_article_shows_no_pending_notice(client, editor, fresh_seed)
 
 
 def test_reasons_of_several_words_keep_their_label_apart_from_the_evidence():
-    from annotations.templatetags.factcheck import worth_reasons
+    from annotations.web.panels import worth_reasons
 
     shown = worth_reasons(["+name variant 焦建涛", "\u2212not a sentence 中国时间"])
     assert [(r.plus, r.label, r.evidence) for r in shown] == [

@@ -18,8 +18,8 @@ from django.utils.translation import ngettext
 
 from .. import importing, jobs, queries, ratings, roles, services
 from ..counting import given_of
-from ..forms import ArticleImportForm
 from ..models import Article, ArticleCapture, ArticleVersion, Claim, Rating
+from ..web.forms import ArticleImportForm
 from .display import URL_FORMFIELD, DeskMedia, article_link, deleted_mark
 from .filters import DeletedFilter
 from .refusing import REFUSALS, Evidence, ReadsWithArticles, refusal

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from .. import exporters, queries, roles
-from . import docs
+from . import export_docs
 from . import serializers as api
 from .parsing import plain
 
@@ -54,7 +54,7 @@ def export_view(export_format: exporters.ExportFormat) -> type[ExportView]:
     """The view of one format, with its own OpenAPI operation."""
     name = export_format.name.title().replace("_", "") + "Export"
     view = type(name, (ExportView,), {"export_format": export_format})
-    return docs.export_docs(export_format)(view)
+    return export_docs.export_docs(export_format)(view)
 
 
 def urlpatterns() -> list[URLPattern]:

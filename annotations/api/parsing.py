@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.http import QueryDict
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
@@ -81,7 +80,4 @@ def extracted_text(values: dict) -> importing.ExtractedText:
     upload = values.get("file")
     if not upload:
         return importing.ExtractedText(text=values["text"])
-    importing.check_size(upload.size, settings.IMPORT_MAX_BYTES)
-    return importing.read_file(
-        upload.read(), upload.name, limit=settings.IMPORT_MAX_BYTES
-    )
+    return importing.read_upload(name=upload.name, size=upload.size, read=upload.read)

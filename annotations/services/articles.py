@@ -9,7 +9,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -71,9 +70,7 @@ def plan_import(
 ) -> ImportPlan:
     """Check and segment an import without storing anything (the preview)."""
     text = importing.normalise(text)
-    importing.check_size(
-        len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES, text=True
-    )
+    importing.check_text_size(text)
     if not text.strip():
         raise ImportRefused(importing.EMPTY, code="empty")
     try:

@@ -1,7 +1,7 @@
 """Every refusal the domain raises, and how each way in answers it.
 
 The services refuse a change by raising one of these exceptions, with a
-message for a person. The API (api/errors.py), the pages (views.py), the
+message for a person. The API (api/errors.py), the pages (web/), the
 admin and bulk actions all read here which exceptions are refusals (not
 bugs), the HTTP status each is answered with, and its text.
 """

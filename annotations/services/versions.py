@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -61,9 +60,7 @@ def import_new_version(
     """Make ``text`` the article's current version, keeping the old one."""
     roles.require(imported_by, roles.IMPORT)
     text = importing.normalise(text)
-    importing.check_size(
-        len(text.encode("utf-8")), settings.IMPORT_MAX_BYTES, text=True
-    )
+    importing.check_text_size(text)
     if not text.strip():
         raise ImportRefused(importing.EMPTY, code="empty")
     digest = importing.text_sha256(text)

@@ -1,7 +1,6 @@
 import datetime
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -55,9 +54,8 @@ class Command(BaseCommand):
             if path is None:
                 extracted = importing.read_link(options["url"])
             else:
-                importing.check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
-                extracted = importing.read_file(
-                    path.read_bytes(), path.name, limit=settings.IMPORT_MAX_BYTES
+                extracted = importing.read_upload(
+                    name=path.name, size=path.stat().st_size, read=path.read_bytes
                 )
             article = services.import_article(
                 text=extracted.text,

@@ -6,12 +6,11 @@ import re
 from functools import partial
 
 from django import forms
-from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import importing, queries, ratings
-from .models import ClaimantType, Kind, Stance
+from .. import importing, queries, ratings
+from ..models import ClaimantType, Kind, Stance
 
 TEXT_OR_FILE = _("Paste the article text or choose a file, not both.")
 NEED_TEXT_OR_FILE = _("Paste the article text or choose a file.")
@@ -45,9 +44,8 @@ class ArticleTextForm(forms.Form):
             raise forms.ValidationError(TEXT_OR_FILE, code="both")
         if upload:
             try:
-                importing.check_size(upload.size, settings.IMPORT_MAX_BYTES)
-                self.extracted = importing.read_file(
-                    upload.read(), upload.name, limit=settings.IMPORT_MAX_BYTES
+                self.extracted = importing.read_upload(
+                    name=upload.name, size=upload.size, read=upload.read
                 )
             except importing.ImportRefused as error:
                 self.add_error("file", error.message)

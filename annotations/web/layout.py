@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import CHECKABLE_KINDS, Claim, Kind
+from ..models import CHECKABLE_KINDS, Claim, Kind
 
 # What the public report reprints: the sentences and the headings that order
 # them; bylines, captions, navigation and boilerplate (a spam footer) are not.
