@@ -11,11 +11,11 @@ from django.forms.utils import ErrorList
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
-from .. import queries, ratings
+from .. import hints, queries, ratings
 from ..models import Article, Claim, Kind, Status
 from .pagination import CLAIM_ORDERINGS
 from .schema import VERDICT_PARAMETER
-from .serializers import HINT_TYPES, MAX_ID
+from .serializers import MAX_ID
 
 BLANK_FILTER = "Give a value, or leave the parameter out."
 
@@ -105,6 +105,16 @@ class VerdictFilter(filters.ChoiceFilter):
         super().__init__(choices=choices, **kwargs)
 
 
+# The hint types are registered when annotations/hints.py is imported: the
+# schema lists them; the filter reads the registry at each request.
+@extend_schema_field({"type": "string", "enum": list(hints.TYPES)})
+class HintFilter(filters.ChoiceFilter):
+    """A hint type of annotations/hints.py."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=hints.choices, **kwargs)
+
+
 class ClaimFilter(StrictFilterSet):
     article = IdFilter(field_name="article_id", label="Article id")
     verdict = VerdictFilter()
@@ -128,8 +138,7 @@ class ClaimFilter(StrictFilterSet):
         lookup_expr="gte",
         label="Check-worthiness at least (0 to 1)",
     )
-    hint = filters.ChoiceFilter(
-        choices=HINT_TYPES,
+    hint = HintFilter(
         method="with_hint",
         label="Has at least one hint of this type",
     )

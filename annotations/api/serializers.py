@@ -239,9 +239,6 @@ class SourcePatchInput(SourceInput):
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
 
 
-HINT_TYPES = hints.choices()
-
-
 class SpanSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text="Offset in the article text.")
     end = serializers.IntegerField()

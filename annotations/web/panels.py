@@ -23,7 +23,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from .. import assisting, exporters, history, queries, ratings, reasons, roles
+from .. import assisting, exporters, hints, history, queries, ratings, reasons, roles
 from ..history import Change, Entry
 from ..models import Claim, CorrectionStatus, Kind, Source, Stance, Status, Verdict
 from ..services import reviewing
@@ -216,17 +216,21 @@ def assist_of(claim: Claim) -> dict:
     Messages are the page's own, translated, built from each hint's fields
     (the stored message is English, for the API).
     """
-    figures, names, contradictions, earlier = [], [], [], []
+    figures, names, contradictions, earlier, other = [], [], [], [], []
     for index, hint in enumerate(claim.hints or []):
         kind = hint.get("type")
-        if kind == assisting.NUMBER:
+        if kind == hints.NUMBER:
             figures.append(hint)
-        elif kind == assisting.NAME_VARIANT:
+        elif kind == hints.NAME_VARIANT:
             names.append(_name_hint(index, hint))
-        elif kind == assisting.CONTRADICTION:
+        elif kind == hints.CONTRADICTION:
             contradictions.append(hint)
-        elif kind == assisting.CHECKED_BEFORE and hint.get("claim"):
-            earlier.append(hint)
+        elif kind == hints.CHECKED_BEFORE:
+            if hint.get("claim"):
+                earlier.append(hint)
+        elif kind in hints.TYPES:
+            # A type with no layout of its own: its label, message and spans.
+            other.append({**hint, "label": hints.label(kind)})
     originals = {}
     if earlier:
         found = queries.hinted_claims([hint["claim"] for hint in earlier])
@@ -236,7 +240,8 @@ def assist_of(claim: Claim) -> dict:
         "names": names,
         "contradictions": contradictions,
         "earlier": [(hint, originals.get(hint["claim"])) for hint in earlier],
-        "count": len(names) + len(contradictions) + len(earlier),
+        "other": other,
+        "count": len(names) + len(contradictions) + len(earlier) + len(other),
     }
 
 
@@ -494,11 +499,9 @@ FIGURE_LABELS = {
 }
 
 
-HINT_LABELS = {
-    assisting.NAME_VARIANT: gettext_lazy("name variant"),
-    assisting.CONTRADICTION: gettext_lazy("contradiction"),
-    assisting.CHECKED_BEFORE: gettext_lazy("checked before"),
-}
+# The hint types the reading pane names beside a claim (all but figures,
+# which it marks in the text).
+HINT_LABELS = {key: t.label for key, t in hints.TYPES.items() if not t.inline}
 
 # The features of the check-worthiness score (annotations/text/triage.py).
 REASON_LABELS = {

@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from .. import assisting, ratings
+from .. import ratings
 from ..exporters import claim_anchor
+from ..hints import CONTRADICTION, NAME_VARIANT, NUMBER
 from ..models import Claim, Kind, Status, Verdict
 from ..text.diffing import Piece as DiffPiece
 from .layout import Piece
@@ -105,7 +106,7 @@ def _workspace_span(
         classes += " dim"
     # Claims read without their hints (the public report's) get no marks.
     hints = [] if "hints" in claim.get_deferred_fields() else claim.hints or []
-    other = sorted({h.get("type") for h in hints} - {assisting.NUMBER, None})
+    other = sorted({h.get("type") for h in hints} - {NUMBER, None})
     after = ""
     if other:
         classes += " has-hints"
@@ -130,18 +131,16 @@ def _marked_text(claim: Claim, hints: list[dict]) -> str:
     conflicts = {
         (span.get("start"), span.get("end"))
         for hint in hints
-        if hint.get("type") == assisting.CONTRADICTION
+        if hint.get("type") == CONTRADICTION
         for span in hint.get("spans", [])
     }
     marks = []
     for hint in hints:
-        if hint.get("type") == assisting.NUMBER:
+        if hint.get("type") == NUMBER:
             kind = hint.get("kind")
             css = f"fig fig-{kind if kind in FIGURE_LABELS else 'number'}"
             spans = hint.get("spans", [])
-        elif hint.get("type") == assisting.NAME_VARIANT and hint.get(
-            "suggested_verdict"
-        ):
+        elif hint.get("type") == NAME_VARIANT and hint.get("suggested_verdict"):
             css = "name-variant"
             majority = hint.get("majority")
             spans = [s for s in hint.get("spans", []) if s.get("text") != majority]
