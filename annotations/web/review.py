@@ -23,46 +23,37 @@ from .workspace import article_refused
 QUEUE_LIMIT = 200
 
 
-@viewer_required
-@require_POST
-def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve a draft verdict, or the correction proposed for a published one."""
+def _review(request: HttpRequest, pk: int, decide, notice: str) -> HttpResponse:
+    """A reviewer's decision on a draft (or a pending correction), with a comment."""
     claim = access.claim_or_404(pk)
     return claim_action(
         request,
         claim,
         roles.REVIEW,
         ReviewForm(request.POST, auto_id="review-%s"),
-        lambda data: reviewing.approve(
+        lambda data: decide(
             claim=claim,
             reviewer=request.user,
             expected_version=data["version"],
             comment=data["comment"],
         ),
         form_key="review_form",
-        notice=_("Approved."),
+        notice=notice,
     )
+
+
+@viewer_required
+@require_POST
+def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a draft verdict, or the correction proposed for a published one."""
+    return _review(request, pk, reviewing.approve, _("Approved."))
 
 
 @viewer_required
 @require_POST
 def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a verdict back to its editor, or turn a correction down, saying why."""
-    claim = access.claim_or_404(pk)
-    return claim_action(
-        request,
-        claim,
-        roles.REVIEW,
-        ReviewForm(request.POST, auto_id="review-%s"),
-        lambda data: reviewing.reject(
-            claim=claim,
-            reviewer=request.user,
-            expected_version=data["version"],
-            comment=data["comment"],
-        ),
-        form_key="review_form",
-        notice=_("Rejected."),
-    )
+    return _review(request, pk, reviewing.reject, _("Rejected."))
 
 
 @viewer_required
