@@ -72,6 +72,7 @@ FURNITURE_REASONS = {
     "markup": pgettext_lazy("furniture", "markup"),
     "media player": pgettext_lazy("furniture", "media player"),
     "navigation": pgettext_lazy("furniture", "navigation"),
+    "page furniture": pgettext_lazy("furniture", "page furniture"),
     "promo": pgettext_lazy("furniture", "promo"),
     "repeated caption": pgettext_lazy("furniture", "repeated caption"),
     "section label": pgettext_lazy("furniture", "section label"),

@@ -312,3 +312,18 @@ def test_stored_history_comments_are_shown_in_the_readers_language():
         assert reasons.history_comment("source added") == "source added"
         assert reasons.furniture_reason("spam") == "垃圾广告"
         assert reasons.furniture_reason("a new rule") == "a new rule"
+
+
+def test_every_furniture_reason_the_segmenter_gives_on_real_pages_is_translated():
+    from annotations.text import segmentation
+
+    corpus = Path(__file__).parent / "corpus"
+    given = {
+        unit.reason
+        for path in sorted(corpus.glob("*.txt"))
+        if not path.name.endswith(".sentences.txt")
+        for unit in segmentation.split_units(path.read_text(encoding="utf-8"))
+        if unit.reason and unit.kind not in (segmentation.CLAIM, segmentation.OPINION)
+    }
+    assert given, "the corpus moved"
+    assert given - set(reasons.FURNITURE_REASONS) == set()
