@@ -39,7 +39,7 @@ def test_the_api_answers_503_in_json(raising_client, monkeypatch, editor):
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(api_views.queries, "articles_with_counts", down)
+    monkeypatch.setattr(api_views.queries, "articles_for_api", down)
     raising_client.force_login(editor)
     response = raising_client.get("/api/v1/articles/")
     assert response.status_code == 503

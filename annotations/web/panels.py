@@ -499,10 +499,6 @@ FIGURE_LABELS = {
 }
 
 
-# The hint types the reading pane names beside a claim (all but figures,
-# which it marks in the text).
-HINT_LABELS = {key: t.label for key, t in hints.TYPES.items() if not t.inline}
-
 # The features of the check-worthiness score (annotations/text/triage.py).
 REASON_LABELS = {
     "money": pgettext_lazy("worth", "money"),

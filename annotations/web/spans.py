@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from .. import ratings
 from ..exporters import claim_anchor
 from ..hints import CONTRADICTION, NAME_VARIANT, NUMBER
+from ..hints import label as hint_label
 from ..models import Claim, Kind, Status, Verdict
 from ..text.diffing import Piece as DiffPiece
 from .layout import Piece
-from .panels import FIGURE_LABELS, HINT_LABELS
+from .panels import FIGURE_LABELS
 
 # The workspace's verdict filters before the rating scale's (verdict_filters()).
 VERDICT_FILTERS = (
@@ -111,7 +112,7 @@ def _workspace_span(
     if other:
         classes += " has-hints"
         after += notes["hints"].format(
-            names=escape(", ".join(str(HINT_LABELS.get(t, t)) for t in other))
+            names=escape(", ".join(hint_label(t) for t in other))
         )
     if claim.text_changed:
         classes += " text-changed"
