@@ -65,10 +65,13 @@ def foreseen(operation: str, status: int, body, case) -> bool:
     if status != 400:
         return False
     keys = set(body) - {"code"}
-    if keys == {"verdict"}:
+    if "verdict" in keys:
         # The rating scale is data (its admin's Ratings), so the schema names
-        # no enum: a verdict must be a key of the scale as it stands.
-        return True
+        # no enum: a verdict must be a key of the scale as it stands. The
+        # other fields refused beside it are judged below.
+        keys -= {"verdict"}
+        if not keys:
+            return True
     if operation in ("GET /api/v1/claims/", "POST /api/v1/claims/{id}/assign/"):
         return keys == {"assignee"}  # no such user, or not an editor
     if operation == "POST /api/v1/claims/{id}/corrections/":
