@@ -1,6 +1,6 @@
 """JSON answers for the domain's refusals, which are not DRF exceptions.
 
-Their statuses are annotations/refusals.py's. The bodies: a ValidationError
+Their statuses are annotations/services/refusals.py's. The bodies: a ValidationError
 is keyed by the request field its code names, else ``detail`` and ``code``;
 a PermissionDenied gives its message (DRF's own handler would replace it
 with a generic one); a StaleVersion the claim as it now is. A body larger
