@@ -105,15 +105,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "sha256",
         "text",
     )
-    readonly_fields = (
-        "language",
-        "assignee",
-        "imported_by",
-        "imported_at",
-        "deleted_at",
-        "deleted_by",
-        "sha256",
-        "text",
+    # Shown, not edited: everything but the article's description.
+    readonly_fields = tuple(
+        f for f in fields if f not in ("title", "url", "publisher", "published_on")
     )
     inlines = (ArticleVersionInline, ClaimInline)
     formfield_overrides = URL_FORMFIELD

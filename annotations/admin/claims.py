@@ -169,28 +169,20 @@ class ClaimAdmin(HistoryAdmin):
         "reused_from",
         "expected_version",
     )
-    readonly_fields = (
-        "article",
-        "public_id",
-        "position",
-        "start",
-        "end",
-        "text",
-        "kind_reason",
-        "status",
-        "verdict_by",
-        "verdict_at",
-        "approved_by",
-        "approved_at",
-        "published_at",
-        "assignee",
-        "version",
-        "updated_at",
-        "checkworthiness",
-        "hint_list",
-        "text_changed",
-        "orphaned",
-        "reused_from",
+    # Shown, not edited: everything but what the services let an admin change.
+    readonly_fields = tuple(
+        f
+        for f in fields
+        if f
+        not in (
+            "kind",
+            "verdict",
+            "rationale",
+            "claimant",
+            "appearance_url",
+            "appearance_date",
+            "expected_version",
+        )
     )
     inlines = (SourceInline,)
 
