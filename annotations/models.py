@@ -404,6 +404,8 @@ class Claim(models.Model):
         verbose_name=_("article"),
         on_delete=models.CASCADE,
         related_name="claims",
+        # The unique (article, position) constraint's index leads with it.
+        db_index=False,
     )
     position = models.PositiveIntegerField(_("position"))
     # What public addresses name the claim by (report anchors, ClaimReview and
@@ -438,6 +440,8 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # A partial index in Meta: new claims have none, so imports skip it.
+        db_index=False,
     )
     verdict_at = models.DateTimeField(_("verdict at"), null=True, blank=True)
     status = models.CharField(
@@ -450,6 +454,8 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # A partial index in Meta: new claims have none, so imports skip it.
+        db_index=False,
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -460,6 +466,8 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # claim_assignee_idx in Meta leads with it.
+        db_index=False,
     )
     # Who made the claim, and where and when it appeared (blank: the
     # article's own address and publication date).
@@ -470,6 +478,8 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="claims",
+        # A partial index in Meta: new claims have none, so imports skip it.
+        db_index=False,
     )
     appearance_url = models.URLField(
         _("appearance URL"),
@@ -505,6 +515,8 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # A partial index in Meta: new claims have none, so imports skip it.
+        db_index=False,
     )
 
     # Rows are written by the services' own UPDATEs, so history is recorded
@@ -520,6 +532,15 @@ class Claim(models.Model):
             "normalised",
         ],
         history_change_reason_field=models.TextField(null=True),
+        # History is read per claim, article and editor (history_user); an
+        # index on these would only slow every write.
+        no_db_index=[
+            "verdict_by",
+            "approved_by",
+            "assignee",
+            "claimant",
+            "reused_from",
+        ],
     )
 
     class Meta:
@@ -593,6 +614,16 @@ class Claim(models.Model):
             models.Index(fields=["article", "-worth"], name="claim_worth_idx"),
             # Incremental sync: claims changed since a time.
             models.Index(fields=["updated_at"], name="claim_updated_idx"),
+            # The foreign keys a new claim leaves empty: indexed only where
+            # set, which is what a lookup or a deleted user's SET NULL needs.
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"claim_{field}_idx",
+                )
+                for field in ("verdict_by", "approved_by", "claimant", "reused_from")
+            ),
         ]
 
     def __str__(self) -> str:

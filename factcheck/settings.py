@@ -11,6 +11,7 @@ TRUSTED_PROXIES   how many reverse proxies (that append X-Forwarded-For) stand
                   in front of the app (default 0: the header is ignored)
 REDIS_URL      a Redis server for the shared cache (default: a database table)
 SQLITE_TIMEOUT seconds a SQLite write waits for another one to finish (20)
+SQLITE_CACHE_MB  most memory each SQLite connection keeps pages in (64)
 FETCH_ENABLED  "0" turns fetching links off (imports from links, source archiving)
 TASKS_BACKEND  where background work is queued: "database" (default), "rq"
                (Redis, at REDIS_URL) or "immediate" (at once, in the request;
@@ -135,9 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite as a real default: with WAL, readers and the one writer do not
     # block each other; IMMEDIATE takes the write lock when a transaction
     # begins, so a second writer waits for it (up to the timeout, in
-    # seconds) instead of failing at once with "database is locked".
+    # seconds) instead of failing at once with "database is locked". SQLite's
+    # own page cache (2 MB) holds the claims' indexes of a few articles only:
+    # past about 100,000 claims every insert and look-up then waits on pages
+    # (bench/import_bench.py halved); the cache grows as pages are read.
+    cache_kib = 1024 * int(os.environ.get("SQLITE_CACHE_MB", "64"))
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA cache_size=-{cache_kib}",
         "transaction_mode": "IMMEDIATE",
         "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
         **DATABASES["default"].get("OPTIONS", {}),

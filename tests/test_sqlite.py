@@ -16,6 +16,7 @@ from django.db import connection
 from rest_framework.parsers import JSONParser
 
 from annotations import assisting, queries, services
+from annotations.models import Claim
 
 from .factories import ArticleFactory, sentences
 from .helpers import child_environment
@@ -125,3 +126,26 @@ def test_an_api_import_segments_before_its_write_transaction_and_never_analyses(
     assert response.json()["analysis_status"] == "queued"
     # The analysis is a worker's job: the request only queues it.
     assert seen == {"plan_import": outside, "store_import": outside + 1}
+
+
+@pytest.mark.django_db
+def test_a_connection_keeps_a_page_cache_of_the_configured_size():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (pages,) = cursor.fetchone()
+
+    # Negative: KiB rather than pages. 2 MB, SQLite's own, is what a table of
+    # 100,000 claims outgrows.
+    assert pages == -64 * 1024
+
+
+@pytest.mark.django_db
+def test_a_user_s_claims_are_found_through_the_partial_index_new_claims_skip(
+    editor,
+):
+    # verdict_by, approved_by, claimant and reused_from are empty on every
+    # imported claim: their indexes hold only the set ones, and a look-up (or
+    # a deleted user's SET NULL) still uses them.
+    plan = Claim.objects.filter(verdict_by=editor).explain()
+
+    assert "claim_verdict_by_idx" in plan

@@ -58,6 +58,7 @@ class ImportPlan:
     url: str
     digest: str
     units: list[segmentation.Unit]
+    language: str
 
 
 def plan_import(
@@ -87,7 +88,14 @@ def plan_import(
     title = title.strip() or importing.default_title(text, headings)
     if not title:
         raise ImportRefused(TITLE_REQUIRED, code="title")
-    return ImportPlan(text=text, title=title, url=url, digest=digest, units=units)
+    return ImportPlan(
+        text=text,
+        title=title,
+        url=url,
+        digest=digest,
+        units=units,
+        language=importing.detect_language(text),
+    )
 
 
 def import_article(
@@ -158,7 +166,7 @@ def store_import(
                 url=plan.url,
                 publisher=publisher.strip()[:200],
                 published_on=published_on,
-                language=importing.detect_language(plan.text),
+                language=plan.language,
                 text=plan.text,
                 sha256=plan.digest,
                 imported_by=imported_by,
@@ -265,11 +273,23 @@ def insert_claims(
         else:
             placeholders = ", ".join(["%s"] * len(_CLAIM_COLUMNS))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+            # One tuple per row, sliced inline: building the rows is part
+            # of the time the write lock is held.
+            cut = CONTEXT_CHARS
             rows = [
-                (article_id, position, public_id, unit.start, unit.end)
-                + (unit.text,)
-                + (_before(text, unit), _after(text, unit), unit.kind, unit.reason)
-                + fresh
+                (
+                    article_id,
+                    position,
+                    public_id,
+                    unit.start,
+                    unit.end,
+                    unit.text,
+                    text[max(unit.start - cut, 0) : unit.start],
+                    text[unit.end : unit.end + cut],
+                    unit.kind,
+                    unit.reason,
+                    *fresh,
+                )
                 for position, public_id, unit in numbered
             ]
             cursor.executemany(sql, rows)
