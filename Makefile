@@ -7,6 +7,9 @@ INSTALLED := $(VENV)/.installed-requirements
 INSTALLED_DEV := $(VENV)/.installed-requirements-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make test` runs the suite in one process per core, up to 4 (pytest-xdist);
+# `make test PARALLEL=` runs it in one.
+PARALLEL ?= -n auto --maxprocesses=4
 # The background worker `make run` starts beside the web server.
 ifeq ($(TASKS_BACKEND),rq)
 WORKER := rqworker --job-class django_tasks_rq.Job --with-scheduler
@@ -31,7 +34,7 @@ run: install
 
 test: install-dev lint
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests will be SKIPPED (apt-get install chromium)."
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PARALLEL)
 
 # Every bench in bench/ at full size (PostgreSQL on 127.0.0.1:5432, or
 # BENCH_POSTGRES_URL); writes bench/RESULTS.md, which the README links.

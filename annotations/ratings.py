@@ -114,16 +114,25 @@ def scale() -> tuple[Rating, ...]:
     try:
         ratings = tuple(Rating.objects.order_by("order", "key"))
     except DatabaseError:
-        if Rating._meta.db_table in connection.introspection.table_names():
+        if _table_exists():
             raise
-        # Before migration 0014 (manage.py check builds the API schema before
-        # migrate does): the default scale, not remembered.
+        # Before migration 0014, or before the database is even created
+        # (manage.py check builds the API schema before migrate does): the
+        # default scale, not remembered.
         return default_scale()
     with _lock:
         # A rating saved while this read ran: keep nothing older than it.
         if generation == _generation:
             _scale, _scale_until = ratings, now + RATING_CACHE_SECONDS
     return ratings
+
+
+def _table_exists() -> bool:
+    """Whether the ratings table is there; False when the database is not."""
+    try:
+        return Rating._meta.db_table in connection.introspection.table_names()
+    except DatabaseError:
+        return False
 
 
 def forget_scale(**_signal_arguments: object) -> None:

@@ -273,23 +273,10 @@ def insert_claims(
         else:
             placeholders = ", ".join(["%s"] * len(_CLAIM_COLUMNS))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-            # One tuple per row, sliced inline: building the rows is part
-            # of the time the write lock is held.
-            cut = CONTEXT_CHARS
             rows = [
-                (
-                    article_id,
-                    position,
-                    public_id,
-                    unit.start,
-                    unit.end,
-                    unit.text,
-                    text[max(unit.start - cut, 0) : unit.start],
-                    text[unit.end : unit.end + cut],
-                    unit.kind,
-                    unit.reason,
-                    *fresh,
-                )
+                (article_id, position, public_id, unit.start, unit.end, unit.text)
+                + (_before(text, unit), _after(text, unit), unit.kind, unit.reason)
+                + fresh
                 for position, public_id, unit in numbered
             ]
             cursor.executemany(sql, rows)
