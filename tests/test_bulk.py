@@ -228,6 +228,31 @@ def test_the_workspace_lists_every_unit_with_an_accessible_checkbox(
         assert f'<label for="bulk-claim-{claim.pk}">' in page
 
 
+def test_each_bulk_row_shows_its_text_escaped_and_cut_with_its_kind_and_status(
+    editor_client, editor
+):
+    long_line = "The <b>board</b> & its chair said " + "very " * 20 + "much."
+    article = ArticleFactory(
+        text=f"Headline here\n{long_line}\nShort one is fine.", imported_by=editor
+    )
+    heading, long_claim, short = article.claims.order_by("position")
+    judge(short, Verdict.DISPUTED, "Wrong.", editor=editor)
+    page = editor_client.get(
+        reverse("desk:workspace", args=[article.pk])
+    ).content.decode()
+    start = page.index('<ol class="bulk-list"')
+    rows = page[start : page.index("</ol>", start)].split("<li ")[1:]
+
+    assert len(rows) == 3
+    cut = html.escape(long_line[:89]) + "\u2026"
+    assert f'<span class="queue-position">{long_claim.position}</span> {cut}' in rows[1]
+    assert "<b>" not in rows[1]
+    assert f'value="{heading.pk}:1"' in rows[0]
+    assert '<span class="kind-tag kind-heading">Heading</span>' in rows[0]
+    assert rows[2].startswith('class="bulk-row v-disputed">')
+    assert '<span class="status-badge status-draft">Draft</span>' in rows[2]
+
+
 def test_viewers_get_no_bulk_form(client, viewer, article):
     client.force_login(viewer)
     page = client.get(reverse("desk:workspace", args=[article.pk])).content.decode()

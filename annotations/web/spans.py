@@ -2,11 +2,14 @@
 that dim the units they leave out; search results marked, and diffs.
 
 Built in Python: a 5,000-claim article took a second through template tags.
+The loops over every unit escape with the standard library's html.escape
+(what Django's escape calls, without its lazy-string wrapper per call).
 """
 
 from __future__ import annotations
 
 import re
+from html import escape as escape_text
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -72,14 +75,14 @@ def article_units(
         for piece in line:
             claim = piece.claim
             if claim is None or (reviewed is not None and claim.pk not in reviewed):
-                html.append(escape(piece.text))
+                html.append(escape_text(piece.text))
             elif reviewed is None:
                 html.append(_workspace_span(claim, labels, notes, selected_pk, show))
             else:
                 html.append(
                     f'<a href="#{claim_anchor(claim.public_id)}" '
                     f'class="unit v-{claim.verdict}">'
-                    f"{escape(claim.text)}{public.get(claim.verdict, '')}</a>"
+                    f"{escape_text(claim.text)}{public.get(claim.verdict, '')}</a>"
                 )
         html.append("</p>\n")
     return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
@@ -105,8 +108,10 @@ def _workspace_span(
         classes += " selected"
     if _dimmed(claim, show):
         classes += " dim"
-    # Claims read without their hints (the public report's) get no marks.
-    hints = [] if "hints" in claim.get_deferred_fields() else claim.hints or []
+    # Claims read without their hints (the public report's) get no marks: a
+    # deferred field is not in the instance's __dict__ (what
+    # get_deferred_fields() looks at, without building a set per claim).
+    hints = claim.__dict__.get("hints") or []
     other = sorted({h.get("type") for h in hints} - {NUMBER, None})
     after = ""
     if other:
@@ -160,13 +165,53 @@ def _marked_text(claim: Claim, hints: list[dict]) -> str:
     for start, end, css, offset in sorted(marks):
         if start < cursor:
             continue  # overlapping marks: the first one wins
-        html.append(escape(text[cursor:start]))
+        html.append(escape_text(text[cursor:start]))
         html.append(
-            f'<mark class="{css}" data-fig="{offset}">{escape(text[start:end])}</mark>'
+            f'<mark class="{css}" data-fig="{offset}">'
+            f"{escape_text(text[start:end])}</mark>"
         )
         cursor = end
-    html.append(escape(text[cursor:]))
+    html.append(escape_text(text[cursor:]))
     return "".join(html)
+
+
+def bulk_rows(units: list[Claim]) -> SafeString:
+    """The bulk form's list: a checkbox per unit shown, with its position,
+    the start of its text, its kind if not a claim and its review status.
+
+    Built here rather than in the template for the same reason as the text:
+    at 5,000 units the template loop was most of the workspace's time.
+    """
+    kinds = {kind.value: escape(kind.label) for kind in Kind}
+    statuses = {status.value: escape(status.label) for status in Status}
+    html = []
+    for unit in units:
+        after = ""
+        if unit.kind != Kind.CLAIM:
+            after += (
+                f'<span class="kind-tag kind-{unit.kind}">'
+                f"{kinds.get(unit.kind, '')}</span>"
+            )
+        if unit.status != Status.UNREVIEWED:
+            after += (
+                f'<span class="status-badge status-{unit.status}">'
+                f"{statuses.get(unit.status, '')}</span>"
+            )
+        html.append(
+            f'<li class="bulk-row v-{unit.verdict}"><input type="checkbox" '
+            f'name="claims" value="{unit.pk}:{unit.version}" '
+            f'id="bulk-claim-{unit.pk}" data-claim="{unit.pk}">'
+            f'<label for="bulk-claim-{unit.pk}"><span class="queue-position">'
+            f"{unit.position}</span> {escape_text(_shortened(unit.text, 90))} "
+            f"{after}</label></li>\n"
+        )
+    return mark_safe("".join(html))  # noqa: S308  every piece of text is escaped
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the last an ellipsis, when longer
+    (truncatechars without its per-character pass for combining marks)."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def _span_notes() -> dict[str, str]:

@@ -89,8 +89,9 @@ def workspace_context(
 
 def _bulk_context(context: dict, people: list) -> dict:
     """The bulk form: the units shown, to select, and what to do with them."""
+    units = context.get("triage") or context.get("units") or []
     return {
-        "bulk_units": context.get("triage") or context.get("units") or [],
+        "bulk_rows": spans.bulk_rows(units),
         "bulk_form": BulkForm(people=people, auto_id="bulk-%s"),
     }
 
