@@ -1,6 +1,7 @@
 """The REST API (/api/v1/) as a client sees it: status, body, and what is stored."""
 
 import base64
+import datetime
 import hashlib
 import json
 from io import StringIO
@@ -1321,3 +1322,55 @@ def test_article_counts_use_the_pages_breakdown(editor_api, editor):
     # A verdict on the opinion is counted apart, not as a checked claim.
     assert (counts["checked"], counts["unreviewed"]) == (0, 1)
     assert (counts["disputed"], counts["off_claim_verdicts"]) == (0, 1)
+
+
+def test_a_claim_is_shown_exactly_as_its_declared_serializer_fields_would_show_it(
+    editor, reviewer
+):
+    from rest_framework import serializers as drf
+
+    from annotations.api.serializers import ClaimSerializer
+
+    article = ArticleFactory(text=sentences(4, start=8800), imported_by=editor)
+    first, second, third, _ = article.claims.order_by("position")
+    judge(first, Verdict.DISPUTED, "Wrong year & <b>date</b>.", editor=editor)
+    add_source(first, added_by=editor, accessed_on=datetime.date(2026, 3, 4))
+    add_source(first, added_by=None, stance=Stance.REFUTES, quote="")
+    publish(first, reviewer=reviewer)
+    services.claimants.set_claimant(
+        claim=fresh(second),
+        editor=editor,
+        expected_version=fresh(second).version,
+        name="A. Speaker",
+        role="chair",
+        appearance_url="https://example.org/said",
+        appearance_date=datetime.date(2026, 1, 2),
+    )
+    services.assign_claim(
+        claim=fresh(second),
+        assignee=editor,
+        by=editor,
+        expected_version=fresh(second).version,
+    )
+    services.reuse_verdict(
+        claim=fresh(third),
+        original=fresh(first),
+        editor=editor,
+        expected_version=fresh(third).version,
+    )
+    Claim.objects.filter(pk=third.pk).update(
+        hints=[{"type": "number", "message": "2024", "spans": []}],
+        worth=0.75,
+        worth_reasons=["+money 10万"],
+        text_changed=True,
+    )
+    shown = Claim.objects.prefetch_related("sources__added_by").select_related(
+        "verdict_by", "approved_by", "assignee", "claimant"
+    )
+
+    for claim in shown.filter(article=article):
+        serializer = ClaimSerializer()
+        declared = drf.ModelSerializer.to_representation(serializer, claim)
+        assert serializer.to_representation(claim) == declared
+        # The same JSON, key order included.
+        assert json.dumps(serializer.to_representation(claim)) == json.dumps(declared)

@@ -28,6 +28,7 @@ from ..models import (
     Status,
     Verdict,
 )
+from .claim_json import claim_json
 
 # Ids are 64-bit signed integers in every supported database.
 MAX_ID = 2**63 - 1
@@ -409,6 +410,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "appearance_date",
         )
         read_only_fields = fields
+
+    def to_representation(self, claim: Claim) -> dict:
+        # The fields above, built directly (claim_json.py says why).
+        return claim_json(claim)
 
 
 class ClaimPatchInput(StrictInput):

@@ -1,0 +1,88 @@
+"""A claim as the API shows it, built as a plain dict.
+
+ClaimSerializer declares the fields (and so the OpenAPI schema); this builds
+the same dict without DRF's per-field machinery, which was most of a list
+page's time (100 claims with their sources, about 3,000 field look-ups).
+tests/test_api.py checks that the two agree on claims with every field set.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from ..models import Claim, Claimant, Source
+
+
+def claim_json(claim: Claim) -> dict:
+    """``claim`` with its people, sources and claimant, as ClaimSerializer shows it."""
+    return {
+        "id": claim.pk,
+        "public_id": claim.public_id,
+        "article": claim.article_id,
+        "position": claim.position,
+        "start": claim.start,
+        "end": claim.end,
+        "text": claim.text,
+        "kind": claim.kind,
+        "kind_reason": claim.kind_reason,
+        "verdict": claim.verdict,
+        "rationale": claim.rationale,
+        "verdict_by": _username(claim, "verdict_by"),
+        "verdict_at": _moment(claim.verdict_at),
+        "status": claim.status,
+        "approved_by": _username(claim, "approved_by"),
+        "approved_at": _moment(claim.approved_at),
+        "published_at": _moment(claim.published_at),
+        "assignee": _username(claim, "assignee"),
+        "version": claim.version,
+        "updated_at": _moment(claim.updated_at),
+        "sources": [_source(source) for source in claim.sources.all()],
+        "hints": claim.hints,
+        "checkworthiness": {
+            "score": float(claim.worth),
+            "reasons": [str(reason) for reason in claim.worth_reasons],
+        },
+        "text_changed": bool(claim.text_changed),
+        "orphaned": bool(claim.orphaned),
+        "reused_from": claim.reused_from_id,
+        "claimant": _claimant(claim.claimant) if claim.claimant_id else None,
+        "appearance_url": claim.appearance_url,
+        "appearance_date": _day(claim.appearance_date),
+    }
+
+
+def _source(source: Source) -> dict:
+    return {
+        "id": source.pk,
+        "claim": source.claim_id,
+        "url": source.url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "quote": source.quote,
+        "stance": source.stance,
+        "accessed_on": _day(source.accessed_on),
+        "added_by": _username(source, "added_by"),
+        "added_at": _moment(source.added_at),
+    }
+
+
+def _claimant(claimant: Claimant) -> dict:
+    return {"name": claimant.name, "type": claimant.type, "role": claimant.role}
+
+
+def _username(instance: Claim | Source, name: str) -> str | None:
+    """The username a foreign key points to (loaded with the row), or None."""
+    user = getattr(instance, name)
+    return None if user is None else user.username
+
+
+def _moment(value: datetime.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, as DRF writes datetimes (TIME_ZONE is UTC)."""
+    if value is None:
+        return None
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
