@@ -13,11 +13,13 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from rest_framework import serializers as drf
 from rest_framework.test import APIClient
 
 from annotations import importing, roles, services
 from annotations.api.parsing import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.api.permissions import EditorOrReadOnly
+from annotations.api.serializers import ClaimSerializer
 from annotations.models import (
     ApiToken,
     Article,
@@ -1327,10 +1329,6 @@ def test_article_counts_use_the_pages_breakdown(editor_api, editor):
 def test_a_claim_is_shown_exactly_as_its_declared_serializer_fields_would_show_it(
     editor, reviewer
 ):
-    from rest_framework import serializers as drf
-
-    from annotations.api.serializers import ClaimSerializer
-
     article = ArticleFactory(text=sentences(4, start=8800), imported_by=editor)
     first, second, third, _ = article.claims.order_by("position")
     judge(first, Verdict.DISPUTED, "Wrong year & <b>date</b>.", editor=editor)
