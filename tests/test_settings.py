@@ -33,6 +33,18 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -107,15 +119,7 @@ def test_importing_pytest_leaves_the_production_settings_as_they_are():
         DJANGO_SETTINGS_MODULE="factcheck.settings",
         **PRODUCTION,
     )
-    result = subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python(code, env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "True",
@@ -124,3 +128,18 @@ def test_importing_pytest_leaves_the_production_settings_as_they_are():
         "True",
         "PBKDF2PasswordHasher",
     ]
+
+
+def test_the_wsgi_module_freezes_startup_out_of_the_collectors_sight():
+    code = (
+        "import gc\n"
+        "before = gc.get_freeze_count()\n"
+        "import factcheck.wsgi\n"
+        "print(before, gc.get_freeze_count() > 10_000, gc.isenabled())\n"
+    )
+    env = child_environment(DJANGO_SETTINGS_MODULE="factcheck.settings", DEBUG="1")
+    result = python(code, env)
+    assert result.returncode == 0, result.stderr
+    # Nothing frozen before; startup's objects (settings, apps, every view)
+    # after; the collector still runs for what requests make.
+    assert result.stdout.split() == ["0", "True", "True"]

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations import importing, services
+from annotations import importing, queries, services
 from annotations.models import Article, Claim, Kind, Source, Verdict
 from annotations.services import reviewing
 
@@ -1372,3 +1372,23 @@ def test_the_top_search_box_keeps_the_desks_search_query(editor_client):
     body = body_of(editor_client.get(reverse("desk:search"), {"q": "budget"}))
     assert 'id="site-search-q"' in body
     assert 'value="budget" data-search-key="/"' in body
+
+
+def test_workspace_units_are_plain_rows_with_the_claims_fields(
+    django_assert_num_queries,
+):
+    article = ArticleFactory(text=sentences(3))
+    first = claim_of(article)
+    hints = [{"type": "number", "spans": [{"start": 0, "end": 1}]}]
+    Claim.objects.filter(pk=first.pk).update(hints=hints, worth=3, text_changed=True)
+    judge(claim_of(article, 2), Verdict.DISPUTED)
+    with django_assert_num_queries(1):
+        units = queries.workspace_claims(article)
+    claims = list(article.claims.order_by("position"))
+    assert [unit.pk for unit in units] == [claim.pk for claim in claims]
+    for unit, claim in zip(units, claims, strict=True):
+        assert not isinstance(unit, Claim)
+        for field in queries.Unit.FIELDS:
+            assert getattr(unit, field) == getattr(claim, field), field
+    assert units[0].hints == hints and units[0].text_changed
+    assert units[1].verdict == Verdict.DISPUTED

@@ -28,6 +28,7 @@ from .articles import (
     workspace_article,
 )
 from .claims import (
+    Unit,
     api_claims_with_orphans,
     claim_for_panel,
     claim_to_reuse,
@@ -95,6 +96,7 @@ __all__ = [
     "OPEN",
     "PUBLISHED",
     "SEARCH_TERMS",
+    "Unit",
     "api_claims_with_orphans",
     "article_choices",
     "articles_for_api",

@@ -34,27 +34,45 @@ from .scopes import IN_TEXT, LIVE_CLAIM, live_claims
 from .sources import sources_with_archive
 
 
-def workspace_claims(article: Article) -> QuerySet[Claim]:
-    """An article's units in order, with what the workspace shows of each."""
-    return (
-        Claim.objects.filter(IN_TEXT, article=article)
-        .only(
-            "id",
-            "public_id",
-            "position",
-            "start",
-            "end",
-            "kind",
-            "verdict",
-            "status",
-            "version",
-            "text",
-            "worth",
-            "text_changed",
-            "hints",
-        )
-        .order_by("position")
+class Unit:
+    """A claim as the workspace and the report read it: its fields as plain
+    attributes, without a model instance.
+
+    At 20,000 units, building model instances was a fifth of the workspace's
+    time. Read-only: every write goes through the services with a Claim.
+    """
+
+    FIELDS = (
+        "pk",
+        "public_id",
+        "position",
+        "start",
+        "end",
+        "kind",
+        "verdict",
+        "status",
+        "version",
+        "text",
+        "worth",
+        "text_changed",
+        "hints",
     )
+
+    def __init__(self, row: tuple) -> None:
+        self.__dict__.update(zip(self.FIELDS, row, strict=True))
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.pk} at {self.position}>"
+
+
+def workspace_claims(article: Article) -> list[Unit]:
+    """An article's units in order, with what the workspace shows of each."""
+    rows = (
+        Claim.objects.filter(IN_TEXT, article=article)
+        .order_by("position")
+        .values_list(*Unit.FIELDS)
+    )
+    return [Unit(row) for row in rows]
 
 
 def claim_for_panel(pk: int | None = None, *, public_id: str = "") -> Claim:
