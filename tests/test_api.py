@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers as drf
 from rest_framework.test import APIClient
 
-from annotations import importing, roles, services
+from annotations import importing, queries, roles, services
 from annotations.api.parsing import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.api.permissions import EditorOrReadOnly
 from annotations.api.serializers import ClaimSerializer
@@ -1371,4 +1371,11 @@ def test_a_claim_is_shown_exactly_as_its_declared_serializer_fields_would_show_i
         declared = drf.ModelSerializer.to_representation(serializer, claim)
         assert serializer.to_representation(claim) == declared
         # The same JSON, key order included.
+        assert json.dumps(serializer.to_representation(claim)) == json.dumps(declared)
+    # The list's claims carry their sources as a plain list: the same JSON.
+    listed = queries.claims_for_api().filter(article=article).order_by("position")
+    plain_claims = shown.filter(article=article).order_by("position")
+    for claim, plain in zip(listed, plain_claims, strict=True):
+        serializer = ClaimSerializer()
+        declared = drf.ModelSerializer.to_representation(serializer, plain)
         assert json.dumps(serializer.to_representation(claim)) == json.dumps(declared)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from ..models import Claim, Claimant, Source
+from ..queries.claims import LISTED_SOURCES
 
 
 def claim_json(claim: Claim) -> dict:
@@ -36,7 +37,7 @@ def claim_json(claim: Claim) -> dict:
         "assignee": _username(claim, "assignee"),
         "version": claim.version,
         "updated_at": _moment(claim.updated_at),
-        "sources": [_source(source) for source in claim.sources.all()],
+        "sources": [_source(source) for source in _sources(claim)],
         "hints": claim.hints,
         "checkworthiness": {
             "score": float(claim.worth),
@@ -49,6 +50,13 @@ def claim_json(claim: Claim) -> dict:
         "appearance_url": claim.appearance_url,
         "appearance_date": _day(claim.appearance_date),
     }
+
+
+def _sources(claim: Claim) -> list[Source]:
+    """The claim's sources as claims_for_api() or a write's answer lists them,
+    else read through the relation."""
+    listed = getattr(claim, LISTED_SOURCES, None)
+    return claim.sources.all() if listed is None else listed
 
 
 def _source(source: Source) -> dict:

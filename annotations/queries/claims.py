@@ -176,13 +176,22 @@ def claims_with_article(*, include_deleted: bool = False) -> QuerySet[Claim]:
 
 
 def claims_for_api(*, include_deleted: bool = False) -> QuerySet[Claim]:
-    """Claims with the people and the sources the API shows with each."""
+    """Claims with the people and the sources the API shows with each.
+
+    The sources come as a plain list, ``listed_sources``: a related manager
+    and a queryset per claim were a quarter of a list page's time.
+    """
     claims = Claim.objects.all() if include_deleted else live_claims()
     people = ("verdict_by", "approved_by", "assignee", "claimant")
     sources = Source.objects.select_related("added_by")
     return claims.select_related(*people).prefetch_related(
-        Prefetch("sources", queryset=sources)
+        Prefetch("sources", queryset=sources, to_attr=LISTED_SOURCES)
     )
+
+
+# The attribute claims_for_api() and a write's RETURNING row put each claim's
+# sources in, oldest first.
+LISTED_SOURCES = "listed_sources"
 
 
 def live_claims_with_orphans() -> QuerySet[Claim]:

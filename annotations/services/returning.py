@@ -23,6 +23,7 @@ from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
 from ..models import Claim, Source
+from ..queries.claims import LISTED_SOURCES
 
 PEOPLE = ("verdict_by", "approved_by", "assignee")
 # Every column of a source (attname -> field), so nothing is deferred.
@@ -128,6 +129,7 @@ def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
     related._result_cache = sources
     related._prefetch_done = True
     claim._prefetched_objects_cache = {"sources": related}
+    setattr(claim, LISTED_SOURCES, sources)
     return claim
 
 
