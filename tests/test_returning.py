@@ -134,15 +134,26 @@ def test_an_approval_refuses_a_draft_whose_source_is_gone(editor, reviewer):
 
 def test_a_list_page_of_100_claims_takes_at_most_four_statements(editor):
     article = ArticleFactory(text=sentences(120, start=7400))
+    sourced = set()
     for claim in article.claims.order_by("position")[:30]:
         add_source(claim, added_by=editor)
+        sourced.add(claim.pk)
     client = token_client(editor)
     response, sql = statements(
         lambda: client.get(f"{API}/claims/?article={article.pk}&page_size=100")
     )
     assert response.status_code == 200
-    assert len(response.json()["results"]) == 100
+    results = response.json()["results"]
+    assert len(results) == 100
+    # Each claim's sources come in its own row: one SELECT for the page.
+    assert any(claim["id"] in sourced for claim in results)
+    for claim in results:
+        assert len(claim["sources"]) == (claim["id"] in sourced)
+        for source in claim["sources"]:
+            assert source["claim"] == claim["id"]
+            assert source["added_by"] == editor.username
     assert len(sql) <= MAX_LIST_STATEMENTS, sql
+    assert sum(statement.startswith("SELECT") for statement in sql) == 1, sql
 
 
 def test_a_remembered_key_loses_a_role_taken_away(editor):

@@ -9,9 +9,10 @@ tests/test_api.py checks that the two agree on claims with every field set.
 from __future__ import annotations
 
 import datetime
+import json
 
 from ..models import Claim, Claimant, Source
-from ..queries.claims import LISTED_SOURCES
+from ..queries.sources import SOURCES_JSON
 
 
 def claim_json(claim: Claim) -> dict:
@@ -37,7 +38,7 @@ def claim_json(claim: Claim) -> dict:
         "assignee": _username(claim, "assignee"),
         "version": claim.version,
         "updated_at": _moment(claim.updated_at),
-        "sources": [_source(source) for source in _sources(claim)],
+        "sources": _sources(claim),
         "hints": claim.hints,
         "checkworthiness": {
             "score": float(claim.worth),
@@ -52,11 +53,33 @@ def claim_json(claim: Claim) -> dict:
     }
 
 
-def _sources(claim: Claim) -> list[Source]:
-    """The claim's sources as claims_for_api() or a write's answer lists them,
-    else read through the relation."""
-    listed = getattr(claim, LISTED_SOURCES, None)
-    return claim.sources.all() if listed is None else listed
+def _sources(claim: Claim) -> list[dict]:
+    """The claim's sources: from the JSON in its row when it was read with
+    them (claims_for_api(), a write's answer), else through the relation."""
+    listed = claim.__dict__.get(SOURCES_JSON)
+    if listed is None:
+        return [_source(source) for source in claim.sources.all()]
+    return [_source_of_row(item) for item in json.loads(listed)]
+
+
+def _source_of_row(item: dict) -> dict:
+    """_source() of a source as sources_json_sql() gives it (columns by
+    attname; dates as ISO text; SQLite's datetimes without an offset, in UTC)."""
+    added_at = datetime.datetime.fromisoformat(item["added_at"])
+    if added_at.tzinfo is None:
+        added_at = added_at.replace(tzinfo=datetime.UTC)
+    return {
+        "id": item["id"],
+        "claim": item["claim_id"],
+        "url": item["url"],
+        "title": item["title"],
+        "publisher": item["publisher"],
+        "quote": item["quote"],
+        "stance": item["stance"],
+        "accessed_on": item["accessed_on"],
+        "added_by": item["added_by_name"] if item["added_by_id"] else None,
+        "added_at": _moment(added_at),
+    }
 
 
 def _source(source: Source) -> dict:

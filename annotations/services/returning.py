@@ -23,11 +23,9 @@ from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
 from ..models import Claim, Source
-from ..queries.claims import LISTED_SOURCES
+from ..queries.sources import SOURCE_FIELDS, SOURCES_JSON, sources_json_sql
 
 PEOPLE = ("verdict_by", "approved_by", "assignee")
-# Every column of a source (attname -> field), so nothing is deferred.
-SOURCE_FIELDS = {field.attname: field for field in Source._meta.concrete_fields}
 
 
 def update_claims(
@@ -83,34 +81,12 @@ def _answer_compiler(using: str) -> SQLCompiler:
         for person in PEOPLE
     }
     # Only our models' own table and column names are formatted into it.
-    sql = _sources_sql(connections[using].vendor)
+    sql = sources_json_sql(connections[using].vendor)
     sources = RawSQL(sql, (), TextField())  # noqa: S611
     claims = Claim.objects.using(using).annotate(**names, _sources=sources)
     compiler = claims.query.get_compiler(using)
     compiler.setup_query()
     return compiler
-
-
-def _sources_sql(vendor: str) -> str:
-    """The claim's sources, with who added each, as a JSON list (oldest first)."""
-    pairs = ", ".join(
-        f"'{name}', s.\"{field.column}\"" for name, field in SOURCE_FIELDS.items()
-    )
-    claim_id = '"annotations_claim"."id"'
-    joined = (
-        'FROM "annotations_source" s LEFT JOIN "auth_user" u '
-        f'ON u."id" = s."added_by_id" WHERE s."claim_id" = {claim_id}'
-    )
-    if vendor == "postgresql":
-        return (
-            f"(SELECT COALESCE(json_agg(json_build_object({pairs}, "
-            f"'added_by_name', u.\"username\") ORDER BY s.\"id\"), '[]')::text "
-            f"{joined})"
-        )
-    return (
-        f"(SELECT json_group_array(json(j)) FROM (SELECT json_object({pairs}, "  # noqa: S608
-        f'\'added_by_name\', u."username") AS j {joined} ORDER BY s."id"))'
-    )
 
 
 def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
@@ -129,7 +105,7 @@ def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
     related._result_cache = sources
     related._prefetch_done = True
     claim._prefetched_objects_cache = {"sources": related}
-    setattr(claim, LISTED_SOURCES, sources)
+    setattr(claim, SOURCES_JSON, extra["_sources"])
     return claim
 
 
@@ -158,6 +134,6 @@ def _cache_user(instance: Claim | Source, name: str, username: str | None) -> No
 
 
 def has_answer(claim: Claim) -> bool:
-    """Whether ``claim`` came with its sources (from a write's RETURNING, or a
-    read that prefetched them), so the API can answer with it as it is."""
-    return "sources" in getattr(claim, "_prefetched_objects_cache", {})
+    """Whether ``claim`` came with its sources (from a write's RETURNING, or
+    claims_for_api()), so the API can answer with it as it is."""
+    return SOURCES_JSON in claim.__dict__
