@@ -3,12 +3,20 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from annotations import queries, services
 from annotations.models import Claim, Verdict
 
-from .factories import ArticleFactory, UserFactory, add_source, claim_of, judge
+from .factories import (
+    ArticleFactory,
+    UserFactory,
+    add_source,
+    claim_of,
+    judge,
+    sentences,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +69,24 @@ def test_search_takes_one_query_however_many_results(editor, django_assert_num_q
         results = list(queries.search_claims("nvidia"))
     assert len(results) == 60
     assert all(isinstance(c, Claim) and c.article.title for c in results)
+
+
+def test_search_reads_each_column_through_its_own_trigram_index_on_postgresql():
+    article = ArticleFactory(text=sentences(30))
+    judge(claim_of(article, 2), Verdict.DISPUTED, "A written rationale.")
+    add_source(claim_of(article, 3), title="Budget office")
+    found = queries.search_claims("budget")
+    listed = Claim.objects.filter(pk__in=queries.claims_containing("budget"))
+    if connection.vendor == "postgresql":
+        # The tables are small, so the planner is told to avoid reading them
+        # whole: it may only when no index can answer.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = [found.explain(), listed.explain()]
+        for name in ("claim_text_trgm", "claim_rationale_trgm", "source_title_trgm"):
+            assert all(name in plan for plan in plans), (name, plans)
+        assert "upper(" not in " ".join(plans).lower()
+    else:
+        # SQLite has no trigram index: one look-up per column all the same.
+        assert found.explain().count("SCAN") >= 3
+    assert claim_of(article, 3) in found

@@ -6,7 +6,7 @@ from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import ErrorList
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -180,7 +180,9 @@ class ClaimFilter(StrictFilterSet):
         return super().filter_queryset(queryset)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(text__icontains=value) | Q(rationale__icontains=value))
+        return queryset.filter(
+            pk__in=queries.claims_containing(value, in_sources=False)
+        )
 
     def with_hint(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queries.with_hint(queryset, value)

@@ -79,6 +79,7 @@ from .scopes import (
 )
 from .search import (
     SEARCH_TERMS,
+    claims_containing,
     search_claims,
     search_results,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "checked",
     "claim_for_panel",
     "claim_to_reuse",
+    "claims_containing",
     "claims_for_api",
     "claims_for_export",
     "claims_with_article",
