@@ -12,6 +12,7 @@ import datetime
 import json
 
 from ..models import Claim, Claimant, Source
+from ..queries.claims import person_name
 from ..queries.sources import SOURCES_JSON
 
 
@@ -29,13 +30,13 @@ def claim_json(claim: Claim) -> dict:
         "kind_reason": claim.kind_reason,
         "verdict": claim.verdict,
         "rationale": claim.rationale,
-        "verdict_by": _username(claim, "verdict_by"),
+        "verdict_by": _person(claim, "verdict_by"),
         "verdict_at": _moment(claim.verdict_at),
         "status": claim.status,
-        "approved_by": _username(claim, "approved_by"),
+        "approved_by": _person(claim, "approved_by"),
         "approved_at": _moment(claim.approved_at),
         "published_at": _moment(claim.published_at),
-        "assignee": _username(claim, "assignee"),
+        "assignee": _person(claim, "assignee"),
         "version": claim.version,
         "updated_at": _moment(claim.updated_at),
         "sources": _sources(claim),
@@ -99,6 +100,15 @@ def _source(source: Source) -> dict:
 
 def _claimant(claimant: Claimant) -> dict:
     return {"name": claimant.name, "type": claimant.type, "role": claimant.role}
+
+
+def _person(claim: Claim, person: str) -> str | None:
+    """A person's username: from the claim's row when it was read with it
+    (claims_for_api(), a write's answer), else through the relation."""
+    name = person_name(person)
+    if name in claim.__dict__:
+        return claim.__dict__[name]
+    return _username(claim, person)
 
 
 def _username(instance: Claim | Source, name: str) -> str | None:

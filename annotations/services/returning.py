@@ -17,15 +17,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import OuterRef, QuerySet, Subquery, TextField
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
 from ..models import Claim, Source
-from ..queries.sources import SOURCE_FIELDS, SOURCES_JSON, sources_json_sql
-
-PEOPLE = ("verdict_by", "approved_by", "assignee")
+from ..queries.claims import PEOPLE, answer_columns, person_name
+from ..queries.sources import SOURCE_FIELDS, SOURCES_JSON
 
 
 def update_claims(
@@ -73,17 +71,8 @@ def _answer(connection: BaseDatabaseWrapper) -> tuple[SQLCompiler, str, list]:
 
 def _answer_compiler(using: str) -> SQLCompiler:
     """The SELECT list of a claim's answer, compiled against the claims table."""
-    User = get_user_model()
-    names = {
-        f"_{person}_name": Subquery(
-            User.objects.filter(pk=OuterRef(f"{person}_id")).values("username")[:1]
-        )
-        for person in PEOPLE
-    }
-    # Only our models' own table and column names are formatted into it.
-    sql = sources_json_sql(connections[using].vendor)
-    sources = RawSQL(sql, (), TextField())  # noqa: S611
-    claims = Claim.objects.using(using).annotate(**names, _sources=sources)
+    vendor = connections[using].vendor
+    claims = Claim.objects.using(using).annotate(**answer_columns(vendor))
     compiler = claims.query.get_compiler(using)
     compiler.setup_query()
     return compiler
@@ -99,13 +88,17 @@ def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
     claim = Claim.from_db(compiler.using, attnames, [values[i] for i in fields])
     extra = {name: values[i] for name, i in compiler.annotation_col_map.items()}
     for person in PEOPLE:
-        _cache_user(claim, person, extra[f"_{person}_name"])
-    sources = [_source(item, compiler.using) for item in json.loads(extra["_sources"])]
+        _cache_user(claim, person, extra[person_name(person)])
+    # As claims_for_api() has them, for the API's answer (claim_json)...
+    claim.__dict__.update(extra)
+    # ...and as a prefetch would, for the pages.
+    sources = [
+        _source(item, compiler.using) for item in json.loads(extra[SOURCES_JSON])
+    ]
     related = claim.sources.all()
     related._result_cache = sources
     related._prefetch_done = True
     claim._prefetched_objects_cache = {"sources": related}
-    setattr(claim, SOURCES_JSON, extra["_sources"])
     return claim
 
 
