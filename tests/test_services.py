@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations import importing, models, services
 from annotations.importing import ImportRefused
+from annotations.models import CONTEXT_CHARS as CONTEXT
 from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
 
 from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
@@ -1098,3 +1099,22 @@ def test_merge_keeps_the_first_claims_public_id_and_the_later_claims_theirs():
         four.public_id: "Four.",
     }
     assert two.public_id not in _public_ids(article)
+
+
+def test_import_stores_backslashes_tabs_and_line_breaks_exactly():
+    # PostgreSQL's COPY text format escapes these four; SQLite takes them as
+    # they are. Either way each claim is its exact slice of the text.
+    text = (
+        "The path was C:\\new\\table, said the clerk.\tTabs\tstay.\r\n"
+        "A line with \\t literally in it.\n\\\\ Two backslashes open this one."
+    )
+    article = services.import_article(text=text, title="Escapes", imported_by=None)
+    claims = list(article.claims.order_by("position"))
+    assert len(claims) >= 3
+    stored = Article.objects.get(pk=article.pk).text
+    for claim in claims:
+        assert claim.text == stored[claim.start : claim.end]
+        assert claim.prefix == stored[max(0, claim.start - CONTEXT) : claim.start]
+        assert claim.suffix == stored[claim.end : claim.end + CONTEXT]
+    assert any("C:\\new\\table" in claim.text for claim in claims)
+    assert any(claim.text.startswith("\\\\ Two") for claim in claims)
