@@ -13,7 +13,7 @@ import json
 
 from ..models import Claim, Claimant, Source
 from ..queries.claims import person_name
-from ..queries.sources import SOURCES_JSON
+from ..queries.sources import SOURCE_FIELDS, SOURCES_JSON
 
 
 def claim_json(claim: Claim) -> dict:
@@ -59,42 +59,40 @@ def _sources(claim: Claim) -> list[dict]:
     them (claims_for_api(), a write's answer), else through the relation."""
     listed = claim.__dict__.get(SOURCES_JSON)
     if listed is None:
-        return [_source(source) for source in claim.sources.all()]
-    return [_source_of_row(item) for item in json.loads(listed)]
+        rows = [_row_of(source) for source in claim.sources.all()]
+    else:
+        rows = json.loads(listed)
+    return [_source(row) for row in rows]
 
 
-def _source_of_row(item: dict) -> dict:
-    """_source() of a source as sources_json_sql() gives it (columns by
-    attname; dates as ISO text; SQLite's datetimes without an offset, in UTC)."""
-    added_at = datetime.datetime.fromisoformat(item["added_at"])
-    if added_at.tzinfo is None:
-        added_at = added_at.replace(tzinfo=datetime.UTC)
+def _row_of(source: Source) -> dict:
+    """A source as sources_json_sql() gives it: columns by attname, and who
+    added it by username."""
+    row = {name: getattr(source, name) for name in SOURCE_FIELDS}
+    row["added_by_name"] = _username(source, "added_by")
+    return row
+
+
+def _source(row: dict) -> dict:
+    """A source as SourceSerializer shows it, from _row_of() or the JSON of
+    sources_json_sql() (dates there as ISO text; SQLite's datetimes without an
+    offset, in UTC)."""
+    added_at = row["added_at"]
+    if isinstance(added_at, str):
+        added_at = datetime.datetime.fromisoformat(added_at)
+        if added_at.tzinfo is None:
+            added_at = added_at.replace(tzinfo=datetime.UTC)
     return {
-        "id": item["id"],
-        "claim": item["claim_id"],
-        "url": item["url"],
-        "title": item["title"],
-        "publisher": item["publisher"],
-        "quote": item["quote"],
-        "stance": item["stance"],
-        "accessed_on": item["accessed_on"],
-        "added_by": item["added_by_name"] if item["added_by_id"] else None,
+        "id": row["id"],
+        "claim": row["claim_id"],
+        "url": row["url"],
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "quote": row["quote"],
+        "stance": row["stance"],
+        "accessed_on": _day(row["accessed_on"]),
+        "added_by": row["added_by_name"] if row["added_by_id"] else None,
         "added_at": _moment(added_at),
-    }
-
-
-def _source(source: Source) -> dict:
-    return {
-        "id": source.pk,
-        "claim": source.claim_id,
-        "url": source.url,
-        "title": source.title,
-        "publisher": source.publisher,
-        "quote": source.quote,
-        "stance": source.stance,
-        "accessed_on": _day(source.accessed_on),
-        "added_by": _username(source, "added_by"),
-        "added_at": _moment(source.added_at),
     }
 
 
@@ -125,5 +123,8 @@ def _moment(value: datetime.datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _day(value: datetime.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _day(value: datetime.date | str | None) -> str | None:
+    """ISO 8601, as DRF writes dates (text already, from JSON, stays)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
