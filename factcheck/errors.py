@@ -1,4 +1,4 @@
-"""What a server error looks like to people and API clients.
+"""What a server error or a missing page looks like to people and API clients.
 
 When the database cannot be reached (restarting, failing over), requests get
 503 with a short, clear message and a Retry-After header, never a stack
@@ -12,6 +12,7 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 RETRY_SECONDS = 5
 
@@ -45,6 +46,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = str(RETRY_SECONDS)
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: JSON under /api/ (an address no route matches, e.g. an id
+    that is not digits), else Django's page."""
+    if request.path.startswith("/api/"):
+        message = _("Not found: no such address in the API (%(path)s).") % {
+            "path": request.path
+        }
+        return JsonResponse({"detail": message}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 class DatabaseUnavailableFilter(logging.Filter):

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("annotations.urls")),
 ]
 
+handler404 = "factcheck.errors.not_found"
 handler500 = "factcheck.errors.server_error"

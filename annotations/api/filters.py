@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from django import forms
@@ -15,9 +16,10 @@ from .. import hints, queries, ratings
 from ..models import Article, Claim, Kind, Status
 from .pagination import CLAIM_ORDERINGS
 from .schema import VERDICT_PARAMETER
-from .serializers import MAX_ID
+from .serializers import MAX_ID, WHOLE_NUMBER
 
 BLANK_FILTER = "Give a value, or leave the parameter out."
+DECIMAL_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 class StrictFilterSet(filters.FilterSet):
@@ -46,10 +48,29 @@ class StrictFilterSet(filters.FilterSet):
         return valid and not unknown and not blank
 
 
+class AsJsonWritesIt:
+    """A number field taking only a number as JSON writes it (``pattern``)."""
+
+    pattern: re.Pattern
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.pattern.fullmatch(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class WholeNumberFormField(AsJsonWritesIt, forms.IntegerField):
+    pattern = WHOLE_NUMBER
+
+
+class DecimalNumberFormField(AsJsonWritesIt, forms.FloatField):
+    pattern = DECIMAL_NUMBER
+
+
 class IdFilter(filters.NumberFilter):
     """A whole-number id within the database's integer range."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberFormField
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
@@ -58,7 +79,7 @@ class IdFilter(filters.NumberFilter):
 class ScoreFilter(filters.NumberFilter):
     """A number from 0 to 1."""
 
-    field_class = forms.FloatField
+    field_class = DecimalNumberFormField
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, min_value=0, max_value=1, **kwargs)

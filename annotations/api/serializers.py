@@ -68,6 +68,9 @@ STATUS_TEXT = "unreviewed, draft, rejected, approved or published."
 NOT_A_STRING = "Must be a string."
 NO_ASSIGNEE = "Give a username, or null to unassign."
 NOT_A_WHOLE_NUMBER = "Must be a whole number."
+# Numbers as JSON writes them: ASCII digits, no spaces. int() and float()
+# also take " 1", "1\x85" and other scripts' digits.
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 class VerdictField(serializers.ChoiceField):
@@ -109,7 +112,7 @@ class WholeNumberField(serializers.IntegerField):
 
     def to_internal_value(self, data) -> int:
         if isinstance(data, str):
-            if not re.fullmatch(r"-?[0-9]+", data):
+            if not WHOLE_NUMBER.fullmatch(data):
                 raise serializers.ValidationError(NOT_A_WHOLE_NUMBER, code="invalid")
         elif isinstance(data, bool) or not isinstance(data, int):
             raise serializers.ValidationError(NOT_A_WHOLE_NUMBER, code="invalid")

@@ -30,9 +30,28 @@ from .parsing import (
     parsed_query,
 )
 
+NOT_AN_ID = "Not found: an id is made of the digits 0-9 only."
 NO_ORIGINAL = "No claim {id} to reuse: the original must be a claim in a live article."
 NO_VERSION = "The article has no version {number}: the current one is {current}."
 NOTHING_NEWER = "Version {number} is the current one: there is no newer one to compare."
+
+
+def is_database_id(key: str) -> bool:
+    """ASCII digits only. The router's pattern takes any segment, and int()
+    strips Unicode whitespace and reads other scripts' digits, so "1\\x85"
+    would otherwise find row 1. (A pattern on the route instead would make
+    the schema call the id a string.)"""
+    return key.isascii() and key.isdigit()
+
+
+class FoundByDatabaseId:
+    """A viewset whose rows are named by their database id: any other path
+    segment finds nothing (404)."""
+
+    def get_object(self):
+        if not is_database_id(self.kwargs[self.lookup_url_kwarg or self.lookup_field]):
+            raise NotFound(NOT_AN_ID)
+        return super().get_object()
 
 
 class AnswerInTheWriteTransaction:
@@ -71,6 +90,7 @@ class AnswerInTheWriteTransaction:
 
 @docs.ARTICLES
 class ArticleViewSet(
+    FoundByDatabaseId,
     AnswerInTheWriteTransaction,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -234,7 +254,7 @@ def job_body(job: Job) -> dict:
 
 
 @docs.JOBS
-class JobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class JobViewSet(FoundByDatabaseId, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = api.JobSerializer
     queryset = Job.objects.all()
 
@@ -298,8 +318,7 @@ class ClaimViewSet(
         # W3C annotation ids name a claim by its public id, the API's own
         # links by its database id: either finds it (a public id is never
         # all digits).
-        key = self.kwargs["pk"]
-        if not (key.isascii() and key.isdigit()):
+        if not is_database_id(self.kwargs["pk"]):
             self.lookup_field, self.lookup_url_kwarg = "public_id", "pk"
         return super().get_object()
 
@@ -507,7 +526,10 @@ class SearchView(generics.GenericAPIView):
 
 @docs.SOURCES
 class SourceViewSet(
-    AnswerInTheWriteTransaction, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FoundByDatabaseId,
+    AnswerInTheWriteTransaction,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     serializer_class = api.SourceSerializer
     queryset = queries.sources_with_claim()
