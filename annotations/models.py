@@ -612,8 +612,14 @@ class Claim(models.Model):
             models.Index(fields=["assignee", "status"], name="claim_assignee_idx"),
             # The workspace's triage order.
             models.Index(fields=["article", "-worth"], name="claim_worth_idx"),
-            # Incremental sync: claims changed since a time.
-            models.Index(fields=["updated_at"], name="claim_updated_idx"),
+            # Incremental sync: claims changed since a time, a page at a time
+            # (the API's cursor is the last row's updated_at and id), over all
+            # articles or one.
+            models.Index(fields=["updated_at", "id"], name="claim_changed_idx"),
+            models.Index(
+                fields=["article", "updated_at", "id"],
+                name="claim_article_changed_idx",
+            ),
             # The foreign keys a new claim leaves empty: indexed only where
             # set, which is what a lookup or a deleted user's SET NULL needs.
             *(

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import json
 from io import StringIO
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +25,8 @@ from annotations.models import (
     ApiToken,
     Article,
     Claim,
+    Job,
+    JobKind,
     Kind,
     Source,
     Stance,
@@ -404,6 +407,13 @@ def test_claims_list_shows_each_claim_with_its_sources(editor_api, editor):
         ("verdict", "bogus"),
         ("article", "abc"),
         ("article", "1.5"),
+        # int() and float() would take these; the schema says number.
+        ("article", "1\x85"),
+        ("article", " 1"),
+        ("article", "\u0661"),
+        ("min_checkworthiness", "0.5 "),
+        ("min_checkworthiness", "\u0660.5"),
+        ("min_checkworthiness", "half"),
         ("updated_since", "yesterday"),
         ("updated_since", "2025-13-01T00:00:00"),
         ("kind", "x"),
@@ -520,6 +530,111 @@ def test_following_next_links_visits_every_claim_exactly_once(editor_api, editor
     assert [item["position"] for item in items[-4:]] == [5, 60, 61, 129]
 
 
+def flat(pages: list[list[int]]) -> list[int]:
+    return [item for page in pages for item in page]
+
+
+def walk(client, response, link: str) -> list[list[int]]:
+    """The pages from ``response`` on, following ``link`` (next or previous)."""
+    pages = [ids_in(response)]
+    while response.json()[link]:
+        response = client.get(response.json()[link])
+        assert response.status_code == 200
+        pages.append(ids_in(response))
+    return pages
+
+
+@pytest.mark.parametrize("ordering", ["", "-checkworthiness", "checkworthiness"])
+def test_next_then_previous_links_give_the_same_pages_in_any_order(
+    editor_api, editor, ordering
+):
+    first = ArticleFactory(text=sentences(40), analyse=True)
+    ArticleFactory(text=sentences(23, start=500))
+    for position in (3, 17, 18):
+        judge(claim_of(first, position), Verdict.VERIFIED, editor=editor)
+    params = {"page_size": 7, **({"ordering": ordering} if ordering else {})}
+    forward = walk(editor_api, editor_api.get(f"{API}/claims/", params), "next")
+    assert [len(page) for page in forward] == [7] * 9
+    assert sorted(flat(forward)) == claim_ids()
+    # From the last page back to the first, through the previous links.
+    last = editor_api.get(f"{API}/claims/", params)
+    while last.json()["next"]:
+        last = editor_api.get(last.json()["next"])
+    backward = walk(editor_api, last, "previous")
+    assert backward == forward[::-1]
+
+
+def test_a_claims_page_is_found_by_its_cursor_not_skipped_to_by_offset(
+    editor_api, django_assert_max_num_queries
+):
+    # One import: every claim shares one updated_at, where an offset cursor
+    # would read and drop every earlier page's rows.
+    article = ArticleFactory(text=sentences(30))
+    url = f"{API}/claims/"
+    response = editor_api.get(url, {"article": article.pk, "page_size": 10})
+    for _ in range(2):
+        with django_assert_max_num_queries(4) as page:
+            response = editor_api.get(response.json()["next"])
+        assert response.status_code == 200
+        assert len(ids_in(response)) == 10
+        (sql,) = [q["sql"] for q in page.captured_queries if "sources_json" in q["sql"]]
+        assert "OFFSET" not in sql
+        assert "LIMIT 11" in sql
+
+
+@pytest.mark.parametrize(
+    "tokens", [{"o": 5}, {"o": 5, "p": "2000-01-01 00:00:00+00:00"}]
+)
+def test_a_cursor_handed_out_by_the_offset_pagination_still_works(editor_api, tokens):
+    # DRF's cursor named the first field's value before a run of ties (or
+    # none), then skipped into the run by offset.
+    article = ArticleFactory(text=sentences(12))
+    old = base64.b64encode(urlencode(tokens).encode()).decode()
+    response = editor_api.get(f"{API}/claims/", {"cursor": old, "page_size": 4})
+    assert ids_in(response) == claim_ids(article=article)[5:9]
+    following = editor_api.get(response.json()["next"])
+    assert ids_in(following) == claim_ids(article=article)[9:12]
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        "2025-01-01 00:00:00+00:00|abc",
+        "2025-01-01 00:00:00+00:00|-1",
+        "2025-01-01 00:00:00+00:00|" + "9" * 30,
+        "2025-13-01 00:00:00+00:00|5",
+        "yesterday|5",
+        "|",
+        "2025-01-01 00:00:00+00:00|\u0661",
+    ],
+)
+def test_a_forged_keyset_cursor_is_refused_as_invalid(editor_api, position):
+    ArticleFactory(text=ON_A_LINE)
+    forged = base64.b64encode(urlencode({"p": position}).encode()).decode()
+    response = editor_api.get(f"{API}/claims/", {"cursor": forged})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
+def test_articles_and_search_pages_follow_their_cursor_both_ways(editor_api):
+    for n in range(7):
+        ArticleFactory(title=f"Paged {n}", text=sentences(2, start=n * 10))
+    first = editor_api.get(f"{API}/articles/", {"page_size": 3})
+    forward = walk(editor_api, first, "next")
+    newest_first = sorted(Article.objects.values_list("pk", flat=True))[::-1]
+    assert flat(forward) == newest_first
+    last = first
+    while last.json()["next"]:
+        last = editor_api.get(last.json()["next"])
+    assert walk(editor_api, last, "previous") == forward[::-1]
+    found = walk(
+        editor_api,
+        editor_api.get(f"{API}/search/", {"q": "Sentence", "page_size": 2}),
+        "next",
+    )
+    assert len(flat(found)) == len(set(flat(found))) == 7
+
+
 def test_updated_since_returns_a_claim_changed_after_the_last_sync(editor_api):
     first = ArticleFactory(text=sentences(6))
     ArticleFactory(text=sentences(3, start=100))
@@ -623,6 +738,46 @@ def test_unknown_claim_is_not_found(editor_api):
         f"{API}/claims/999999/", {"verdict": "verified", "version": 1}, format="json"
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "articles/{article}{junk}/",
+        "articles/{article}{junk}/versions/",
+        "articles/{article}{junk}/versions/1/",
+        "sources/{source}{junk}/",
+        "claims/{claim}{junk}/",
+        "jobs/{job}{junk}/",
+    ],
+)
+@pytest.mark.parametrize("junk", ["%C2%85", "%20", "%0A", ".0", "%D9%A1"])
+def test_an_id_that_is_not_only_ascii_digits_finds_nothing(
+    editor_api, world, editor, path, junk
+):
+    # int() strips Unicode whitespace and reads other scripts' digits, so
+    # "1\x85" or "1" + Arabic-Indic one would otherwise find row 1 or 11.
+    job = Job.objects.create(kind=JobKind.ANALYSE, article=world["article"])
+    ids = {
+        "article": world["article"].pk,
+        "source": world["source"].pk,
+        "claim": world["claim"].pk,
+        "job": job.pk,
+    }
+    response = editor_api.get(f"{API}/" + path.format(**ids, junk=junk))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"]
+
+
+def test_an_unknown_api_address_answers_404_in_json(editor_api, client):
+    for api in (editor_api, client):
+        response = api.get(f"{API}/no-such-thing/")
+        assert response.status_code == 404
+        assert "/no-such-thing/" in response.json()["detail"]
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
 
 
 def test_patch_with_a_matching_if_match_changes_the_claim(editor_api, editor):

@@ -1,6 +1,28 @@
-"""Cursor pagination: stable pages while rows change, for incremental sync."""
+"""Cursor pagination: stable pages while rows change, for incremental sync.
 
-from rest_framework.pagination import CursorPagination
+A page starts after the previous page's last row, named by its first
+ordering field and its id: ``(updated_at, id) > (t, 41)``, which an index on
+those columns finds directly. DRF's own cursor names the first field only
+and skips the rows sharing its value by OFFSET. A freshly imported article's
+claims all share one updated_at, so page 50 of a 10,000-claim import read and
+dropped 5,000 rows (64 ms of SQL by page 100, where the first took 2 ms).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination, _reverse_ordering
+
+from .serializers import MAX_ID
+
+# Between the first ordering field's value and the id in a cursor's position.
+# Cursors without it (handed out before) still work, by DRF's offset.
+ID_MARK = "|"
 
 # The claim list's ``ordering`` values. The cursor keeps its place by the
 # first field; ties (many claims share a score) are stepped over by offset,
@@ -30,6 +52,77 @@ class Cursor(CursorPagination):
         f"Rows per page: a whole number from 1 (larger asks get {max_page_size}); "
         f"anything else is ignored, giving {page_size}."
     )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """DRF's, with the page found by the keyset (first field, id) when
+        the cursor names one; see the module docstring."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        if not self.page_size:
+            return None
+        self.base_url = request.build_absolute_uri()
+        self.ordering = self.get_ordering(request, queryset, view)
+        self.cursor = self.decode_cursor(request)
+        offset, reverse, position = self.cursor or (0, False, None)
+        queryset = queryset.order_by(
+            *(_reverse_ordering(self.ordering) if reverse else self.ordering)
+        )
+        if position is not None:
+            queryset = queryset.filter(self._beyond(queryset, position, reverse))
+        results = list(queryset[offset : offset + self.page_size + 1])
+        self.page = results[: self.page_size]
+        following = (
+            self._get_position_from_instance(results[-1], self.ordering)
+            if len(results) > self.page_size
+            else None
+        )
+        earlier = position is not None or offset > 0
+        self.next_position = self.previous_position = None
+        if reverse:
+            self.page.reverse()
+            self.has_next, self.has_previous = earlier, following is not None
+            self.next_position = position if earlier else None
+            self.previous_position = following
+        else:
+            self.has_next, self.has_previous = following is not None, earlier
+            self.next_position = following
+            self.previous_position = position if earlier else None
+        if (self.has_previous or self.has_next) and self.template is not None:
+            self.display_page_controls = True
+        return self.page
+
+    def _get_position_from_instance(self, instance, ordering) -> str:
+        value = super()._get_position_from_instance(instance, ordering)
+        key = instance["id"] if isinstance(instance, dict) else instance.pk
+        return f"{value}{ID_MARK}{key}"
+
+    def _beyond(self, queryset, position: str, reverse: bool) -> Q:
+        """The rows after ``position`` in the page's direction."""
+        first, second = self.ordering
+        name, descending = first.lstrip("-"), first.startswith("-")
+        if ID_MARK not in position:
+            # An offset cursor from before: DRF's filter on the first field.
+            after = "lt" if reverse != descending else "gt"
+            return Q(**{f"{name}__{after}": position})
+        text, _, key = position.rpartition(ID_MARK)
+        if not (key.isascii() and key.isdigit() and int(key) <= MAX_ID):
+            raise NotFound(self.invalid_cursor_message)
+        try:
+            value = queryset.model._meta.get_field(name).to_python(text)
+        except ValidationError:
+            raise NotFound(self.invalid_cursor_message) from None
+        key = int(key)
+        # Each field's own direction, flipped for a page going backwards.
+        first_down = descending != reverse
+        second_down = second.startswith("-") != reverse
+        if first_down == second_down:
+            # One row comparison: an index on (first field, id) serves it.
+            beyond = TupleLessThan if first_down else TupleGreaterThan
+            return beyond(Tuple(F(name), F("id")), (value, key))
+        ahead = f"{name}__{'lt' if first_down else 'gt'}"
+        return Q(**{ahead: value}) | Q(
+            **{name: value, f"id__{'lt' if second_down else 'gt'}": key}
+        )
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
