@@ -105,7 +105,7 @@ def try_write_claim(
     rows = Claim.objects.filter(pk=claim.pk)
     if guard is not None:
         rows = rows.filter(guard)
-    return _write(rows, claim, expected_version, editor, comment, changes)
+    return _write(rows, expected_version, editor, comment, changes)
 
 
 def claim_at(claim: Claim, expected_version: int, *, reread: bool = False) -> Claim:
@@ -124,7 +124,6 @@ def claim_at(claim: Claim, expected_version: int, *, reread: bool = False) -> Cl
 
 def _write(
     rows: QuerySet[Claim],
-    claim: Claim,
     expected_version: int,
     editor: User | None,
     comment: str,

@@ -151,7 +151,7 @@ def _edit_verdict(
             output_field=kept,
         )
     rows = Claim.objects.filter(pk=claim.pk).exclude(status=Status.PUBLISHED)
-    written = _write(rows, claim, expected_version, editor, comment, changes)
+    written = _write(rows, expected_version, editor, comment, changes)
     if written is None:
         current = stored(claim)
         check_version(current, expected_version)
