@@ -156,6 +156,55 @@ def test_a_list_page_of_100_claims_takes_at_most_four_statements(editor):
     assert sum(statement.startswith("SELECT") for statement in sql) == 1, sql
 
 
+# A source write: the claim's (or source's) look-up, the source's row and its
+# history, the claim's guarded UPDATE and its history, the transaction with
+# the service's savepoint, and for a change the answer's read (one, with who
+# added the source); a removal also asks Django's collector for the source's
+# snapshots and jobs. None of it grows with the claim's sources.
+MAX_SOURCE_STATEMENTS = {"add": 9, "change": 10, "remove": 11}
+
+
+def source_writes(client, claim: Claim) -> dict[str, int]:
+    """Statements of adding, changing and removing one of ``claim``'s sources."""
+    version = Claim.objects.get(pk=claim.pk).version
+    added, add_sql = statements(
+        lambda: client.post(
+            f"{API}/claims/{claim.pk}/sources/",
+            {"url": "https://example.org/new", "title": "New", "version": version},
+            format="json",
+        )
+    )
+    assert added.status_code == 201, added.content
+    url = f"{API}/sources/{added.json()['id']}/"
+    changed, change_sql = statements(
+        lambda: client.patch(
+            url, {"title": "Renamed", "version": version + 1}, format="json"
+        )
+    )
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["title"], changed.json()["added_by"]) == (
+        "Renamed",
+        "editor",
+    )
+    removed, remove_sql = statements(
+        lambda: client.delete(f"{url}?version={version + 2}")
+    )
+    assert removed.status_code == 204, removed.content
+    return {"add": len(add_sql), "change": len(change_sql), "remove": len(remove_sql)}
+
+
+def test_source_writes_take_a_fixed_number_of_statements(editor):
+    client = token_client(editor)
+    article = ArticleFactory(text=sentences(2, start=7450))
+    bare, sourced = claim_of(article, 1), claim_of(article, 2)
+    for n in range(5):
+        add_source(sourced, added_by=editor, title=f"Earlier {n}")
+    counts = source_writes(client, bare)
+    assert counts == source_writes(client, sourced)
+    for write, count in counts.items():
+        assert count <= MAX_SOURCE_STATEMENTS[write], (write, count)
+
+
 def test_a_remembered_key_loses_a_role_taken_away(editor):
     client = token_client(editor)
     claim = claim_of(ArticleFactory(text=sentences(2, start=7500)), 1)

@@ -114,8 +114,8 @@ def update_source(
             editor=editor,
             reason=f"source changed: {fields['title']}",
         )
-    source.refresh_from_db()
-    return source
+    # As stored, with who added it (what the API answers with), in one read.
+    return Source.objects.select_related("added_by").get(pk=source.pk)
 
 
 def remove_source(
