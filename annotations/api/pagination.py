@@ -24,9 +24,8 @@ from .serializers import MAX_ID
 # Cursors without it (handed out before) still work, by DRF's offset.
 ID_MARK = "|"
 
-# The claim list's ``ordering`` values. The cursor keeps its place by the
-# first field; ties (many claims share a score) are stepped over by offset,
-# in id order.
+# The claim list's ``ordering`` values: a field, then the id, which breaks
+# ties (many claims share a score) and makes the cursor's position unique.
 CLAIM_ORDERINGS = {
     "updated_at": ("updated_at", "id"),
     "-checkworthiness": ("-worth", "id"),
@@ -43,10 +42,11 @@ class Cursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = ("updated_at", "id")
-    # The cursor keeps its place by the first ordering field and steps over
-    # ties by offset. A freshly imported article's claims all share one
-    # updated_at, so DRF's default cut-off (1,000) made the pages of a larger
-    # article repeat forever (found by bench/load_bench.py).
+    # Every ordering is (a field, the id): _beyond() reads the pair.
+    # Offset cursors handed out before the keyset one stepped over ties by
+    # offset; a fresh import's claims share one updated_at, so DRF's default
+    # cut-off (1,000) made a larger article's pages repeat forever (found by
+    # bench/load_bench.py). They are still honoured, up to this.
     offset_cutoff = 10_000_000
     page_size_query_description = (
         f"Rows per page: a whole number from 1 (larger asks get {max_page_size}); "
