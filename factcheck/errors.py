@@ -49,8 +49,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler404: JSON under /api/ (an address no route matches, e.g. an id
-    that is not digits), else Django's page."""
+    """handler404, for an address no route matches: JSON under /api/, else
+    Django's page."""
     if request.path.startswith("/api/"):
         message = _("Not found: no such address in the API (%(path)s).") % {
             "path": request.path

@@ -77,7 +77,6 @@ class Cursor(CursorPagination):
             else None
         )
         earlier = position is not None or offset > 0
-        self.next_position = self.previous_position = None
         if reverse:
             self.page.reverse()
             self.has_next, self.has_previous = earlier, following is not None
