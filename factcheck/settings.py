@@ -192,6 +192,10 @@ AUTHENTICATION_BACKENDS = [
 # within these many seconds (at once in the one that made the change).
 TOKEN_CACHE_SECONDS = int(os.environ.get("TOKEN_CACHE_SECONDS", "30"))
 ROLE_CACHE_SECONDS = int(os.environ.get("ROLE_CACHE_SECONDS", "60"))
+# Writes compile their SQL once per statement shape (annotations/queries/
+# prepared.py). The tests turn this on: each run then also compiles afresh
+# and fails if the SQL differs from the one cached.
+PREPARED_CHECK = False
 # How many reverse proxies we run in front of the app, each appending the
 # address it received from to X-Forwarded-For (factcheck/proxies.py). With 0
 # the header is ignored: a client could write anything in it.

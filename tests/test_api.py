@@ -770,6 +770,45 @@ def test_an_id_that_is_not_only_ascii_digits_finds_nothing(
     assert response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "key",
+    ["99999999999999999999", "{claim}%C2%85", "{claim}.0", "0", "c_notaclaim"],
+)
+@pytest.mark.parametrize("action", ["", "comments/", "sources/"])
+def test_a_write_to_a_claim_that_does_not_exist_answers_404(
+    editor_api, world, action, key
+):
+    # Writes find their claim by SQL compiled once (queries.live_claim): an
+    # id beyond the database's integers must not reach it.
+    url = f"{API}/claims/" + key.format(claim=world["claim"].pk) + f"/{action}"
+    body = {"verdict": Verdict.VERIFIED, "version": 1}
+    send = editor_api.post if action else editor_api.patch
+    response = send(url, body, format="json")
+    assert response.status_code == 404
+    assert response.json()["detail"]
+
+
+def test_a_write_to_a_claim_of_a_deleted_article_answers_404(editor_api, world):
+    Article.objects.filter(pk=world["article"].pk).update(deleted_at=timezone.now())
+    response = editor_api.patch(
+        claim_url(world["claim"]), {"verdict": Verdict.VERIFIED}, format="json"
+    )
+    assert response.status_code == 404
+
+
+def test_a_write_finds_a_claim_by_its_public_id(editor_api, world):
+    claim = Claim.objects.get(pk=world["claim"].pk)
+    response = editor_api.patch(
+        f"{API}/claims/{claim.public_id}/",
+        {"verdict": Verdict.DISPUTED, "version": claim.version},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["id"] == claim.pk
+    claim.refresh_from_db()
+    assert claim.verdict == Verdict.DISPUTED
+
+
 def test_an_unknown_api_address_answers_404_in_json(editor_api, client):
     for api in (editor_api, client):
         response = api.get(f"{API}/no-such-thing/")

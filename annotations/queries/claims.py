@@ -32,6 +32,7 @@ from ..models import (
     Comment,
     Correction,
 )
+from . import prepared
 from .scopes import IN_TEXT, LIVE_CLAIM, live_claims
 from .sources import SOURCES_JSON, sources_json_sql, sources_with_archive
 
@@ -220,6 +221,28 @@ def answer_columns(vendor: str) -> dict[str, RawSQL]:
     }
     sources = RawSQL(sources_json_sql(vendor), (), TextField())  # noqa: S611
     return {**names, SOURCES_JSON: sources}
+
+
+def live_claim(key: str) -> Claim | None:
+    """The live claim (in its article's current text) named by ``key``: its
+    database id if all ASCII digits, else its public id. Its own columns
+    only, read by SQL compiled once (a write's first read: queries/prepared.py).
+    """
+    if key.isascii() and key.isdigit():
+        field = Claim._meta.pk
+        _low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if int(key) > high:  # no such row, and the database would refuse it
+            return None
+    else:
+        field = Claim._meta.get_field("public_id")
+    using = Claim.objects.db
+    statement = prepared.compiled(
+        (using, "live_claim", field.name),
+        lambda: prepared.select(
+            live_claims().filter(**{field.name: prepared.Slot("key", field)})
+        ),
+    )
+    return prepared.first(statement, {"key": key}, using)
 
 
 def live_claims_with_orphans() -> QuerySet[Claim]:

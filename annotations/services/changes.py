@@ -9,6 +9,7 @@ the checks that refuse a change made on a stale version or a published verdict.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Hashable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Claim, Status, Verdict
+from ..queries import prepared
 from . import recording, returning
 
 User = AbstractBaseUser
@@ -102,10 +104,13 @@ def try_write_claim(
     A caller that checked the claim as it read it guards the write with the
     conditions it checked, instead of locking the row in between.
     """
-    rows = Claim.objects.filter(pk=claim.pk)
+    rows = Claim.objects.filter(pk=CLAIM_KEY)
     if guard is not None:
         rows = rows.filter(guard)
-    return _write(rows, expected_version, editor, comment, changes)
+    # The UPDATE's shape: the guard and which columns change (and how, for
+    # expressions); the claim, version and plain values fill its Slots.
+    shape = ("write_claim", guard)
+    return _write(rows, expected_version, editor, comment, changes, shape, claim.pk)
 
 
 def claim_at(claim: Claim, expected_version: int, *, reread: bool = False) -> Claim:
@@ -128,17 +133,35 @@ def _write(
     editor: User | None,
     comment: str,
     changes: dict[str, object],
+    shape: Hashable,
+    pk: int,
+    values: Mapping[str, object] | None = None,
 ) -> Claim | None:
-    """The guarded UPDATE … RETURNING and its history; None if no row matched."""
+    """The guarded UPDATE … RETURNING and its history; None if no row matched.
+
+    ``rows`` names the claim by CLAIM_KEY, filled with ``pk``; ``shape`` and
+    ``values`` as for returning.update_claims.
+    """
     written = change_claims(
-        rows.filter(version=expected_version),
+        rows.filter(version=VERSION_KEY),
         editor=editor,
         reason=comment,
         when=changes.pop("updated_at", None),
         answer=True,
+        shape=shape,
+        values={
+            **(values or {}),
+            CLAIM_KEY.name: pk,
+            VERSION_KEY.name: expected_version,
+        },
         **changes,
     )
     return written[0] if written else None
+
+
+# A single-claim write's claim and the version it must be at.
+CLAIM_KEY = prepared.Slot("claim_key", Claim._meta.pk)
+VERSION_KEY = prepared.Slot("expected_version", Claim._meta.get_field("version"))
 
 
 def change_claims(
@@ -148,6 +171,8 @@ def change_claims(
     reason: str = "",
     when: datetime.datetime | None = None,
     answer: bool = False,
+    shape: Hashable | None = None,
+    values: Mapping[str, object] | None = None,
     **changes: object,
 ) -> list[Claim]:
     """The one way claims change: apply ``changes`` to ``rows``, raise each
@@ -157,6 +182,8 @@ def change_claims(
     claims; ``when`` is their ``updated_at`` and the history's date. Returns
     the claims changed (none if no row matched): with ``answer``, as the API
     shows them (annotations/services/returning.py), else known by id only.
+    ``shape`` and ``values``: the UPDATE compiled once per shape, as
+    returning.update_claims says.
     """
     when = when or timezone.now()
     # One transaction: the UPDATE's row locks keep other writers out until
@@ -169,6 +196,8 @@ def change_claims(
             rows,
             {"version": F("version") + 1, "updated_at": when, **changes},
             answer=answer,
+            shape=shape,
+            values=values,
         )
         if len(changed) == 1:
             recording.record_one(

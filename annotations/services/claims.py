@@ -12,7 +12,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +28,10 @@ from ..models import (
     Status,
     Verdict,
 )
+from ..queries import prepared
 from . import recording
 from .changes import (
+    CLAIM_KEY,
     PUBLISHED_FROZEN,
     StaleVersion,
     _write,
@@ -134,7 +136,12 @@ def _edit_verdict(
     published claim; only when it changes nothing is the claim read, to say why.
     """
     now = timezone.now()
-    same = Q(verdict=verdict) & (Q() if rationale is None else Q(rationale=rationale))
+    # The UPDATE is compiled once per shape (services/returning.py): every
+    # value in it is a Slot, filled from ``values``.
+    values: dict[str, object] = {"same_verdict": verdict, "same_rationale": rationale}
+    same = Q(verdict=_SAME_VERDICT)
+    if rationale is not None:
+        same &= Q(rationale=_SAME_RATIONALE)
     fresh = new_verdict(verdict, editor, now)
     # Unchanged, the verdict and rationale are set to what they are.
     changes: dict[str, object] = {"updated_at": now, "verdict": fresh.pop("verdict")}
@@ -145,19 +152,27 @@ def _edit_verdict(
         kept = field.target_field if field.is_relation else field
         if field.is_relation and value is not None:
             value = value.pk
+        values[f"new_{name}"] = value
         changes[name] = Case(
             When(same, then=F(name)),
-            default=Value(value, output_field=kept),
+            default=prepared.Slot(f"new_{name}", kept),
             output_field=kept,
         )
-    rows = Claim.objects.filter(pk=claim.pk).exclude(status=Status.PUBLISHED)
-    written = _write(rows, expected_version, editor, comment, changes)
+    rows = Claim.objects.filter(pk=CLAIM_KEY).exclude(status=Status.PUBLISHED)
+    shape = ("edit_verdict", rationale is None)
+    written = _write(
+        rows, expected_version, editor, comment, changes, shape, claim.pk, values
+    )
     if written is None:
         current = stored(claim)
         check_version(current, expected_version)
         refuse_published(current)
         raise StaleVersion(current, expected_version)
     return written
+
+
+_SAME_VERDICT = prepared.Slot("same_verdict", Claim._meta.get_field("verdict"))
+_SAME_RATIONALE = prepared.Slot("same_rationale", Claim._meta.get_field("rationale"))
 
 
 def set_verdict(

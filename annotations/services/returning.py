@@ -12,33 +12,47 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+from collections.abc import Hashable, Mapping
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.sql import UpdateQuery
 from django.db.models.sql.compiler import SQLCompiler
 
 from ..models import Claim, Source
+from ..queries import prepared
 from ..queries.claims import PEOPLE, answer_columns, person_name
 from ..queries.sources import SOURCE_FIELDS, SOURCES_JSON
 
 
 def update_claims(
-    rows: QuerySet[Claim], changes: dict[str, object], *, answer: bool = False
+    rows: QuerySet[Claim],
+    changes: dict[str, object],
+    *,
+    answer: bool = False,
+    shape: Hashable | None = None,
+    values: Mapping[str, object] | None = None,
 ) -> list[Claim]:
     """Apply ``changes`` to ``rows`` in one UPDATE: the claims it changed.
 
     With ``answer``, each as it now is, its people and sources loaded (what
-    the API answers with); else known by id only.
+    the API answers with); else known by id only. With ``shape`` (a name for
+    everything in ``rows`` and ``changes`` that decides the SQL: their
+    values only come as Slots filled from ``values``), the UPDATE is compiled
+    once per shape (annotations/queries/prepared.py). Plain values in
+    ``changes`` become Slots of their own.
     """
-    query = rows.query.chain(UpdateQuery)
-    query.add_update_values(changes)
-    query.annotations = {}
+    filled = dict(values or {})
     try:
-        update_sql, update_params = query.get_compiler(rows.db).as_sql()
+        if shape is None:
+            update = _compile_update(rows, changes)
+        else:
+            changes = _slotted(changes, filled)
+            key = (rows.db, "update", shape, answer, _expressions(changes))
+            update = prepared.compiled(key, lambda: _compile_update(rows, changes))
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to change
         return []
     if answer:
@@ -49,11 +63,52 @@ def update_claims(
         transaction.mark_for_rollback_on_error(rows.db),
         connections[rows.db].cursor() as cursor,
     ):
-        cursor.execute(f"{update_sql} RETURNING {returning}", (*update_params, *params))
+        cursor.execute(
+            f"{update.sql} RETURNING {returning}",
+            (*update.params_for(filled, rows.db), *params),
+        )
         found = cursor.fetchall()
     if compiler is None:
         return [Claim.from_db(rows.db, ["id"], [row[0]]) for row in found]
     return [_claim(compiler, row) for row in found]
+
+
+def _compile_update(
+    rows: QuerySet[Claim], changes: dict[str, object]
+) -> prepared.Compiled:
+    query = rows.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    query.annotations = {}
+    sql, params = query.get_compiler(rows.db).as_sql()
+    return prepared.Compiled(sql, tuple(params))
+
+
+def _slotted(
+    changes: dict[str, object], values: dict[str, object]
+) -> dict[str, object]:
+    """``changes`` with each plain value a Slot, its value put in ``values``
+    (a related row by its key)."""
+    slotted: dict[str, object] = {}
+    for name, value in changes.items():
+        if hasattr(value, "resolve_expression"):
+            slotted[name] = value
+            continue
+        field = Claim._meta.get_field(name)
+        if field.is_relation:
+            field = field.target_field
+            value = value.pk if isinstance(value, Model) else value
+        slotted[name] = prepared.Slot(name, field)
+        values[name] = value
+    return slotted
+
+
+def _expressions(changes: dict[str, object]) -> tuple:
+    """What the changes contribute to a statement's shape: the columns, and
+    the expressions (which may hold literals) as they are."""
+    return tuple(
+        (name, None if isinstance(value, prepared.Slot) else value)
+        for name, value in sorted(changes.items())
+    )
 
 
 # Only our model's own table and column names.
@@ -79,21 +134,17 @@ def _answer_compiler(using: str) -> SQLCompiler:
 
 
 def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
-    """The Claim a RETURNING row describes, its people and sources cached on it."""
-    expressions = [expression for expression, _sql, _alias in compiler.select]
-    converters = compiler.get_converters(expressions)
-    values = next(iter(compiler.apply_converters([list(row)], converters)))
-    fields = compiler.klass_info["select_fields"]
-    attnames = [compiler.select[i][0].target.attname for i in fields]
-    claim = Claim.from_db(compiler.using, attnames, [values[i] for i in fields])
-    extra = {name: values[i] for name, i in compiler.annotation_col_map.items()}
+    """The Claim a RETURNING row describes, its people and sources cached on it.
+
+    Its annotations are set on it as claims_for_api() has them, for the API's
+    answer (claim_json); the sources also as a prefetch would, for the pages.
+    """
+    claim = prepared.instance(compiler, row)
     for person in PEOPLE:
-        _cache_user(claim, person, extra[person_name(person)])
-    # As claims_for_api() has them, for the API's answer (claim_json)...
-    claim.__dict__.update(extra)
-    # ...and as a prefetch would, for the pages.
+        _cache_user(claim, person, getattr(claim, person_name(person)))
     sources = [
-        _source(item, compiler.using) for item in json.loads(extra[SOURCES_JSON])
+        _source(item, compiler.using)
+        for item in json.loads(getattr(claim, SOURCES_JSON))
     ]
     related = claim.sources.all()
     related._result_cache = sources
