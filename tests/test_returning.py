@@ -9,7 +9,7 @@ own transaction, a SAVEPOINT and its RELEASE.
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -234,3 +234,22 @@ def test_a_role_losing_a_permission_is_noticed_at_once(editor):
     editor = type(editor).objects.get(pk=editor.pk)
     assert not editor.has_perm(roles.EDIT)
     assert editor.has_perm(roles.VIEW)
+
+
+def test_a_claim_loaded_whole_is_the_instance_django_would_build(editor):
+    article = ArticleFactory(text=sentences(3), imported_by=editor)
+    loaded = Claim.objects.get(pk=claim_of(article, 2).pk)
+    columns = [getattr(loaded, f.attname) for f in Claim._meta.concrete_fields]
+    names = [f.attname for f in Claim._meta.concrete_fields]
+    built = models.Model.from_db.__func__(Claim, "default", names, columns)
+    mine = {k: v for k, v in loaded.__dict__.items() if k != "_state"}
+    django = {k: v for k, v in built.__dict__.items() if k != "_state"}
+    assert mine == django
+    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+    assert loaded.article == article  # relations still load
+    loaded.verdict = Verdict.DISPUTED
+    assert loaded.get_deferred_fields() == set()
+    # Some columns only: Django's own way, those deferred.
+    partial = Claim.objects.only("id", "text").get(pk=loaded.pk)
+    assert partial.get_deferred_fields() >= {"rationale", "hints"}
+    assert partial.rationale == ""
