@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,6 +19,7 @@ from rest_framework import serializers as drf
 from rest_framework.test import APIClient
 
 from annotations import importing, queries, roles, services
+from annotations.api.filters import ClaimFilter
 from annotations.api.parsing import BAD_IF_MATCH, PRECONDITION_REQUIRED
 from annotations.api.permissions import EditorOrReadOnly
 from annotations.api.serializers import ClaimSerializer
@@ -365,6 +367,14 @@ def test_claims_list_searches_text_and_rationale(editor_api, listed):
     judge(claim_of(listed["first"], 3), Verdict.DISPUTED, "Only in a rationale.")
     by_rationale = ids_in(editor_api.get(f"{API}/claims/", {"q": "in a rationale"}))
     assert by_rationale == [claim_of(listed["first"], 3).pk]
+
+
+def test_a_list_request_validates_only_the_filters_it_names():
+    named = ClaimFilter(QueryDict("article=3&status=draft&cursor=x"))
+    assert set(named.form.fields) == {"article", "status"}
+    assert named.is_valid()
+    assert not ClaimFilter(QueryDict("article=x")).is_valid()
+    assert ClaimFilter(QueryDict("")).form.fields == {}
 
 
 def test_claims_list_combines_filters(editor_api, listed):

@@ -29,6 +29,15 @@ class StrictFilterSet(filters.FilterSet):
 
     allowed_extra = frozenset({"cursor", "page_size", "format"})
 
+    def get_form_class(self) -> type[forms.Form]:
+        """A form of the filters the request names only: a filter left out
+        filters nothing, and building and cleaning a field for each of the
+        others was most of a list's filtering time."""
+        named = {
+            name: self.filters[name].field for name in self.filters if name in self.data
+        }
+        return type(f"{type(self).__name__}Form", (self._meta.form,), named)
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         unknown = sorted(set(self.data) - set(self.filters) - self.allowed_extra)
