@@ -81,10 +81,13 @@ def claim_history(claim_id: int) -> list[Entry]:
         *_diffed(sources, "source", SOURCE_FIELDS),
         *_correction_entries(corrections),
     ]
-    # A correction's decision and the claim change it causes share a time;
-    # the decision reads first.
-    entries.sort(key=lambda entry: (entry.at, entry.subject != "correction"))
+    # A correction's decision, or a source's change, and the claim change it
+    # causes share a time: the cause reads first.
+    entries.sort(key=lambda entry: (entry.at, _CAUSES_FIRST[entry.subject]))
     return entries
+
+
+_CAUSES_FIRST = {"correction": 0, "source": 1, "claim": 2}
 
 
 def _diffed(records: QuerySet, subject: str, fields: tuple[str, ...]) -> list[Entry]:

@@ -10,9 +10,9 @@ an API token, and imports one article of about 2,000 claims. It then serves
 the project with gunicorn (4 workers, 127.0.0.1, a free port) and runs 4
 client threads (``--clients``), each on its own 50 claims: GET a claim once
 for its ETag, then PATCH its verdict with If-Match, carrying the returned ETag
-into the next PATCH of that claim. After ``--seconds`` the threads list claims
-through a few cursor pages. It prints requests/s, latency percentiles and
-errors per request type, then checks in the database that every claim's
+into the next PATCH of that claim. After ``--seconds`` the threads each walk
+the article's claims by its cursor (``--pages`` pages of 100). It prints
+requests/s, latency percentiles and errors per request type, then checks in the database that every claim's
 version is 1 + the PATCHes acknowledged on it (no lost or phantom writes), and
 that its verdict is the last one acknowledged. Any error or failed check
 makes it exit 1. ``--smoke`` is a 3-second run on 200 claims. gunicorn is
@@ -518,7 +518,9 @@ def main() -> None:
         default=50,
         help="distinct claims each client cycles through (PATCHed many times)",
     )
-    parser.add_argument("--pages", type=int, default=5, help="list pages per client")
+    parser.add_argument(
+        "--pages", type=int, default=20, help="list pages per client (20: all 2,000)"
+    )
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--database", default="factcheck_apibench")
     parser.add_argument(

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import archiving, jobs, roles
@@ -62,21 +63,30 @@ def add_source(
     """
     roles.require(added_by, roles.EDIT)
     fields = _clean_source_fields(url=url, title=title, stance=stance)
-    with transaction.atomic():
-        source = Source(
-            claim=claim,
-            publisher=publisher.strip()[:200],
-            quote=quote.strip(),
-            accessed_on=accessed_on,
-            added_by=added_by,
-            **fields,
+    source = Source(
+        claim=claim,
+        publisher=publisher.strip()[:200],
+        quote=quote.strip(),
+        accessed_on=accessed_on,
+        added_by=added_by,
+        **fields,
+    )
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        touched = _touch(
+            claim,
+            expected_version,
+            editor=added_by,
+            reason=f"source added: {title}",
+            when=now,
         )
-        source._history_user = added_by
-        source.save()
-        _touch(
-            claim, expected_version, editor=added_by, reason=f"source added: {title}"
-        )
-        schedule_source_archive(source)
+        if touched:
+            source._history_user = added_by
+            source._history_date = now
+            source.save()
+            schedule_source_archive(source)
+    if not touched:
+        raise _refusal(claim, expected_version)
     return source
 
 
@@ -96,24 +106,29 @@ def update_source(
     roles.require(editor, roles.EDIT)
     fields = _clean_source_fields(url=url, title=title, stance=stance)
     moved = fields["url"] != source.url
-    with transaction.atomic():
-        Source.objects.filter(pk=source.pk).update(
-            publisher=publisher.strip()[:200],
-            quote=quote.strip(),
-            accessed_on=accessed_on,
-            **fields,
-            # Another address: the old archive is not its evidence.
-            **archiving.FRESH_LINK if moved else {},
-        )
-        if moved:
-            schedule_source_archive(source)
-        recording.record(Source.objects.filter(pk=source.pk), user=editor)
-        _touch(
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        touched = _touch(
             source.claim,
             expected_version,
             editor=editor,
             reason=f"source changed: {fields['title']}",
+            when=now,
         )
+        if touched:
+            Source.objects.filter(pk=source.pk).update(
+                publisher=publisher.strip()[:200],
+                quote=quote.strip(),
+                accessed_on=accessed_on,
+                **fields,
+                # Another address: the old archive is not its evidence.
+                **archiving.FRESH_LINK if moved else {},
+            )
+            if moved:
+                schedule_source_archive(source)
+            recording.record(Source.objects.filter(pk=source.pk), user=editor, when=now)
+    if not touched:
+        raise _refusal(source.claim, expected_version)
     # As stored, with who added it (what the API answers with), in one read.
     return Source.objects.select_related("added_by").get(pk=source.pk)
 
@@ -123,32 +138,62 @@ def remove_source(
 ) -> None:
     """Detach a source from its claim; the claim's version goes up."""
     roles.require(editor, roles.EDIT)
-    with transaction.atomic():
-        claim = source.claim
-        source._history_user = editor
-        source.delete()
-        _touch(
-            claim, expected_version, editor=editor, reason=f"source removed: {source}"
+    claim = source.claim
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        touched = _touch(
+            claim,
+            expected_version,
+            editor=editor,
+            reason=f"source removed: {source}",
+            when=now,
         )
+        if touched:
+            source._history_user = editor
+            source._history_date = now
+            source.delete()
+    if not touched:
+        raise _refusal(claim, expected_version)
+
+
+# A source write first raises its claim's version, guarded; only if that
+# matched does it write the source. A refusal is raised after the atomic
+# block, nothing written: so a caller's transaction (the API's, the admin's,
+# which reports a refusal and goes on) needs no savepoint around the write.
+# The source's history entry has the claim change's time (history.py lists
+# it first).
 
 
 def _touch(
-    claim: Claim, expected_version: int | None, *, editor: User | None, reason: str
-) -> None:
-    """Raise the claim's version after a change to its sources.
+    claim: Claim,
+    expected_version: int | None,
+    *,
+    editor: User | None,
+    reason: str,
+    when: datetime.datetime,
+) -> bool:
+    """Raise the claim's version for a change to its sources: False, changing
+    nothing, if it is published or (with ``expected_version``) no longer at
+    that version.
 
-    With ``expected_version``, only from that one. Published claims keep their
-    sources; an approved claim goes back to draft, as its approval was for
-    other evidence. Raising inside the caller's atomic block undoes the change.
+    An approved claim goes back to draft, as its approval was for other
+    evidence.
     """
     rows = Claim.objects.filter(pk=claim.pk).exclude(status=Status.PUBLISHED)
     if expected_version is not None:
         rows = rows.filter(version=expected_version)
     approved = Q(status=Status.APPROVED)
-    if not change_claims(rows, editor=editor, reason=reason, **back_to_draft(approved)):
-        current = stored(claim)
-        refuse_published(current)
-        raise StaleVersion(current, expected_version or 0)
+    changed = change_claims(
+        rows, editor=editor, reason=reason, when=when, **back_to_draft(approved)
+    )
+    return bool(changed)
+
+
+def _refusal(claim: Claim, expected_version: int | None) -> Exception:
+    """Why _touch changed nothing: the claim is published, or changed since."""
+    current = stored(claim)
+    refuse_published(current)
+    return StaleVersion(current, expected_version or 0)
 
 
 def _clean_source_fields(*, url: str, title: str, stance: str) -> dict[str, str]:
