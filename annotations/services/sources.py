@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -71,22 +72,20 @@ def add_source(
         added_by=added_by,
         **fields,
     )
-    now = timezone.now()
-    with transaction.atomic(savepoint=False):
-        touched = _touch(
-            claim,
-            expected_version,
-            editor=added_by,
-            reason=f"source added: {title}",
-            when=now,
-        )
-        if touched:
-            source._history_user = added_by
-            source._history_date = now
-            source.save()
-            schedule_source_archive(source)
-    if not touched:
-        raise _refusal(claim, expected_version)
+
+    def save(now: datetime.datetime) -> None:
+        source._history_user = added_by
+        source._history_date = now
+        source.save()
+        schedule_source_archive(source)
+
+    _with_claim_touched(
+        claim,
+        expected_version,
+        editor=added_by,
+        reason=f"source added: {title}",
+        then=save,
+    )
     return source
 
 
@@ -106,29 +105,24 @@ def update_source(
     roles.require(editor, roles.EDIT)
     fields = _clean_source_fields(url=url, title=title, stance=stance)
     moved = fields["url"] != source.url
-    now = timezone.now()
-    with transaction.atomic(savepoint=False):
-        touched = _touch(
-            source.claim,
-            expected_version,
-            editor=editor,
-            reason=f"source changed: {fields['title']}",
-            when=now,
+
+    def save(now: datetime.datetime) -> None:
+        Source.objects.filter(pk=source.pk).update(
+            publisher=publisher.strip()[:200],
+            quote=quote.strip(),
+            accessed_on=accessed_on,
+            **fields,
+            # Another address: the old archive is not its evidence.
+            **archiving.FRESH_LINK if moved else {},
         )
-        if touched:
-            Source.objects.filter(pk=source.pk).update(
-                publisher=publisher.strip()[:200],
-                quote=quote.strip(),
-                accessed_on=accessed_on,
-                **fields,
-                # Another address: the old archive is not its evidence.
-                **archiving.FRESH_LINK if moved else {},
-            )
-            if moved:
-                schedule_source_archive(source)
-            recording.record(Source.objects.filter(pk=source.pk), user=editor, when=now)
-    if not touched:
-        raise _refusal(source.claim, expected_version)
+        if moved:
+            schedule_source_archive(source)
+        recording.record(Source.objects.filter(pk=source.pk), user=editor, when=now)
+
+    reason = f"source changed: {fields['title']}"
+    _with_claim_touched(
+        source.claim, expected_version, editor=editor, reason=reason, then=save
+    )
     # As stored, with who added it (what the API answers with), in one read.
     return Source.objects.select_related("added_by").get(pk=source.pk)
 
@@ -138,30 +132,43 @@ def remove_source(
 ) -> None:
     """Detach a source from its claim; the claim's version goes up."""
     roles.require(editor, roles.EDIT)
-    claim = source.claim
+
+    def delete(now: datetime.datetime) -> None:
+        source._history_user = editor
+        source._history_date = now
+        source.delete()
+
+    reason = f"source removed: {source}"
+    _with_claim_touched(
+        source.claim, expected_version, editor=editor, reason=reason, then=delete
+    )
+
+
+def _with_claim_touched(
+    claim: Claim,
+    expected_version: int | None,
+    *,
+    editor: User | None,
+    reason: str,
+    then: Callable[[datetime.datetime], None],
+) -> None:
+    """Raise the claim's version for a change to its sources, guarded; only if
+    that matched, make the change (``then``, given the time of both).
+
+    A refusal is raised after the atomic block, nothing written: so a caller's
+    transaction (the API's; the admin's, which reports a refusal and goes on)
+    needs no savepoint around a source write. The source's history entry has
+    the claim change's time (history.py lists it first).
+    """
     now = timezone.now()
     with transaction.atomic(savepoint=False):
         touched = _touch(
-            claim,
-            expected_version,
-            editor=editor,
-            reason=f"source removed: {source}",
-            when=now,
+            claim, expected_version, editor=editor, reason=reason, when=now
         )
         if touched:
-            source._history_user = editor
-            source._history_date = now
-            source.delete()
+            then(now)
     if not touched:
         raise _refusal(claim, expected_version)
-
-
-# A source write first raises its claim's version, guarded; only if that
-# matched does it write the source. A refusal is raised after the atomic
-# block, nothing written: so a caller's transaction (the API's, the admin's,
-# which reports a refusal and goes on) needs no savepoint around the write.
-# The source's history entry has the claim change's time (history.py lists
-# it first).
 
 
 def _touch(
