@@ -215,3 +215,14 @@ def test_a_new_version_exactly_at_the_import_limit_is_taken(editor_api, import_l
 
     assert response.status_code == 201
     assert len(Article.objects.get().text.encode()) == import_limit
+
+
+@pytest.mark.parametrize("endpoint", ["articles", "versions"])
+def test_a_text_with_a_lone_surrogate_is_refused_naming_it(editor_api, endpoint):
+    url = f"{API}/articles/"
+    if endpoint == "versions":
+        url = f"{API}/articles/{ArticleFactory(text=sentences(2)).pk}/versions/"
+    body = '{"title": "T", "text": "Fine words. Then \\udc80 here."}'
+    response = editor_api.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "U+DC80" in str(response.json()["text"])

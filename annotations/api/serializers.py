@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from .. import hints, ratings
 from ..counting import UnitCounts
@@ -117,6 +118,34 @@ class WholeNumberField(serializers.IntegerField):
         elif isinstance(data, bool) or not isinstance(data, int):
             raise serializers.ValidationError(NOT_A_WHOLE_NUMBER, code="invalid")
         return super().to_internal_value(data)
+
+
+class NoSurrogates(ProhibitSurrogateCharactersValidator):
+    """DRF's refusal of lone surrogates, by one regex search: DRF loops over
+    every character in Python, 30 ms of a 400,000-character article."""
+
+    _FOUND = re.compile("[\ud800-\udfff]")
+
+    def __call__(self, value) -> None:
+        found = self._FOUND.search(str(value))
+        if found is not None:
+            code_point = ord(found.group())
+            raise serializers.ValidationError(
+                self.message.format(code_point=code_point), code=self.code
+            )
+
+
+class ArticleTextField(serializers.CharField):
+    """A whole article's text (or a new version's): checked as any text is."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            NoSurrogates()
+            if isinstance(check, ProhibitSurrogateCharactersValidator)
+            else check
+            for check in self.validators
+        ]
 
 
 class StrictInput(serializers.Serializer):
@@ -620,7 +649,7 @@ class ArticleImportInput(StrictInput):
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     # A form has no null: leave the field out.
     published_on = serializers.DateField(required=False)
-    text = serializers.CharField(
+    text = ArticleTextField(
         required=False,
         allow_blank=True,
         trim_whitespace=False,
@@ -679,7 +708,7 @@ def text_or_file(attrs: dict) -> dict:
 class VersionInput(StrictInput):
     """The multipart body: the new text as ``text`` or as a ``file``."""
 
-    text = serializers.CharField(
+    text = ArticleTextField(
         required=False,
         allow_blank=True,
         trim_whitespace=False,

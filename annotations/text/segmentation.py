@@ -274,7 +274,9 @@ _DATE = (
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*(?:星期|周)[一二三四五六日天])?)"
 )
-_DATE_SEARCH_RE = re.compile(_DATE, re.IGNORECASE)
+# A date starts with a letter (weekday, month) or a digit: the lookahead skips
+# every other position (a CJK line's characters) before trying the branches.
+_DATE_SEARCH_RE = re.compile(rf"(?=[a-z\d])(?:{_DATE})", re.IGNORECASE)
 _LONGEST_DATELINE = 64
 _YEAR_RE = re.compile(r"\d{4}")  # every date has its year: a cheap test first
 _LONGEST_SECTION_LABEL = 20
