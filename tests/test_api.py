@@ -782,7 +782,15 @@ def test_an_id_that_is_not_only_ascii_digits_finds_nothing(
 
 @pytest.mark.parametrize(
     "key",
-    ["99999999999999999999", "{claim}%C2%85", "{claim}.0", "0", "c_notaclaim"],
+    [
+        "99999999999999999999",
+        "{claim}%C2%85",
+        "{claim}.0",
+        "0",
+        "c_notaclaim",
+        "ab%00cd",
+        "abcdefghijklm",
+    ],
 )
 @pytest.mark.parametrize("action", ["", "comments/", "sources/"])
 def test_a_write_to_a_claim_that_does_not_exist_answers_404(

@@ -27,6 +27,7 @@ from django.db.models.functions import Substr
 from .. import roles
 from ..models import (
     CHECKABLE_KINDS,
+    PUBLIC_ID_LENGTH,
     Article,
     Claim,
     Comment,
@@ -233,8 +234,10 @@ def live_claim(key: str) -> Claim | None:
         _low, high = connection.ops.integer_field_range(field.get_internal_type())
         if int(key) > high:  # no such row, and the database would refuse it
             return None
-    else:
+    elif key.isascii() and key.isalnum() and len(key) <= PUBLIC_ID_LENGTH:
         field = Claim._meta.get_field("public_id")
+    else:  # no public id: and a NUL byte, say, the database would refuse
+        return None
     using = Claim.objects.db
     statement = prepared.compiled(
         (using, "live_claim", field.name),
