@@ -12,9 +12,10 @@ client threads (``--clients``), each on its own 50 claims: GET a claim once
 for its ETag, then PATCH its verdict with If-Match, carrying the returned ETag
 into the next PATCH of that claim. After ``--seconds`` the threads each walk
 the article's claims by its cursor (``--pages`` pages of 100). It prints
-requests/s, latency percentiles and errors per request type, then checks in the database that every claim's
-version is 1 + the PATCHes acknowledged on it (no lost or phantom writes), and
-that its verdict is the last one acknowledged. Any error or failed check
+requests/s, latency percentiles and errors per request type, then checks in
+the database that every claim's version is 1 + the PATCHes acknowledged on it
+(no lost or phantom writes), and that its verdict is the last one
+acknowledged. Any error or failed check
 makes it exit 1. ``--smoke`` is a 3-second run on 200 claims. gunicorn is
 always stopped and the bench database dropped, also on errors and Ctrl-C.
 """
