@@ -193,8 +193,8 @@ AUTHENTICATION_BACKENDS = [
 TOKEN_CACHE_SECONDS = int(os.environ.get("TOKEN_CACHE_SECONDS", "30"))
 ROLE_CACHE_SECONDS = int(os.environ.get("ROLE_CACHE_SECONDS", "60"))
 # Writes compile their SQL once per statement shape (annotations/queries/
-# prepared.py). The tests turn this on: each run then also compiles afresh
-# and fails if the SQL differs from the one cached.
+# prepared.py). The tests turn this on (settings_test.py): each run then also
+# compiles afresh and fails if the SQL differs from the one cached.
 PREPARED_CHECK = False
 # How many reverse proxies we run in front of the app, each appending the
 # address it received from to X-Forwarded-For (factcheck/proxies.py). With 0

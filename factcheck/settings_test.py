@@ -29,3 +29,6 @@ if not os.environ.get("TASKS_BACKEND"):
     TASKS = {"default": TASK_BACKENDS[TASKS_BACKEND]}
 # Hashing with PBKDF2 dominates the tests' run time; their passwords are fake.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A statement compiled once (annotations/queries/prepared.py) must be the one
+# each run would compile: every run compiles afresh and compares.
+PREPARED_CHECK = True

@@ -18,8 +18,6 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def pytest_configure(config):
-    # A statement compiled once must be the one each run would compile.
-    settings.PREPARED_CHECK = True
     config.addinivalue_line(
         "markers", "postgres: needs PostgreSQL (deselected on any other database)"
     )
