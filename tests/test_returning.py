@@ -156,11 +156,12 @@ def test_a_list_page_of_100_claims_takes_at_most_four_statements(editor):
     assert sum(statement.startswith("SELECT") for statement in sql) == 1, sql
 
 
-# A source write: the claim's (or source's) look-up, the source's row and its
-# history, the claim's guarded UPDATE and its history, the transaction with
-# the service's savepoint, and for a change the answer's read (one, with who
-# added the source); a removal also asks Django's collector for the source's
-# snapshots and jobs. None of it grows with the claim's sources.
+# A source write: the claim's (or source's) look-up, the claim's guarded
+# UPDATE and its history, the source's row and its history, the transaction
+# (no savepoint of the service's own), and for a change the answer's read
+# (one, with who added the source); a removal also asks Django's collector
+# for the source's snapshots and jobs. None of it grows with the claim's
+# sources.
 MAX_SOURCE_STATEMENTS = {"add": 7, "change": 8, "remove": 9}
 
 
@@ -285,7 +286,6 @@ def test_a_claim_loaded_whole_is_the_instance_django_would_build(editor):
     assert mine == django
     assert (loaded._state.adding, loaded._state.db) == (False, "default")
     assert loaded.article == article  # relations still load
-    loaded.verdict = Verdict.DISPUTED
     assert loaded.get_deferred_fields() == set()
     # Some columns only: Django's own way, those deferred.
     partial = Claim.objects.only("id", "text").get(pk=loaded.pk)
