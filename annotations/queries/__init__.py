@@ -10,6 +10,7 @@ search    claims by text, rationale or source title
 sources   sources with their archive or their claim
 exports   the claims an export writes
 jobs      an article's newest analysis, link fetches and their pages
+prepared  statements compiled once per shape (the writes' hot path uses them)
 
 Lists never load Article.text: an article can be megabytes long.
 """
