@@ -26,6 +26,13 @@ CONTEXT_CHARS = 32
 PUBLIC_ID_LENGTH = 12
 
 
+def is_database_id(key: str) -> bool:
+    """ASCII digits only. A URL's path segment can be anything, and int()
+    strips Unicode whitespace and reads other scripts' digits, so "1\\x85"
+    would otherwise find row 1. A public id is never all digits."""
+    return key.isascii() and key.isdigit()
+
+
 def new_public_id() -> str:
     """A fresh random public id for a claim: lower-case base32, never all digits."""
     while True:

@@ -18,6 +18,7 @@ from django.db.models.fields.tuple_lookups import (
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, _reverse_ordering
 
+from ..models import is_database_id
 from .serializers import MAX_ID
 
 # Between the first ordering field's value and the id in a cursor's position.
@@ -104,7 +105,7 @@ class Cursor(CursorPagination):
             after = "lt" if reverse != descending else "gt"
             return Q(**{f"{name}__{after}": position})
         text, _, key = position.rpartition(ID_MARK)
-        if not (key.isascii() and key.isdigit() and int(key) <= MAX_ID):
+        if not (is_database_id(key) and int(key) <= MAX_ID):
             raise NotFound(self.invalid_cursor_message)
         try:
             value = queryset.model._meta.get_field(name).to_python(text)

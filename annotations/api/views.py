@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import assisting, history, importing, jobs, queries, roles, services
-from ..models import Article, Claim, Job, JobKind, JobStatus
+from ..models import Article, Claim, Job, JobKind, JobStatus, is_database_id
 from ..services import claimants, returning, reviewing, versions
 from ..text import diffing
 from . import docs
@@ -35,14 +35,6 @@ NOT_AN_ID = "Not found: an id is made of the digits 0-9 only."
 NO_ORIGINAL = "No claim {id} to reuse: the original must be a claim in a live article."
 NO_VERSION = "The article has no version {number}: the current one is {current}."
 NOTHING_NEWER = "Version {number} is the current one: there is no newer one to compare."
-
-
-def is_database_id(key: str) -> bool:
-    """ASCII digits only. The router's pattern takes any segment, and int()
-    strips Unicode whitespace and reads other scripts' digits, so "1\\x85"
-    would otherwise find row 1. (A pattern on the route instead would make
-    the schema call the id a string.)"""
-    return key.isascii() and key.isdigit()
 
 
 class FoundByDatabaseId:

@@ -32,6 +32,7 @@ from ..models import (
     Claim,
     Comment,
     Correction,
+    is_database_id,
 )
 from . import prepared
 from .scopes import IN_TEXT, LIVE_CLAIM, live_claims
@@ -229,7 +230,7 @@ def live_claim(key: str) -> Claim | None:
     database id if all ASCII digits, else its public id. Its own columns
     only, read by SQL compiled once (a write's first read: queries/prepared.py).
     """
-    if key.isascii() and key.isdigit():
+    if is_database_id(key):
         field = Claim._meta.pk
         _low, high = connection.ops.integer_field_range(field.get_internal_type())
         if int(key) > high:  # no such row, and the database would refuse it
