@@ -4,6 +4,7 @@ import base64
 import datetime
 import hashlib
 import json
+from collections import OrderedDict
 from io import StringIO
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import timezone
@@ -34,6 +36,7 @@ from annotations.models import (
     Stance,
     Verdict,
 )
+from annotations.queries import prepared
 
 from .factories import (
     ArticleFactory,
@@ -590,6 +593,78 @@ def test_a_claims_page_is_found_by_its_cursor_not_skipped_to_by_offset(
         (sql,) = [q["sql"] for q in page.captured_queries if "sources_json" in q["sql"]]
         assert "OFFSET" not in sql
         assert "LIMIT 11" in sql
+
+
+@pytest.fixture
+def claim_compiles(monkeypatch):
+    """How many times a claims SELECT is compiled."""
+    compiles = []
+    compile = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        if self.query.model is Claim:
+            compiles.append(1)
+        return compile(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    monkeypatch.setattr(prepared, "_cache", OrderedDict())
+    return compiles
+
+
+@pytest.mark.parametrize("ordering", ["updated_at", "-checkworthiness"])
+def test_claims_pages_after_the_first_two_of_a_shape_compile_no_sql(
+    editor_api, settings, claim_compiles, ordering
+):
+    settings.PREPARED_CHECK = False
+    article = ArticleFactory(text=sentences(20))
+    other = ArticleFactory(text=sentences(3, start=100))
+    expected = claim_ids(article=article), claim_ids(article=other)
+    claim_compiles.clear()  # the imports' and the expectations' own
+    params = {"article": article.pk, "page_size": 4, "ordering": ordering}
+    pages = [ids_in(response := editor_api.get(f"{API}/claims/", params))]
+    # The first page, then the first with a cursor: a shape each.
+    compiled = []
+    while response.json()["next"]:
+        compiled.append(len(claim_compiles))
+        pages.append(ids_in(response := editor_api.get(response.json()["next"])))
+    assert compiled == [1, 2, 2, 2]
+    assert sorted(flat(pages)) == expected[0]
+    # Another article is another shape: its own SQL, its own claims.
+    listed = editor_api.get(f"{API}/claims/", {**params, "article": other.pk})
+    assert sorted(ids_in(listed)) == expected[1]
+    assert len(claim_compiles) == 3
+
+
+def test_claims_lists_of_different_filter_values_never_share_a_page(
+    editor_api, settings, claim_compiles, editor
+):
+    # Each answer as if its SQL were compiled afresh: values are in the shape.
+    settings.PREPARED_CHECK = False
+    first = ArticleFactory(text=sentences(6))
+    second = ArticleFactory(text=sentences(5, start=50))
+    alice, bob = make_editor("alice"), make_editor("bob")
+    for claim, person in ((claim_of(first, 1), alice), (claim_of(second, 2), bob)):
+        services.assign_claim(
+            claim=claim, assignee=person, by=editor, expected_version=claim.version
+        )
+    later = timezone.now()
+    judge(claim_of(first, 3), Verdict.VERIFIED, editor=editor)
+    asked = [
+        ({"article": first.pk}, claim_ids(article=first)),
+        ({"article": second.pk}, claim_ids(article=second)),
+        ({"assignee": "alice"}, [claim_of(first, 1).pk]),
+        ({"assignee": "bob"}, [claim_of(second, 2).pk]),
+        ({"updated_since": later.isoformat()}, [claim_of(first, 3).pk]),
+        ({"updated_since": "2000-01-01T00:00:00Z"}, claim_ids()),
+        ({"verdict": "verified"}, [claim_of(first, 3).pk]),
+        ({"verdict": "unreviewed", "article": second.pk}, claim_ids(article=second)),
+    ]
+    claim_compiles.clear()  # the setup's and the expectations' own
+    for _ in range(2):  # compiled, then from the cache
+        for params, expected in asked:
+            listed = editor_api.get(f"{API}/claims/", {**params, "page_size": 50})
+            assert sorted(ids_in(listed)) == expected, params
+    assert len(claim_compiles) == len(asked)
 
 
 @pytest.mark.parametrize(

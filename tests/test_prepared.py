@@ -1,10 +1,13 @@
 """Statements compiled once per shape (annotations/queries/prepared.py)."""
 
+from collections import OrderedDict
+
 import pytest
+from django.db.backends.postgresql.psycopg_any import Jsonb
 from django.db.models import CharField
 from django.utils import timezone
 
-from annotations import queries
+from annotations import queries, services
 from annotations.models import Claim, Verdict
 from annotations.queries import prepared
 from annotations.services import changes
@@ -16,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def empty_cache(monkeypatch):
-    monkeypatch.setattr(prepared, "_cache", {})
+    monkeypatch.setattr(prepared, "_cache", OrderedDict())
     return prepared._cache
 
 
@@ -45,6 +48,20 @@ def test_with_the_check_on_a_shape_whose_literals_change_fails(settings, empty_c
         prepared.compiled("shape", lambda: prepared.Compiled("SELECT %s", (2,)))
 
 
+def test_the_check_compares_a_drivers_json_parameter_by_its_value(
+    settings, empty_cache
+):
+    settings.PREPARED_CHECK = True
+
+    def compile(value):
+        return lambda: prepared.Compiled("SELECT %s", (Jsonb([value]),))
+
+    prepared.compiled("json", compile("number"))
+    prepared.compiled("json", compile("number"))  # another adapter, same value
+    with pytest.raises(AssertionError, match="is not fixed"):
+        prepared.compiled("json", compile("date"))
+
+
 def test_an_unhashable_shape_is_compiled_every_time(settings, empty_cache):
     settings.PREPARED_CHECK = False
     compile, calls = counting(prepared.Compiled("SELECT 1", ()))
@@ -54,12 +71,18 @@ def test_an_unhashable_shape_is_compiled_every_time(settings, empty_cache):
     assert empty_cache == {}
 
 
-def test_the_cache_stops_growing_at_its_bound(settings, empty_cache, monkeypatch):
+def test_the_cache_keeps_its_bound_by_dropping_the_shape_used_least_recently(
+    settings, empty_cache, monkeypatch
+):
     settings.PREPARED_CHECK = False
     monkeypatch.setattr(prepared, "MAX_SHAPES", 3)
+    compile, calls = counting(prepared.Compiled("SELECT 1", ()))
+    prepared.compiled("hot", compile)
     for n in range(10):
-        prepared.compiled(n, lambda: prepared.Compiled("SELECT 1", ()))
-    assert len(empty_cache) == 3
+        prepared.compiled(n, compile)
+        prepared.compiled("hot", compile)  # used all along: kept
+    assert list(empty_cache) == [8, 9, "hot"]
+    assert len(calls) == 11
 
 
 def test_slots_are_filled_as_their_field_stores_the_value():
@@ -99,3 +122,25 @@ def test_one_compiled_verdict_write_serves_claims_people_and_values(
     assert (first.verdict, first.version) == (Verdict.MISSTATED, 3)
     assert (second.verdict, second.version) == (Verdict.DISPUTED, 2)
     assert first.history.first().history_user == reviewer
+
+
+def test_instances_are_what_their_query_set_gives_with_related_rows_and_annotations(
+    editor,
+):
+    article = ArticleFactory(text=sentences(4))
+    claimed = claim_of(article, 2)
+    services.claimants.set_claimant(
+        claim=claimed, editor=editor, expected_version=claimed.version, name="焦剑涛"
+    )
+    rows = queries.claims_for_api().filter(article=article).order_by("position")
+    made = prepared.instances(prepared.select(rows), {}, "default")
+    expected = list(rows)
+    assert made == expected
+    for got, want in zip(made, expected, strict=True):
+        assert got.__dict__.keys() == want.__dict__.keys()
+        assert {k: v for k, v in got.__dict__.items() if k != "_state"} == {
+            k: v for k, v in want.__dict__.items() if k != "_state"
+        }
+        assert got._state.fields_cache.keys() == {"claimant"}
+    assert made[1].claimant.name == "焦剑涛"
+    assert made[0].claimant is None

@@ -7,9 +7,10 @@ from functools import partial
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.utils import ErrorList
 from django_filters import rest_framework as filters
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 
 from .. import hints, queries, ratings
@@ -46,6 +47,15 @@ class StrictFilterSet(filters.FilterSet):
         fields = {name: self.filters[name].field for name in self.filters}
         return type(f"{type(self).__name__}Form", (self._meta.form,), fields)
 
+    def shape(self) -> tuple:
+        """What the filtered rows' SQL depends on: each named filter's
+        cleaned value (a row by its primary key), for a page's SQL compiled
+        once per shape (pagination.Cursor.paginate_shaped). Valid sets only."""
+        return tuple(
+            (name, ("row", value.pk) if isinstance(value, Model) else value)
+            for name, value in sorted(self.form.cleaned_data.items())
+        )
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         known = self.base_filters
@@ -64,6 +74,16 @@ class StrictFilterSet(filters.FilterSet):
         for name in blank:
             self.form.errors[name] = ErrorList([BLANK_FILTER])
         return valid and not unknown and not blank
+
+
+def validated_filters(view, request) -> StrictFilterSet:
+    """The view's filter set for ``request``, validated: a 400 naming each
+    parameter refused, as DjangoFilterBackend gives. Its rows are left to its
+    filter_queryset()."""
+    filterset = view.filterset_class(request.query_params, request=request)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset
 
 
 class AsJsonWritesIt:

@@ -8,8 +8,10 @@ claims all share one updated_at, so page 50 of a 10,000-claim import read and
 dropped 5,000 rows (64 ms of SQL by page 100, where the first took 2 ms).
 """
 
+from collections.abc import Callable, Hashable
+
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.db.models.fields.tuple_lookups import (
     Tuple,
     TupleGreaterThan,
@@ -19,7 +21,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, _reverse_ordering
 
 from ..models import is_database_id
+from ..queries import prepared
 from .serializers import MAX_ID
+
+# The slots of a page's compiled SQL that its cursor's position fills.
+AFTER_VALUE, AFTER_ID = "after_value", "after_id"
 
 # Between the first ordering field's value and the id in a cursor's position.
 # Cursors without it (handed out before) still work, by DRF's offset.
@@ -57,20 +63,73 @@ class Cursor(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         """DRF's, with the page found by the keyset (first field, id) when
         the cursor names one; see the module docstring."""
-        self.request = request
-        self.page_size = self.get_page_size(request)
+        self._read_request(request, queryset, view)
         if not self.page_size:
             return None
+        offset, reverse, position = self.cursor or (0, False, None)
+        after = self._after(queryset.model, position)
+        return self._paged(list(self._page_of(queryset, offset, reverse, after)))
+
+    def paginate_shaped(
+        self,
+        rows: Callable[[], QuerySet],
+        request,
+        view,
+        *,
+        model: type[Model],
+        shape: Hashable,
+    ) -> list[Model]:
+        """paginate_queryset() of the rows ``rows()`` makes, the page's SQL
+        compiled once per shape (queries/prepared.py): ``shape`` is all that
+        decides ``rows()`` besides the page (the filters' cleaned values), so
+        a page of a shape seen before builds and compiles no query.
+
+        Always paginated (a page size is always given or defaulted).
+        """
+        self._read_request(request, None, view)
+        offset, reverse, position = self.cursor or (0, False, None)
+        after = self._after(model, position)
+        if offset or isinstance(after, str):
+            # An offset cursor from before: its SQL holds the offset.
+            return self._paged(list(self._page_of(rows(), offset, reverse, after)))
+        using = model.objects.db
+        key = (using, type(self).__name__, model._meta.label, shape)
+        key += (self.ordering, reverse, after is not None, self.page_size)
+        values = {}
+        slots = None
+        if after is not None:
+            first = self.ordering[0].lstrip("-")
+            slots = (
+                prepared.Slot(AFTER_VALUE, model._meta.get_field(first)),
+                prepared.Slot(AFTER_ID, model._meta.pk),
+            )
+            values = dict(zip((AFTER_VALUE, AFTER_ID), after, strict=True))
+        statement = prepared.compiled(
+            key,
+            lambda: prepared.select(self._page_of(rows(), 0, reverse, slots)),
+        )
+        return self._paged(prepared.instances(statement, values, using))
+
+    def _read_request(self, request, queryset, view) -> None:
+        self.request = request
+        self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
         self.ordering = self.get_ordering(request, queryset, view)
         self.cursor = self.decode_cursor(request)
-        offset, reverse, position = self.cursor or (0, False, None)
+
+    def _page_of(self, queryset, offset: int, reverse: bool, after) -> QuerySet:
+        """The page's rows (and one more, telling whether another follows)."""
         queryset = queryset.order_by(
             *(_reverse_ordering(self.ordering) if reverse else self.ordering)
         )
-        if position is not None:
-            queryset = queryset.filter(self._beyond(queryset, position, reverse))
-        results = list(queryset[offset : offset + self.page_size + 1])
+        if after is not None:
+            queryset = queryset.filter(self._beyond(after, reverse))
+        return queryset[offset : offset + self.page_size + 1]
+
+    def _paged(self, results: list) -> list:
+        """The page of ``results`` (the page's rows and perhaps one more),
+        with the positions of the pages either side."""
+        offset, reverse, position = self.cursor or (0, False, None)
         self.page = results[: self.page_size]
         following = (
             self._get_position_from_instance(results[-1], self.ordering)
@@ -96,22 +155,32 @@ class Cursor(CursorPagination):
         key = instance["id"] if isinstance(instance, dict) else instance.pk
         return f"{value}{ID_MARK}{key}"
 
-    def _beyond(self, queryset, position: str, reverse: bool) -> Q:
-        """The rows after ``position`` in the page's direction."""
-        first, second = self.ordering
-        name, descending = first.lstrip("-"), first.startswith("-")
-        if ID_MARK not in position:
-            # An offset cursor from before: DRF's filter on the first field.
-            after = "lt" if reverse != descending else "gt"
-            return Q(**{f"{name}__{after}": position})
+    def _after(self, model: type[Model], position: str | None):
+        """Where the page starts: None (at the start), the first field's
+        value and the id (a keyset cursor), or the first field's value as
+        text (an offset cursor from before)."""
+        if position is None or ID_MARK not in position:
+            return position
         text, _, key = position.rpartition(ID_MARK)
         if not (is_database_id(key) and int(key) <= MAX_ID):
             raise NotFound(self.invalid_cursor_message)
+        name = self.ordering[0].lstrip("-")
         try:
-            value = queryset.model._meta.get_field(name).to_python(text)
+            value = model._meta.get_field(name).to_python(text)
         except ValidationError:
             raise NotFound(self.invalid_cursor_message) from None
-        key = int(key)
+        return value, int(key)
+
+    def _beyond(self, after, reverse: bool) -> Q:
+        """The rows after ``after`` (from _after(), or slots for its values)
+        in the page's direction."""
+        first, second = self.ordering
+        name, descending = first.lstrip("-"), first.startswith("-")
+        if isinstance(after, str):
+            # An offset cursor from before: DRF's filter on the first field.
+            later = "lt" if reverse != descending else "gt"
+            return Q(**{f"{name}__{later}": after})
+        value, key = after
         # Each field's own direction, flipped for a page going backwards.
         first_down = descending != reverse
         second_down = second.startswith("-") != reverse

@@ -9,9 +9,11 @@ goes; later runs fill the slots and reuse the SQL.
 
 The cache key is the shape's whole description (the caller's name for it,
 plus anything else that would change its SQL), so a statement built with a
-literal value in it is a different shape, never a wrong answer. The cache is
-bounded: a caller that puts ever-new values in its keys fills it, and then
-compiles every time, as it would without it. With ``settings.PREPARED_CHECK``
+literal value in it is a different shape, never a wrong answer (the API's
+claim list keys its pages by their filters' values this way). The cache is
+bounded, dropping the shape used least recently: ever-new keys (one per
+article listed, say) replace each other, not the writes' few hot shapes.
+With ``settings.PREPARED_CHECK``
 (on in the tests) every run compiles afresh and must match what was cached,
 so a shape that is not fixed fails a test instead of running stale SQL.
 """
@@ -19,16 +21,19 @@ so a shape that is not fixed fails a test instead of running stale SQL.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import Expression, Field, Model, QuerySet
+from django.db.models.query import get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
-# Shapes are few (a handful per kind of write); this bounds a misuse.
+# The writes' shapes are a handful per kind; the list's, one per filter
+# values a client pages through.
 MAX_SHAPES = 256
 
 
@@ -78,7 +83,7 @@ class Compiled:
         ]
 
 
-_cache: dict[Hashable, Compiled] = {}
+_cache: OrderedDict[Hashable, Compiled] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -91,25 +96,35 @@ def compiled(key: Hashable, compile: Callable[[], Compiled]) -> Compiled:
         found = _cache.get(key)
     except TypeError:
         return compile()
-    if found is not None and not getattr(settings, "PREPARED_CHECK", False):
+    if found is not None:
+        with _lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+        if not getattr(settings, "PREPARED_CHECK", False):
+            return found
+        _check_same(key, found, compile())
         return found
     fresh = compile()
-    if found is not None:
-        _check_same(key, found, fresh)
-        return found
     with _lock:
-        if len(_cache) < MAX_SHAPES:
-            _cache[key] = fresh
+        _cache[key] = fresh
+        while len(_cache) > MAX_SHAPES:
+            _cache.popitem(last=False)
     return fresh
 
 
 def _check_same(key: Hashable, cached: Compiled, fresh: Compiled) -> None:
-    if (cached.sql, cached.params) != (fresh.sql, fresh.params):
+    if (cached.sql, _compared(cached.params)) != (fresh.sql, _compared(fresh.params)):
         raise AssertionError(
             f"Statement shape {key!r} is not fixed: its SQL or its literal "
             f"parameters changed between runs ({cached.params!r} then "
             f"{fresh.params!r}). Put a Slot where a value varies."
         )
+
+
+def _compared(params: tuple) -> tuple:
+    """``params`` as they compare: a driver's adapter (psycopg's JSON, which
+    equals only itself) by the value it wraps."""
+    return tuple(getattr(param, "adapted", param) for param in params)
 
 
 def select(rows: QuerySet) -> Compiled:
@@ -132,16 +147,40 @@ def first(statement: Compiled, values: Mapping[str, Any], using: str) -> Model |
     return instance(compiler, row)
 
 
+def instances(
+    statement: Compiled, values: Mapping[str, Any], using: str
+) -> list[Model]:
+    """Every row a compiled SELECT of a model finds, as model instances with
+    what it selected with them (select_related, annotations), as the query
+    set it was compiled from would give them."""
+    compiler = statement.compiler
+    assert compiler is not None, "instances() runs a statement made by select()"
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement.sql, statement.params_for(values, using))
+        rows = cursor.fetchall()
+    return list(_made(compiler, rows))
+
+
 def instance(compiler: SQLCompiler, row: Sequence) -> Model:
     """The model instance a row of ``compiler``'s SELECT list describes, its
     annotations (if any) set as attributes."""
-    expressions = [expression for expression, _sql, _alias in compiler.select]
-    converters = compiler.get_converters(expressions)
-    values = next(iter(compiler.apply_converters([list(row)], converters)))
-    fields = compiler.klass_info["select_fields"]
-    attnames = [compiler.select[i][0].target.attname for i in fields]
-    model = compiler.klass_info["model"]
-    made = model.from_db(compiler.using, attnames, [values[i] for i in fields])
-    for name, i in compiler.annotation_col_map.items():
-        setattr(made, name, values[i])
-    return made
+    return next(_made(compiler, [row]))
+
+
+def _made(compiler: SQLCompiler, rows: Sequence[Sequence]) -> Iterator[Model]:
+    """Instances of ``rows``, as Django's ModelIterable makes them from what
+    ``compiler`` (set up by compiling) selected."""
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    attnames = [column[0].target.attname for column in select[start:end]]
+    model = klass_info["model"]
+    related = get_related_populators(klass_info, select, compiler.using)
+    annotations = compiler.annotation_col_map.items()
+    for values in compiler.results_iter([rows]):
+        made = model.from_db(compiler.using, attnames, values[start:end])
+        for populator in related:
+            populator.populate(values, made)
+        for name, i in annotations:
+            setattr(made, name, values[i])
+        yield made
