@@ -148,35 +148,6 @@ def test_import_queries_grow_only_with_insert_batches(task_queue):
     assert large - small <= math.ceil(3000 / batch)
 
 
-def test_import_refreshes_planner_statistics_when_it_outgrows_them(
-    django_capture_on_commit_callbacks,
-):
-    def analysed_by(count: int, start: int) -> bool:
-        with (
-            CaptureQueriesContext(connection) as context,
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            services.import_article(
-                text=sentences(count, start=start), title=f"{count} units"
-            )
-        return any(q["sql"].startswith("ANALYZE") for q in context)
-
-    if connection.vendor != "postgresql":
-        # SQLite's planner keeps no row counts to go stale (no COPY either).
-        assert not analysed_by(30, 0)
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE annotations_claim")  # the table is empty
-    # 30 claims where the statistics know none; then 2 where they know 30.
-    assert analysed_by(30, 0)
-    assert not analysed_by(2, 30)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = 'annotations_claim'::regclass"
-        )
-        assert cursor.fetchone() == (30,)
-
-
 def test_set_verdict_records_who_when_and_raises_version():
     editor = UserFactory()
     claim = claim_of(ArticleFactory())

@@ -270,9 +270,6 @@ def insert_claims(
             )
             copy = f"COPY {table} ({columns}) FROM STDIN"
             cursor.copy_expert(copy, io.StringIO(data))
-            transaction.on_commit(
-                lambda: _refresh_statistics(table, len(units)), robust=True
-            )
         else:
             placeholders = ", ".join(["%s"] * len(_CLAIM_COLUMNS))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
@@ -283,30 +280,6 @@ def insert_claims(
                 for position, public_id, unit in numbered
             ]
             cursor.executemany(sql, rows)
-
-
-# New rows over this share of the rows the planner's statistics know make
-# the import refresh them at once: autovacuum's own threshold for ANALYZE.
-STALE_STATISTICS_SHARE = 0.1
-
-
-def _refresh_statistics(table: str, added: int) -> None:
-    """ANALYZE ``table`` (a quoted name) after a bulk load that outgrew its
-    planner statistics, as PostgreSQL's "Populating a Database" advises.
-
-    Autovacuum gets there within a minute; until then an article imported
-    into a new or small table was planned as a few rows, and each page of its
-    claim list read and sorted all of them in memory (5 ms a page at 2,000
-    claims, 0.7 ms by the index). SKIP_LOCKED: when autovacuum holds the
-    table, it is at it already, and the import does not wait.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table]
-        )
-        (known,) = cursor.fetchone()
-        if added > STALE_STATISTICS_SHARE * max(known, 0):
-            cursor.execute(f"ANALYZE (SKIP_LOCKED) {table}")
 
 
 def _before(text: str, unit: segmentation.Unit) -> str:
