@@ -6,9 +6,7 @@
 DATABASE_URL names the PostgreSQL server (on a loopback address or a local
 socket); the bench creates its own database there (``factcheck_apibench`` by
 default), migrates it, creates a user with the editor role and
-an API token, and imports one article of about 2,000 claims, then gathers
-the planner's statistics (ANALYZE, as autovacuum does within a minute of a
-bulk load). It then serves
+an API token, and imports one article of about 2,000 claims. It then serves
 the project with gunicorn (4 workers, 127.0.0.1, a free port) and runs 4
 client threads (``--clients``), each on its own 50 claims: GET a claim once
 for its ETag, then PATCH its verdict with If-Match, carrying the returned ETag
@@ -606,11 +604,6 @@ def run(
         .order_by("position")
         .values_list("id", flat=True)
     )
-    # The steady state, not a new database's first minute: until autovacuum
-    # first gathers statistics of the just-filled tables, PostgreSQL plans
-    # the list's page as a few rows and sorts all 2,000 claims in memory.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     port = free_port()
     server = start_gunicorn(port, env, log, WORKERS)
     servers.append(server)

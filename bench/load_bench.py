@@ -1322,12 +1322,10 @@ def run(
             title=f"Load {n} 负载",
             analyse=False,
         )
-        articles.append(
-            (
-                article.pk,
-                list(article.claims.order_by("position").values_list("id", flat=True)),
-            )
-        )
+        ids = article.claims.order_by("position").values_list("id", flat=True)
+        # Every tenth claim is left alone: the in-process probes afterwards
+        # open one that no client wrote to (panel_claim), however fast they were.
+        articles.append((article.pk, [pk for n, pk in enumerate(ids) if n % 10]))
     all_claims = [pk for _, claims in articles for pk in claims]
     port = free_port()
     server = start_gunicorn(port, log)

@@ -10,6 +10,7 @@ from annotations import importing, models, services
 from annotations.importing import ImportRefused
 from annotations.models import CONTEXT_CHARS as CONTEXT
 from annotations.models import Article, Claim, Kind, Source, Stance, Verdict
+from annotations.services import articles
 
 from .factories import ArticleFactory, UserFactory, add_source, claim_of, sentences
 
@@ -146,6 +147,42 @@ def test_import_queries_grow_only_with_insert_batches(task_queue):
     # runs later, in a worker.
     assert small <= 13
     assert large - small <= math.ceil(3000 / batch)
+
+
+def test_a_first_import_gathers_the_planner_statistics_the_table_never_had(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(articles, "_with_statistics", set())
+
+    def statements_of(count: int, start: int) -> list[str]:
+        with (
+            CaptureQueriesContext(connection) as context,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            services.import_article(
+                text=sentences(count, start=start), title=f"{count} units"
+            )
+        return [query["sql"].split()[0] for query in context]
+
+    if connection.vendor != "postgresql":
+        # SQLite's planner needs no row counts to pick an index.
+        assert "ANALYZE" not in statements_of(3, 0)
+        return
+    with connection.cursor() as cursor:  # as a new database has it
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = -1 "
+            "WHERE oid = 'annotations_claim'::regclass"
+        )
+    assert statements_of(30, 0).count("ANALYZE") == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = 'annotations_claim'::regclass"
+        )
+        assert cursor.fetchone() == (30,)
+    # Known now, in this process: a later import asks nothing more.
+    with CaptureQueriesContext(connection) as later:
+        statements_of(2, 30)
+    assert not any("pg_class" in q["sql"] or "ANALYZE" in q["sql"] for q in later)
 
 
 def test_set_verdict_records_who_when_and_raises_version():
