@@ -13,9 +13,9 @@ literal value in it is a different shape, never a wrong answer (the API's
 claim list keys its pages by their filters' values this way). The cache is
 bounded, dropping the shape used least recently: ever-new keys (one per
 article listed, say) replace each other, not the writes' few hot shapes.
-With ``settings.PREPARED_CHECK``
-(on in the tests) every run compiles afresh and must match what was cached,
-so a shape that is not fixed fails a test instead of running stale SQL.
+With ``settings.PREPARED_CHECK`` (on in the tests) every run compiles afresh
+and must match what was cached, so a shape that is not fixed fails a test
+instead of running stale SQL.
 """
 
 from __future__ import annotations
