@@ -77,10 +77,10 @@ class StrictFilterSet(filters.FilterSet):
 
 
 def validated_filters(view, request) -> StrictFilterSet:
-    """The view's filter set for ``request``, validated: a 400 naming each
-    parameter refused, as DjangoFilterBackend gives. Its rows are left to its
-    filter_queryset()."""
-    filterset = view.filterset_class(request.query_params, request=request)
+    """The view's filter set for ``request``, as DjangoFilterBackend makes it,
+    validated: a 400 naming each parameter refused, as the backend gives. No
+    query set is built for it: its filter_queryset() is given one."""
+    filterset = filters.DjangoFilterBackend().get_filterset(request, None, view)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     return filterset

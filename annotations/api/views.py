@@ -323,10 +323,9 @@ class ClaimViewSet(
         return super().get_object()
 
     def filter_queryset(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        # The list's filters must not decide whether one claim is found.
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
+        # The list's filters must not decide whether one claim is found; the
+        # list applies them itself (list()).
+        return queryset
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         # DRF's, with the page's SQL compiled once per filter shape: a
