@@ -7,7 +7,7 @@ checked") counts only claims to check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -107,24 +107,14 @@ class UnitCounts:
     @classmethod
     def of_article(cls, article: Article) -> UnitCounts:
         """The breakdown of an article annotated by articles_with_counts."""
+        return cls.of_tally(article.tally)
+
+    @classmethod
+    def of_tally(cls, tally: dict | None) -> UnitCounts:
+        """The breakdown from queries.tally()'s object (None: no claims)."""
+        tally = tally or {}
+        names = [f.name for f in fields(cls) if f.name != "given"]
         return cls(
-            units=article.unit_count,
-            claims=article.claim_count,
-            opinions=article.opinion_count,
-            checked=article.checked_count,
-            off_claim_verdicts=article.off_claim_verdict_count,
-            given=given_of(article),
-            status_published=article.published_count,
-            status_approved=article.approved_count,
-            status_draft=article.draft_count,
+            **{name: tally.get(name, 0) for name in names},
+            given=tally.get("given") or {},
         )
-
-
-def given_key(key: str) -> str:
-    """The annotation articles_with_counts names a rating's claim count."""
-    return f"claim_{key}_count"
-
-
-def given_of(article: Article) -> dict[str, int]:
-    """Claims to check per rating of an article annotated by articles_with_counts."""
-    return {key: getattr(article, given_key(key), 0) for key in ratings.all_keys()}

@@ -189,6 +189,27 @@ def test_article_changelist_shows_counts_per_verdict_and_status(
     assert '<td class="field-assignee nowrap">ed</td>' in body
 
 
+def test_article_changelist_sorts_by_counts_as_numbers(admin_client_, writer):
+    for n, size in enumerate((9, 12, 2)):
+        ArticleFactory(text=sentences(size, start=n * 100))
+    article = ArticleFactory(text=sentences(3, start=900))
+    for position in (1, 2):
+        judge(article.claims.get(position=position), Verdict.DISPUTED, editor=writer)
+    url = reverse("admin:annotations_article_changelist")
+    listed = admin_client_.get(url).context["cl"].list_display
+    columns = [getattr(column, "__name__", column) for column in listed]
+
+    def sorted_by(column: str) -> list[int]:
+        order = f"-{columns.index(column)}"
+        found = admin_client_.get(url, {"o": order}).context["cl"].result_list
+        return [article.tally["units"] for article in found]
+
+    # By number: 12 before 9 (as text, "9" would come first).
+    assert sorted_by("units") == [12, 9, 3, 2]
+    assert sorted_by("disputed")[0] == 3
+    assert sorted_by("unreviewed")[:2] == [12, 9]
+
+
 def test_claim_changelist_shows_status_and_people_and_filters_by_status(
     admin_client_, writer, reviewer
 ):

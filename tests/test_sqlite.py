@@ -71,7 +71,7 @@ def test_article_detail_counts_claims_without_grouping_by_the_text():
     plan = detail.explain()
 
     assert "TEMP B-TREE" not in plan
-    assert detail.get().unit_count == 20
+    assert detail.get().tally["units"] == 20
 
 
 def recording_depth(monkeypatch, target, name: str, seen: dict) -> None:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import importing, jobs, queries, ratings, roles, services
-from ..counting import given_of
+from ..counting import UnitCounts
 from ..models import Article, ArticleCapture, ArticleVersion, Claim, Rating
 from ..web.forms import ArticleImportForm
 from .display import URL_FORMFIELD, DeskMedia, article_link, deleted_mark
@@ -65,6 +66,17 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_url(self) -> str:
         return services.clean_url(self.cleaned_data.get("url", ""), blank=True)
+
+
+def by_tally(key: str) -> KeyTransform:
+    """A changelist column's sort: one count of the article's tally
+    (queries.tally(), a JSON number: sorted as a number)."""
+    return KeyTransform(key, "tally")
+
+
+def tallied(article: Article, key: str) -> int:
+    """One count of an article annotated by queries.articles_with_counts."""
+    return (article.tally or {}).get(key, 0)
 
 
 @admin.register(Article)
@@ -115,17 +127,17 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return queries.articles_with_counts(include_deleted=True)
 
-    @admin.display(description=_("orphans"), ordering="orphan_count")
+    @admin.display(description=_("orphans"), ordering=by_tally("orphans"))
     def orphans(self, article: Article) -> int:
-        return article.orphan_count
+        return tallied(article, "orphans")
 
     @admin.display(description=_("title"), ordering="title")
     def display_title(self, article: Article) -> str:
         return format_html("{}{}", deleted_mark(article), article.title)
 
-    @admin.display(description=_("units"), ordering="unit_count")
+    @admin.display(description=_("units"), ordering=by_tally("units"))
     def units(self, article: Article) -> int:
-        return article.unit_count
+        return tallied(article, "units")
 
     def get_list_display(self, request: HttpRequest) -> tuple:
         columns = list(super().get_list_display(request))
@@ -133,21 +145,21 @@ class ArticleAdmin(admin.ModelAdmin):
         columns[at:at] = [rating_column(rating) for rating in ratings.scale()]
         return tuple(columns)
 
-    @admin.display(description=_("unreviewed"), ordering="unreviewed_count")
+    @admin.display(description=_("unreviewed"), ordering=by_tally("unreviewed"))
     def unreviewed(self, article: Article) -> int:
-        return article.unreviewed_count
+        return tallied(article, "unreviewed")
 
-    @admin.display(description=_("drafts"), ordering="draft_count")
+    @admin.display(description=_("drafts"), ordering=by_tally("status_draft"))
     def drafts(self, article: Article) -> int:
-        return article.draft_count
+        return tallied(article, "status_draft")
 
-    @admin.display(description=_("approved"), ordering="approved_count")
+    @admin.display(description=_("approved"), ordering=by_tally("status_approved"))
     def approved(self, article: Article) -> int:
-        return article.approved_count
+        return tallied(article, "status_approved")
 
-    @admin.display(description=_("published"), ordering="published_count")
+    @admin.display(description=_("published"), ordering=by_tally("status_published"))
     def published(self, article: Article) -> int:
-        return article.published_count
+        return tallied(article, "status_published")
 
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         services.save_article_fields(
@@ -255,7 +267,9 @@ def rating_column(rating: Rating) -> Callable[[Article], int]:
     """An article changelist column: its claims to check given ``rating``."""
 
     def column(article: Article) -> int:
-        return given_of(article)[rating.key]
+        return UnitCounts.of_article(article).given.get(rating.key, 0)
+
+    column.admin_order_field = KeyTransform(rating.key, by_tally("given"))  # type: ignore[attr-defined]
 
     column.__name__ = rating.key  # its cells' class: field-<key>
     column.short_description = rating.label  # type: ignore[attr-defined]

@@ -559,6 +559,8 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The current version's number (1 until re-imported)."
     )
     orphan_count = serializers.IntegerField(
+        source="tally.orphans",
+        default=0,
         read_only=True,
         help_text="Claims no longer in the current version (claims/?orphaned=true).",
     )

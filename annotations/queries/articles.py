@@ -5,6 +5,7 @@ workspace's article, its versions and its orphaned claims.
 from django.db.models import (
     Count,
     Func,
+    JSONField,
     Max,
     OuterRef,
     Q,
@@ -13,20 +14,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Length
 
-from .. import ratings
-from ..counting import given_key
 from ..models import (
     Article,
     ArticleVersion,
     Claim,
-    Kind,
     LinkState,
     Source,
-    Status,
-    Verdict,
 )
+from .counts import tally
 from .jobs import _ANALYSIS_FIELDS, _latest_analysis
-from .scopes import IN_TEXT, OFF_CLAIM_VERDICT, PUBLISHED, checked, live_articles
+from .scopes import live_articles
 
 
 def _claims_of_article(condition: Q, value: Func) -> Subquery:
@@ -44,33 +41,20 @@ def _claims_of_article(condition: Q, value: Func) -> Subquery:
 
 
 def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
-    """Articles without their text, annotated with claim counts per verdict."""
-
-    def count(condition: Q = IN_TEXT) -> Coalesce:
-        return Coalesce(_claims_of_article(condition, Count("pk")), 0)
-
-    # Verdicts on claims to check, per rating: what the verdict bar counts.
-    claim_counts = {
-        given_key(key): count(IN_TEXT & Q(kind=Kind.CLAIM, verdict=key))
-        for key in ratings.all_keys()
-    }
+    """Articles without their text, each with its ``tally`` (queries.tally():
+    UnitCounts.of_article reads it)."""
+    tallied = (
+        Claim.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(tally=tally())
+        .values("tally")
+    )
     articles = Article.objects.all() if include_deleted else live_articles()
     return (
         articles.defer("text")
         .select_related("imported_by", "assignee")
-        .annotate(
-            unit_count=count(),
-            claim_count=count(IN_TEXT & Q(kind=Kind.CLAIM)),
-            opinion_count=count(IN_TEXT & Q(kind=Kind.OPINION)),
-            checked_count=count(IN_TEXT & checked()),
-            unreviewed_count=count(IN_TEXT & Q(verdict=Verdict.UNREVIEWED)),
-            off_claim_verdict_count=count(IN_TEXT & OFF_CLAIM_VERDICT),
-            **claim_counts,
-            published_count=count(IN_TEXT & PUBLISHED),
-            approved_count=count(IN_TEXT & Q(status=Status.APPROVED)),
-            draft_count=count(IN_TEXT & Q(status=Status.DRAFT)),
-            orphan_count=count(Q(orphaned=True)),
-        )
+        .annotate(tally=Subquery(tallied, output_field=JSONField()))
     )
 
 

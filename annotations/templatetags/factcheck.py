@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import queries, ratings, roles
+from ..counting import UnitCounts
 from ..models import Claim, Kind, Stance, Verdict
 from ..web import panels, spans
 
@@ -52,12 +53,13 @@ def review_bar(article) -> dict:
 
     ``article`` is annotated by queries.articles_with_counts.
     """
+    counts = UnitCounts.of_article(article)
     done = {
-        "published": article.published_count,
-        "approved": article.approved_count,
-        "draft": article.draft_count,
+        "published": counts.status_published,
+        "approved": counts.status_approved,
+        "draft": counts.status_draft,
     }
-    done["todo"] = max(article.claim_count - sum(done.values()), 0)
+    done["todo"] = max(counts.claims - sum(done.values()), 0)
     styles = [(css, label, icon, done[css]) for css, label, icon in REVIEW_STYLE]
     return _bar(styles, _("Review"))
 
