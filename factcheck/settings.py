@@ -213,6 +213,9 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Each history record's user is set by the service that writes it.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# History is read per object, article and editor (annotations/history.py),
+# never by date alone: an index on the date only slowed every write.
+SIMPLE_HISTORY_DATE_INDEX = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:dashboard"

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from annotations import queries, services
+from annotations import assisting, queries, services
 from annotations.models import Claim, Verdict
 
 from .factories import (
@@ -83,10 +83,21 @@ def test_search_reads_each_column_through_its_own_trigram_index_on_postgresql():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
         plans = [found.explain(), listed.explain()]
-        for name in ("claim_text_trgm", "claim_rationale_trgm", "source_title_trgm"):
+        indexes = ("claim_text_trgm", "claim_unanalysed_idx")
+        indexes += ("claim_rationale_trgm", "source_title_trgm")
+        for name in indexes:
             assert all(name in plan for plan in plans), (name, plans)
         assert "upper(" not in " ".join(plans).lower()
     else:
         # SQLite has no trigram index: one look-up per column all the same.
         assert found.explain().count("SCAN") >= 3
     assert claim_of(article, 3) in found
+
+
+def test_a_claim_is_found_before_and_after_its_analysis():
+    article = ArticleFactory(text="Budget rose. Budgets fell.")
+    assert set(Claim.objects.values_list("normalised", flat=True)) == {""}
+    before = sorted(found("budget"))
+    assisting.analyse_article(article)
+    assert "" not in set(Claim.objects.values_list("normalised", flat=True))
+    assert before == sorted(found("budget")) == ["Budget rose.", "Budgets fell."]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.db.models import (
     F,
     Lookup,
@@ -46,15 +47,22 @@ def claims_containing(term: str, *, in_sources: bool = True) -> QuerySet:
     across them, with the sources' EXISTS, read every claim).
     """
     in_text = Claim.objects.filter(ContainsIgnoringCase(F("text"), term))
+    if connection.vendor == "postgresql":
+        # The trigram index holds analysed claims, a b-tree the ids of the
+        # rest (migration 0018): a look-up each, on opposite conditions.
+        texts = [in_text.exclude(normalised=""), in_text.filter(normalised="")]
+    else:
+        texts = [in_text]
     # Only rationales that are not empty are indexed (most claims have none).
     in_rationale = Claim.objects.exclude(rationale="").filter(
         ContainsIgnoringCase(F("rationale"), term)
     )
-    found = [in_rationale.order_by().values("pk")]
+    found = [rows.order_by().values("pk") for rows in texts[1:]]
+    found.append(in_rationale.order_by().values("pk"))
     if in_sources:
         titles = Source.objects.filter(ContainsIgnoringCase(F("title"), term))
         found.append(titles.order_by().values("claim_id"))
-    return in_text.order_by().values("pk").union(*found)
+    return texts[0].order_by().values("pk").union(*found)
 
 
 def search_claims(

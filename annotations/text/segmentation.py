@@ -529,16 +529,19 @@ def _short_furniture_line(line: str, lowered: str) -> tuple[str, str] | None:
         return BYLINE, "byline"
     if _READ_COUNT_WORD_RE.search(lowered) and _READ_COUNT_RE.search(lowered):
         return BYLINE, "byline"
+    # The date search is the slowest test here: only for a line it could make
+    # a byline (short, unterminated, with a year).
     date = (
         _DATE_SEARCH_RE.search(line)
-        if len(line) <= _LONGEST_DATELINE and _YEAR_RE.search(line)
+        if line[-1] not in _ALL_TERMINATORS
+        and len(line) <= _LONGEST_DATELINE
+        and _YEAR_RE.search(line)
         else None
     )
     if (
         date is not None
         and len(line) - len(date.group()) <= 24
         and (date.start() == 0 or _BYLINE_SEPARATOR_RE.search(line))
-        and line[-1] not in _ALL_TERMINATORS
     ):
         return BYLINE, "byline with date"
     if _BREADCRUMB_MARK_RE.search(lowered) and _BREADCRUMB_RE.match(line):
