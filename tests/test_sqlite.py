@@ -149,3 +149,13 @@ def test_a_user_s_claims_are_found_through_the_partial_index_new_claims_skip(
     plan = Claim.objects.filter(verdict_by=editor).explain()
 
     assert "claim_verdict_by_idx" in plan
+
+
+@pytest.mark.django_db
+def test_an_editor_s_queue_is_found_through_the_assignee_index_new_claims_skip(
+    editor,
+):
+    # Only assigned claims are in it (migration 0019); "my queue" still uses it.
+    plan = Claim.objects.filter(assignee=editor).explain()
+
+    assert "claim_assignee_idx" in plan
