@@ -111,10 +111,15 @@ class UnitCounts:
 
     @classmethod
     def of_tally(cls, tally: dict | None) -> UnitCounts:
-        """The breakdown from queries.tally()'s object (None: no claims)."""
+        """The breakdown from queries.tally()'s object (None: no claims),
+        whose ``given`` comes in parts of ratings."""
         tally = tally or {}
         names = [f.name for f in fields(cls) if f.name != "given"]
         return cls(
             **{name: tally.get(name, 0) for name in names},
-            given=tally.get("given") or {},
+            given={
+                key: count
+                for part in (tally.get("given") or {}).values()
+                for key, count in part.items()
+            },
         )

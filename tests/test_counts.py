@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from annotations import demo, importing, queries
+from annotations import demo, importing, queries, ratings
 from annotations.counting import UnitCounts
-from annotations.models import Article, Kind, Status, Verdict
+from annotations.models import Article, Kind, Rating, Status, Verdict
 from annotations.services import reviewing
 from annotations.web import layout
 
@@ -79,6 +79,30 @@ def test_the_one_article_and_the_dashboard_row_give_the_same_breakdown(
 ):
     row = queries.articles_with_counts().get(pk=demo_article.pk)
     assert UnitCounts.of_article(row) == queries.unit_counts(demo_article)
+
+
+def test_a_scale_of_many_retired_ratings_is_still_counted(demo_article, editor):
+    # A JSON object is a function call of two arguments a key; PostgreSQL
+    # takes at most 100, and retired ratings are never deleted.
+    for n in range(60):
+        Rating.objects.create(
+            key=f"old_{n}",
+            label_en=f"Old {n}",
+            label_zh=f"旧 {n}",
+            icon="o",
+            colour="#777777",
+            digit=1,
+            retired=True,
+            rating_value=1,
+            best_rating=2,
+            worst_rating=1,
+        )
+    ratings.forget_scale()
+    row = queries.articles_with_counts().get(pk=demo_article.pk)
+    counts = queries.unit_counts(demo_article)
+    assert UnitCounts.of_article(row) == counts
+    assert len(counts.given) == len(ratings.all_keys()) == 63
+    assert counts.given["old_59"] == 0
 
 
 def test_the_breakdown_speaks_chinese():
