@@ -2,7 +2,7 @@
 # holds the ids of the rest.
 #
 # Extracting a claim's trigrams was half of an import's COPY into the claim
-# table (about 170 ms of 340 for 10,000 claims, bench/import_bench.py). The
+# table (about 170 ms of 340 for 10,000 claims, timed by hand). The
 # analysis worker writes every claim's normalised text soon after the import
 # (annotations/assisting.py), and that UPDATE puts the row into this index;
 # until then search finds the claim through claim_unanalysed_idx. The two

@@ -290,9 +290,8 @@ def insert_claims(
 
 class _MadeAsRead:
     """A text file for COPY whose every read() makes the next rows: the
-    database stores each batch while this process makes the next (made at
-    once and then sent, they were a quarter of the COPY's time in
-    bench/import_bench.py)."""
+    database stores each batch while this process makes the next (timed by
+    hand, 10,000 rows: 0.17 s made at once and then sent, 0.15 s so)."""
 
     BATCH = 500  # rows: about 50 KB
 
