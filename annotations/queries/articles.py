@@ -5,7 +5,6 @@ workspace's article, its versions and its orphaned claims.
 from django.db.models import (
     Count,
     Func,
-    JSONField,
     Max,
     OuterRef,
     Q,
@@ -43,18 +42,11 @@ def _claims_of_article(condition: Q, value: Func) -> Subquery:
 def articles_with_counts(*, include_deleted: bool = False) -> QuerySet[Article]:
     """Articles without their text, each with its ``tally`` (queries.tally():
     UnitCounts.of_article reads it)."""
-    tallied = (
-        Claim.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(tally=tally())
-        .values("tally")
-    )
     articles = Article.objects.all() if include_deleted else live_articles()
     return (
         articles.defer("text")
         .select_related("imported_by", "assignee")
-        .annotate(tally=Subquery(tallied, output_field=JSONField()))
+        .annotate(tally=_claims_of_article(Q(), tally()))
     )
 
 
