@@ -1,12 +1,11 @@
 """Server errors: 503 with a clear message while the database is away."""
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
 
 from annotations.api import views as api_views
 from annotations.models import Claim
-from annotations.services import recording
 from annotations.web import articles
 
 from .factories import ArticleFactory
@@ -88,21 +87,25 @@ def test_a_lost_database_is_logged_in_one_line():
 def test_a_write_whose_history_cannot_be_written_is_not_saved(
     raising_client, monkeypatch, editor
 ):
-    """The database going away after a verdict's UPDATE (which also reads the
-    answer back) but before its history is written answers 503, and then the
-    UPDATE was not saved: the request's statements share a transaction."""
+    """The database going away as a verdict's history is written answers 503,
+    and then its UPDATE was not saved. On SQLite the history's INSERT comes
+    after the UPDATE (which also reads the answer back), so this checks that
+    the request's statements share a transaction; on PostgreSQL both are one
+    statement."""
     claim = ArticleFactory().claims.order_by("position").first()
 
-    def down(*args, **kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
+    def history_down(execute, sql, params, many, context):
+        if 'INSERT INTO "annotations_historicalclaim"' in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(recording, "record_one", down)
     raising_client.force_login(editor)
-    response = raising_client.patch(
-        f"/api/v1/claims/{claim.pk}/",
-        {"verdict": "disputed", "rationale": "Not so.", "version": claim.version},
-        content_type="application/json",
-    )
+    with connection.execute_wrapper(history_down):
+        response = raising_client.patch(
+            f"/api/v1/claims/{claim.pk}/",
+            {"verdict": "disputed", "rationale": "Not so.", "version": claim.version},
+            content_type="application/json",
+        )
     assert response.status_code == 503
     stored = Claim.objects.get(pk=claim.pk)
     assert (stored.version, stored.verdict) == (claim.version, claim.verdict)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Claim, Status, Verdict
 from ..queries import prepared
-from . import recording, returning
+from . import returning
 
 User = AbstractBaseUser
 
@@ -178,8 +178,9 @@ def change_claims(
     """The one way claims change: apply ``changes`` to ``rows``, raise each
     one's version and copy each, as it now is, into its history.
 
-    One UPDATE … RETURNING and one history INSERT, whatever the number of
-    claims; ``when`` is their ``updated_at`` and the history's date. Returns
+    One UPDATE … RETURNING with its history's INSERT, whatever the number of
+    claims (one statement on PostgreSQL, two on SQLite: recording.written);
+    ``when`` is their ``updated_at`` and the history's date. Returns
     the claims changed (none if no row matched): with ``answer``, as the API
     shows them (annotations/services/returning.py), else known by id only.
     ``shape`` and ``values``: the UPDATE compiled once per shape, as
@@ -198,18 +199,8 @@ def change_claims(
             answer=answer,
             shape=shape,
             values=values,
+            history={"user": editor, "reason": reason, "when": when},
         )
-        if len(changed) == 1:
-            recording.record_one(
-                Claim, changed[0].pk, user=editor, reason=reason, when=when
-            )
-        elif changed:
-            recording.record(
-                Claim.objects.filter(pk__in=[claim.pk for claim in changed]),
-                user=editor,
-                reason=reason,
-                when=when,
-            )
     return changed
 
 

@@ -3,13 +3,16 @@
 django-simple-history gives each model its historical table and the admin's
 history pages. The services change rows with guarded UPDATEs, which its save()
 signals never see, so they record each change here themselves: one
-INSERT ... SELECT that copies the rows as they now are, whatever their number.
+INSERT ... SELECT that copies the rows as they now are, whatever their number;
+or, for a write that is one statement, written(): the write and its history
+together.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import EmptyResultSet
@@ -19,7 +22,7 @@ from django.utils import timezone
 
 from ..history import CHANGED, CREATED, DELETED
 
-__all__ = ["CHANGED", "CREATED", "DELETED", "record", "record_one"]
+__all__ = ["CHANGED", "CREATED", "DELETED", "record", "written"]
 
 
 def record(
@@ -60,44 +63,97 @@ def record(
         )
 
 
-def record_one(
+def written(
     model: type[models.Model],
-    pk: int,
+    statement: str,
+    params: Sequence[object],
     *,
+    returning: str,
+    returning_params: Sequence[object] = (),
     user: AbstractBaseUser | None,
     reason: str = "",
     history_type: str = CHANGED,
     when: datetime.datetime | None = None,
-) -> None:
-    """record() for the one row ``pk``, with SQL built once per model (a write's
-    hot path: building the query costs more than running it)."""
+) -> list[tuple]:
+    """Run ``statement``, one INSERT, UPDATE or DELETE of ``model``'s rows
+    (without RETURNING), and copy each row it wrote, as written, into the
+    model's history: the rows of ``returning`` (SQL over the model's table,
+    with ``returning_params``), one per row written.
+
+    On PostgreSQL one statement: the write in a WITH whose RETURNING the
+    history's INSERT reads, no row read again. SQLite has no writes in a
+    WITH, so there the write returns the history's columns too and a second
+    statement inserts them (a deleted row cannot be read back).
+    """
     when = when or timezone.now()
-    params = (
+    stamps = (
         connection.ops.adapt_datetimefield_value(when),
         history_type,
         user.pk if user is not None else None,
         reason or None,
-        pk,
     )
+    copied = len(_history_columns(model))
     with connection.cursor() as cursor:
-        cursor.execute(_copy_one_sql(model, connection.vendor), params)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                _written_sql(model, statement, returning),
+                (*params, *returning_params, *stamps),
+            )
+            return [row[copied:] for row in cursor.fetchall()]
+        table = connection.ops.quote_name(model._meta.db_table)
+        kept = ", ".join(f"{table}.{column}" for column in _history_columns(model))
+        cursor.execute(
+            f"{statement} RETURNING {kept}, {returning}",
+            (*params, *returning_params),
+        )
+        rows = cursor.fetchall()
+        entries = [(*row[:copied], *stamps) for row in rows]
+        if len(entries) == 1:  # the usual write: a plain statement
+            cursor.execute(_history_insert_sql(model), entries[0])
+        elif entries:
+            cursor.executemany(_history_insert_sql(model), entries)
+    return [row[copied:] for row in rows]
 
 
 @functools.lru_cache(maxsize=8)
-def _copy_one_sql(model: type[models.Model], vendor: str) -> str:
-    """INSERT … SELECT of one row of ``model`` into its history, stamps as %s."""
-    historical = model.history.model
-    columns = [f.column for f in historical.tracked_fields]
+def _history_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """The quoted columns of ``model`` its history copies, in their order."""
     quote = connection.ops.quote_name
-    target = ", ".join(quote(c) for c in [*columns, *STAMPS])
-    copied = ", ".join(quote(c) for c in columns)
-    # Only our models' own table and column names are formatted into the SQL.
+    return tuple(quote(f.column) for f in model.history.model.tracked_fields)
+
+
+def _history_target(model: type[models.Model]) -> str:
+    """The history table and its columns, copied ones then STAMPS, for INSERT."""
+    quote = connection.ops.quote_name
+    target = ", ".join([*_history_columns(model), *(quote(c) for c in STAMPS)])
+    return f"{quote(model.history.model._meta.db_table)} ({target})"
+
+
+@functools.lru_cache(maxsize=8)
+def _history_insert_sql(model: type[models.Model]) -> str:
+    """INSERT of one history row from values: the copied columns, then STAMPS."""
+    count = len(_history_columns(model)) + len(STAMPS)
+    holes = ", ".join(["%s"] * count)
+    return f"INSERT INTO {_history_target(model)} VALUES ({holes})"  # noqa: S608
+
+
+@functools.lru_cache(maxsize=64)
+def _written_sql(model: type[models.Model], statement: str, returning: str) -> str:
+    """``statement`` and its history's INSERT in one (PostgreSQL): the write
+    returns the copied columns (as _h0, _h1 ...) and then ``returning``."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = _history_columns(model)
+    kept = ", ".join(f'{table}.{column} AS "_h{n}"' for n, column in enumerate(columns))
+    copied = ", ".join(f'"_h{n}"' for n in range(len(columns)))
+    # Only our models' own table and column names, and SQL compiled by
+    # Django, are formatted into the SQL; values are all parameters.
     return (
-        f"INSERT INTO {quote(historical._meta.db_table)} ({target}) "  # noqa: S608
-        f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = %s"
+        f'WITH "written" AS ({statement} RETURNING {kept}, {returning}), '  # noqa: S608
+        f'"recorded" AS (INSERT INTO {_history_target(model)} '
+        f'SELECT {copied}, %s, %s, %s, %s FROM "written") '
+        'SELECT * FROM "written"'
     )
 
 
-# The columns record() stamps on each copied row, in record_one's order.
+# The columns record() and written() stamp on each copied row, in this order.
 STAMPS = ("history_date", "history_type", "history_user_id", "history_change_reason")

@@ -26,6 +26,7 @@ from ..models import Claim, Source
 from ..queries import prepared
 from ..queries.claims import PEOPLE, answer_columns, person_name
 from ..queries.sources import SOURCE_FIELDS, SOURCES_JSON
+from . import recording
 
 
 def update_claims(
@@ -35,6 +36,7 @@ def update_claims(
     answer: bool = False,
     shape: Hashable | None = None,
     values: Mapping[str, object] | None = None,
+    history: Mapping[str, object] | None = None,
 ) -> list[Claim]:
     """Apply ``changes`` to ``rows`` in one UPDATE: the claims it changed.
 
@@ -43,7 +45,9 @@ def update_claims(
     everything in ``rows`` and ``changes`` that decides the SQL: their
     values only come as Slots filled from ``values``), the UPDATE is compiled
     once per shape (annotations/queries/prepared.py). Plain values in
-    ``changes`` become Slots of their own.
+    ``changes`` become Slots of their own. With ``history`` (recording.written's
+    user, reason, history_type and when), each claim changed is copied into
+    its history by the same statement.
     """
     filled = dict(values or {})
     try:
@@ -59,15 +63,23 @@ def update_claims(
         compiler, returning, params = _answer(connections[rows.db])
     else:
         compiler, returning, params = None, _ID, []
-    with (
-        transaction.mark_for_rollback_on_error(rows.db),
-        connections[rows.db].cursor() as cursor,
-    ):
-        cursor.execute(
-            f"{update.sql} RETURNING {returning}",
-            (*update.params_for(filled, rows.db), *params),
-        )
-        found = cursor.fetchall()
+    with transaction.mark_for_rollback_on_error(rows.db):
+        if history is not None:
+            found = recording.written(
+                Claim,
+                update.sql,
+                update.params_for(filled, rows.db),
+                returning=returning,
+                returning_params=params,
+                **history,
+            )
+        else:
+            with connections[rows.db].cursor() as cursor:
+                cursor.execute(
+                    f"{update.sql} RETURNING {returning}",
+                    (*update.params_for(filled, rows.db), *params),
+                )
+                found = cursor.fetchall()
     if compiler is None:
         return [Claim.from_db(rows.db, ["id"], [row[0]]) for row in found]
     return [_claim(compiler, row) for row in found]
@@ -143,7 +155,7 @@ def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
     for person in PEOPLE:
         _cache_user(claim, person, getattr(claim, person_name(person)))
     sources = [
-        _source(item, compiler.using)
+        source_of(item, item["added_by_name"], compiler.using)
         for item in json.loads(getattr(claim, SOURCES_JSON))
     ]
     related = claim.sources.all()
@@ -153,8 +165,11 @@ def _claim(compiler: SQLCompiler, row: tuple) -> Claim:
     return claim
 
 
-def _source(item: dict, using: str) -> Source:
-    """A Source from its JSON in the RETURNING row."""
+def source_of(
+    item: Mapping[str, object], added_by_name: str | None, using: str
+) -> Source:
+    """A Source from its columns (by attname) as a write returned them or as
+    JSON in a claim's RETURNING row, and the username of who added it."""
     values = []
     for name, field in SOURCE_FIELDS.items():
         value = None if item[name] is None else field.to_python(item[name])
@@ -163,7 +178,7 @@ def _source(item: dict, using: str) -> Source:
             value = value.replace(tzinfo=datetime.UTC)
         values.append(value)
     source = Source.from_db(using, list(SOURCE_FIELDS), values)
-    _cache_user(source, "added_by", item["added_by_name"])
+    _cache_user(source, "added_by", added_by_name)
     return source
 
 

@@ -13,14 +13,16 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.sql import DeleteQuery, InsertQuery, UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import archiving, jobs, roles
 from ..models import HTTP_URL_VALIDATOR, Claim, Source, Stance, Status
-from . import recording
+from ..queries.sources import SOURCE_FIELDS
+from . import recording, returning
 from .changes import (
     StaleVersion,
     back_to_draft,
@@ -44,6 +46,7 @@ URL_BIDI = _(
 )
 
 SOURCE_TITLE_REQUIRED = _("A source needs a title.")
+SOURCE_GONE = _("This source was removed in the meantime. Reload the claim.")
 
 
 def add_source(
@@ -74,9 +77,17 @@ def add_source(
     )
 
     def save(now: datetime.datetime) -> None:
-        source._history_user = added_by
-        source._history_date = now
-        source.save()
+        statement, params = _insert(source)
+        [(source.pk,)] = recording.written(
+            Source,
+            statement,
+            params,
+            returning=_ID,
+            user=added_by,
+            history_type=recording.CREATED,
+            when=now,
+        )
+        source._state.adding, source._state.db = False, connection.alias
         schedule_source_archive(source)
 
     _with_claim_touched(
@@ -106,8 +117,11 @@ def update_source(
     fields = _clean_source_fields(url=url, title=title, stance=stance)
     moved = fields["url"] != source.url
 
+    changed: list[Source] = []
+
     def save(now: datetime.datetime) -> None:
-        Source.objects.filter(pk=source.pk).update(
+        statement, params = _update(
+            source,
             publisher=publisher.strip()[:200],
             quote=quote.strip(),
             accessed_on=accessed_on,
@@ -115,16 +129,21 @@ def update_source(
             # Another address: the old archive is not its evidence.
             **archiving.FRESH_LINK if moved else {},
         )
+        rows = recording.written(
+            Source, statement, params, returning=_ANSWER, user=editor, when=now
+        )
+        if not rows:  # removed since the caller read it: write nothing
+            raise ValidationError(SOURCE_GONE, code="gone")
+        changed.append(_answer(rows[0]))
         if moved:
             schedule_source_archive(source)
-        recording.record(Source.objects.filter(pk=source.pk), user=editor, when=now)
 
     reason = f"source changed: {fields['title']}"
     _with_claim_touched(
         source.claim, expected_version, editor=editor, reason=reason, then=save
     )
-    # As stored, with who added it (what the API answers with), in one read.
-    return Source.objects.select_related("added_by").get(pk=source.pk)
+    # As stored, with who added it: what the API answers with, from the write.
+    return changed[0]
 
 
 def remove_source(
@@ -134,9 +153,26 @@ def remove_source(
     roles.require(editor, roles.EDIT)
 
     def delete(now: datetime.datetime) -> None:
-        source._history_user = editor
-        source._history_date = now
-        source.delete()
+        if connection.vendor != "postgresql":
+            # Django's collector removes its snapshots and jobs first, and
+            # simple-history's signal records the removal.
+            source._history_user = editor
+            source._history_date = now
+            source.delete()
+            return
+        # One statement: the database removes its snapshots and jobs itself
+        # (ON DELETE, migration 0021) and the WITH records the removal.
+        query = Source.objects.filter(pk=source.pk).query.chain(DeleteQuery)
+        statement, params = query.get_compiler(connection.alias).as_sql()
+        recording.written(
+            Source,
+            statement,
+            params,
+            returning=_ID,
+            user=editor,
+            history_type=recording.DELETED,
+            when=now,
+        )
 
     reason = f"source removed: {source}"
     _with_claim_touched(
@@ -194,6 +230,49 @@ def _touch(
         rows, editor=editor, reason=reason, when=when, **back_to_draft(approved)
     )
     return bool(changed)
+
+
+# Only our own table and column names are formatted into these.
+_ID = '"annotations_source"."id"'
+# A source as the API answers with it: every column, then who added it.
+_ANSWER = ", ".join(
+    [
+        *(f'"annotations_source"."{field.column}"' for field in SOURCE_FIELDS.values()),
+        '(SELECT "auth_user"."username" FROM "auth_user" '
+        'WHERE "auth_user"."id" = "annotations_source"."added_by_id")',
+    ]
+)
+
+
+def _insert(source: Source) -> tuple[str, list]:
+    """The INSERT of ``source``, a new row (compiled by Django, without
+    RETURNING), and its parameters."""
+    query = InsertQuery(Source)
+    meta = Source._meta
+    query.insert_values(
+        [field for field in meta.local_concrete_fields if field is not meta.auto_field],
+        [source],
+    )
+    [(statement, params)] = query.get_compiler(connection.alias).as_sql()
+    return statement, list(params)
+
+
+def _update(source: Source, **changes: object) -> tuple[str, list]:
+    """The UPDATE of ``source``'s row with ``changes`` and its parameters."""
+    query = Source.objects.filter(pk=source.pk).query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    statement, params = query.get_compiler(connection.alias).as_sql()
+    return statement, list(params)
+
+
+def _answer(row: tuple) -> Source:
+    """The source a row of _ANSWER describes."""
+    *values, added_by_name = row
+    return returning.source_of(
+        dict(zip(SOURCE_FIELDS, values, strict=True)),
+        added_by_name,
+        connection.alias,
+    )
 
 
 def _refusal(claim: Claim, expected_version: int | None) -> Exception:
