@@ -3,7 +3,8 @@
 A write's answer needs the claim's columns, the usernames of its people and
 its sources. ``UPDATE … RETURNING`` gives them all in the write's own
 statement (the people and sources as subqueries), so a write is one UPDATE
-and one history INSERT, with no read before or after (PostgreSQL and SQLite
+with its history's INSERT (one statement on PostgreSQL, two on SQLite:
+recording.written), with no read before or after (PostgreSQL and SQLite
 3.35+ both support RETURNING with subqueries).
 """
 
@@ -36,7 +37,7 @@ def update_claims(
     answer: bool = False,
     shape: Hashable | None = None,
     values: Mapping[str, object] | None = None,
-    history: Mapping[str, object] | None = None,
+    history: Mapping[str, object],
 ) -> list[Claim]:
     """Apply ``changes`` to ``rows`` in one UPDATE: the claims it changed.
 
@@ -45,9 +46,9 @@ def update_claims(
     everything in ``rows`` and ``changes`` that decides the SQL: their
     values only come as Slots filled from ``values``), the UPDATE is compiled
     once per shape (annotations/queries/prepared.py). Plain values in
-    ``changes`` become Slots of their own. With ``history`` (recording.written's
-    user, reason, history_type and when), each claim changed is copied into
-    its history by the same statement.
+    ``changes`` become Slots of their own. ``history``: recording.written's
+    user, reason, history_type and when, for copying each claim changed into
+    its history with the UPDATE.
     """
     filled = dict(values or {})
     try:
@@ -64,22 +65,14 @@ def update_claims(
     else:
         compiler, returning, params = None, _ID, []
     with transaction.mark_for_rollback_on_error(rows.db):
-        if history is not None:
-            found = recording.written(
-                Claim,
-                update.sql,
-                update.params_for(filled, rows.db),
-                returning=returning,
-                returning_params=params,
-                **history,
-            )
-        else:
-            with connections[rows.db].cursor() as cursor:
-                cursor.execute(
-                    f"{update.sql} RETURNING {returning}",
-                    (*update.params_for(filled, rows.db), *params),
-                )
-                found = cursor.fetchall()
+        found = recording.written(
+            Claim,
+            update.sql,
+            update.params_for(filled, rows.db),
+            returning=returning,
+            returning_params=params,
+            **history,
+        )
     if compiler is None:
         return [Claim.from_db(rows.db, ["id"], [row[0]]) for row in found]
     return [_claim(compiler, row) for row in found]
