@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -82,8 +83,10 @@ def written(
 
     On PostgreSQL one statement: the write in a WITH whose RETURNING the
     history's INSERT reads, no row read again. SQLite has no writes in a
-    WITH, so there the write returns the history's columns too and a second
-    statement inserts them (a deleted row cannot be read back).
+    WITH, so there a second statement copies the rows the write returned
+    the keys of, in the same transaction: not for a DELETE, whose rows are
+    gone (there Django's collector and simple-history's signal remove and
+    record them).
     """
     when = when or timezone.now()
     stamps = (
@@ -100,19 +103,19 @@ def written(
                 (*params, *returning_params, *stamps),
             )
             return [row[copied:] for row in cursor.fetchall()]
-        table = connection.ops.quote_name(model._meta.db_table)
-        kept = ", ".join(f"{table}.{column}" for column in _history_columns(model))
+        if statement.startswith("DELETE"):
+            raise ValueError("On SQLite a removed row cannot be read back.")
+        quote = connection.ops.quote_name
+        key = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
         cursor.execute(
-            f"{statement} RETURNING {kept}, {returning}",
+            f"{statement} RETURNING {key}, {returning}",
             (*params, *returning_params),
         )
         rows = cursor.fetchall()
-        entries = [(*row[:copied], *stamps) for row in rows]
-        if len(entries) == 1:  # the usual write: a plain statement
-            cursor.execute(_history_insert_sql(model), entries[0])
-        elif entries:
-            cursor.executemany(_history_insert_sql(model), entries)
-    return [row[copied:] for row in rows]
+        if rows:
+            keys = json.dumps([row[0] for row in rows])
+            cursor.execute(_copy_by_keys_sql(model), (*stamps, keys))
+    return [row[1:] for row in rows]
 
 
 @functools.lru_cache(maxsize=8)
@@ -130,11 +133,17 @@ def _history_target(model: type[models.Model]) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _history_insert_sql(model: type[models.Model]) -> str:
-    """INSERT of one history row from values: the copied columns, then STAMPS."""
-    count = len(_history_columns(model)) + len(STAMPS)
-    holes = ", ".join(["%s"] * count)
-    return f"INSERT INTO {_history_target(model)} VALUES ({holes})"  # noqa: S608
+def _copy_by_keys_sql(model: type[models.Model]) -> str:
+    """INSERT … SELECT (SQLite) into ``model``'s history of the rows whose keys
+    a JSON list holds (one parameter, whatever their number): STAMPS, then
+    the list."""
+    quote = connection.ops.quote_name
+    copied = ", ".join(_history_columns(model))
+    return (
+        f"INSERT INTO {_history_target(model)} "  # noqa: S608
+        f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN (SELECT value FROM json_each(%s))"
+    )
 
 
 @functools.lru_cache(maxsize=64)
