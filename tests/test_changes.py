@@ -26,7 +26,7 @@ def test_change_claims_raises_each_version_and_records_each_in_one_write(
     ids = list(article.claims.values_list("pk", flat=True))
     editor = make_editor()
     # The UPDATE … RETURNING and the history's INSERT: one statement on
-    # PostgreSQL, two on SQLite (one executemany for every claim).
+    # PostgreSQL, two on SQLite (one INSERT … SELECT for every claim).
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
         changed = changes.change_claims(
             Claim.objects.filter(pk__in=ids),
