@@ -35,9 +35,7 @@ def record(
     when: datetime.datetime | None = None,
 ) -> None:
     """Copy ``rows`` as they are now into their model's history, in one query."""
-    historical = rows.model.history.model
-    attnames = [f.attname for f in historical.tracked_fields]
-    columns = [f.column for f in historical.tracked_fields]
+    attnames = [f.attname for f in rows.model.history.model.tracked_fields]
     stamps = {
         "history_date": Value(when or timezone.now(), models.DateTimeField()),
         "history_type": Value(history_type, models.CharField()),
@@ -55,13 +53,9 @@ def record(
         sql, params = select.query.sql_with_params()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to record
         return
-    quote = connection.ops.quote_name
     # Only our models' own table and column names are formatted into the SQL.
-    target = ", ".join(quote(c) for c in [*columns, *stamps])
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(historical._meta.db_table)} ({target}) {sql}", params
-        )
+        cursor.execute(f"INSERT INTO {_history_target(rows.model)} {sql}", params)
 
 
 def written(

@@ -53,11 +53,11 @@ def update_claims(
     filled = dict(values or {})
     try:
         if shape is None:
-            update = _compile_update(rows, changes)
+            update = compile_update(rows, changes)
         else:
             changes = _slotted(changes, filled)
             key = (rows.db, "update", shape, answer, _expressions(changes))
-            update = prepared.compiled(key, lambda: _compile_update(rows, changes))
+            update = prepared.compiled(key, lambda: compile_update(rows, changes))
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to change
         return []
     if answer:
@@ -78,9 +78,9 @@ def update_claims(
     return [_claim(compiler, row) for row in found]
 
 
-def _compile_update(
-    rows: QuerySet[Claim], changes: dict[str, object]
-) -> prepared.Compiled:
+def compile_update(rows: QuerySet, changes: dict[str, object]) -> prepared.Compiled:
+    """The UPDATE of ``rows`` with ``changes``, compiled by Django (without
+    RETURNING), and its parameters."""
     query = rows.query.chain(UpdateQuery)
     query.add_update_values(changes)
     query.annotations = {}

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.db.models.sql import DeleteQuery, InsertQuery, UpdateQuery
+from django.db.models.sql import DeleteQuery, InsertQuery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -120,17 +120,17 @@ def update_source(
     changed: list[Source] = []
 
     def save(now: datetime.datetime) -> None:
-        statement, params = _update(
-            source,
-            publisher=publisher.strip()[:200],
-            quote=quote.strip(),
-            accessed_on=accessed_on,
+        changes = {
+            "publisher": publisher.strip()[:200],
+            "quote": quote.strip(),
+            "accessed_on": accessed_on,
             **fields,
             # Another address: the old archive is not its evidence.
-            **archiving.FRESH_LINK if moved else {},
-        )
+            **(archiving.FRESH_LINK if moved else {}),
+        }
+        update = returning.compile_update(Source.objects.filter(pk=source.pk), changes)
         rows = recording.written(
-            Source, statement, params, returning=_ANSWER, user=editor, when=now
+            Source, update.sql, update.params, returning=_ANSWER, user=editor, when=now
         )
         if not rows:  # removed since the caller read it: write nothing
             raise ValidationError(SOURCE_GONE, code="gone")
@@ -254,14 +254,6 @@ def _insert(source: Source) -> tuple[str, list]:
         [source],
     )
     [(statement, params)] = query.get_compiler(connection.alias).as_sql()
-    return statement, list(params)
-
-
-def _update(source: Source, **changes: object) -> tuple[str, list]:
-    """The UPDATE of ``source``'s row with ``changes`` and its parameters."""
-    query = Source.objects.filter(pk=source.pk).query.chain(UpdateQuery)
-    query.add_update_values(changes)
-    statement, params = query.get_compiler(connection.alias).as_sql()
     return statement, list(params)
 
 
