@@ -22,8 +22,11 @@ with its units per second. Then one request: a 1,000-sentence article posted
 to the API, answered before any analysis. It checks that every import stored
 one claim per segmented unit, with the same number of queries at every size
 and at most MAX_QUERIES, and exits 1 otherwise; the stored part's target is
-printed as met or MISSED. Runs in a throwaway test database, which it
-creates and destroys.
+printed as met or MISSED. On PostgreSQL it then takes the database part apart
+at each size (measure_database_layers): the same rows into a table with only
+a primary key, then with the claims' indexes, then into the claims' table
+with its checks and foreign keys, then with the first history entries too.
+Runs in a throwaway test database, which it creates and destroys.
 ``--import-only`` leaves out the analysis and the request: the import
 figures alone, in seconds rather than minutes.
 """
@@ -272,31 +275,95 @@ def measure_floor(text: str) -> float:
     return time.perf_counter() - started
 
 
-def measure_database_part(text: str) -> float:
+def measure_database_part(text: str, title: str = "database part") -> float:
     """The database's own work in the stored part, with every row made before
     the clock starts (the article's too): the claim rows (PostgreSQL: one COPY
     of ready text; SQLite: one executemany), their first history entries and
     the commit (which runs the deferred foreign-key checks). The stored part
     cannot be much faster than this without storing or checking less."""
-    article, rows = _claim_rows(text, "database part")
+    article, rows = _claim_rows(text, title)
     table = Claim._meta.db_table
-    if connection.vendor == "postgresql":
-        ready = io.StringIO("".join(map(_copy_line, rows)))
+    ready = _ready(rows)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.copy_expert(f"COPY {table} ({_CLAIM_SQL_COLUMNS}) FROM STDIN", ready)
-        else:
-            holes = ", ".join(["%s"] * 21)
-            cursor.executemany(
-                f"INSERT INTO {table} ({_CLAIM_SQL_COLUMNS}) VALUES ({holes})", rows
-            )
+        _store(cursor, table, ready)
         recording.record(
             Claim.objects.filter(article_id=article.pk),
             user=None,
             history_type=recording.CREATED,
         )
     return time.perf_counter() - started
+
+
+# The layers of the database part on PostgreSQL, each adding to the one before.
+LAYERS = ("rows", "+indexes", "+checks", "+history")
+
+
+def measure_database_layers(text: str, runs: int = 3) -> dict[str, float]:
+    """PostgreSQL: the database part taken apart, best of ``runs`` each.
+
+    The same claim rows, made before the clock starts, stored four ways, each
+    with its commit: "rows" into a scratch table shaped like the claims' with
+    only its primary key; "+indexes" into one that also has every index the
+    claims' table has; "+checks" into the claims' table itself, which adds its
+    check constraints and foreign keys (checked at the commit); "+history" is
+    that and their first history entries, which is "db s". Scratch tables are
+    ordinary (logged) tables, dropped at the end."""
+    table = Claim._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexname <> %s",
+            [table, f"{table}_pkey"],
+        )
+        indexes = cursor.fetchall()
+        for scratch in ("bench_rows", "bench_indexed"):
+            cursor.execute(
+                f"CREATE TABLE {scratch} (LIKE {table} INCLUDING DEFAULTS "
+                f"INCLUDING IDENTITY); ALTER TABLE {scratch} ADD PRIMARY KEY (id)"
+            )
+        for name, definition in indexes:
+            cursor.execute(
+                definition.replace(f" {name} ", f" bench_{name} ").replace(
+                    f" public.{table} ", " bench_indexed "
+                )
+            )
+    best = dict.fromkeys(LAYERS, float("inf"))
+    try:
+        for run in range(runs):
+            tables = ("bench_rows", "bench_indexed", table)
+            for layer, into in zip(LAYERS[:3], tables, strict=True):
+                _article, rows = _claim_rows(text, f"{layer} {run}")
+                ready = _ready(rows)
+                started = time.perf_counter()
+                with transaction.atomic(), connection.cursor() as cursor:
+                    _store(cursor, into, ready)
+                seconds = time.perf_counter() - started
+                best[layer] = min(best[layer], seconds)
+            seconds = measure_database_part(text, f"+history {run}")
+            best["+history"] = min(best["+history"], seconds)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_rows; DROP TABLE bench_indexed")
+    return best
+
+
+def _ready(rows: list[tuple]):
+    """``rows`` as what _store sends: COPY text on PostgreSQL, else the rows."""
+    if connection.vendor == "postgresql":
+        return io.StringIO("".join(map(_copy_line, rows)))
+    return rows
+
+
+def _store(cursor, table: str, ready) -> None:
+    """Write the claim rows that _ready made into ``table`` in one statement."""
+    if connection.vendor == "postgresql":
+        cursor.copy_expert(f"COPY {table} ({_CLAIM_SQL_COLUMNS}) FROM STDIN", ready)
+    else:
+        holes = ", ".join(["%s"] * 21)
+        cursor.executemany(
+            f"INSERT INTO {table} ({_CLAIM_SQL_COLUMNS}) VALUES ({holes})", ready
+        )
 
 
 def _copy_line(row: tuple) -> str:
@@ -415,6 +482,8 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
             flush=True,
         )
     checks.expect(len(queries) == 1, f"queries vary with size: {sorted(queries)}")
+    if vendor == "postgresql":
+        print_layers(labels, checks)
     if stored_rates:
         slowest = min(rate for _, rate in stored_rates)
         print(
@@ -429,6 +498,32 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
         print(
             f"request: POST /api/v1/articles/ with {units:,} sentences answered in "
             f"{seconds:.3f} s (analysis queued, not run)"
+        )
+
+
+def print_layers(labels: list[str], checks: Checks) -> None:
+    """The database part taken apart at each size (measure_database_layers)."""
+    print(
+        "database part taken apart (best of 3, seconds; each column adds to the "
+        "one before: rows into a table with only a primary key, the claims' "
+        "indexes, their checks and foreign keys, their first history entries):"
+    )
+    print(f"{'size':>6} {'units':>8} " + " ".join(f"{layer:>9}" for layer in LAYERS))
+    for label in labels:
+        text = generate(SIZES[label])
+        units = len(segmentation.split_units(text))
+        before = Claim.objects.count()
+        layers = measure_database_layers(text)
+        # Only the last two layers write to the claims' table, 3 runs each.
+        written = Claim.objects.count() - before
+        checks.expect(
+            written == 6 * units,
+            f"{label}: the layers stored {written} claims for 6 x {units} units",
+        )
+        print(
+            f"{label:>6} {units:>8} "
+            + " ".join(f"{layers[layer]:>9.3f}" for layer in LAYERS),
+            flush=True,
         )
 
 
