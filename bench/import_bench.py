@@ -297,9 +297,10 @@ def measure_database_part(text: str, title: str = "database part") -> float:
 
 # The layers of the database part on PostgreSQL, each adding to the one before.
 LAYERS = ("rows", "+indexes", "+checks", "+history")
+LAYER_RUNS = 3
 
 
-def measure_database_layers(text: str, runs: int = 3) -> dict[str, float]:
+def measure_database_layers(text: str, runs: int = LAYER_RUNS) -> dict[str, float]:
     """PostgreSQL: the database part taken apart, best of ``runs`` each.
 
     The same claim rows, made before the clock starts, stored four ways, each
@@ -482,8 +483,6 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
             flush=True,
         )
     checks.expect(len(queries) == 1, f"queries vary with size: {sorted(queries)}")
-    if vendor == "postgresql":
-        print_layers(labels, checks)
     if stored_rates:
         slowest = min(rate for _, rate in stored_rates)
         print(
@@ -493,6 +492,8 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
             + ", ".join(f"{label} {rate:,.0f}" for label, rate in stored_rates)
             + ")"
         )
+    if vendor == "postgresql":
+        print_layers(labels, checks)
     if analyse:
         seconds, units = measure_request(1000)
         print(
@@ -504,9 +505,10 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
 def print_layers(labels: list[str], checks: Checks) -> None:
     """The database part taken apart at each size (measure_database_layers)."""
     print(
-        "database part taken apart (best of 3, seconds; each column adds to the "
-        "one before: rows into a table with only a primary key, the claims' "
-        "indexes, their checks and foreign keys, their first history entries):"
+        f"database part taken apart (best of {LAYER_RUNS}, seconds; each column "
+        "adds to the one before: rows into a table with only a primary key, "
+        "the claims' indexes, their checks and foreign keys, their first history "
+        "entries):"
     )
     print(f"{'size':>6} {'units':>8} " + " ".join(f"{layer:>9}" for layer in LAYERS))
     for label in labels:
@@ -514,11 +516,12 @@ def print_layers(labels: list[str], checks: Checks) -> None:
         units = len(segmentation.split_units(text))
         before = Claim.objects.count()
         layers = measure_database_layers(text)
-        # Only the last two layers write to the claims' table, 3 runs each.
+        # Only the last two layers write to the claims' table, once a run each.
         written = Claim.objects.count() - before
         checks.expect(
-            written == 6 * units,
-            f"{label}: the layers stored {written} claims for 6 x {units} units",
+            written == 2 * LAYER_RUNS * units,
+            f"{label}: the layers stored {written} claims for "
+            f"{2 * LAYER_RUNS} x {units} units",
         )
         print(
             f"{label:>6} {units:>8} "
