@@ -300,8 +300,11 @@ LAYERS = ("rows", "+indexes", "+checks", "+history")
 LAYER_RUNS = 3
 
 
-def measure_database_layers(text: str, runs: int = LAYER_RUNS) -> dict[str, float]:
-    """PostgreSQL: the database part taken apart, best of ``runs`` each.
+def measure_database_layers(
+    text: str, runs: int = LAYER_RUNS
+) -> tuple[dict[str, float], dict[str, int]]:
+    """PostgreSQL: the database part taken apart, best of ``runs`` each; and
+    what the scratch tables held at the end (rows each, indexes copied).
 
     The same claim rows, made before the clock starts, stored four ways, each
     with its commit: "rows" into a scratch table shaped like the claims' with
@@ -343,10 +346,19 @@ def measure_database_layers(text: str, runs: int = LAYER_RUNS) -> dict[str, floa
                 best[layer] = min(best[layer], seconds)
             seconds = measure_database_part(text, f"+history {run}")
             best["+history"] = min(best["+history"], seconds)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM bench_rows), "
+                "(SELECT count(*) FROM bench_indexed), "
+                "(SELECT count(*) FROM pg_indexes WHERE tablename = 'bench_indexed' "
+                "AND indexname <> 'bench_indexed_pkey')"
+            )
+            rows_held, indexed_held, copied = cursor.fetchone()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE bench_rows; DROP TABLE bench_indexed")
-    return best
+    held = {"rows": rows_held, "+indexes": indexed_held}
+    return best, {**held, "indexes copied": copied, "indexes": len(indexes)}
 
 
 def _ready(rows: list[tuple]):
@@ -515,13 +527,19 @@ def print_layers(labels: list[str], checks: Checks) -> None:
         text = generate(SIZES[label])
         units = len(segmentation.split_units(text))
         before = Claim.objects.count()
-        layers = measure_database_layers(text)
-        # Only the last two layers write to the claims' table, once a run each.
-        written = Claim.objects.count() - before
+        layers, held = measure_database_layers(text)
+        # The last two layers write to the claims' table, once a run each.
+        held["+checks, +history"] = (Claim.objects.count() - before) // 2
+        for layer in ("rows", "+indexes", "+checks, +history"):
+            checks.expect(
+                held[layer] == LAYER_RUNS * units,
+                f"{label}: {layer} stored {held[layer]} rows for "
+                f"{LAYER_RUNS} x {units} units",
+            )
         checks.expect(
-            written == 2 * LAYER_RUNS * units,
-            f"{label}: the layers stored {written} claims for "
-            f"{2 * LAYER_RUNS} x {units} units",
+            held["indexes copied"] == held["indexes"],
+            f"{label}: {held['indexes copied']} of the claims' "
+            f"{held['indexes']} indexes copied",
         )
         print(
             f"{label:>6} {units:>8} "
