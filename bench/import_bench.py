@@ -265,14 +265,17 @@ _CLAIM_SQL_COLUMNS = (
 def measure_floor(text: str) -> float:
     """The same claim rows written with one raw executemany: no ORM, no segmenting."""
     _article, rows = _claim_rows(text, "floor")
-    table = Claim._meta.db_table
-    sql = (
-        f"INSERT INTO {table} ({_CLAIM_SQL_COLUMNS}) VALUES ({', '.join(['%s'] * 21)})"
-    )
+    sql = _insert_sql(Claim._meta.db_table)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return time.perf_counter() - started
+
+
+def _insert_sql(table: str) -> str:
+    """An INSERT of one claim row into ``table``, for executemany."""
+    holes = ", ".join(["%s"] * 21)
+    return f"INSERT INTO {table} ({_CLAIM_SQL_COLUMNS}) VALUES ({holes})"
 
 
 def measure_database_part(text: str, title: str = "database part") -> float:
@@ -373,10 +376,7 @@ def _store(cursor, table: str, ready) -> None:
     if connection.vendor == "postgresql":
         cursor.copy_expert(f"COPY {table} ({_CLAIM_SQL_COLUMNS}) FROM STDIN", ready)
     else:
-        holes = ", ".join(["%s"] * 21)
-        cursor.executemany(
-            f"INSERT INTO {table} ({_CLAIM_SQL_COLUMNS}) VALUES ({holes})", ready
-        )
+        cursor.executemany(_insert_sql(table), ready)
 
 
 def _copy_line(row: tuple) -> str:
@@ -461,10 +461,12 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
     )
     queries: set[int] = set()
     stored_rates: list[tuple[str, float]] = []
+    sized: list[tuple[str, str, int]] = []
     for label in labels:
         text = generate(SIZES[label])
         result = measure_import(text, label, analyse=analyse)
         units = len(segmentation.split_units(text))
+        sized.append((label, text, units))
         checks.expect(
             result["units"] == units,
             f"{label}: {result['units']} claims stored for {units} units",
@@ -505,7 +507,7 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
             + ")"
         )
     if vendor == "postgresql":
-        print_layers(labels, checks)
+        print_layers(sized, checks)
     if analyse:
         seconds, units = measure_request(1000)
         print(
@@ -514,8 +516,9 @@ def run(labels: list[str], *, analyse: bool, checks: Checks) -> None:
         )
 
 
-def print_layers(labels: list[str], checks: Checks) -> None:
-    """The database part taken apart at each size (measure_database_layers)."""
+def print_layers(sized: list[tuple[str, str, int]], checks: Checks) -> None:
+    """The database part taken apart at each size (measure_database_layers):
+    ``sized`` holds each size's label, text and units, as run() made them."""
     print(
         f"database part taken apart (best of {LAYER_RUNS}, seconds; each column "
         "adds to the one before: rows into a table with only a primary key, "
@@ -523,9 +526,7 @@ def print_layers(labels: list[str], checks: Checks) -> None:
         "entries):"
     )
     print(f"{'size':>6} {'units':>8} " + " ".join(f"{layer:>9}" for layer in LAYERS))
-    for label in labels:
-        text = generate(SIZES[label])
-        units = len(segmentation.split_units(text))
+    for label, text, units in sized:
         before = Claim.objects.count()
         layers, held = measure_database_layers(text)
         # The last two layers write to the claims' table, once a run each.
